@@ -1,0 +1,344 @@
+//! The transport: one `execute` that every generated method goes through.
+
+use crate::auth::{AuthState, Session};
+use crate::error::{parse_api_errors, Error, Result};
+use crate::operation::{Auth, Method, Operation};
+use crate::request::{Body, Part, Request};
+use crate::response::Response;
+use crate::secret::Secret;
+use crate::version::{Route, Version};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OnceCell};
+
+/// Characters a path segment keeps as they are (RFC 3986 unreserved); all else is encoded,
+/// so an id like `a/b` stays one segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A connection to one Directus server. Cheap to clone; clones share the login session.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    pub(crate) auth: Mutex<AuthState>,
+    version: OnceCell<Version>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("server_version", &self.inner.version.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]. `C` is the client type built, so a generated crate can build its own wrapper.
+pub struct ClientBuilder<C = Client> {
+    url: String,
+    token: Option<Secret>,
+    version: Option<Version>,
+    timeout: Duration,
+    user_agent: String,
+    _client: PhantomData<fn() -> C>,
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            token: None,
+            version: None,
+            timeout: Duration::from_secs(60),
+            user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            _client: PhantomData,
+        }
+    }
+
+    /// A static token (a user's token field, or an access token from elsewhere).
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The server's Directus version, when known; otherwise it is read from `GET /server/info`
+    /// the first time an operation that differs between versions is called.
+    pub fn server_version(mut self, version: Version) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Time limit for a whole request, reply included. Default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    pub fn build(self) -> Result<C> {
+        let invalid = |message: String| Error::InvalidInput { operation: "client", message };
+        let base_url = self.url.trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| invalid(format!("`{base_url}` is not a URL ({e}); expected e.g. http://127.0.0.1:8055")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid(format!("`{base_url}` must start with http:// or https://")));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .user_agent(self.user_agent)
+            // Redirect replies (OAuth start) are results, not something to follow.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| invalid(format!("the HTTP client could not be set up: {e}")))?;
+        let auth = match self.token {
+            Some(t) => AuthState::Static(t),
+            None => AuthState::Anonymous,
+        };
+        let version = match self.version {
+            Some(v) => OnceCell::new_with(Some(v)),
+            None => OnceCell::new(),
+        };
+        Ok(C::from(Client { inner: Arc::new(Inner { http, base_url, auth: Mutex::new(auth), version }) }))
+    }
+}
+
+impl Client {
+    /// A client without credentials; call [`Client::login`] or use [`ClientBuilder::token`].
+    pub fn new(url: impl Into<String>) -> Result<Self> {
+        ClientBuilder::new(url).build()
+    }
+
+    pub fn builder(url: impl Into<String>) -> ClientBuilder<Self> {
+        ClientBuilder::new(url)
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The server's version: configured, or read once from `GET /server/info`
+    /// (which reports it to any logged-in user).
+    pub async fn server_version(&self) -> Result<Version> {
+        self.inner
+            .version
+            .get_or_try_init(|| async {
+                // Boxed: `execute` may call back into here to pick a route.
+                let reply: serde_json::Value =
+                    Box::pin(self.execute(Request::new(&SERVER_INFO))).await?.data().await?;
+                let text = reply.get("version").and_then(|v| v.as_str()).ok_or_else(|| Error::InvalidInput {
+                    operation: SERVER_INFO.id,
+                    message: "the server did not report its version (it does so only to a logged-in user); \
+                              log in first, or set it with ClientBuilder::server_version"
+                        .into(),
+                })?;
+                text.parse().map_err(|e: crate::version::ParseVersionError| {
+                    Error::decode(SERVER_INFO.id, 200, e.to_string(), text.as_bytes())
+                })
+            })
+            .await
+            .copied()
+    }
+
+    /// Sends a request built by generated code and checks the status.
+    pub async fn execute(&self, req: Request) -> Result<Response> {
+        let op = req.op;
+        if let Some(message) = req.invalid {
+            return Err(Error::InvalidInput { operation: op.id, message });
+        }
+        let route = self.pick_route(op).await?;
+        let url = format!("{}{}", self.inner.base_url, fill_path(op, route.path, &req.path_params)?);
+        let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes())
+            .map_err(|e| Error::InvalidInput { operation: op.id, message: e.to_string() })?;
+        let mut builder = self.inner.http.request(method, url);
+        if !req.query.is_empty() {
+            builder = builder.query(&req.query);
+        }
+        if op.auth != Auth::None {
+            if let Some(token) = self.bearer(op).await? {
+                builder = builder.bearer_auth(token.expose());
+            }
+        }
+        builder = match req.body {
+            Body::None => builder,
+            Body::Json(v) => builder.json(&v),
+            Body::Multipart(parts) => builder.multipart(multipart(op, parts).await?),
+        };
+        let reply = builder.send().await.map_err(|source| Error::Transport { operation: op.id, source })?;
+        let status = reply.status();
+        if status.is_success() || (status.is_redirection() && op.method == Method::Get) {
+            return Ok(Response::new(op, reply));
+        }
+        let code = status.as_u16();
+        let body = reply.bytes().await.map_err(|source| Error::Transport { operation: op.id, source })?;
+        match parse_api_errors(&body) {
+            Some(errors) => {
+                let hint = errors.first().and_then(|e| op.hint(e.code.as_str()));
+                Err(Error::Api { operation: op.id, status: code, errors, hint })
+            }
+            None => Err(Error::decode(op.id, code, "an error status without Directus's error list", &body)),
+        }
+    }
+
+    async fn pick_route(&self, op: &'static Operation) -> Result<&'static Route> {
+        if !op.depends_on_version() {
+            return op.routes.first().ok_or_else(|| Error::InvalidInput {
+                operation: op.id,
+                message: "the operation has no route".into(),
+            });
+        }
+        let version = self.server_version().await?;
+        let unsupported = |since, removed_in| Error::Unsupported {
+            operation: op.id,
+            server_version: version,
+            since,
+            removed_in,
+            replacement: op.replacement,
+        };
+        if let Some(removed) = op.removed_in.filter(|r| version >= *r) {
+            return Err(unsupported(None, Some(removed)));
+        }
+        if let Some(since) = op.since.filter(|s| version < *s) {
+            return Err(unsupported(Some(since), None));
+        }
+        op.routes.iter().find(|r| r.serves(version)).ok_or_else(|| unsupported(op.since, op.removed_in))
+    }
+
+    pub(crate) async fn session(&self) -> tokio::sync::MutexGuard<'_, AuthState> {
+        self.inner.auth.lock().await
+    }
+
+    /// Replaces the credentials, e.g. after a login.
+    pub(crate) async fn set_auth(&self, state: AuthState) {
+        *self.inner.auth.lock().await = state;
+    }
+
+    pub(crate) async fn set_session(&self, session: Session) {
+        self.set_auth(AuthState::Session(session)).await;
+    }
+}
+
+/// `GET /server/info`, used to learn the server's version.
+static SERVER_INFO: Operation = Operation {
+    id: "server.info",
+    method: Method::Get,
+    routes: &[Route { path: "/server/info", since: None, until: None }],
+    auth: Auth::Optional,
+    since: None,
+    removed_in: None,
+    replacement: None,
+    hints: &[],
+};
+
+fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) -> Result<String> {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| Error::InvalidInput {
+            operation: op.id,
+            message: format!("route `{template}` has an unclosed `{{`"),
+        })?;
+        let name = &rest[start + 1..end];
+        let value = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v).ok_or_else(|| Error::InvalidInput {
+            operation: op.id,
+            message: format!("missing path parameter `{name}`"),
+        })?;
+        if value.is_empty() {
+            return Err(Error::InvalidInput { operation: op.id, message: format!("path parameter `{name}` is empty") });
+        }
+        out.extend(utf8_percent_encode(value, PATH_SEGMENT));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+async fn multipart(op: &'static Operation, parts: Vec<Part>) -> Result<reqwest::multipart::Form> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match part {
+            Part::Text(name, value) => form.text(name, value),
+            Part::File(name, path) => {
+                let io = |source| Error::Io { operation: op.id, path: path.clone(), source };
+                let file = tokio::fs::File::open(&path).await.map_err(io)?;
+                let len = file.metadata().await.map_err(io)?.len();
+                let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+                let mime = guess_mime(&filename);
+                let body = reqwest::Body::from(file);
+                let part = reqwest::multipart::Part::stream_with_length(body, len)
+                    .file_name(filename)
+                    .mime_str(mime)
+                    .map_err(|source| Error::Transport { operation: op.id, source })?;
+                form.part(name, part)
+            }
+        };
+    }
+    Ok(form)
+}
+
+/// Directus stores the part's content type as the file's type, so send a sensible one.
+fn guess_mime(filename: &str) -> &'static str {
+    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "md" => "text/plain",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "html" | "htm" => "text/html",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OP: Operation = Operation {
+        id: "t.op",
+        method: Method::Get,
+        routes: &[],
+        auth: Auth::Required,
+        since: None,
+        removed_in: None,
+        replacement: None,
+        hints: &[],
+    };
+
+    #[test]
+    fn path_params_are_percent_encoded_as_one_segment() {
+        let p = fill_path(&OP, "/items/{collection}/{id}", &[("collection", "my col".into()), ("id", "a/b?c".into())]);
+        assert_eq!(p.unwrap(), "/items/my%20col/a%2Fb%3Fc");
+    }
+
+    #[test]
+    fn missing_or_empty_path_params_are_errors() {
+        assert!(fill_path(&OP, "/files/{id}", &[]).is_err());
+        assert!(fill_path(&OP, "/files/{id}", &[("id", String::new())]).is_err());
+    }
+
+    #[test]
+    fn bad_urls_are_rejected() {
+        assert!(Client::new("not a url").is_err());
+        assert!(Client::new("ftp://x").is_err());
+        assert_eq!(Client::new("http://127.0.0.1:8055/").unwrap().base_url(), "http://127.0.0.1:8055");
+    }
+}

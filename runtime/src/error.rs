@@ -1,0 +1,348 @@
+//! One error type for every call: what Directus said, what the transport said, or why the reply
+//! could not be read. No variant holds a secret: request bodies are never copied into errors.
+
+use crate::version::Version;
+use serde::Deserialize;
+use std::fmt;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal,)*) => {
+        /// `extensions.code` of a Directus error. Codes this version does not know are kept in
+        /// [`ErrorCode::Unknown`], so a newer server never breaks decoding.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($variant,)*
+            Unknown(String),
+        }
+
+        impl ErrorCode {
+            pub fn parse(code: &str) -> Self {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    other => ErrorCode::Unknown(other.to_owned()),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Unknown(other) => other,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    ContainsNullValues = "CONTAINS_NULL_VALUES",
+    ContentTooLarge = "CONTENT_TOO_LARGE",
+    FailedValidation = "FAILED_VALIDATION",
+    Forbidden = "FORBIDDEN",
+    IllegalAssetTransformation = "ILLEGAL_ASSET_TRANSFORMATION",
+    InternalServerError = "INTERNAL_SERVER_ERROR",
+    InvalidCredentials = "INVALID_CREDENTIALS",
+    InvalidForeignKey = "INVALID_FOREIGN_KEY",
+    InvalidIp = "INVALID_IP",
+    InvalidOtp = "INVALID_OTP",
+    InvalidPayload = "INVALID_PAYLOAD",
+    InvalidProvider = "INVALID_PROVIDER",
+    InvalidProviderConfig = "INVALID_PROVIDER_CONFIG",
+    InvalidQuery = "INVALID_QUERY",
+    InvalidToken = "INVALID_TOKEN",
+    LimitExceeded = "LIMIT_EXCEEDED",
+    MethodNotAllowed = "METHOD_NOT_ALLOWED",
+    NotNullViolation = "NOT_NULL_VIOLATION",
+    RangeNotSatisfiable = "RANGE_NOT_SATISFIABLE",
+    RecordNotUnique = "RECORD_NOT_UNIQUE",
+    RequestsExceeded = "REQUESTS_EXCEEDED",
+    ResourceRestricted = "RESOURCE_RESTRICTED",
+    RouteNotFound = "ROUTE_NOT_FOUND",
+    ServiceUnavailable = "SERVICE_UNAVAILABLE",
+    TokenExpired = "TOKEN_EXPIRED",
+    UnexpectedResponse = "UNEXPECTED_RESPONSE",
+    UnprocessableContent = "UNPROCESSABLE_CONTENT",
+    UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE",
+    UserSuspended = "USER_SUSPENDED",
+    ValueOutOfRange = "VALUE_OUT_OF_RANGE",
+    ValueTooLong = "VALUE_TOO_LONG",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One entry of Directus's `errors` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub message: String,
+    pub code: ErrorCode,
+    /// The rest of `extensions` (e.g. `reason`, `field`, `collection`).
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The broad class of a failure; the CLI maps it to its exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The caller gave something unusable (bad argument, bad payload).
+    Usage,
+    /// Not logged in, wrong credentials or OTP, expired token.
+    Auth,
+    /// Forbidden, or missing (Directus answers 403 for both).
+    Forbidden,
+    /// The server failed (5xx) or does not have the operation.
+    Server,
+    /// The server could not be reached, or the connection broke.
+    Network,
+    /// The server answered with something this client cannot read.
+    BadReply,
+}
+
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Directus answered with an error status.
+    Api {
+        operation: &'static str,
+        status: u16,
+        errors: Vec<ApiError>,
+        /// What the spec says to do about the first error's code.
+        hint: Option<&'static str>,
+    },
+    /// The server's version does not have this operation; nothing was sent.
+    Unsupported {
+        operation: &'static str,
+        server_version: Version,
+        /// First version with the operation, when the server is older.
+        since: Option<Version>,
+        /// First version without it, when the server is newer.
+        removed_in: Option<Version>,
+        replacement: Option<&'static str>,
+    },
+    /// The request could not be sent or the reply not received.
+    Transport { operation: &'static str, source: reqwest::Error },
+    /// The reply arrived but is not what the operation returns.
+    Decode {
+        operation: &'static str,
+        status: u16,
+        message: String,
+        /// The start of the body, to show what arrived instead.
+        excerpt: String,
+    },
+    /// A bad argument, caught before anything was sent.
+    InvalidInput { operation: &'static str, message: String },
+    /// Reading or writing a local file failed.
+    Io { operation: &'static str, path: std::path::PathBuf, source: std::io::Error },
+}
+
+impl Error {
+    /// The Directus code of the first error, for `Api` errors.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api { errors, .. } => errors.first().map(|e| &e.code),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { hint, .. } => *hint,
+            _ => None,
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Api { status, errors, .. } => {
+                let code = errors.first().map(|e| &e.code);
+                match (status, code) {
+                    (
+                        _,
+                        Some(
+                            ErrorCode::InvalidCredentials
+                            | ErrorCode::InvalidOtp
+                            | ErrorCode::InvalidToken
+                            | ErrorCode::TokenExpired
+                            | ErrorCode::UserSuspended,
+                        ),
+                    )
+                    | (401, _) => ErrorClass::Auth,
+                    (403 | 404, _) => ErrorClass::Forbidden,
+                    (s, _) if *s >= 500 => ErrorClass::Server,
+                    _ => ErrorClass::Usage,
+                }
+            }
+            Error::Unsupported { .. } => ErrorClass::Server,
+            Error::Transport { .. } => ErrorClass::Network,
+            Error::Decode { .. } => ErrorClass::BadReply,
+            Error::InvalidInput { .. } | Error::Io { .. } => ErrorClass::Usage,
+        }
+    }
+
+    pub(crate) fn decode(operation: &'static str, status: u16, message: impl Into<String>, body: &[u8]) -> Self {
+        Error::Decode { operation, status, message: message.into(), excerpt: excerpt(body) }
+    }
+}
+
+/// The first 200 characters of a body, lossily decoded, on one line.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { operation, status, errors, hint } => {
+                write!(f, "{operation}: HTTP {status}")?;
+                if errors.is_empty() {
+                    f.write_str(" with no Directus error details")?;
+                }
+                for (i, e) in errors.iter().enumerate() {
+                    let sep = if i == 0 { ": " } else { "; " };
+                    write!(f, "{sep}{} {}", e.code, e.message)?;
+                }
+                if let Some(h) = hint {
+                    write!(f, " (hint: {h})")?;
+                }
+                Ok(())
+            }
+            Error::Unsupported { operation, server_version, since, removed_in, replacement } => {
+                write!(f, "{operation} is not available on Directus {server_version}")?;
+                if let Some(r) = removed_in {
+                    write!(f, ": it was removed in {r}")?;
+                } else if let Some(s) = since {
+                    write!(f, ": it was added in {s}")?;
+                }
+                if let Some(r) = replacement {
+                    write!(f, "; use {r} instead")?;
+                }
+                Ok(())
+            }
+            Error::Transport { operation, source } => {
+                let what = if source.is_timeout() {
+                    "timed out"
+                } else if source.is_connect() {
+                    "could not connect to the server"
+                } else {
+                    "request failed"
+                };
+                write!(f, "{operation}: {what}: {source}")?;
+                let mut inner = std::error::Error::source(source);
+                while let Some(e) = inner {
+                    write!(f, ": {e}")?;
+                    inner = e.source();
+                }
+                Ok(())
+            }
+            Error::Decode { operation, status, message, excerpt } => {
+                write!(f, "{operation}: the server's reply (HTTP {status}) could not be read: {message}")?;
+                if !excerpt.is_empty() {
+                    write!(f, "; it began with: {excerpt}")?;
+                }
+                Ok(())
+            }
+            Error::InvalidInput { operation, message } => write!(f, "{operation}: {message}"),
+            Error::Io { operation, path, source } => write!(f, "{operation}: {}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    errors: Vec<RawApiError>,
+}
+
+#[derive(Deserialize)]
+struct RawApiError {
+    #[serde(default)]
+    message: serde_json::Value,
+    #[serde(default)]
+    extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Reads Directus's `{"errors":[…]}` body; `None` when the body is not that shape.
+pub(crate) fn parse_api_errors(body: &[u8]) -> Option<Vec<ApiError>> {
+    let env: Envelope = serde_json::from_slice(body).ok()?;
+    Some(
+        env.errors
+            .into_iter()
+            .map(|mut e| {
+                let code = match e.extensions.remove("code") {
+                    Some(serde_json::Value::String(c)) => ErrorCode::parse(&c),
+                    _ => ErrorCode::Unknown(String::new()),
+                };
+                // 10.x sometimes sends `"message": {}` for internal errors.
+                let message = match e.message {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                ApiError { message, code, extensions: e.extensions }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_directus_error_envelope() {
+        let body = br#"{"errors":[{"message":"Invalid payload. \"password\" is required.","extensions":{"reason":"\"password\" is required","code":"INVALID_PAYLOAD"}}]}"#;
+        let errs = parse_api_errors(body).unwrap();
+        assert_eq!(errs[0].code, ErrorCode::InvalidPayload);
+        assert_eq!(errs[0].extensions["reason"], "\"password\" is required");
+        let unknown = parse_api_errors(br#"{"errors":[{"message":"x","extensions":{"code":"NEW_THING"}}]}"#).unwrap();
+        assert_eq!(unknown[0].code, ErrorCode::Unknown("NEW_THING".into()));
+        assert!(parse_api_errors(b"<html>").is_none());
+    }
+
+    #[test]
+    fn classes() {
+        let api = |status, code: &str| Error::Api {
+            operation: "x.y",
+            status,
+            errors: vec![ApiError { message: String::new(), code: ErrorCode::parse(code), extensions: Default::default() }],
+            hint: None,
+        };
+        assert_eq!(api(401, "INVALID_CREDENTIALS").class(), ErrorClass::Auth);
+        assert_eq!(api(403, "FORBIDDEN").class(), ErrorClass::Forbidden);
+        assert_eq!(api(400, "INVALID_PAYLOAD").class(), ErrorClass::Usage);
+        assert_eq!(api(503, "SERVICE_UNAVAILABLE").class(), ErrorClass::Server);
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_single_line() {
+        let long = "a\nb".repeat(300);
+        let e = excerpt(long.as_bytes());
+        assert!(!e.contains('\n'));
+        assert_eq!(e.chars().count(), 201);
+    }
+}

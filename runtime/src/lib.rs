@@ -1,0 +1,32 @@
+//! The hand-written runtime under the generated Directus client.
+//!
+//! Generated code describes each operation as a static [`Operation`] and fills a [`Request`];
+//! everything else (routes per server version, auth and token refresh, query encoding, error
+//! decoding, streaming) happens here, once.
+
+mod auth;
+mod client;
+mod error;
+mod operation;
+mod query;
+mod request;
+mod response;
+mod secret;
+mod version;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use auth::Tokens;
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, Error, ErrorClass, ErrorCode, Result};
+pub use operation::{Auth, Method, Operation};
+pub use query::QueryValue;
+pub use request::Request;
+pub use response::{Download, Response};
+pub use secret::Secret;
+pub use version::{ParseVersionError, Route, Version};
+
+/// Re-exported so generated crates need no direct dependency on them.
+pub use serde;
+pub use serde_json;

@@ -1,0 +1,69 @@
+//! The static description of one operation, emitted by the generator as data.
+//! Everything the runtime needs to send a request lives here, so generated methods stay a few lines.
+
+use crate::version::{Route, Version};
+
+/// HTTP methods Directus uses. `SEARCH` is Directus's query-in-body read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+    Search,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Search => "SEARCH",
+        }
+    }
+}
+
+/// Whether an operation needs a logged-in caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// A token is required; the server refuses the call without one.
+    Required,
+    /// Sent with a token when there is one; some data is public.
+    Optional,
+    /// Never sent with a token (e.g. logging in).
+    None,
+}
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// `resource.operation`, as in the spec.
+    pub id: &'static str,
+    pub method: Method,
+    /// Paths with `{param}` placeholders, one per version range, oldest first.
+    pub routes: &'static [Route],
+    pub auth: Auth,
+    /// First Directus version with this operation.
+    pub since: Option<Version>,
+    /// First Directus version without it.
+    pub removed_in: Option<Version>,
+    /// What to use instead once it is removed.
+    pub replacement: Option<&'static str>,
+    /// Directus error code → what to do about it, from the spec.
+    pub hints: &'static [(&'static str, &'static str)],
+}
+
+impl Operation {
+    /// Whether picking a route needs the server's version.
+    pub fn depends_on_version(&self) -> bool {
+        self.routes.len() > 1 || self.since.is_some() || self.removed_in.is_some()
+    }
+
+    pub fn hint(&self, code: &str) -> Option<&'static str> {
+        self.hints.iter().find(|(c, _)| *c == code).map(|(_, h)| *h)
+    }
+}

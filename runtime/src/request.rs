@@ -1,0 +1,122 @@
+//! A request under construction: what a generated method fills in before the client sends it.
+
+use crate::operation::Operation;
+use crate::query::QueryValue;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::PathBuf;
+
+pub(crate) enum Body {
+    None,
+    Json(Value),
+    Multipart(Vec<Part>),
+}
+
+pub(crate) enum Part {
+    Text(&'static str, String),
+    File(&'static str, PathBuf),
+}
+
+/// Built by generated code; sent with [`crate::Client::execute`].
+pub struct Request {
+    pub(crate) op: &'static Operation,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Body,
+    /// The first argument that could not be encoded; reported when the request is sent.
+    pub(crate) invalid: Option<String>,
+}
+
+impl Request {
+    pub fn new(op: &'static Operation) -> Self {
+        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None }
+    }
+
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// Fills `{name}` in the route; the value is percent-encoded when the path is built.
+    pub fn path(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.path_params.push((name, value.to_string()));
+        self
+    }
+
+    pub fn query<V: QueryValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        self.query.push((name.to_owned(), value.to_query()));
+        self
+    }
+
+    pub fn query_opt<V: QueryValue>(self, name: &str, value: Option<&V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds `name: value` to a JSON object body.
+    pub fn field(mut self, name: &str, value: impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                if !matches!(self.body, Body::Json(Value::Object(_))) {
+                    self.body = Body::Json(Value::Object(Default::default()));
+                }
+                if let Body::Json(Value::Object(map)) = &mut self.body {
+                    map.insert(name.to_owned(), v);
+                }
+            }
+            Err(e) => self.reject(format!("`{name}` could not be encoded as JSON: {e}")),
+        }
+        self
+    }
+
+    pub fn field_opt(self, name: &str, value: Option<impl Serialize>) -> Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+
+    /// Sets the whole JSON body (an array, or a caller's own value).
+    pub fn json(mut self, value: impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => self.body = Body::Json(v),
+            Err(e) => self.reject(format!("the body could not be encoded as JSON: {e}")),
+        }
+        self
+    }
+
+    /// Adds a text field to a multipart body. Directus reads fields only before the file part,
+    /// so generated code adds them first.
+    pub fn text_part(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.parts().push(Part::Text(name, value.to_string()));
+        self
+    }
+
+    pub fn text_part_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.text_part(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds a file to a multipart body; it is streamed from disk when the request is sent.
+    pub fn file_part(mut self, name: &'static str, path: impl Into<PathBuf>) -> Self {
+        self.parts().push(Part::File(name, path.into()));
+        self
+    }
+
+    fn parts(&mut self) -> &mut Vec<Part> {
+        if !matches!(self.body, Body::Multipart(_)) {
+            self.body = Body::Multipart(Vec::new());
+        }
+        match &mut self.body {
+            Body::Multipart(parts) => parts,
+            _ => unreachable!("set to multipart above"),
+        }
+    }
+
+    fn reject(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
+    }
+}

@@ -1,0 +1,211 @@
+//! Reading replies: the `data` envelope, empty replies, text, downloads and redirects.
+
+use crate::error::{Error, Result};
+use crate::operation::Operation;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::path::Path;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+/// A successful reply, not yet read.
+pub struct Response {
+    op: &'static Operation,
+    inner: reqwest::Response,
+}
+
+#[derive(Deserialize)]
+struct DataEnvelope<T> {
+    data: T,
+    #[serde(default)]
+    meta: Option<serde_json::Value>,
+}
+
+impl Response {
+    pub(crate) fn new(op: &'static Operation, inner: reqwest::Response) -> Self {
+        Self { op, inner }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.inner.status().as_u16()
+    }
+
+    async fn body(self) -> Result<(u16, Vec<u8>)> {
+        let status = self.status();
+        let op = self.op.id;
+        let bytes = self.inner.bytes().await.map_err(|source| Error::Transport { operation: op, source })?;
+        Ok((status, bytes.to_vec()))
+    }
+
+    /// Decodes `{"data": …}` and returns what is inside.
+    pub async fn data<T: DeserializeOwned>(self) -> Result<T> {
+        self.data_and_meta().await.map(|(data, _)| data)
+    }
+
+    /// Decodes `{"data": …, "meta": …}`; `meta` is there when the query asked for it.
+    pub async fn data_and_meta<T: DeserializeOwned>(self) -> Result<(T, Option<serde_json::Value>)> {
+        let op = self.op.id;
+        let (status, body) = self.body().await?;
+        if body.is_empty() {
+            return Err(Error::decode(op, status, "expected JSON with a `data` field, got an empty body", &body));
+        }
+        match serde_json::from_slice::<DataEnvelope<T>>(&body) {
+            Ok(env) => Ok((env.data, env.meta)),
+            Err(e) => {
+                let what = if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+                    format!("the JSON does not have the expected shape ({e})")
+                } else {
+                    format!("expected JSON, got something else ({e})")
+                };
+                Err(Error::decode(op, status, what, &body))
+            }
+        }
+    }
+
+    /// For operations that return nothing. Directus answers some with 204 and some with an empty
+    /// (or ignorable) 200, so any success is accepted and the body dropped.
+    pub async fn empty(self) -> Result<()> {
+        self.body().await.map(|_| ())
+    }
+
+    pub async fn text(self) -> Result<String> {
+        let op = self.op.id;
+        let (status, body) = self.body().await?;
+        String::from_utf8(body).map_err(|e| Error::decode(op, status, "the reply is not UTF-8 text", e.as_bytes()))
+    }
+
+    /// The `Location` of a redirect reply, without following it.
+    pub fn redirect_location(self) -> Result<String> {
+        let status = self.status();
+        let location = self.inner.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+        match location {
+            Some(l) if (300..400).contains(&status) => Ok(l.to_owned()),
+            _ => Err(Error::decode(self.op.id, status, "expected a redirect with a Location header", b"")),
+        }
+    }
+
+    /// A binary reply, to be streamed.
+    pub fn download(self) -> Download {
+        let header = |name: reqwest::header::HeaderName| {
+            self.inner.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        let filename = header(reqwest::header::CONTENT_DISPOSITION).as_deref().and_then(filename_from_disposition);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        Download { op: self.op, inner: self.inner, filename, content_type }
+    }
+}
+
+/// A file coming from the server, read piece by piece so memory stays flat whatever its size.
+pub struct Download {
+    op: &'static Operation,
+    inner: reqwest::Response,
+    filename: Option<String>,
+    content_type: Option<String>,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("operation", &self.op.id)
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("content_length", &self.inner.content_length())
+            .finish()
+    }
+}
+
+impl Download {
+    /// The file name from `Content-Disposition`, when the server sent one.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    pub fn content_length(&self) -> Option<u64> {
+        self.inner.content_length()
+    }
+
+    /// The next piece of the body; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let op = self.op.id;
+        let chunk = self.inner.chunk().await.map_err(|source| Error::Transport { operation: op, source })?;
+        Ok(chunk.map(|c| c.to_vec()))
+    }
+
+    /// Streams the body into `out`; returns the number of bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin>(mut self, out: &mut W) -> Result<u64> {
+        let op = self.op.id;
+        let io = |source| Error::Io { operation: op, path: "<output>".into(), source };
+        let mut written = 0u64;
+        while let Some(chunk) = self.inner.chunk().await.map_err(|source| Error::Transport { operation: op, source })? {
+            out.write_all(&chunk).await.map_err(io)?;
+            written += chunk.len() as u64;
+        }
+        out.flush().await.map_err(io)?;
+        Ok(written)
+    }
+
+    /// Streams the body into `path`. It is written beside it first and renamed at the end, so a
+    /// failed download never leaves a half-written file where a good one was.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64> {
+        let path = path.as_ref();
+        let op = self.op.id;
+        let tmp = path.with_file_name(format!(
+            ".{}.part",
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "download".into())
+        ));
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| Error::Io { operation: op, path: p, source }
+        };
+        let mut file = tokio::fs::File::create(&tmp).await.map_err(io(&tmp))?;
+        let result = self.write_to(&mut file).await;
+        drop(file);
+        match result {
+            Ok(n) => {
+                tokio::fs::rename(&tmp, path).await.map_err(io(path))?;
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The whole body in memory; for small files.
+    pub async fn bytes(self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_to(&mut out).await?;
+        Ok(out)
+    }
+}
+
+fn filename_from_disposition(value: &str) -> Option<String> {
+    let mut plain = None;
+    for param in value.split(';').map(str::trim) {
+        if let Some(v) = param.strip_prefix("filename*=") {
+            // RFC 5987: charset'lang'percent-encoded
+            let encoded = v.splitn(3, '\'').nth(2)?;
+            return percent_encoding::percent_decode_str(encoded).decode_utf8().ok().map(|s| s.into_owned());
+        }
+        if let Some(v) = param.strip_prefix("filename=") {
+            plain = Some(v.trim_matches('"').to_owned());
+        }
+    }
+    plain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filename_from_disposition as f;
+
+    #[test]
+    fn content_disposition_filenames() {
+        assert_eq!(f(r#"inline; filename="hello.txt""#).as_deref(), Some("hello.txt"));
+        assert_eq!(f("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(), Some("naïve.txt"));
+        assert_eq!(f("inline"), None);
+    }
+}
