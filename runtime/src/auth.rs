@@ -52,6 +52,7 @@ macro_rules! auth_op {
             removed_in: None,
             replacement: None,
             hints: $hints,
+            common_hints: &[],
         };
     };
 }

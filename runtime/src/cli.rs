@@ -230,6 +230,15 @@ pub fn read_secret(src: SecretSource<'_>) -> Result<Secret, CliError> {
     )))
 }
 
+/// Reads an optional secret: from stdin when asked, else from the environment, else none.
+/// Never prompts: an optional value must not hold the command up.
+pub fn read_optional_secret(src: SecretSource<'_>) -> Result<Option<Secret>, CliError> {
+    if src.from_stdin {
+        return read_secret(src).map(Some);
+    }
+    Ok(std::env::var(src.env).ok().filter(|v| !v.is_empty()).map(Secret::new))
+}
+
 /// Reads a JSON argument: inline text, `@path` for a file, or `-` for stdin.
 pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
     let (text, origin) = if arg == "-" {

@@ -190,13 +190,19 @@ impl Client {
     }
 
     async fn pick_route(&self, op: &'static Operation) -> Result<&'static Route> {
-        if !op.depends_on_version() {
-            return op.routes.first().ok_or_else(|| Error::InvalidInput {
-                operation: op.id,
-                message: "the operation has no route".into(),
-            });
-        }
-        let version = self.server_version().await?;
+        let version = if op.needs_version() {
+            self.server_version().await?
+        } else {
+            match self.inner.version.get() {
+                Some(v) => *v,
+                None => {
+                    return op.routes.first().ok_or_else(|| Error::InvalidInput {
+                        operation: op.id,
+                        message: "the operation has no route".into(),
+                    })
+                }
+            }
+        };
         let unsupported = |since, removed_in| Error::Unsupported {
             operation: op.id,
             server_version: version,
@@ -237,6 +243,7 @@ static SERVER_INFO: Operation = Operation {
     removed_in: None,
     replacement: None,
     hints: &[],
+    common_hints: &[],
 };
 
 fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) -> Result<String> {
@@ -321,6 +328,7 @@ mod tests {
         removed_in: None,
         replacement: None,
         hints: &[],
+        common_hints: &[],
     };
 
     #[test]

@@ -53,17 +53,22 @@ pub struct Operation {
     pub removed_in: Option<Version>,
     /// What to use instead once it is removed.
     pub replacement: Option<&'static str>,
-    /// Directus error code → what to do about it, from the spec.
+    /// Directus error code → what to do about it here, from the operation's spec.
     pub hints: &'static [(&'static str, &'static str)],
+    /// The API-wide table of the same, consulted when the operation has no hint of its own.
+    pub common_hints: &'static [(&'static str, &'static str)],
 }
 
 impl Operation {
-    /// Whether picking a route needs the server's version.
-    pub fn depends_on_version(&self) -> bool {
-        self.routes.len() > 1 || self.since.is_some() || self.removed_in.is_some()
+    /// Whether picking a route needs the server's version. `since` alone does not: nearly every
+    /// operation has one, and asking the server first would double the cost of each call; it is
+    /// checked whenever the version is known.
+    pub fn needs_version(&self) -> bool {
+        self.routes.len() > 1 || self.removed_in.is_some()
     }
 
     pub fn hint(&self, code: &str) -> Option<&'static str> {
-        self.hints.iter().find(|(c, _)| *c == code).map(|(_, h)| *h)
+        let find = |table: &'static [(&'static str, &'static str)]| table.iter().find(|(c, _)| *c == code).map(|(_, h)| *h);
+        find(self.hints).or_else(|| find(self.common_hints))
     }
 }

@@ -86,14 +86,14 @@ impl Request {
         self
     }
 
-    /// Adds a text field to a multipart body. Directus reads fields only before the file part,
-    /// so generated code adds them first.
-    pub fn text_part(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.parts().push(Part::Text(name, value.to_string()));
+    /// Adds a text field to a multipart body, encoded as a query value would be. Directus reads
+    /// fields only before the file part, so generated code adds them first.
+    pub fn text_part<V: QueryValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
+        self.parts().push(Part::Text(name, value.to_query()));
         self
     }
 
-    pub fn text_part_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
+    pub fn text_part_opt<V: QueryValue>(self, name: &'static str, value: Option<&V>) -> Self {
         match value {
             Some(v) => self.text_part(name, v),
             None => self,

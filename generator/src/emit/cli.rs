@@ -1,0 +1,302 @@
+//! The command-line tool: one clap subcommand per resource, one per operation under it, and a
+//! dispatch arm per operation that turns flags into a client call.
+
+use super::rust::{self, doc, ident, inner_doc, type_ident};
+use crate::model::{names, Body, Model, Operation, Param, ParamIn, Resource, ResponseKind, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Flags the tool itself takes; a parameter with one of these names gets a prefixed flag.
+const RESERVED: &[&str] = &["url", "token", "server-version", "pretty", "output", "help", "version"];
+
+pub fn flag_name(p: &Param) -> String {
+    let base = names::kebab(&names::snake(&p.name));
+    if RESERVED.contains(&base.as_str()) {
+        let prefix = match p.location {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Body => "body",
+        };
+        format!("{prefix}-{base}")
+    } else {
+        base
+    }
+}
+
+/// The environment variable a secret may come from.
+pub fn secret_env(p: &Param) -> String {
+    let base = names::screaming(&names::snake(&p.name));
+    if matches!(base.as_str(), "URL" | "TOKEN" | "SERVER_VERSION") {
+        format!("DIRECTUS_BODY_{base}")
+    } else {
+        format!("DIRECTUS_{base}")
+    }
+}
+
+pub fn command_name(op: &Operation) -> String {
+    names::kebab(&op.id)
+}
+
+pub fn file(model: &Model) -> Result<String, String> {
+    let krate = format_ident!("{}", model.api.crate_name.replace('-', "_"));
+    let about = format!("Command-line client for the {} (generated from the spec for Directus {}).", model.api.title, model.api.api_version);
+    let bin = &model.api.binary;
+    let resource_variants = model.resources.iter().map(|r| {
+        let v = type_ident(&r.name);
+        let sub = format_ident!("{}Command", v);
+        let d = doc(&format!("{}: {}", r.title, first_sentence(&r.description)));
+        quote! { #d #[command(subcommand)] #v(#sub), }
+    });
+    let resource_enums = model.resources.iter().map(resource_enum);
+    let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(r, op)));
+    let arms = model.resources.iter().map(|r| {
+        let v = type_ident(&r.name);
+        let sub = format_ident!("{}Command", v);
+        let op_arms = r.operations.iter().map(|op| dispatch_arm(&krate, r, op));
+        quote! {
+            Command::#v(command) => match command {
+                #(#sub::#op_arms)*
+            },
+        }
+    });
+    let file_doc = inner_doc(&format!("The `{bin}` command-line tool.\n\nRun `{bin} --help`, or see the generated docs."));
+    let tokens = quote! {
+        #file_doc
+
+        use clap::{Args, Parser, Subcommand};
+        use directus_runtime::cli::{self, CliResult, GlobalArgs, Output, SecretSource};
+        use #krate::Client;
+        use std::process::ExitCode;
+
+        #[derive(Parser)]
+        #[command(name = #bin, version, about = #about)]
+        struct Cli {
+            #[command(flatten)]
+            global: GlobalArgs,
+            #[command(subcommand)]
+            command: Command,
+        }
+
+        #[derive(Subcommand)]
+        enum Command {
+            #(#resource_variants)*
+        }
+
+        #(#resource_enums)*
+
+        #(#arg_structs)*
+
+        fn main() -> ExitCode {
+            let cli = Cli::parse();
+            cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
+        }
+
+        async fn dispatch(client: Client, command: Command) -> CliResult {
+            match command {
+                #(#arms)*
+            }
+        }
+    };
+    Ok(rust::header(model, "spec/", false) + &rust::print(tokens, "CLI")?)
+}
+
+fn first_sentence(text: &str) -> &str {
+    let line = text.lines().next().unwrap_or_default();
+    match line.find(". ") {
+        Some(i) => &line[..=i],
+        None => line,
+    }
+}
+
+fn resource_enum(r: &Resource) -> TokenStream {
+    let sub = format_ident!("{}Command", type_ident(&r.name));
+    let variants = r.operations.iter().map(|op| {
+        let v = type_ident(&op.id);
+        let a = args_ident(r, op);
+        let d = doc(&format!("{}: {}", op.title, op.summary));
+        let name = command_name(op);
+        quote! { #d #[command(name = #name)] #v(#a), }
+    });
+    quote! {
+        #[derive(Subcommand)]
+        enum #sub { #(#variants)* }
+    }
+}
+
+fn args_ident(r: &Resource, op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}{}Args", type_ident(&r.name), type_ident(&op.id))
+}
+
+fn help(p: &Param) -> String {
+    let mut h = p.description.lines().next().unwrap_or_default().trim_end_matches('.').to_owned();
+    if h.is_empty() {
+        h = names::snake(&p.name).replace('_', " ");
+    }
+    if let Some(d) = &p.default {
+        h += &format!(" [server default: {d}]");
+    }
+    match p.ty {
+        Type::Json => h += " (JSON, @FILE or - for stdin)",
+        Type::StringList | Type::IntegerList => h += " (comma-separated)",
+        _ => {}
+    }
+    h
+}
+
+fn stdin_field(p: &Param) -> proc_macro2::Ident {
+    format_ident!("{}_stdin", names::snake(&p.name))
+}
+
+fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
+    let name = ident(&p.name);
+    let flag = flag_name(p);
+    if p.secret {
+        let stdin = stdin_field(p);
+        let flag = format!("{flag}-stdin");
+        let env = secret_env(p);
+        let d = doc(&format!("Read the {} from stdin (otherwise from ${env}, or a prompt)", names::snake(&p.name).replace('_', " ")));
+        // Stdin can carry only one secret.
+        let others: Vec<String> = secrets.iter().filter(|s| s.name != p.name).map(|s| stdin_field(s).to_string()).collect();
+        let conflicts = (!others.is_empty()).then(|| quote! { , conflicts_with_all = [#(#others),*] });
+        return quote! { #d #[arg(long = #flag #conflicts)] #stdin: bool, };
+    }
+    let d = doc(&help(p));
+    let values = (!p.values.is_empty()).then(|| {
+        let v = &p.values;
+        quote! { , value_parser = [#(#v),*] }
+    });
+    let (ty, extra) = match p.ty {
+        Type::String | Type::Json => (quote! { String }, quote! {}),
+        Type::Integer => (quote! { i64 }, quote! {}),
+        Type::Number => (quote! { f64 }, quote! {}),
+        Type::Boolean => (quote! { bool }, quote! { , action = clap::ArgAction::Set }),
+        Type::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',' }),
+        Type::IntegerList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',' }),
+        Type::File => (quote! { std::path::PathBuf }, quote! {}),
+    };
+    let is_list = matches!(p.ty, Type::StringList | Type::IntegerList);
+    let ty = match (p.required, is_list) {
+        (true, true) => return quote! { #d #[arg(long = #flag, required = true #extra #values)] #name: #ty, },
+        (true, false) | (false, true) => ty,
+        (false, false) => quote! { Option<#ty> },
+    };
+    quote! { #d #[arg(long = #flag #extra #values)] #name: #ty, }
+}
+
+fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
+    let a = args_ident(r, op);
+    let secrets: Vec<&Param> = op.secrets().collect();
+    let mut fields: Vec<TokenStream> = op.inputs().map(|p| field_for(p, &secrets)).collect();
+    match &op.body {
+        Body::Array { name, items, description } => {
+            let n = ident(name);
+            let flag = names::kebab(name);
+            let d = doc(&format!("{} (comma-separated)", if description.is_empty() { "Keys" } else { description.lines().next().unwrap_or_default() }));
+            let t = if *items == Type::Integer { quote! { Vec<i64> } } else { quote! { Vec<String> } };
+            fields.push(quote! { #d #[arg(long = #flag, value_delimiter = ',', required = true)] #n: #t, });
+        }
+        Body::Value { name, description } => {
+            let n = ident(name);
+            let flag = names::kebab(name);
+            let d = doc(&format!("{} (JSON inline, @FILE, or - for stdin)", if description.is_empty() { "Request body" } else { description.lines().next().unwrap_or_default() }));
+            fields.push(quote! { #d #[arg(long = #flag)] #n: String, });
+        }
+        _ => {}
+    }
+    if op.response.kind == ResponseKind::Binary {
+        fields.push(quote! {
+            /// Write the file here instead of to stdout
+            #[arg(long, short = 'o', value_name = "FILE")]
+            output: Option<std::path::PathBuf>,
+        });
+    }
+    quote! {
+        #[derive(Args)]
+        struct #a { #(#fields)* }
+    }
+}
+
+/// `let` bindings that turn flags into the client's argument types, and the argument expressions.
+fn convert(p: &Param) -> (TokenStream, TokenStream) {
+    let name = ident(&p.name);
+    let flag = format!("--{}", flag_name(p));
+    if p.secret {
+        let stdin = stdin_field(p);
+        let label = names::snake(&p.name).replace('_', " ");
+        let stdin_flag = format!("{flag}-stdin");
+        let env = secret_env(p);
+        let read = if p.required { quote! { cli::read_secret } } else { quote! { cli::read_optional_secret } };
+        let bind = quote! {
+            let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: args.#stdin, env: #env })?;
+        };
+        return (bind, quote! { #name });
+    }
+    match (p.ty, p.required) {
+        (Type::Json, true) => (quote! { let #name = cli::read_json(#flag, &args.#name)?; }, quote! { &#name }),
+        (Type::Json, false) => (quote! { let #name = args.#name.as_deref().map(|v| cli::read_json(#flag, v)).transpose()?; }, quote! { #name }),
+        (Type::StringList, true) => (quote! { let #name: Vec<&str> = args.#name.iter().map(String::as_str).collect(); }, quote! { &#name }),
+        (Type::StringList | Type::IntegerList, false) => (quote! {}, quote! { (!args.#name.is_empty()).then_some(args.#name) }),
+        (Type::IntegerList, true) => (quote! {}, quote! { &args.#name }),
+        (Type::String | Type::File, true) => (quote! {}, quote! { &args.#name }),
+        (_, true) => (quote! {}, quote! { args.#name }),
+        (_, false) => (quote! {}, quote! { args.#name }),
+    }
+}
+
+fn dispatch_arm(krate: &proc_macro2::Ident, r: &Resource, op: &Operation) -> TokenStream {
+    let v = type_ident(&op.id);
+    let accessor = ident(&r.name);
+    let method = ident(&op.id);
+    let module = ident(&r.name);
+    let mut binds = Vec::new();
+    let mut call_args = Vec::new();
+    let mut option_fields = Vec::new();
+    for p in op.inputs() {
+        let (bind, expr) = convert(p);
+        binds.push(bind);
+        if p.required {
+            call_args.push(expr);
+        } else {
+            let f = ident(&p.name);
+            option_fields.push(quote! { #f: #expr });
+        }
+    }
+    match &op.body {
+        Body::Array { name, items, .. } => {
+            let n = ident(name);
+            if *items == Type::Integer {
+                call_args.push(quote! { &args.#n });
+            } else {
+                binds.push(quote! { let #n: Vec<&str> = args.#n.iter().map(String::as_str).collect(); });
+                call_args.push(quote! { &#n });
+            }
+        }
+        Body::Value { name, .. } => {
+            let n = ident(name);
+            let flag = format!("--{}", names::kebab(name));
+            binds.push(quote! { let #n = cli::read_json(#flag, &args.#n)?; });
+            call_args.push(quote! { &#n });
+        }
+        _ => {}
+    }
+    if !option_fields.is_empty() {
+        let o = format_ident!("{}Options", type_ident(&op.id));
+        call_args.push(quote! { &#krate::#module::#o { #(#option_fields),* } });
+    }
+    let call = quote! { client.#accessor().#method(#(#call_args),*).await? };
+    let output = match op.response.kind {
+        ResponseKind::Json => quote! { Output::json(#call) },
+        ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },
+        ResponseKind::Text => quote! { Ok(Output::Text(#call)) },
+        ResponseKind::Redirect => quote! { Ok(Output::Redirect(#call)) },
+        ResponseKind::Binary => quote! { Ok(Output::Download { download: #call, to: args.output }) },
+    };
+    let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary;
+    let pat = if uses_args { quote! { args } } else { quote! { _args } };
+    quote! {
+        #v(#pat) => {
+            #(#binds)*
+            #output
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! The client library: `lib.rs` with the `Client`, and one module per resource whose methods
+//! each fill a `Request` and hand it to the runtime.
+
+use super::rust::{
+    self, add_multipart_required, add_optional, add_required, arg_type, const_ident, doc, ident, inner_doc, owned_type, type_ident,
+};
+use crate::model::{AuthMode, Body, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
+    let mut out = vec![("lib.rs".to_owned(), lib(model)?)];
+    for r in &model.resources {
+        let text = rust::header(model, &format!("spec/{}", r.source), false) + &rust::print(resource(r), &r.name)?;
+        out.push((format!("{}.rs", r.name), text));
+    }
+    Ok(out)
+}
+
+fn lib(model: &Model) -> Result<String, String> {
+    let api = &model.api;
+    let crate_doc = inner_doc(&format!(
+        "{}\n\n{}\n\nGenerated from the spec for Directus {}. Every operation is a method on a resource \
+         accessor, e.g. `client.{}().{}(…)`; login, logout and the server version come from the runtime \
+         client this one dereferences to.",
+        api.title,
+        api.description,
+        api.api_version,
+        model.resources[0].name,
+        model.resources[0].operations[0].id
+    ));
+    let mods = model.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let feature = &r.name;
+        quote! { #[cfg(feature = #feature)] pub mod #m; }
+    });
+    let accessors = model.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let ty = type_ident(&r.name);
+        let feature = &r.name;
+        let d = doc(&format!("{}: {}", r.title, first_line(&r.description)));
+        quote! {
+            #d
+            #[cfg(feature = #feature)]
+            pub fn #m(&self) -> #m::#ty<'_> {
+                #m::#ty::new(&self.0)
+            }
+        }
+    });
+    let hints = api.errors.iter().map(|e| {
+        let (code, fix) = (&e.code, &e.fix);
+        quote! { (#code, #fix) }
+    });
+    let tokens = quote! {
+        #crate_doc
+
+        pub use directus_runtime::{
+            ApiError, ClientBuilder, Download, Error, ErrorClass, ErrorCode, Result, Secret, Tokens, Version,
+        };
+        pub use serde_json;
+
+        #(#mods)*
+
+        /// A Directus client with one accessor per resource. It dereferences to the runtime client
+        /// for `login`, `logout`, `refresh` and `server_version`. Cheap to clone.
+        #[derive(Clone, Debug)]
+        pub struct Client(directus_runtime::Client);
+
+        impl Client {
+            /// A client without credentials: log in, or build one with a token.
+            pub fn new(url: impl Into<String>) -> Result<Self> {
+                ClientBuilder::new(url).build()
+            }
+
+            /// A client with a static token.
+            pub fn with_token(url: impl Into<String>, token: impl Into<Secret>) -> Result<Self> {
+                ClientBuilder::new(url).token(token).build()
+            }
+
+            pub fn builder(url: impl Into<String>) -> ClientBuilder<Self> {
+                ClientBuilder::new(url)
+            }
+
+            #(#accessors)*
+        }
+
+        impl From<directus_runtime::Client> for Client {
+            fn from(client: directus_runtime::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = directus_runtime::Client;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
+        /// What to do about each Directus error code, from the spec; operations add their own.
+        #[allow(dead_code)]
+        pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[#(#hints),*];
+    };
+    Ok(rust::header(model, "spec/", true) + &rust::print(tokens, "lib.rs")?)
+}
+
+fn resource(r: &Resource) -> TokenStream {
+    let ty = type_ident(&r.name);
+    let module_doc = inner_doc(&format!("{}\n\n{}", r.title, r.description));
+    let struct_doc = doc(&format!("{} operations; get them with [`crate::Client::{}`].", r.title, r.name));
+    let methods = r.operations.iter().map(|op| method(r, op));
+    let statics = r.operations.iter().map(descriptor);
+    let types = r.operations.iter().map(|op| types(r, op));
+    let uses_secret = r.operations.iter().any(|op| op.secrets().next().is_some() || op.response.fields.iter().any(|f| f.secret));
+    let secret_use = uses_secret.then(|| quote! { use directus_runtime::Secret; });
+    quote! {
+        #module_doc
+
+        use directus_runtime::{Auth, Client, Method, Operation, Request, Result, Route, Version};
+        #secret_use
+
+        #struct_doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            pub(crate) fn new(client: &'a Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#statics)*
+
+        #(#types)*
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+fn route_text(op: &Operation) -> String {
+    op.routes
+        .iter()
+        .map(|r| {
+            let range = match (r.since, r.until) {
+                (None, None) => String::new(),
+                (Some(s), None) => format!(" (Directus {s} and later)"),
+                (None, Some(u)) => format!(" (before Directus {u})"),
+                (Some(s), Some(u)) => format!(" (Directus {s} up to {u})"),
+            };
+            format!("`{} {}`{range}", method_str(op.method), r.path)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn method_str(m: Method) -> &'static str {
+    match m {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Patch => "PATCH",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        Method::Search => "SEARCH",
+    }
+}
+
+fn optional_inputs(op: &Operation) -> Vec<&Param> {
+    op.inputs().filter(|p| !p.required).collect()
+}
+
+fn options_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Options", type_ident(&op.id))
+}
+
+fn method(r: &Resource, op: &Operation) -> TokenStream {
+    let name = ident(&op.id);
+    let stat = const_ident(&op.id);
+    let multipart = matches!(op.body, Body::Multipart(_));
+    let required: Vec<&Param> = op.inputs().filter(|p| p.required).collect();
+    let optional = optional_inputs(op);
+
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|p| {
+            let a = ident(&p.name);
+            let t = arg_type(p);
+            quote! { #a: #t }
+        })
+        .collect();
+    let secret_lets = required.iter().filter(|p| p.secret).map(|p| {
+        let a = ident(&p.name);
+        quote! { let #a: Secret = #a.into(); }
+    });
+    let adds = required.iter().map(|p| if multipart && p.location == crate::model::ParamIn::Body { add_multipart_required(p) } else { add_required(p) });
+    let opt_adds = optional.iter().map(|p| add_optional(p, multipart));
+    let body_add = match &op.body {
+        Body::Array { name, items, .. } => {
+            let a = ident(name);
+            let t = match items {
+                crate::model::Type::Integer => quote! { &[i64] },
+                crate::model::Type::Json => quote! { &[serde_json::Value] },
+                _ => quote! { &[&str] },
+            };
+            args.push(quote! { #a: #t });
+            quote! { .json(#a) }
+        }
+        Body::Value { name, .. } => {
+            let a = ident(name);
+            args.push(quote! { #a: &impl serde::Serialize });
+            quote! { .json(#a) }
+        }
+        _ => quote! {},
+    };
+    if !optional.is_empty() {
+        let o = options_ident(op);
+        args.push(quote! { options: &#o });
+    }
+    let (ret, finish) = match (op.response.kind, op.response.shape, op.response.fields.is_empty()) {
+        (ResponseKind::Json, Shape::Object, false) => {
+            let t = format_ident!("{}Response", type_ident(&op.id));
+            (quote! { #t }, quote! { .data().await })
+        }
+        (ResponseKind::Json, Shape::Array, false) => {
+            let t = format_ident!("{}Item", type_ident(&op.id));
+            (quote! { Vec<#t> }, quote! { .data().await })
+        }
+        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<serde_json::Value> }, quote! { .data().await }),
+        (ResponseKind::Json, _, _) => (quote! { serde_json::Value }, quote! { .data().await }),
+        (ResponseKind::Empty, _, _) => (quote! { () }, quote! { .empty().await }),
+        (ResponseKind::Text, _, _) => (quote! { String }, quote! { .text().await }),
+        (ResponseKind::Binary, _, _) => (quote! { directus_runtime::Download }, quote! { .download() }),
+        (ResponseKind::Redirect, _, _) => (quote! { String }, quote! { .redirect_location() }),
+    };
+    let finish = if op.response.kind == ResponseKind::Binary { quote! { Ok(self.client.execute(req).await? #finish) } } else { quote! { self.client.execute(req).await? #finish } };
+
+    let mut text = format!("{}\n\n{}", op.title, op.summary);
+    if !op.description.is_empty() {
+        text += &format!("\n\n{}", op.description);
+    }
+    text += &format!("\n\n{}", route_text(op));
+    if let Some(rm) = op.removed_in {
+        text += &format!("\n\nRemoved in Directus {rm}");
+        if let Some(rep) = &op.replacement {
+            text += &format!("; use {rep} instead");
+        }
+        text += ". On such a server this returns [`crate::Error::Unsupported`] without sending anything.";
+    }
+    if !required.is_empty() || !matches!(op.body, Body::None | Body::Object(_) | Body::Multipart(_)) {
+        text += "\n\n# Arguments\n";
+        for p in &required {
+            text += &format!("\n- `{}`: {}", names_snake(&p.name), or_dash(&p.description));
+        }
+        match &op.body {
+            Body::Array { name, description, .. } | Body::Value { name, description } => text += &format!("\n- `{name}`: {}", or_dash(description)),
+            _ => {}
+        }
+    }
+    if !op.errors.is_empty() {
+        text += "\n\n# Errors\n";
+        for e in &op.errors {
+            text += &format!("\n- `{}` ({}): {} {}", e.code, e.status, e.when, e.fix);
+        }
+    }
+    let d = doc(&text);
+    let lint = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let _ = r;
+    quote! {
+        #d
+        #lint
+        pub async fn #name(&self, #(#args),*) -> Result<#ret> {
+            #(#secret_lets)*
+            let req = Request::new(&#stat) #(#adds)* #(#opt_adds)* #body_add;
+            #finish
+        }
+    }
+}
+
+fn names_snake(name: &str) -> String {
+    crate::model::names::snake(name)
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "—"
+    } else {
+        s
+    }
+}
+
+fn version_tokens(v: Option<Version>) -> TokenStream {
+    match v {
+        Some(Version(a, b, c)) => {
+            let [a, b, c] = [a, b, c].map(proc_macro2::Literal::u32_unsuffixed);
+            quote! { Some(Version::new(#a, #b, #c)) }
+        }
+        None => quote! { None },
+    }
+}
+
+fn descriptor(op: &Operation) -> TokenStream {
+    let stat = const_ident(&op.id);
+    let id = &op.full_id;
+    let method = format_ident!("{}", match op.method {
+        Method::Get => "Get",
+        Method::Post => "Post",
+        Method::Patch => "Patch",
+        Method::Put => "Put",
+        Method::Delete => "Delete",
+        Method::Search => "Search",
+    });
+    let auth = format_ident!("{}", match op.auth {
+        AuthMode::Required => "Required",
+        AuthMode::Optional => "Optional",
+        AuthMode::None => "None",
+    });
+    let routes = op.routes.iter().map(|r| {
+        let path = &r.path;
+        let since = version_tokens(r.since);
+        let until = version_tokens(r.until);
+        quote! { Route { path: #path, since: #since, until: #until } }
+    });
+    let since = version_tokens(op.since);
+    let removed = version_tokens(op.removed_in);
+    let replacement = match &op.replacement {
+        Some(r) => quote! { Some(#r) },
+        None => quote! { None },
+    };
+    let hints = op.errors.iter().map(|e| {
+        let (c, f) = (&e.code, &e.fix);
+        quote! { (#c, #f) }
+    });
+    quote! {
+        static #stat: Operation = Operation {
+            id: #id,
+            method: Method::#method,
+            routes: &[#(#routes),*],
+            auth: Auth::#auth,
+            since: #since,
+            removed_in: #removed,
+            replacement: #replacement,
+            hints: &[#(#hints),*],
+            common_hints: crate::ERROR_HINTS,
+        };
+    }
+}
+
+fn struct_fields(fields: &[Param], optional_all: bool) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.name);
+            let wire = &f.name;
+            let t = owned_type(f);
+            let d = doc(&f.description);
+            let rename = (name.to_string().trim_start_matches("r#") != wire).then(|| quote! { #[serde(rename = #wire)] });
+            if optional_all || !f.required {
+                quote! { #d #rename #[serde(default, skip_serializing_if = "Option::is_none")] pub #name: Option<#t>, }
+            } else {
+                quote! { #d #rename pub #name: #t, }
+            }
+        })
+        .collect()
+}
+
+fn types(r: &Resource, op: &Operation) -> TokenStream {
+    let owner = type_ident(&r.name);
+    let method = &op.id;
+    let optional = optional_inputs(op);
+    let options = (!optional.is_empty()).then(|| {
+        let o = options_ident(op);
+        let d = doc(&format!("Optional inputs of [`{owner}::{method}`]; start from `Default::default()`."));
+        let fields = optional.iter().map(|p| {
+            let name = ident(&p.name);
+            let t = owned_type(p);
+            let d = doc(&p.description);
+            quote! { #d pub #name: Option<#t>, }
+        });
+        quote! {
+            #d
+            #[derive(Clone, Debug, Default)]
+            pub struct #o { #(#fields)* }
+        }
+    });
+    let reply = (op.response.kind == ResponseKind::Json && !op.response.fields.is_empty()).then(|| {
+        let (name, what) = match op.response.shape {
+            Shape::Array => (format_ident!("{}Item", type_ident(&op.id)), "One item of the reply of"),
+            _ => (format_ident!("{}Response", type_ident(&op.id)), "Reply of"),
+        };
+        let d = doc(&format!("{what} [`{owner}::{method}`].{}", if op.response.description.is_empty() { String::new() } else { format!("\n\n{}", op.response.description) }));
+        let fields = struct_fields(&op.response.fields, false);
+        quote! {
+            #d
+            #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+                /// Fields the spec does not name, such as ones a newer server added.
+                #[serde(flatten)]
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            }
+        }
+    });
+    quote! { #options #reply }
+}

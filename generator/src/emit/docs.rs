@@ -1,0 +1,212 @@
+//! Markdown docs, rendered with the minijinja templates in generator/templates/.
+
+use super::cli::{command_name, flag_name, secret_env};
+use super::client::method_str;
+use crate::model::{names, AuthMode, Body, Model, Operation, Param, Resource, ResponseKind, Shape};
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+const INDEX: &str = include_str!("../../templates/index.md.j2");
+const RESOURCE: &str = include_str!("../../templates/resource.md.j2");
+const OPERATION: &str = include_str!("../../templates/operation.md.j2");
+
+#[derive(Serialize)]
+struct Property {
+    name: String,
+    location: &'static str,
+    meaning: String,
+}
+
+#[derive(Serialize)]
+struct RouteView {
+    method: &'static str,
+    path: String,
+    versions: String,
+}
+
+/// What a page says about one operation, computed here so templates only lay it out.
+#[derive(Serialize)]
+struct OpView<'a> {
+    op: &'a Operation,
+    resource: &'a Resource,
+    routes: Vec<RouteView>,
+    properties: Vec<Property>,
+    output: String,
+    example: Option<String>,
+    credentials: &'static str,
+    availability: String,
+    rust_example: String,
+    cli_example: String,
+}
+
+fn env() -> Result<Environment<'static>, String> {
+    let mut env = Environment::new();
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    // A Markdown table cell holds one line and no bare `|`.
+    env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    for (name, src) in [("index", INDEX), ("resource", RESOURCE), ("operation", OPERATION)] {
+        env.add_template(name, src).map_err(|e| format!("template {name}: {e}"))?;
+    }
+    Ok(env)
+}
+
+pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
+    let env = env()?;
+    let render = |name: &str, ctx: minijinja::Value| -> Result<String, String> {
+        env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| format!("rendering {name}: {e:#}"))
+    };
+    let mut out = Vec::new();
+    out.push(("README.md".to_owned(), render("index", context! { model, api => &model.api, resources => &model.resources })?));
+    for r in &model.resources {
+        let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
+        out.push((format!("{}/README.md", r.name), render("resource", context! { model, resource => r, ops => &ops })?));
+        for v in &ops {
+            out.push((format!("{}/{}.md", r.name, v.op.id), render("operation", context! { model, v })?));
+        }
+    }
+    Ok(out)
+}
+
+fn view<'a>(model: &Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
+    let routes = op
+        .routes
+        .iter()
+        .map(|rt| RouteView {
+            method: method_str(op.method),
+            path: rt.path.clone(),
+            versions: match (rt.since, rt.until) {
+                (None, None) => "all".into(),
+                (Some(s), None) => format!("{s} and later"),
+                (None, Some(u)) => format!("before {u}"),
+                (Some(s), Some(u)) => format!("{s} up to (not including) {u}"),
+            },
+        })
+        .collect();
+    let mut properties: Vec<Property> = op.inputs().map(property).collect();
+    match &op.body {
+        Body::Array { name, description, .. } => properties.push(Property {
+            name: name.clone(),
+            location: "body",
+            meaning: format!("{} Required: the request body is a JSON array. CLI: `--{}` (comma-separated).", or(description, "The keys."), names::kebab(name)),
+        }),
+        Body::Value { name, description } => properties.push(Property {
+            name: name.clone(),
+            location: "body",
+            meaning: format!("{} Required: the whole JSON body. CLI: `--{}` (JSON inline, `@FILE`, or `-` for stdin).", or(description, "The request body."), names::kebab(name)),
+        }),
+        _ => {}
+    }
+    let output = match (op.response.kind, op.response.shape) {
+        (ResponseKind::Json, Shape::Array) => "A JSON array, taken from the reply's `data`.".to_owned(),
+        (ResponseKind::Json, _) => "JSON, taken from the reply's `data`.".to_owned(),
+        (ResponseKind::Binary, _) => "The file's bytes, streamed (to `--output FILE` or stdout in the CLI; a `Download` in Rust, with the file name from `Content-Disposition`).".to_owned(),
+        (ResponseKind::Text, _) => "Plain text.".to_owned(),
+        (ResponseKind::Empty, _) => "Nothing: success is the status (204 or an empty 200). The CLI prints nothing and exits 0.".to_owned(),
+        (ResponseKind::Redirect, _) => "A redirect; the client returns its `Location` without following it, and the CLI prints it.".to_owned(),
+    };
+    let output = if op.response.description.is_empty() { output } else { format!("{} {output}", op.response.description) };
+    let example = op.response.example.as_ref().and_then(|e| serde_json::to_string_pretty(e).ok());
+    let credentials = match op.auth {
+        AuthMode::Required => "A logged-in user or a static token (`--token` / `DIRECTUS_TOKEN`, or `ClientBuilder::token`).",
+        AuthMode::Optional => "None needed; with a token the reply covers what that user may see.",
+        AuthMode::None => "None: this operation is called without a token.",
+    };
+    let mut availability = match op.since {
+        Some(s) => format!("Directus {s} and later"),
+        None => "All Directus versions the spec covers".to_owned(),
+    };
+    if let Some(rm) = op.removed_in {
+        availability += &format!("; removed in {rm}");
+        if let Some(rep) = &op.replacement {
+            availability += &format!(" (use {rep} instead)");
+        }
+    }
+    availability += ".";
+    OpView {
+        op,
+        resource: r,
+        routes,
+        properties,
+        output,
+        example,
+        credentials,
+        availability,
+        rust_example: rust_example(r, op),
+        cli_example: cli_example(model, r, op),
+    }
+}
+
+fn or<'a>(s: &'a str, default: &'a str) -> &'a str {
+    if s.is_empty() {
+        default
+    } else {
+        s
+    }
+}
+
+fn property(p: &Param) -> Property {
+    let mut m = or(&p.description, "—").to_owned();
+    m += if p.required { " Required." } else { " Optional." };
+    if let Some(d) = &p.default {
+        m += &format!(" Server default: `{d}`.");
+    }
+    if !p.values.is_empty() {
+        m += &format!(" One of: {}.", p.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "));
+    }
+    if p.secret {
+        m += &format!(" Secret: never on the command line; the CLI reads it from `--{}-stdin`, `${}` or a prompt, and it is redacted in logs and errors.", flag_name(p), secret_env(p));
+    } else {
+        m += &format!(" CLI: `--{}`.", flag_name(p));
+    }
+    Property {
+        name: p.name.clone(),
+        location: match p.location {
+            crate::model::ParamIn::Path => "path",
+            crate::model::ParamIn::Query => "query",
+            crate::model::ParamIn::Body => "body",
+        },
+        meaning: m,
+    }
+}
+
+fn rust_example(r: &Resource, op: &Operation) -> String {
+    let mut args: Vec<String> = op.inputs().filter(|p| p.required).map(|p| names::snake(&p.name)).collect();
+    match &op.body {
+        Body::Array { name, .. } | Body::Value { name, .. } => args.push(format!("&{name}")),
+        _ => {}
+    }
+    if op.inputs().any(|p| !p.required) {
+        args.push(format!("&{}Options::default()", names::pascal(&op.id)));
+    }
+    format!("client.{}().{}({}).await?", r.name, op.id, args.join(", "))
+}
+
+fn cli_example(model: &Model, r: &Resource, op: &Operation) -> String {
+    let mut cmd = vec![model.api.binary.clone(), names::kebab(&r.name), command_name(op)];
+    let mut stdin = None;
+    for p in op.inputs().filter(|p| p.required) {
+        if p.secret {
+            if stdin.is_none() {
+                stdin = Some(names::snake(&p.name).to_ascii_uppercase());
+                cmd.push(format!("--{}-stdin", flag_name(p)));
+            }
+        } else {
+            cmd.push(format!("--{} <{}>", flag_name(p), names::snake(&p.name).to_ascii_uppercase()));
+        }
+    }
+    match &op.body {
+        Body::Array { name, .. } => cmd.push(format!("--{} <A,B,…>", names::kebab(name))),
+        Body::Value { name, .. } => cmd.push(format!("--{} @body.json", names::kebab(name))),
+        _ => {}
+    }
+    if op.response.kind == ResponseKind::Binary {
+        cmd.push("--output FILE".into());
+    }
+    let line = cmd.join(" ");
+    match stdin {
+        Some(v) => format!("printf '%s' \"${v}\" | {line}"),
+        None => line,
+    }
+}

@@ -1,0 +1,202 @@
+//! The one intermediate model every emitter reads. Built only from a spec that validated, so
+//! emitters never meet a bad value.
+
+pub mod names;
+
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Model {
+    pub api: Api,
+    pub resources: Vec<Resource>,
+    /// FNV-1a of the spec files, for provenance headers.
+    pub spec_hash: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub description: String,
+    pub api_version: String,
+    pub crate_name: String,
+    pub crate_version: String,
+    pub binary: String,
+    pub runtime_path: String,
+    pub errors: Vec<ErrorInfo>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub status: u16,
+    pub meaning: String,
+    pub fix: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The spec file it came from, relative to the spec folder.
+    pub source: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Method {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+    #[serde(rename = "PATCH")]
+    Patch,
+    #[serde(rename = "PUT")]
+    Put,
+    #[serde(rename = "DELETE")]
+    Delete,
+    #[serde(rename = "SEARCH")]
+    Search,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    Required,
+    Optional,
+    None,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Route {
+    pub path: String,
+    pub since: Option<Version>,
+    pub until: Option<Version>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Version(pub u32, pub u32, pub u32);
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Operation {
+    pub id: String,
+    /// `resource.id`.
+    pub full_id: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub method: Method,
+    pub routes: Vec<Route>,
+    pub auth: AuthMode,
+    pub since: Option<Version>,
+    pub removed_in: Option<Version>,
+    pub replacement: Option<String>,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub body: Body,
+    pub response: Response,
+    pub errors: Vec<OpError>,
+}
+
+impl Operation {
+    /// Every input in the order a caller reads them: path, query, then body.
+    pub fn inputs(&self) -> impl Iterator<Item = &Param> {
+        let body: &[Param] = match &self.body {
+            Body::Object(f) | Body::Multipart(f) => f,
+            _ => &[],
+        };
+        self.path_params.iter().chain(&self.query_params).chain(body)
+    }
+
+    pub fn secrets(&self) -> impl Iterator<Item = &Param> {
+        self.inputs().filter(|p| p.secret)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Type {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Json,
+    StringList,
+    IntegerList,
+    File,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamIn {
+    Path,
+    Query,
+    Body,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub location: ParamIn,
+    pub ty: Type,
+    pub required: bool,
+    pub secret: bool,
+    pub description: String,
+    pub default: Option<Value>,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", content = "content", rename_all = "snake_case")]
+pub enum Body {
+    None,
+    Object(Vec<Param>),
+    /// A JSON array body; `name` is what the caller passes.
+    Array { name: String, items: Type, description: String },
+    /// Any JSON the caller gives.
+    Value { name: String, description: String },
+    Multipart(Vec<Param>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseKind {
+    Json,
+    Binary,
+    Text,
+    Empty,
+    Redirect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    Object,
+    Array,
+    Value,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Response {
+    pub kind: ResponseKind,
+    pub shape: Shape,
+    pub fields: Vec<Param>,
+    pub description: String,
+    pub example: Option<Value>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OpError {
+    pub code: String,
+    pub status: u16,
+    pub meaning: String,
+    pub when: String,
+    pub fix: String,
+}

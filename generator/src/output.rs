@@ -1,0 +1,92 @@
+//! Puts emitted files on disk, writing only what changed, or checks that disk matches.
+//! A list of what was generated (`.generated-files`) lets a later run remove files whose
+//! resource or operation left the spec, without touching anything it did not write.
+
+use crate::emit::OutputFile;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+const LIST: &str = ".generated-files";
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub written: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+    pub unchanged: usize,
+}
+
+/// What `--check` found: files whose content differs, that are missing, or that should be gone.
+#[derive(Debug, Default)]
+pub struct Stale {
+    pub differ: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
+    pub extra: Vec<PathBuf>,
+}
+
+impl Stale {
+    pub fn is_empty(&self) -> bool {
+        self.differ.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+fn list_text(files: &[OutputFile]) -> String {
+    let mut s = String::from("# Files written by directus-generator; it removes those that leave this list.\n");
+    for f in files {
+        s += &format!("{}\n", f.path.to_string_lossy().replace('\\', "/"));
+    }
+    s
+}
+
+fn previous(out: &Path) -> BTreeSet<PathBuf> {
+    std::fs::read_to_string(out.join(LIST))
+        .map(|t| t.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(PathBuf::from).collect())
+        .unwrap_or_default()
+}
+
+pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
+    let mut report = Report::default();
+    let all = files.iter().map(|f| (f.path.clone(), f.contents.clone())).chain([(PathBuf::from(LIST), list_text(files))]);
+    let current: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    for (rel, contents) in all {
+        let path = out.join(&rel);
+        if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
+            report.unchanged += 1;
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        // Write beside, then rename: an interrupted run never leaves a truncated file.
+        let tmp = path.with_extension("generating");
+        std::fs::write(&tmp, contents.as_bytes())?;
+        std::fs::rename(&tmp, &path)?;
+        report.written.push(rel);
+    }
+    for old in previous(out).difference(&current) {
+        if old.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+            continue;
+        }
+        let path = out.join(old);
+        if path.is_file() {
+            std::fs::remove_file(&path)?;
+            report.removed.push(old.clone());
+        }
+    }
+    Ok(report)
+}
+
+pub fn check(out: &Path, files: &[OutputFile]) -> Stale {
+    let mut stale = Stale::default();
+    let current: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let list = list_text(files);
+    for (rel, contents) in files.iter().map(|f| (&f.path, &f.contents)).chain([(&PathBuf::from(LIST), &list)]) {
+        match std::fs::read(out.join(rel)) {
+            Ok(old) if old == contents.as_bytes() => {}
+            Ok(_) => stale.differ.push(rel.clone()),
+            Err(_) => stale.missing.push(rel.clone()),
+        }
+    }
+    stale.extra = previous(out).difference(&current).filter(|p| out.join(p).is_file()).cloned().collect();
+    stale
+}

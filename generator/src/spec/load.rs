@@ -1,0 +1,110 @@
+//! Reads a spec folder: `api.yaml` and `resources/*.yaml`, in a fixed (sorted) order.
+
+use super::locate::KeyIndex;
+use super::{ApiFile, ResourceFile};
+use crate::diagnostics::Diagnostic;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// One spec file as read, kept for locating problems and for hashing.
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub index: KeyIndex,
+}
+
+pub struct Loaded<T> {
+    pub source: SourceFile,
+    pub value: T,
+}
+
+/// Everything that could be read; files that failed to parse are missing and reported.
+pub struct RawSpec {
+    pub api: Option<Loaded<ApiFile>>,
+    pub resources: Vec<Loaded<ResourceFile>>,
+    /// Every file read, parsed or not, in order: the input of the spec hash.
+    pub files: Vec<(PathBuf, String)>,
+}
+
+pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
+    let mut files = Vec::new();
+    let api_path = dir.join("api.yaml");
+    let api = read(&api_path, diags).and_then(|text| {
+        files.push((api_path.clone(), text.clone()));
+        parse::<ApiFile>(&api_path, text, diags)
+    });
+    let res_dir = dir.join("resources");
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&res_dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect(),
+        Err(e) => {
+            diags.push(file_error(&res_dir, format!("cannot read the resources folder: {e}"), "create spec/resources/ with one <resource>.yaml per resource"));
+            Vec::new()
+        }
+    };
+    paths.sort();
+    let mut resources = Vec::new();
+    for path in paths {
+        if let Some(text) = read(&path, diags) {
+            files.push((path.clone(), text.clone()));
+            if let Some(r) = parse::<ResourceFile>(&path, text, diags) {
+                resources.push(r);
+            }
+        }
+    }
+    RawSpec { api, resources, files }
+}
+
+fn read(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.push(file_error(path, format!("cannot read the file: {e}"), "check that the spec folder path is right"));
+            None
+        }
+    }
+}
+
+fn file_error(path: &Path, message: String, fix: &str) -> Diagnostic {
+    Diagnostic { file: path.to_path_buf(), line: 0, column: 0, spec_path: String::new(), message, fix: fix.into() }
+}
+
+/// Parses one file; unknown keys are all reported (not just the first) and do not stop the parse.
+fn parse<T: DeserializeOwned>(path: &Path, text: String, diags: &mut Vec<Diagnostic>) -> Option<Loaded<T>> {
+    let index = KeyIndex::new(&text);
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(&text);
+    let result: Result<T, _> = serde_ignored::deserialize(de, |p| unknown.push(p.to_string()));
+    for p in unknown {
+        let (line, column) = index.find(&p);
+        let key = p.rsplit('.').next().unwrap_or(&p).to_owned();
+        diags.push(Diagnostic {
+            file: path.to_path_buf(),
+            line,
+            column,
+            spec_path: p.clone(),
+            message: format!("unknown field `{key}`"),
+            fix: "remove it or fix its spelling; the allowed fields are in generated/schema/*.schema.json".into(),
+        });
+    }
+    match result {
+        Ok(value) => Some(Loaded { source: SourceFile { path: path.to_path_buf(), text, index }, value }),
+        Err(e) => {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            let message = e.to_string();
+            // serde_yaml appends " at line L column C"; the location is printed already.
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                line,
+                column,
+                spec_path: String::new(),
+                message: format!("cannot read the YAML: {message}"),
+                fix: "fix the YAML at this position (indentation, quoting, a missing `:` or a wrong value type)".into(),
+            });
+            None
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The spec as written: YAML files read with serde. Enum-like fields stay strings here so that a
+//! bad value is reported together with every other problem, by `validate`, instead of stopping the parse.
+
+pub mod load;
+pub mod locate;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `spec/api.yaml`: what holds for the whole API.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "Directus client spec: api.yaml")]
+pub struct ApiFile {
+    /// Version of this spec format. Only 1 exists.
+    pub format: u32,
+    /// Name of the API, used in docs.
+    pub title: String,
+    /// What the API is, for the docs index and the crate's documentation.
+    #[serde(default)]
+    pub description: String,
+    /// The Directus version this spec was last checked against, e.g. 12.4.1.
+    pub api_version: String,
+    /// The generated crate.
+    #[serde(rename = "crate")]
+    pub krate: CrateDef,
+    /// Directus error codes: what each means and how to resolve it. Operations refer to them.
+    #[serde(default)]
+    pub errors: Vec<ErrorDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CrateDef {
+    /// Crate name, e.g. directus-client.
+    pub name: String,
+    /// Crate version (semver).
+    pub version: String,
+    /// Name of the command-line tool.
+    pub binary: String,
+    /// Path of the runtime crate, relative to the generated crate's folder.
+    pub runtime_path: String,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// `extensions.code`, e.g. INVALID_CREDENTIALS.
+    pub code: String,
+    /// The HTTP status Directus answers with.
+    pub status: u16,
+    /// What the error means.
+    pub meaning: String,
+    /// How to resolve it.
+    pub fix: String,
+}
+
+/// `spec/resources/<name>.yaml`: one resource and its operations.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "Directus client spec: resource file")]
+pub struct ResourceFile {
+    /// snake_case name; also the file name and the CLI command.
+    pub resource: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub operations: Vec<OperationDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OperationDef {
+    /// snake_case id, unique in the resource: the Rust method and (kebab-cased) the CLI command.
+    pub id: String,
+    /// Display name, e.g. "Generate 2FA".
+    pub title: String,
+    /// One sentence: what it does.
+    pub summary: String,
+    /// Longer explanation for docs and rustdoc.
+    #[serde(default)]
+    pub description: String,
+    #[schemars(with = "MethodName")]
+    pub method: String,
+    /// Path with `{param}` placeholders. Use `routes` instead when it differs between versions.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The path per Directus version range, when it moved.
+    #[serde(default)]
+    pub routes: Vec<RouteDef>,
+    /// Whether a logged-in caller is needed. Default: required.
+    #[serde(default)]
+    #[schemars(with = "Option<AuthName>")]
+    pub auth: Option<String>,
+    /// First Directus version with the operation.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// First Directus version without it.
+    #[serde(default)]
+    pub removed_in: Option<String>,
+    /// What to use once it is removed.
+    #[serde(default)]
+    pub replacement: Option<String>,
+    /// Path and query parameters.
+    #[serde(default)]
+    pub params: Vec<ParamDef>,
+    #[serde(default)]
+    pub body: Option<BodyDef>,
+    pub response: ResponseDef,
+    /// Errors this operation is known to give.
+    #[serde(default)]
+    pub errors: Vec<OpErrorDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RouteDef {
+    pub path: String,
+    /// First version served at this path.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// First version no longer served at this path.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ParamDef {
+    pub name: String,
+    /// `path` or `query`.
+    #[serde(rename = "in")]
+    #[schemars(with = "ParamLocation")]
+    pub location: String,
+    #[serde(rename = "type")]
+    #[schemars(with = "TypeName")]
+    pub ty: String,
+    /// Path parameters are always required.
+    #[serde(default)]
+    pub required: bool,
+    /// A password, OTP, token or key: never on the command line, never printed.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub description: String,
+    /// The server's default, for docs.
+    #[serde(default)]
+    pub default: Option<Value>,
+    /// Allowed values, when the server accepts only some.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BodyDef {
+    /// object: named fields; array: a JSON array; value: any JSON the caller gives; multipart: form fields and a file.
+    #[schemars(with = "BodyKind")]
+    pub kind: String,
+    /// Fields of an object or multipart body.
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    /// Item type of an array body.
+    #[serde(default)]
+    #[schemars(with = "Option<TypeName>")]
+    pub items: Option<String>,
+    /// Name of an array or value body in the Rust method and the CLI. Default: `keys` for arrays, `data` otherwise.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    #[schemars(with = "TypeName")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    /// A password, OTP, token or key: never on the command line, never printed.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ResponseDef {
+    #[schemars(with = "ResponseKind")]
+    pub kind: String,
+    /// For json: object (default when fields are given), array, or value.
+    #[serde(default)]
+    #[schemars(with = "Option<ResponseShape>")]
+    pub shape: Option<String>,
+    /// Known fields of the object (or of each array item). Fields the server adds later are kept too.
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub description: String,
+    /// An example of `data`, for docs. Use placeholders for secrets.
+    #[serde(default)]
+    pub example: Option<Value>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OpErrorDef {
+    /// A code from api.yaml's `errors`.
+    pub code: String,
+    /// When this operation gives it.
+    pub when: String,
+    /// How to resolve it here; default: the api.yaml text.
+    #[serde(default)]
+    pub fix: Option<String>,
+}
+
+// Schema-only types: the allowed values of the string fields above.
+
+#[derive(JsonSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+enum MethodName {
+    GET,
+    POST,
+    PATCH,
+    PUT,
+    DELETE,
+    SEARCH,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum AuthName {
+    Required,
+    Optional,
+    None,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ParamLocation {
+    Path,
+    Query,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum TypeName {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Json,
+    StringList,
+    IntegerList,
+    File,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum BodyKind {
+    Object,
+    Array,
+    Value,
+    Multipart,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ResponseKind {
+    Json,
+    Binary,
+    Text,
+    Empty,
+    Redirect,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ResponseShape {
+    Object,
+    Array,
+    Value,
+}
+
+/// The JSON Schemas of the two file kinds, for editors.
+pub fn json_schemas() -> [(&'static str, schemars::Schema); 2] {
+    [("api.schema.json", schemars::schema_for!(ApiFile)), ("resource.schema.json", schemars::schema_for!(ResourceFile))]
+}

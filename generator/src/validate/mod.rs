@@ -1,0 +1,152 @@
+//! Checks a raw spec and turns it into the model. Every problem is reported, each with its
+//! location and a fix; the model is returned only when there is none.
+
+mod rules;
+
+use crate::diagnostics::{Diagnostic, Reporter};
+use crate::model::{self, names, Api, Model, Resource};
+use crate::spec::load::{Loaded, RawSpec};
+use crate::spec::{ApiFile, ResourceFile};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> Option<Model> {
+    let api = raw.api.as_ref().and_then(|a| check_api(a, diags));
+    let mut resources = Vec::new();
+    let mut seen = BTreeSet::new();
+    for loaded in &raw.resources {
+        let mut r = Reporter { file: &loaded.source.path, index: &loaded.source.index, out: diags };
+        if let Some(res) = check_resource(spec_dir, loaded, api.as_ref(), &mut seen, &mut r) {
+            resources.push(res);
+        }
+    }
+    if raw.resources.is_empty() && raw.api.is_some() {
+        diags.push(Diagnostic {
+            file: spec_dir.join("resources"),
+            line: 0,
+            column: 0,
+            spec_path: String::new(),
+            message: "the spec has no resources".into(),
+            fix: "add spec/resources/<resource>.yaml with at least one operation".into(),
+        });
+    }
+    if !diags.is_empty() {
+        return None;
+    }
+    Some(Model { api: api?, resources, spec_hash: spec_hash(&raw.files) })
+}
+
+fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Api> {
+    let a = &loaded.value;
+    let before = diags.len();
+    let mut r = Reporter { file: &loaded.source.path, index: &loaded.source.index, out: diags };
+    if a.format != 1 {
+        r.error("format", "format", format!("unknown spec format {}", a.format), "set `format: 1`; it is the only format this generator reads");
+    }
+    rules::version(&mut r, "api_version", "api_version", &a.api_version);
+    let k = &a.krate;
+    if !k.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') || k.name.is_empty() {
+        r.error("crate.name", "crate.name", format!("`{}` is not a crate name", k.name), "use lowercase letters, digits and `-`, e.g. directus-client");
+    }
+    if !is_semver(&k.version) {
+        r.error("crate.version", "crate.version", format!("`{}` is not a semver version", k.version), "write MAJOR.MINOR.PATCH, e.g. 0.1.0");
+    }
+    if k.binary.is_empty() || !k.binary.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        r.error("crate.binary", "crate.binary", format!("`{}` is not a usable binary name", k.binary), "use letters, digits and `-`, e.g. directus");
+    }
+    let mut codes = BTreeSet::new();
+    for (i, e) in a.errors.iter().enumerate() {
+        let raw = format!("errors.{i}.code");
+        let sp = format!("errors.{}", e.code);
+        if e.code.is_empty() || !e.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+            r.error(&raw, &sp, format!("`{}` is not a Directus error code", e.code), "codes are UPPER_SNAKE_CASE, as in extensions.code, e.g. INVALID_CREDENTIALS");
+        }
+        if !codes.insert(e.code.as_str()) {
+            r.error(&raw, &sp, format!("error code `{}` is listed twice", e.code), "keep one entry per code");
+        }
+        if !(400..600).contains(&e.status) {
+            r.error(&format!("errors.{i}.status"), &sp, format!("status {} is not an error status", e.status), "use the HTTP status (400-599) Directus answers with");
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(Api {
+        title: a.title.clone(),
+        description: a.description.trim().to_owned(),
+        api_version: a.api_version.clone(),
+        crate_name: k.name.clone(),
+        crate_version: k.version.clone(),
+        binary: k.binary.clone(),
+        runtime_path: k.runtime_path.clone(),
+        errors: a
+            .errors
+            .iter()
+            .map(|e| model::ErrorInfo { code: e.code.clone(), status: e.status, meaning: e.meaning.trim().to_owned(), fix: e.fix.trim().to_owned() })
+            .collect(),
+    })
+}
+
+fn check_resource(
+    spec_dir: &Path,
+    loaded: &Loaded<ResourceFile>,
+    api: Option<&Api>,
+    seen: &mut BTreeSet<String>,
+    r: &mut Reporter<'_>,
+) -> Option<Resource> {
+    let f = &loaded.value;
+    let before = r.out.len();
+    if !names::is_snake(&f.resource) {
+        r.error("resource", &f.resource, format!("resource name `{}` is not snake_case", f.resource), "use lowercase letters, digits and `_`, e.g. users");
+    }
+    let stem = loaded.source.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    if stem != f.resource {
+        r.error("resource", &f.resource, format!("resource `{}` is in a file named `{stem}`", f.resource), format!("rename the file to {}.yaml, so each resource is found by its name", f.resource));
+    }
+    if !seen.insert(f.resource.clone()) {
+        r.error("resource", &f.resource, format!("resource `{}` is defined in two files", f.resource), "merge the two files");
+    }
+    if f.operations.is_empty() {
+        r.error("operations", &f.resource, "the resource has no operations", "add at least one operation, or delete the file");
+    }
+    let mut ids = BTreeSet::new();
+    let mut operations = Vec::new();
+    for (i, op) in f.operations.iter().enumerate() {
+        if !ids.insert(op.id.as_str()) {
+            r.error(&format!("operations.{i}.id"), &format!("{}.{}", f.resource, op.id), format!("duplicate operation id `{}`", op.id), "give each operation of a resource its own id");
+        }
+        if let Some(o) = rules::operation(r, &f.resource, i, op, api) {
+            operations.push(o);
+        }
+    }
+    if r.out.len() > before {
+        return None;
+    }
+    let source = loaded.source.path.strip_prefix(spec_dir).unwrap_or(&loaded.source.path);
+    Some(Resource {
+        name: f.resource.clone(),
+        title: f.title.clone(),
+        description: f.description.trim().to_owned(),
+        source: source.to_string_lossy().replace('\\', "/"),
+        operations,
+    })
+}
+
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<_> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// FNV-1a over file names and contents: stable across machines, no dependency needed.
+fn spec_hash(files: &[(std::path::PathBuf, String)]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for (path, text) in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for b in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
+}

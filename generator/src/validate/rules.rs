@@ -1,0 +1,516 @@
+//! The checks of one operation, each turning a raw value into its model form.
+
+use crate::diagnostics::Reporter;
+use crate::model::{
+    names, Api, AuthMode, Body, Method, OpError, Operation, Param, ParamIn, Response, ResponseKind, Route, Shape, Type, Version,
+};
+use crate::spec::{BodyDef, FieldDef, OperationDef, ParamDef, ResponseDef};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Where we are: the YAML path (for the line) and the spec path (for the reader).
+#[derive(Clone)]
+struct At {
+    raw: String,
+    spec: String,
+}
+
+impl At {
+    fn key(&self, raw: impl std::fmt::Display, spec: impl std::fmt::Display) -> At {
+        At { raw: format!("{}.{raw}", self.raw), spec: format!("{}.{spec}", self.spec) }
+    }
+    fn raw(&self, raw: impl std::fmt::Display) -> String {
+        format!("{}.{raw}", self.raw)
+    }
+}
+
+fn err(r: &mut Reporter<'_>, at: &At, message: impl Into<String>, fix: impl Into<String>) {
+    r.error(&at.raw, &at.spec, message, fix);
+}
+
+pub fn version(r: &mut Reporter<'_>, raw: &str, spec: &str, text: &str) -> Option<Version> {
+    let parts: Vec<_> = text.split('.').collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match nums.as_deref() {
+        Some([a, b, c]) => Some(Version(*a, *b, *c)),
+        _ => {
+            r.error(raw, spec, format!("`{text}` is not a Directus version"), "write MAJOR.MINOR.PATCH, e.g. 10.7.0 (quote it if YAML reads it as a number)");
+            None
+        }
+    }
+}
+
+fn opt_version(r: &mut Reporter<'_>, at: &At, text: Option<&str>) -> Option<Option<Version>> {
+    match text {
+        None => Some(None),
+        Some(t) => version(r, &at.raw, &at.spec, t).map(Some),
+    }
+}
+
+pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationDef, api: Option<&Api>) -> Option<Operation> {
+    let before = r.out.len();
+    let at = At { raw: format!("operations.{i}"), spec: format!("{resource}.{}", op.id) };
+    if !names::is_snake(&op.id) {
+        err(r, &at.key("id", "id"), format!("operation id `{}` is not snake_case", op.id), "use lowercase letters, digits and `_`, e.g. generate_tfa");
+    }
+    for (key, value) in [("title", &op.title), ("summary", &op.summary)] {
+        if value.trim().is_empty() {
+            err(r, &at.key(key, key), format!("`{key}` is empty"), format!("write the {key}: the docs and --help show it"));
+        }
+    }
+    let method = match op.method.as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PATCH" => Some(Method::Patch),
+        "PUT" => Some(Method::Put),
+        "DELETE" => Some(Method::Delete),
+        "SEARCH" => Some(Method::Search),
+        other => {
+            err(r, &at.key("method", "method"), format!("unknown HTTP method `{other}`"), "use one of GET, POST, PATCH, PUT, DELETE, SEARCH (upper case)");
+            None
+        }
+    };
+    let auth = match op.auth.as_deref() {
+        None | Some("required") => Some(AuthMode::Required),
+        Some("optional") => Some(AuthMode::Optional),
+        Some("none") => Some(AuthMode::None),
+        Some(other) => {
+            err(r, &at.key("auth", "auth"), format!("unknown auth mode `{other}`"), "use required, optional or none");
+            None
+        }
+    };
+    let since = opt_version(r, &at.key("since", "since"), op.since.as_deref());
+    let removed_in = opt_version(r, &at.key("removed_in", "removed_in"), op.removed_in.as_deref());
+    if let (Some(Some(s)), Some(Some(rm))) = (since, removed_in) {
+        if rm <= s {
+            err(r, &at.key("removed_in", "removed_in"), format!("removed in {rm}, which is not after `since` ({s})"), "removed_in must be a later version than since");
+        }
+    }
+    if op.replacement.is_some() && op.removed_in.is_none() {
+        err(r, &at.key("replacement", "replacement"), "`replacement` is given but the operation is not removed", "add `removed_in`, or drop `replacement`");
+    }
+    let routes = routes(r, &at, op);
+
+    let mut declared = BTreeSet::new();
+    let mut path_params = Vec::new();
+    let mut query_params = Vec::new();
+    for (j, p) in op.params.iter().enumerate() {
+        let pat = at.key(format!("params.{j}"), format!("params.{}", p.name));
+        if !declared.insert(p.name.as_str()) {
+            err(r, &pat.key("name", "name"), format!("parameter `{}` is declared twice", p.name), "keep one declaration");
+        }
+        if let Some(param) = param(r, &pat, p) {
+            match param.location {
+                ParamIn::Path => path_params.push(param),
+                _ => query_params.push(param),
+            }
+        }
+    }
+    if let Some(routes) = &routes {
+        let used: BTreeSet<&str> = routes.iter().flat_map(|rt| placeholders(&rt.path)).collect();
+        for (j, p) in op.params.iter().enumerate() {
+            let pat = at.key(format!("params.{j}"), format!("params.{}", p.name));
+            if p.location == "path" && !used.contains(p.name.as_str()) {
+                err(r, &pat, format!("path parameter `{}` appears in no route", p.name), format!("add `{{{}}}` to the path, or make it a query parameter", p.name));
+            }
+            if p.location == "query" && used.contains(p.name.as_str()) {
+                err(r, &pat, format!("`{}` is in the path but declared `in: query`", p.name), "declare it `in: path`");
+            }
+        }
+        for (k, rt) in routes.iter().enumerate() {
+            for name in placeholders(&rt.path) {
+                if !op.params.iter().any(|p| p.name == name && p.location == "path") {
+                    let raw = if op.path.is_some() { at.raw("path") } else { at.raw(format!("routes.{k}.path")) };
+                    r.error(&raw, &format!("{}.path", at.spec), format!("path parameter `{{{name}}}` in `{}` is not declared", rt.path), format!("add to params: {{ name: {name}, in: path, type: string }}"));
+                }
+            }
+        }
+    }
+
+    let body = match &op.body {
+        None => Some(Body::None),
+        Some(b) => {
+            if method == Some(Method::Get) {
+                err(r, &at.key("body", "body"), "a GET request cannot carry a body", "use SEARCH (Directus's query-in-body read) or move the values to query parameters");
+            }
+            body(r, &at.key("body", "body"), b)
+        }
+    };
+    if let Some(b) = &body {
+        let body_fields: &[Param] = match b {
+            Body::Object(f) | Body::Multipart(f) => f,
+            _ => &[],
+        };
+        for f in body_fields {
+            if declared.contains(f.name.as_str()) {
+                err(r, &at.key("body", format!("body.{}", f.name)), format!("`{}` is both a parameter and a body field", f.name), "rename one: the Rust method and the CLI need distinct names");
+            }
+        }
+    }
+    let response = response(r, &at.key("response", "response"), &op.response);
+    let errors = op_errors(r, &at, op, api);
+
+    if r.out.len() > before {
+        return None;
+    }
+    Some(Operation {
+        id: op.id.clone(),
+        full_id: format!("{resource}.{}", op.id),
+        title: op.title.trim().to_owned(),
+        summary: op.summary.trim().to_owned(),
+        description: op.description.trim().to_owned(),
+        method: method?,
+        routes: routes?,
+        auth: auth?,
+        since: since?,
+        removed_in: removed_in?,
+        replacement: op.replacement.clone(),
+        path_params,
+        query_params,
+        body: body?,
+        response: response?,
+        errors: errors?,
+    })
+}
+
+fn routes(r: &mut Reporter<'_>, at: &At, op: &OperationDef) -> Option<Vec<Route>> {
+    match (&op.path, op.routes.is_empty()) {
+        (Some(_), false) => {
+            err(r, &at.key("routes", "routes"), "both `path` and `routes` are given", "keep `path` for one route, or `routes` when the path differs between versions");
+            None
+        }
+        (None, true) => {
+            err(r, at, "the operation has no `path`", "add `path: /resource/...`, or `routes` when it differs between versions");
+            None
+        }
+        (Some(p), true) => path(r, &at.key("path", "path"), p).then(|| vec![Route { path: p.clone(), since: None, until: None }]),
+        (None, false) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for (k, rd) in op.routes.iter().enumerate() {
+                let rat = at.key(format!("routes.{k}"), format!("routes.{k}"));
+                ok &= path(r, &rat.key("path", "path"), &rd.path);
+                let since = opt_version(r, &rat.key("since", "since"), rd.since.as_deref());
+                let until = opt_version(r, &rat.key("until", "until"), rd.until.as_deref());
+                match (since, until) {
+                    (Some(since), Some(until)) => {
+                        if let (Some(s), Some(u)) = (since, until) {
+                            if u <= s {
+                                err(r, &rat, format!("route range {s}..{u} is empty"), "`until` must be a later version than `since`");
+                                ok = false;
+                            }
+                        }
+                        out.push(Route { path: rd.path.clone(), since, until });
+                    }
+                    _ => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            for (k, pair) in out.windows(2).enumerate() {
+                let (a, b) = (&pair[0], &pair[1]);
+                if a.until.is_none() || b.since.is_none() || a.until > b.since {
+                    err(r, &at.key(format!("routes.{}", k + 1), format!("routes.{}", k + 1)), "route version ranges overlap or are out of order", "list routes oldest first; each `until` must be at most the next route's `since`");
+                    return None;
+                }
+            }
+            Some(out)
+        }
+    }
+}
+
+fn path(r: &mut Reporter<'_>, at: &At, p: &str) -> bool {
+    if !p.starts_with('/') {
+        err(r, at, format!("path `{p}` does not start with `/`"), "write the path from the server root, e.g. /users/me");
+        return false;
+    }
+    let mut depth = 0i32;
+    for c in p.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if !(0..=1).contains(&depth) {
+            break;
+        }
+    }
+    if depth != 0 {
+        err(r, at, format!("path `{p}` has unbalanced braces"), "write placeholders as {name}");
+        return false;
+    }
+    for name in placeholders(p) {
+        if !is_wire_name(name) {
+            err(r, at, format!("placeholder `{{{name}}}` is not a parameter name"), "use letters, digits and `_`");
+            return false;
+        }
+    }
+    true
+}
+
+pub fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(n, _)| n))
+}
+
+/// Names as the server spells them: Directus uses snake_case and camelCase (`groupBy`).
+fn is_wire_name(name: &str) -> bool {
+    let mut c = name.chars();
+    c.next().is_some_and(|f| f.is_ascii_alphabetic()) && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+}
+
+fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("password") || n.contains("token") || n == "otp" || n.ends_with("_otp") || n == "secret" || n.ends_with("_secret") || n.contains("api_key")
+}
+
+fn parse_type(r: &mut Reporter<'_>, at: &At, ty: &str) -> Option<Type> {
+    Some(match ty {
+        "string" => Type::String,
+        "integer" => Type::Integer,
+        "number" => Type::Number,
+        "boolean" => Type::Boolean,
+        "json" => Type::Json,
+        "string_list" => Type::StringList,
+        "integer_list" => Type::IntegerList,
+        "file" => Type::File,
+        other => {
+            err(r, at, format!("unknown type `{other}`"), "use string, integer, number, boolean, json, string_list, integer_list or file");
+            return None;
+        }
+    })
+}
+
+/// What a parameter and a field have in common.
+struct Input<'a> {
+    name: &'a str,
+    ty: &'a str,
+    required: bool,
+    secret: bool,
+    description: &'a str,
+    default: &'a Option<Value>,
+    values: &'a [String],
+}
+
+fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Option<Param> {
+    let before = r.out.len();
+    if !is_wire_name(i.name) {
+        err(r, &at.key("name", "name"), format!("`{}` is not a usable name", i.name), "use letters, digits and `_`, starting with a letter");
+    }
+    let ty = parse_type(r, &at.key("type", "type"), i.ty);
+    if looks_secret(i.name) && !i.secret {
+        err(r, &at.key("name", "name"), format!("`{}` looks like a secret but is not marked as one", i.name), "add `secret: true`, so it is redacted and never taken from the command line");
+    }
+    if i.secret && ty.is_some_and(|t| t != Type::String) {
+        err(r, &at.key("secret", "secret"), "only string values can be secret", "make the type string, or drop `secret`");
+    }
+    if ty == Some(Type::File) && location != ParamIn::Body {
+        err(r, &at.key("type", "type"), "`file` is only for multipart body fields", "declare the file in a `kind: multipart` body");
+    }
+    if !i.values.is_empty() && ty != Some(Type::String) {
+        err(r, &at.key("values", "values"), "`values` is only for string parameters", "drop `values`, or make the type string");
+    }
+    if let (Some(d), Some(t)) = (i.default, ty) {
+        let fits = match t {
+            Type::String => d.is_string(),
+            Type::Integer => d.is_i64() || d.is_u64(),
+            Type::Number => d.is_number(),
+            Type::Boolean => d.is_boolean(),
+            Type::StringList | Type::IntegerList => d.is_array(),
+            Type::Json => true,
+            Type::File => false,
+        };
+        if !fits {
+            err(r, &at.key("default", "default"), format!("default `{d}` is not a {}", i.ty), "give a default of the parameter's type");
+        }
+    }
+    if r.out.len() > before {
+        return None;
+    }
+    Some(Param {
+        name: i.name.to_owned(),
+        location,
+        ty: ty?,
+        required: i.required || location == ParamIn::Path,
+        secret: i.secret,
+        description: i.description.trim().to_owned(),
+        default: i.default.clone(),
+        values: i.values.to_vec(),
+    })
+}
+
+fn param(r: &mut Reporter<'_>, at: &At, p: &ParamDef) -> Option<Param> {
+    let location = match p.location.as_str() {
+        "path" => ParamIn::Path,
+        "query" => ParamIn::Query,
+        other => {
+            err(r, &at.key("in", "in"), format!("unknown parameter location `{other}`"), "use `in: path` or `in: query`; body values go under `body.fields`");
+            return None;
+        }
+    };
+    if p.secret && location == ParamIn::Query {
+        err(r, &at.key("secret", "secret"), "a secret cannot be a query parameter: URLs end up in server and proxy logs", "send it in the body instead");
+    }
+    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: &p.values }, location)
+}
+
+fn field(r: &mut Reporter<'_>, at: &At, f: &FieldDef) -> Option<Param> {
+    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: &f.values }, ParamIn::Body)
+}
+
+fn fields(r: &mut Reporter<'_>, at: &At, list: &[FieldDef]) -> Option<Vec<Param>> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut ok = true;
+    for (k, f) in list.iter().enumerate() {
+        let fat = At { raw: at.raw(format!("fields.{k}")), spec: format!("{}.{}", at.spec, f.name) };
+        if !names.insert(f.name.as_str()) {
+            err(r, &fat.key("name", "name"), format!("field `{}` is listed twice", f.name), "keep one entry");
+            ok = false;
+        }
+        match field(r, &fat, f) {
+            Some(p) => out.push(p),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn body(r: &mut Reporter<'_>, at: &At, b: &BodyDef) -> Option<Body> {
+    let name = |default: &str| b.name.clone().unwrap_or_else(|| default.to_owned());
+    if let Some(n) = &b.name {
+        if !names::is_snake(n) {
+            err(r, &at.key("name", "name"), format!("body name `{n}` is not snake_case"), "use lowercase letters, digits and `_`");
+        }
+    }
+    let no_fields = |r: &mut Reporter<'_>, kind: &str| {
+        if !b.fields.is_empty() {
+            err(r, &at.key("fields", "fields"), format!("a `{kind}` body has no named fields"), "drop `fields`, or use `kind: object`");
+        }
+    };
+    match b.kind.as_str() {
+        "object" | "multipart" => {
+            if b.fields.is_empty() {
+                err(r, at, format!("a `{}` body needs `fields`", b.kind), "list the fields, or use `kind: value` for free-form JSON");
+                return None;
+            }
+            if b.items.is_some() {
+                err(r, &at.key("items", "items"), "`items` is only for array bodies", "drop it");
+            }
+            let list = fields(r, at, &b.fields)?;
+            if b.kind == "object" {
+                if list.iter().any(|f| f.ty == Type::File) {
+                    err(r, at, "a file field needs a multipart body", "set `kind: multipart`");
+                    return None;
+                }
+                return Some(Body::Object(list));
+            }
+            let files = list.iter().filter(|f| f.ty == Type::File).count();
+            if files != 1 {
+                err(r, at, format!("a multipart body needs exactly one `file` field, found {files}"), "give the file part `type: file`");
+                return None;
+            }
+            if list.last().is_some_and(|f| f.ty != Type::File) {
+                err(r, at, "the file field must come last", "Directus reads only the fields sent before the file: move it to the end");
+                return None;
+            }
+            Some(Body::Multipart(list))
+        }
+        "array" => {
+            no_fields(r, "array");
+            let items = match b.items.as_deref() {
+                Some("string") => Type::String,
+                Some("integer") => Type::Integer,
+                Some("json") => Type::Json,
+                Some(other) => {
+                    err(r, &at.key("items", "items"), format!("array items of type `{other}` are not supported"), "use string, integer or json");
+                    return None;
+                }
+                None => {
+                    err(r, at, "an array body needs `items`", "add `items: string` (or integer, json)");
+                    return None;
+                }
+            };
+            Some(Body::Array { name: name("keys"), items, description: b.description.trim().to_owned() })
+        }
+        "value" => {
+            no_fields(r, "value");
+            Some(Body::Value { name: name("data"), description: b.description.trim().to_owned() })
+        }
+        other => {
+            err(r, &at.key("kind", "kind"), format!("unknown body kind `{other}`"), "use object, array, value or multipart");
+            None
+        }
+    }
+}
+
+fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> {
+    let before = r.out.len();
+    let kind = match d.kind.as_str() {
+        "json" => Some(ResponseKind::Json),
+        "binary" => Some(ResponseKind::Binary),
+        "text" => Some(ResponseKind::Text),
+        "empty" => Some(ResponseKind::Empty),
+        "redirect" => Some(ResponseKind::Redirect),
+        other => {
+            err(r, &at.key("kind", "kind"), format!("unknown response kind `{other}`"), "use json, binary, text, empty or redirect");
+            None
+        }
+    };
+    let shape = match d.shape.as_deref() {
+        None if d.fields.is_empty() => Some(Shape::Value),
+        None | Some("object") => Some(Shape::Object),
+        Some("array") => Some(Shape::Array),
+        Some("value") => Some(Shape::Value),
+        Some(other) => {
+            err(r, &at.key("shape", "shape"), format!("unknown response shape `{other}`"), "use object, array or value");
+            None
+        }
+    };
+    let is_json = kind == Some(ResponseKind::Json);
+    if !is_json && (d.shape.is_some() || !d.fields.is_empty() || d.example.is_some()) {
+        err(r, at, "`shape`, `fields` and `example` describe JSON replies only", "drop them, or set `kind: json`");
+    }
+    if shape == Some(Shape::Value) && !d.fields.is_empty() {
+        err(r, &at.key("fields", "fields"), "a `value` reply has no named fields", "set `shape: object` or `shape: array`");
+    }
+    let list = fields(r, at, &d.fields);
+    if let Some(list) = &list {
+        if list.iter().any(|f| f.ty == Type::File) {
+            err(r, at, "a reply field cannot be a file", "use kind: binary for file downloads");
+        }
+    }
+    if r.out.len() > before {
+        return None;
+    }
+    Some(Response { kind: kind?, shape: shape?, fields: list?, description: d.description.trim().to_owned(), example: d.example.clone() })
+}
+
+fn op_errors(r: &mut Reporter<'_>, at: &At, op: &OperationDef, api: Option<&Api>) -> Option<Vec<OpError>> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut ok = true;
+    for (k, e) in op.errors.iter().enumerate() {
+        let eat = at.key(format!("errors.{k}"), format!("errors.{}", e.code));
+        if !seen.insert(e.code.as_str()) {
+            err(r, &eat, format!("error `{}` is listed twice", e.code), "keep one entry per code");
+            ok = false;
+        }
+        // Without a readable api.yaml there is no catalog to check against; that is reported there.
+        let Some(api) = api else { continue };
+        match api.errors.iter().find(|c| c.code == e.code) {
+            Some(c) => out.push(OpError {
+                code: e.code.clone(),
+                status: c.status,
+                meaning: c.meaning.clone(),
+                when: e.when.trim().to_owned(),
+                fix: e.fix.as_deref().map(str::trim).unwrap_or(&c.fix).to_owned(),
+            }),
+            None => {
+                err(r, &eat.key("code", "code"), format!("error code `{}` is not in api.yaml", e.code), "add it to `errors` in spec/api.yaml with its status, meaning and fix");
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
