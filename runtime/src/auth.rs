@@ -9,8 +9,8 @@ use crate::version::Route;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
 
-/// Refresh this long before the access token expires, so a request in flight never carries a
-/// token that dies on the way.
+/// Refresh this long before the access token expires (or at half its life, if that is sooner),
+/// so a request in flight never carries a token that dies on the way.
 const REFRESH_MARGIN: Duration = Duration::from_secs(30);
 
 pub(crate) enum AuthState {
@@ -22,7 +22,7 @@ pub(crate) enum AuthState {
 pub(crate) struct Session {
     access: Secret,
     refresh: Secret,
-    expires_at: Instant,
+    refresh_at: Instant,
 }
 
 /// The tokens of a login, as Directus returns them.
@@ -37,7 +37,9 @@ pub struct Tokens {
 
 impl Session {
     fn from_tokens(t: Tokens) -> Self {
-        Self { access: t.access_token, refresh: t.refresh_token, expires_at: Instant::now() + Duration::from_millis(t.expires) }
+        let lifetime = Duration::from_millis(t.expires);
+        let refresh_at = Instant::now() + lifetime - REFRESH_MARGIN.min(lifetime / 2);
+        Self { access: t.access_token, refresh: t.refresh_token, refresh_at }
     }
 }
 
@@ -122,7 +124,7 @@ impl Client {
             AuthState::Anonymous => Ok(None),
             AuthState::Static(t) => Ok(Some(t.clone())),
             AuthState::Session(s) => {
-                if s.expires_at.saturating_duration_since(Instant::now()) < REFRESH_MARGIN {
+                if Instant::now() >= s.refresh_at {
                     refresh_session(self, s).await?;
                 }
                 Ok(Some(s.access.clone()))

@@ -198,8 +198,12 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         let a = ident(&p.name);
         quote! { let #a: Secret = #a.into(); }
     });
-    let adds = required.iter().map(|p| if multipart && p.location == crate::model::ParamIn::Body { add_multipart_required(p) } else { add_required(p) });
-    let opt_adds = optional.iter().map(|p| add_optional(p, multipart));
+    // In spec order: a multipart file part must follow the fields Directus should read.
+    let adds = op.inputs().map(|p| match (p.required, multipart && p.location == crate::model::ParamIn::Body) {
+        (true, true) => add_multipart_required(p),
+        (true, false) => add_required(p),
+        (false, _) => add_optional(p, multipart),
+    });
     let body_add = match &op.body {
         Body::Array { name, items, .. } => {
             let a = ident(name);
@@ -276,7 +280,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         #lint
         pub async fn #name(&self, #(#args),*) -> Result<#ret> {
             #(#secret_lets)*
-            let req = Request::new(&#stat) #(#adds)* #(#opt_adds)* #body_add;
+            let req = Request::new(&#stat) #(#adds)* #body_add;
             #finish
         }
     }
