@@ -46,6 +46,7 @@ fn previous(out: &Path) -> BTreeSet<PathBuf> {
 
 pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
     let mut report = Report::default();
+    let before = previous(out);
     let all = files.iter().map(|f| (f.path.clone(), f.contents.clone())).chain([(PathBuf::from(LIST), list_text(files))]);
     let current: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     for (rel, contents) in all {
@@ -63,7 +64,7 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
         std::fs::rename(&tmp, &path)?;
         report.written.push(rel);
     }
-    for old in previous(out).difference(&current) {
+    for old in before.difference(&current) {
         if old.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
             continue;
         }

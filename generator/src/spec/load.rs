@@ -49,12 +49,27 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
     for path in paths {
         if let Some(text) = read(&path, diags) {
             files.push((path.clone(), text.clone()));
+            let first = diags.len();
             if let Some(r) = parse::<ResourceFile>(&path, text, diags) {
+                name_operations(&r.value, &mut diags[first..]);
                 resources.push(r);
             }
         }
     }
     RawSpec { api, resources, files }
+}
+
+/// `operations.3.response.colour` → `users.get.response.colour`: the reader knows ids, not indexes.
+fn name_operations(file: &ResourceFile, diags: &mut [Diagnostic]) {
+    for d in diags {
+        let mut parts = d.spec_path.splitn(3, '.');
+        if let (Some("operations"), Some(Ok(i))) = (parts.next(), parts.next().map(str::parse::<usize>)) {
+            if let Some(op) = file.operations.get(i) {
+                let rest = parts.next().map(|r| format!(".{r}")).unwrap_or_default();
+                d.spec_path = format!("{}.{}{rest}", file.resource, op.id);
+            }
+        }
+    }
 }
 
 fn read(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {

@@ -299,7 +299,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
     }
     let ty = parse_type(r, &at.key("type", "type"), i.ty);
     if looks_secret(i.name) && !i.secret {
-        err(r, &at.key("name", "name"), format!("`{}` looks like a secret but is not marked as one", i.name), "add `secret: true`, so it is redacted and never taken from the command line");
+        r.error(&at.raw("name"), &at.spec, format!("`{}` looks like a secret but is not marked as one", i.name), "add `secret: true`, so it is redacted and never taken from the command line");
     }
     if i.secret && ty.is_some_and(|t| t != Type::String) {
         err(r, &at.key("secret", "secret"), "only string values can be secret", "make the type string, or drop `secret`");
