@@ -21,6 +21,16 @@ case "$version" in
         overrides='{"@directus/app":"18.0.0"}' ;;
 esac
 
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "npm is missing; installing Node.js and npm from Debian" >&2
+    apt-get update >&2 && apt-get install -y nodejs npm >&2
+  else
+    echo "error: npm is needed to install Directus for the live tests; install Node.js and npm" >&2
+    exit 1
+  fi
+fi
+
 exec 9>"$cache/.install.lock"
 flock 9
 

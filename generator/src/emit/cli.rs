@@ -118,7 +118,9 @@ fn resource_enum(r: &Resource) -> TokenStream {
         quote! { #d #[command(name = #name)] #v(#a), }
     });
     quote! {
+        // Variant names are operation ids, which may share a suffix (`..._tfa`).
         #[derive(Subcommand)]
+        #[allow(clippy::enum_variant_names)]
         enum #sub { #(#variants)* }
     }
 }
@@ -258,7 +260,8 @@ fn dispatch_arm(krate: &proc_macro2::Ident, r: &Resource, op: &Operation) -> Tok
             call_args.push(expr);
         } else {
             let f = ident(&p.name);
-            option_fields.push(quote! { #f: #expr });
+            // Shorthand where the bound value already has the field's name (clippy: redundant_field_names).
+            option_fields.push(if f == expr.to_string() { quote! { #f } } else { quote! { #f: #expr } });
         }
     }
     match &op.body {

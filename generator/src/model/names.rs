@@ -42,22 +42,6 @@ pub fn is_keyword(name: &str) -> bool {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forms() {
-        assert_eq!(pascal("generate_tfa"), "GenerateTfa");
-        assert_eq!(kebab("generate_tfa"), "generate-tfa");
-        assert_eq!(screaming("generate_tfa"), "GENERATE_TFA");
-        assert!(is_snake("otpauth_url"));
-        assert!(!is_snake("Bad"));
-        assert!(!is_snake("a__b"));
-        assert!(!is_snake("9a"));
-    }
-}
-
 /// Wire name → Rust snake_case: `groupBy` → `group_by`, `otpauth_url` unchanged.
 pub fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -75,4 +59,22 @@ pub fn snake(name: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        assert_eq!(pascal("generate_tfa"), "GenerateTfa");
+        assert_eq!(kebab("generate_tfa"), "generate-tfa");
+        assert_eq!(screaming("generate_tfa"), "GENERATE_TFA");
+        assert!(is_snake("otpauth_url"));
+        assert!(!is_snake("Bad"));
+        assert!(!is_snake("a__b"));
+        assert!(!is_snake("9a"));
+        assert_eq!(snake("groupBy"), "group_by");
+        assert_eq!(snake("otpauth_url"), "otpauth_url");
+    }
 }

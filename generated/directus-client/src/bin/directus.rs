@@ -26,6 +26,7 @@ enum Command {
     Users(UsersCommand),
 }
 #[derive(Subcommand)]
+#[allow(clippy::enum_variant_names)]
 enum UsersCommand {
     /// Generate 2FA: Generates a two-factor authentication secret for the current user.
     #[command(name = "generate-tfa")]

@@ -26,6 +26,7 @@ enum Command {
     Things(ThingsCommand),
 }
 #[derive(Subcommand)]
+#[allow(clippy::enum_variant_names)]
 enum ThingsCommand {
     /// List: Lists things, with query parameters.
     #[command(name = "list")]
@@ -164,7 +165,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .list(
                                 &kinds_client::things::ListOptions {
                                     fields: (!args.fields.is_empty()).then_some(args.fields),
-                                    filter: filter,
+                                    filter,
                                     limit: args.limit,
                                     group_by: (!args.group_by.is_empty())
                                         .then_some(args.group_by),
@@ -230,7 +231,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .legacy(
                                 &args.name,
                                 &kinds_client::things::LegacyOptions {
-                                    reset_token: reset_token,
+                                    reset_token,
                                 },
                             )
                             .await?,

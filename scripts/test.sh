@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): lint everything, generated crates included, then
+# run every test. The live tests start a real Directus themselves; its first install is cached in
+# ~/.cache/directus-rs (about 9 minutes once, seconds afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in cargo npm curl flock; do
+  command -v "$tool" >/dev/null || { echo "error: '$tool' is needed to run the tests; install it first" >&2; exit 1; }
+done
+
+# Installing up front shows progress once, instead of inside a silent test.
+tests/harness/install-directus.sh 12.4.1 >/dev/null
+
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+cargo test --workspace --all-features --locked
