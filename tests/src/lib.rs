@@ -28,3 +28,7 @@ pub fn random_hex(bytes: usize) -> String {
     std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf)).expect("read /dev/urandom");
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The README's Rust example, compiled (not run) so it stays true.
+#[doc = include_str!("../../README.md")]
+mod readme {}
