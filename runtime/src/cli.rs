@@ -1,7 +1,7 @@
 //! What every generated command-line tool shares: global flags, secret input, `--data` parsing,
 //! printing results, and exit codes by error class.
 
-use crate::{Client, Download, Error, ErrorClass, Secret, Version};
+use crate::{Client, Download, Error, Secret, Version};
 use serde::Serialize;
 use std::future::Future;
 use std::io::{IsTerminal, Read, Write};
@@ -24,6 +24,18 @@ pub mod exit {
     pub const NETWORK: u8 = 6;
     /// The server's reply could not be read.
     pub const BAD_REPLY: u8 = 7;
+
+    pub fn of(class: crate::ErrorClass) -> u8 {
+        use crate::ErrorClass::*;
+        match class {
+            Usage => USAGE,
+            Auth => AUTH,
+            Forbidden => FORBIDDEN,
+            Server => SERVER,
+            Network => NETWORK,
+            BadReply => BAD_REPLY,
+        }
+    }
 }
 
 /// Flags every command takes.
@@ -68,14 +80,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => exit::USAGE,
             CliError::Output(_) => exit::OTHER,
-            CliError::Client(e) => match e.class() {
-                ErrorClass::Usage => exit::USAGE,
-                ErrorClass::Auth => exit::AUTH,
-                ErrorClass::Forbidden => exit::FORBIDDEN,
-                ErrorClass::Server => exit::SERVER,
-                ErrorClass::Network => exit::NETWORK,
-                ErrorClass::BadReply => exit::BAD_REPLY,
-            },
+            CliError::Client(e) => exit::of(e.class()),
         }
     }
 }

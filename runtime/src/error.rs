@@ -102,6 +102,28 @@ pub enum ErrorClass {
     BadReply,
 }
 
+impl ErrorClass {
+    /// The class of a Directus error reply, from its status and first code.
+    pub fn of(status: u16, code: Option<&ErrorCode>) -> Self {
+        match (status, code) {
+            (
+                _,
+                Some(
+                    ErrorCode::InvalidCredentials
+                    | ErrorCode::InvalidOtp
+                    | ErrorCode::InvalidToken
+                    | ErrorCode::TokenExpired
+                    | ErrorCode::UserSuspended,
+                ),
+            )
+            | (401, _) => ErrorClass::Auth,
+            (403 | 404, _) => ErrorClass::Forbidden,
+            (s, _) if s >= 500 => ErrorClass::Server,
+            _ => ErrorClass::Usage,
+        }
+    }
+}
+
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -164,27 +186,11 @@ impl Error {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Error::Api { status, errors, .. } => {
-                let code = errors.first().map(|e| &e.code);
-                match (status, code) {
-                    (
-                        _,
-                        Some(
-                            ErrorCode::InvalidCredentials
-                            | ErrorCode::InvalidOtp
-                            | ErrorCode::InvalidToken
-                            | ErrorCode::TokenExpired
-                            | ErrorCode::UserSuspended,
-                        ),
-                    )
-                    | (401, _) => ErrorClass::Auth,
-                    (403 | 404, _) => ErrorClass::Forbidden,
-                    (s, _) if *s >= 500 => ErrorClass::Server,
-                    _ => ErrorClass::Usage,
-                }
-            }
+            Error::Api { status, errors, .. } => ErrorClass::of(*status, errors.first().map(|e| &e.code)),
             Error::Unsupported { .. } => ErrorClass::Server,
             Error::Transport { .. } => ErrorClass::Network,
+            // A proxy's HTML 502/503 page is still the server side failing.
+            Error::Decode { status, .. } if *status >= 500 => ErrorClass::Server,
             Error::Decode { .. } => ErrorClass::BadReply,
             Error::InvalidInput { .. } | Error::Io { .. } => ErrorClass::Usage,
         }

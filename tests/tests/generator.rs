@@ -152,3 +152,23 @@ fn mangled_specs_give_errors_not_panics() {
     assert!(rejected > cases.len() / 2, "only {rejected} of {} mangled specs were rejected", cases.len());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn exit_codes_in_the_docs_match_the_runtime() {
+    use directus_runtime::cli::exit;
+    use directus_runtime::{ErrorClass, ErrorCode};
+    let root = repo_root();
+    let mut rows = 0;
+    for entry in std::fs::read_dir(root.join("generated/docs/users")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("| `") && l.matches('|').count() == 5) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let (code, status, documented) = (cells[1].trim_matches('`'), cells[2], cells[4]);
+            let (Ok(status), Ok(documented)) = (status.parse::<u16>(), documented.parse::<u8>()) else { continue };
+            let actual = exit::of(ErrorClass::of(status, Some(&ErrorCode::parse(code))));
+            assert_eq!(documented, actual, "{code} ({status}): docs say exit {documented}, the CLI exits {actual}");
+            rows += 1;
+        }
+    }
+    assert!(rows >= 6, "found only {rows} error rows in the docs");
+}

@@ -37,6 +37,8 @@ struct OpView<'a> {
     availability: String,
     rust_example: String,
     cli_example: String,
+    /// API-wide errors any such call can meet, when the operation does not list them itself.
+    common_errors: Vec<&'a crate::model::ErrorInfo>,
 }
 
 fn env() -> Result<Environment<'static>, String> {
@@ -46,6 +48,7 @@ fn env() -> Result<Environment<'static>, String> {
     env.set_keep_trailing_newline(true);
     // A Markdown table cell holds one line and no bare `|`.
     env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    env.add_filter("exit_code", exit_code);
     for (name, src) in [("index", INDEX), ("resource", RESOURCE), ("operation", OPERATION)] {
         env.add_template(name, src).map_err(|e| format!("template {name}: {e}"))?;
     }
@@ -69,7 +72,7 @@ pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-fn view<'a>(model: &Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
+fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
     let routes = op
         .routes
         .iter()
@@ -124,7 +127,18 @@ fn view<'a>(model: &Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
         }
     }
     availability += ".";
+    let mut common = vec!["FORBIDDEN"];
+    if op.auth == AuthMode::Required {
+        common.insert(0, "INVALID_CREDENTIALS");
+    }
+    let common_errors = model
+        .api
+        .errors
+        .iter()
+        .filter(|e| common.contains(&e.code.as_str()) && !op.errors.iter().any(|o| o.code == e.code))
+        .collect();
     OpView {
+        common_errors,
         op,
         resource: r,
         routes,
@@ -135,6 +149,17 @@ fn view<'a>(model: &Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
         availability,
         rust_example: rust_example(r, op),
         cli_example: cli_example(model, r, op),
+    }
+}
+
+/// The CLI's exit code for a Directus error. It mirrors `directus_runtime::ErrorClass::of` (the
+/// generator does not link the runtime); a test in tests/tests/generator.rs keeps the two equal.
+fn exit_code(status: u16, code: String) -> u8 {
+    match (status, code.as_str()) {
+        (_, "INVALID_CREDENTIALS" | "INVALID_OTP" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "USER_SUSPENDED") | (401, _) => 3,
+        (403 | 404, _) => 4,
+        (s, _) if s >= 500 => 5,
+        _ => 2,
     }
 }
 
