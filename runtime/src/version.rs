@@ -62,6 +62,11 @@ pub struct Route {
 }
 
 impl Route {
+    /// A route for every version.
+    pub const fn new(path: &'static str) -> Self {
+        Self { path, since: None, until: None }
+    }
+
     pub fn serves(&self, v: Version) -> bool {
         self.since.is_none_or(|s| v >= s) && self.until.is_none_or(|u| v < u)
     }

@@ -90,13 +90,7 @@ impl<'a> Users<'a> {
 static GENERATE_TFA: Operation = Operation {
     id: "users.generate_tfa",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/users/me/tfa/generate",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/users/me/tfa/generate")],
     auth: Auth::Required,
     since: Some(Version::new(9, 0, 0)),
     removed_in: None,
@@ -113,13 +107,7 @@ static GENERATE_TFA: Operation = Operation {
 static ENABLE_TFA: Operation = Operation {
     id: "users.enable_tfa",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/users/me/tfa/enable",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/users/me/tfa/enable")],
     auth: Auth::Required,
     since: Some(Version::new(9, 0, 0)),
     removed_in: None,
@@ -136,13 +124,7 @@ static ENABLE_TFA: Operation = Operation {
 static DISABLE_TFA: Operation = Operation {
     id: "users.disable_tfa",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/users/me/tfa/disable",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/users/me/tfa/disable")],
     auth: Auth::Required,
     since: Some(Version::new(9, 0, 0)),
     removed_in: None,

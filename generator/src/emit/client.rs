@@ -326,6 +326,9 @@ fn descriptor(op: &Operation) -> TokenStream {
     });
     let routes = op.routes.iter().map(|r| {
         let path = &r.path;
+        if r.since.is_none() && r.until.is_none() {
+            return quote! { Route::new(#path) };
+        }
         let since = version_tokens(r.since);
         let until = version_tokens(r.until);
         quote! { Route { path: #path, since: #since, until: #until } }

@@ -177,13 +177,7 @@ impl<'a> Things<'a> {
 static LIST: Operation = Operation {
     id: "things.list",
     method: Method::Get,
-    routes: &[
-        Route {
-            path: "/things",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -194,13 +188,7 @@ static LIST: Operation = Operation {
 static GET: Operation = Operation {
     id: "things.get",
     method: Method::Get,
-    routes: &[
-        Route {
-            path: "/things/{id}",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things/{id}")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -211,13 +199,7 @@ static GET: Operation = Operation {
 static CREATE: Operation = Operation {
     id: "things.create",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/things",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -228,13 +210,7 @@ static CREATE: Operation = Operation {
 static DELETE_MANY: Operation = Operation {
     id: "things.delete_many",
     method: Method::Delete,
-    routes: &[
-        Route {
-            path: "/things",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -245,13 +221,7 @@ static DELETE_MANY: Operation = Operation {
 static UPLOAD: Operation = Operation {
     id: "things.upload",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/things/files",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things/files")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -262,13 +232,7 @@ static UPLOAD: Operation = Operation {
 static DOWNLOAD: Operation = Operation {
     id: "things.download",
     method: Method::Get,
-    routes: &[
-        Route {
-            path: "/things/files/{id}",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/things/files/{id}")],
     auth: Auth::Required,
     since: None,
     removed_in: None,
@@ -301,13 +265,7 @@ static EXTENSIONS: Operation = Operation {
 static LEGACY: Operation = Operation {
     id: "things.legacy",
     method: Method::Post,
-    routes: &[
-        Route {
-            path: "/legacy",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/legacy")],
     auth: Auth::Required,
     since: Some(Version::new(9, 0, 0)),
     removed_in: Some(Version::new(11, 0, 0)),
@@ -318,13 +276,7 @@ static LEGACY: Operation = Operation {
 static PING: Operation = Operation {
     id: "things.ping",
     method: Method::Get,
-    routes: &[
-        Route {
-            path: "/ping",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/ping")],
     auth: Auth::None,
     since: None,
     removed_in: None,
@@ -335,13 +287,7 @@ static PING: Operation = Operation {
 static START: Operation = Operation {
     id: "things.start",
     method: Method::Get,
-    routes: &[
-        Route {
-            path: "/start/{provider}",
-            since: None,
-            until: None,
-        },
-    ],
+    routes: &[Route::new("/start/{provider}")],
     auth: Auth::None,
     since: None,
     removed_in: None,
