@@ -42,19 +42,19 @@ pub mod exit {
 #[derive(Clone, Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Base URL of the Directus server, e.g. http://127.0.0.1:8055
-    #[arg(long, env = "DIRECTUS_URL", global = true, value_name = "URL")]
+    #[arg(long, env = "DIRECTUS_URL", global = true, value_name = "URL", help_heading = "Global options")]
     pub url: Option<String>,
 
     /// Access token. Prefer the DIRECTUS_TOKEN variable: a flag shows up in the process list.
-    #[arg(long, env = "DIRECTUS_TOKEN", hide_env_values = true, global = true, value_name = "TOKEN")]
+    #[arg(long, env = "DIRECTUS_TOKEN", hide_env_values = true, global = true, value_name = "TOKEN", help_heading = "Global options")]
     pub token: Option<String>,
 
     /// The server's Directus version, to skip asking the server (e.g. 12.4.1)
-    #[arg(long, env = "DIRECTUS_SERVER_VERSION", global = true, value_name = "VERSION")]
+    #[arg(long, env = "DIRECTUS_SERVER_VERSION", global = true, value_name = "VERSION", help_heading = "Global options")]
     pub server_version: Option<String>,
 
     /// Pretty-print JSON output even when stdout is not a terminal
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub pretty: bool,
 }
 
@@ -265,6 +265,26 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
             e.column()
         ))
     })
+}
+
+/// Reads an optional JSON object argument (inline, `@path`, or `-`); none gives an empty object.
+pub fn read_json_object(flag: &str, arg: Option<&str>) -> Result<serde_json::Map<String, serde_json::Value>, CliError> {
+    match arg.map(|a| read_json(flag, a)).transpose()? {
+        None => Ok(Default::default()),
+        Some(serde_json::Value::Object(map)) => Ok(map),
+        Some(other) => Err(CliError::Usage(format!("{flag}: expected a JSON object ({{...}}), got {}", kind_of(&other)))),
+    }
+}
+
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]

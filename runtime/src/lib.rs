@@ -27,6 +27,14 @@ pub use response::{Download, Response};
 pub use secret::Secret;
 pub use version::{ParseVersionError, Route, Version};
 
+/// An item key as it goes into a path: strings as they are, numbers as digits.
+pub fn key_text(key: &serde_json::Value) -> String {
+    match key {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Re-exported so generated crates need no direct dependency on them.
 pub use serde;
 pub use serde_json;

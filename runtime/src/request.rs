@@ -54,6 +54,29 @@ impl Request {
         }
     }
 
+    /// Sends a JSON object as `name[key]=value` pairs, the way Directus reads `aggregate`.
+    pub fn query_bracket_opt(mut self, name: &str, value: Option<&Value>) -> Self {
+        match value {
+            None => {}
+            Some(Value::Object(map)) => {
+                for (k, v) in map {
+                    self.query.push((format!("{name}[{k}]"), v.to_query()));
+                }
+            }
+            Some(other) => self.reject(format!("`{name}` must be a JSON object such as {{\"count\": \"*\"}}, not {other}")),
+        }
+        self
+    }
+
+    /// Adds fields the spec does not name to a JSON object body. Called before the named fields,
+    /// so a named field given both ways keeps its named value.
+    pub fn extra_fields(mut self, fields: &serde_json::Map<String, Value>) -> Self {
+        for (k, v) in fields {
+            self = self.field(k, v);
+        }
+        self
+    }
+
     /// Adds `name: value` to a JSON object body.
     pub fn field(mut self, name: &str, value: impl Serialize) -> Self {
         match serde_json::to_value(value) {

@@ -49,6 +49,7 @@ pub fn file(model: &Model) -> Result<String, String> {
     });
     let resource_enums = model.resources.iter().map(resource_enum);
     let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(r, op)));
+    let query_args = model.api.query_sets.iter().map(|q| query_set_args(&krate, q));
     let arms = model.resources.iter().map(|r| {
         let v = type_ident(&r.name);
         let sub = format_ident!("{}Command", v);
@@ -64,6 +65,7 @@ pub fn file(model: &Model) -> Result<String, String> {
         #file_doc
 
         use clap::{Args, Parser, Subcommand};
+        #[allow(unused_imports)]
         use directus_runtime::cli::{self, CliResult, GlobalArgs, Output, SecretSource};
         use #krate::Client;
         use std::process::ExitCode;
@@ -83,6 +85,8 @@ pub fn file(model: &Model) -> Result<String, String> {
         }
 
         #(#resource_enums)*
+
+        #(#query_args)*
 
         #(#arg_structs)*
 
@@ -189,6 +193,17 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
     let a = args_ident(r, op);
     let secrets: Vec<&Param> = op.secrets().collect();
     let mut fields: Vec<TokenStream> = op.inputs().map(|p| field_for(p, &secrets)).collect();
+    if let Some(q) = &op.query_set {
+        let t = format_ident!("{}Args", type_ident(q));
+        fields.push(quote! { #[command(flatten)] query: #t, });
+    }
+    if op.open_body {
+        fields.push(quote! {
+            /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
+            #[arg(long = "data", value_name = "JSON")]
+            data: Option<String>,
+        });
+    }
     match &op.body {
         Body::Array { name, items, description } => {
             let n = ident(name);
@@ -220,6 +235,10 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
 
 /// `let` bindings that turn flags into the client's argument types, and the argument expressions.
 fn convert(p: &Param) -> (TokenStream, TokenStream) {
+    convert_from(p, &quote! { args })
+}
+
+fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
     let name = ident(&p.name);
     let flag = format!("--{}", flag_name(p));
     if p.secret {
@@ -229,19 +248,45 @@ fn convert(p: &Param) -> (TokenStream, TokenStream) {
         let env = secret_env(p);
         let read = if p.required { quote! { cli::read_secret } } else { quote! { cli::read_optional_secret } };
         let bind = quote! {
-            let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: args.#stdin, env: #env })?;
+            let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: #args.#stdin, env: #env })?;
         };
         return (bind, quote! { #name });
     }
     match (p.ty, p.required) {
-        (Type::Json, true) => (quote! { let #name = cli::read_json(#flag, &args.#name)?; }, quote! { &#name }),
-        (Type::Json, false) => (quote! { let #name = args.#name.as_deref().map(|v| cli::read_json(#flag, v)).transpose()?; }, quote! { #name }),
-        (Type::StringList, true) => (quote! { let #name: Vec<&str> = args.#name.iter().map(String::as_str).collect(); }, quote! { &#name }),
-        (Type::StringList | Type::IntegerList, false) => (quote! {}, quote! { (!args.#name.is_empty()).then_some(args.#name) }),
-        (Type::IntegerList, true) => (quote! {}, quote! { &args.#name }),
-        (Type::String | Type::File, true) => (quote! {}, quote! { &args.#name }),
-        (_, true) => (quote! {}, quote! { args.#name }),
-        (_, false) => (quote! {}, quote! { args.#name }),
+        (Type::Json, true) => (quote! { let #name = cli::read_json(#flag, &#args.#name)?; }, quote! { &#name }),
+        (Type::Json, false) => (quote! { let #name = #args.#name.as_deref().map(|v| cli::read_json(#flag, v)).transpose()?; }, quote! { #name }),
+        (Type::StringList, true) => (quote! { let #name: Vec<&str> = #args.#name.iter().map(String::as_str).collect(); }, quote! { &#name }),
+        (Type::StringList | Type::IntegerList, false) => (quote! {}, quote! { (!#args.#name.is_empty()).then_some(#args.#name) }),
+        (Type::IntegerList, true) => (quote! {}, quote! { &#args.#name }),
+        (Type::String | Type::File, true) => (quote! {}, quote! { &#args.#name }),
+        (_, true) => (quote! {}, quote! { #args.#name }),
+        (_, false) => (quote! {}, quote! { #args.#name }),
+    }
+}
+
+/// The flags of a query set, and how they become the client's query struct.
+fn query_set_args(krate: &proc_macro2::Ident, q: &crate::model::QuerySet) -> TokenStream {
+    let args_ty = format_ident!("{}Args", type_ident(&q.name));
+    let ty = type_ident(&q.name);
+    let fields = q.params.iter().map(|p| field_for(p, &[]));
+    let mut binds = Vec::new();
+    let mut inits = Vec::new();
+    for p in &q.params {
+        let (bind, expr) = convert_from(p, &quote! { self });
+        binds.push(bind);
+        let f = ident(&p.name);
+        inits.push(if f == expr.to_string() { quote! { #f } } else { quote! { #f: #expr } });
+    }
+    quote! {
+        #[derive(Args)]
+        struct #args_ty { #(#fields)* }
+
+        impl #args_ty {
+            fn into_query(self) -> Result<#krate::#ty, cli::CliError> {
+                #(#binds)*
+                Ok(#krate::#ty { #(#inits),* })
+            }
+        }
     }
 }
 
@@ -282,11 +327,19 @@ fn dispatch_arm(krate: &proc_macro2::Ident, r: &Resource, op: &Operation) -> Tok
         }
         _ => {}
     }
+    if op.query_set.is_some() {
+        binds.push(quote! { let query = args.query.into_query()?; });
+        call_args.push(quote! { &query });
+    }
+    if op.open_body {
+        option_fields.push(quote! { extra: cli::read_json_object("--data", args.data.as_deref())? });
+    }
     if !option_fields.is_empty() {
         let o = format_ident!("{}Options", type_ident(&op.id));
         call_args.push(quote! { &#krate::#module::#o { #(#option_fields),* } });
     }
-    let call = quote! { client.#accessor().#method(#(#call_args),*).await? };
+    let turbofish = super::client::is_generic(op).then(|| quote! { ::<serde_json::Value> });
+    let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*).await? };
     let output = match op.response.kind {
         ResponseKind::Json => quote! { Output::json(#call) },
         ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },

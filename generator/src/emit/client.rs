@@ -47,6 +47,7 @@ fn lib(model: &Model) -> Result<String, String> {
             }
         }
     });
+    let query_sets = api.query_sets.iter().map(query_set_struct);
     let hints = api.errors.iter().map(|e| {
         let (code, fix) = (&e.code, &e.fix);
         quote! { (#code, #fix) }
@@ -98,6 +99,8 @@ fn lib(model: &Model) -> Result<String, String> {
             }
         }
 
+        #(#query_sets)*
+
         /// What to do about each Directus error code, from the spec; operations add their own.
         #[allow(dead_code)]
         pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[#(#hints),*];
@@ -105,12 +108,45 @@ fn lib(model: &Model) -> Result<String, String> {
     Ok(rust::header(model, "spec/", true) + &rust::print(tokens, "lib.rs")?)
 }
 
+/// A shared set of query parameters: a struct of options and the one function that adds them.
+fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
+    let ty = type_ident(&q.name);
+    let d = doc(&format!("{}\n\nStart from `Default::default()` and set what you need.", if q.description.is_empty() { "Query parameters" } else { &q.description }));
+    let fields = q.params.iter().map(|p| {
+        let name = ident(&p.name);
+        let t = owned_type(p);
+        let d = doc(&p.description);
+        quote! { #d pub #name: Option<#t>, }
+    });
+    let adds = q.params.iter().map(|p| {
+        let name = &p.name;
+        let field = ident(&p.name);
+        if p.bracket {
+            quote! { .query_bracket_opt(#name, self.#field.as_ref()) }
+        } else {
+            quote! { .query_opt(#name, self.#field.as_ref()) }
+        }
+    });
+    quote! {
+        #d
+        #[derive(Clone, Debug, Default)]
+        pub struct #ty { #(#fields)* }
+
+        impl #ty {
+            pub(crate) fn apply(&self, req: directus_runtime::Request) -> directus_runtime::Request {
+                req #(#adds)*
+            }
+        }
+    }
+}
+
 fn resource(r: &Resource) -> TokenStream {
     let ty = type_ident(&r.name);
     let module_doc = inner_doc(&format!("{}\n\n{}", r.title, r.description));
     let struct_doc = doc(&format!("{} operations; get them with [`crate::Client::{}`].", r.title, r.name));
     let methods = r.operations.iter().map(|op| method(r, op));
-    let statics = r.operations.iter().map(descriptor);
+    // A composite sends nothing itself, so it has no descriptor.
+    let statics = r.operations.iter().filter(|op| op.composite.is_none()).map(descriptor);
     let types = r.operations.iter().map(|op| types(r, op));
     let uses_secret = r.operations.iter().any(|op| op.secrets().next().is_some() || op.response.fields.iter().any(|f| f.secret));
     let secret_use = uses_secret.then(|| quote! { use directus_runtime::Secret; });
@@ -171,6 +207,15 @@ pub fn method_str(m: Method) -> &'static str {
     }
 }
 
+/// Whether the method returns a caller-chosen type.
+pub fn is_generic(op: &Operation) -> bool {
+    op.response.kind == ResponseKind::Json && op.response.fields.is_empty()
+}
+
+fn has_options(op: &Operation) -> bool {
+    op.open_body || op.inputs().any(|p| !p.required)
+}
+
 fn optional_inputs(op: &Operation) -> Vec<&Param> {
     op.inputs().filter(|p| !p.required).collect()
 }
@@ -184,7 +229,6 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
     let stat = const_ident(&op.id);
     let multipart = matches!(op.body, Body::Multipart(_));
     let required: Vec<&Param> = op.inputs().filter(|p| p.required).collect();
-    let optional = optional_inputs(op);
 
     let mut args: Vec<TokenStream> = required
         .iter()
@@ -222,7 +266,11 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         }
         _ => quote! {},
     };
-    if !optional.is_empty() {
+    if let Some(q) = &op.query_set {
+        let t = type_ident(q);
+        args.push(quote! { query: &crate::#t });
+    }
+    if has_options(op) {
         let o = options_ident(op);
         args.push(quote! { options: &#o });
     }
@@ -235,8 +283,9 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
             let t = format_ident!("{}Item", type_ident(&op.id));
             (quote! { Vec<#t> }, quote! { .data().await })
         }
-        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<serde_json::Value> }, quote! { .data().await }),
-        (ResponseKind::Json, _, _) => (quote! { serde_json::Value }, quote! { .data().await }),
+        // Free-form records: the caller picks the type (`serde_json::Value`, or a struct of theirs).
+        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<T> }, quote! { .data().await }),
+        (ResponseKind::Json, _, _) => (quote! { T }, quote! { .data().await }),
         (ResponseKind::Empty, _, _) => (quote! { () }, quote! { .empty().await }),
         (ResponseKind::Text, _, _) => (quote! { String }, quote! { .text().await }),
         (ResponseKind::Binary, _, _) => (quote! { directus_runtime::Download }, quote! { .download() }),
@@ -272,16 +321,54 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
             text += &format!("\n- `{}` ({}): {} {}", e.code, e.status, e.when, e.fix);
         }
     }
+    let body = match &op.composite {
+        Some(c) => upsert_body(r, op, c),
+        None => quote! {},
+    };
+    let mut start = quote! { Request::new(&#stat) };
+    if op.open_body {
+        start = quote! { #start.extra_fields(&options.extra) };
+    }
+    if op.query_set.is_some() {
+        start = quote! { query.apply(#start) };
+    }
+    let body = if op.composite.is_some() {
+        body
+    } else {
+        quote! {
+            let req = #start #(#adds)* #body_add;
+            #finish
+        }
+    };
     let d = doc(&text);
     let lint = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let generic = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned> });
     let _ = r;
     quote! {
         #d
         #lint
-        pub async fn #name(&self, #(#args),*) -> Result<#ret> {
+        pub async fn #name #generic (&self, #(#args),*) -> Result<#ret> {
             #(#secret_lets)*
-            let req = Request::new(&#stat) #(#adds)* #body_add;
-            #finish
+            #body
+        }
+    }
+}
+
+/// `upsert`: read one item matching `filter` with the resource's `list`, then `update` it by its
+/// key or `create` it.
+fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> TokenStream {
+    let path_args: Vec<_> = op.path_params.iter().map(|p| ident(&p.name)).collect();
+    // The parts' optional inputs are left at their defaults.
+    let defaults = |id: &str| r.operations.iter().find(|o| o.id == id).filter(|o| has_options(o)).map(|_| quote! { , &Default::default() });
+    let (list_opts, create_opts, update_opts) = (defaults(&c.list), defaults(&c.create), defaults(&c.update));
+    let (list, create, update) = (ident(&c.list), ident(&c.create), ident(&c.update));
+    let key = &c.key;
+    quote! {
+        let query = crate::Query { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
+        let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).await?;
+        match found.first().and_then(|item| item.get(#key)) {
+            Some(key) => self.#update(#(#path_args,)* &directus_runtime::key_text(key), data #update_opts).await,
+            None => self.#create(#(#path_args,)* data #create_opts).await,
         }
     }
 }
@@ -380,7 +467,7 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
     let owner = type_ident(&r.name);
     let method = &op.id;
     let optional = optional_inputs(op);
-    let options = (!optional.is_empty()).then(|| {
+    let options = has_options(op).then(|| {
         let o = options_ident(op);
         let d = doc(&format!("Optional inputs of [`{owner}::{method}`]; start from `Default::default()`."));
         let fields = optional.iter().map(|p| {
@@ -389,10 +476,16 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
             let d = doc(&p.description);
             quote! { #d pub #name: Option<#t>, }
         });
+        let extra = op.open_body.then(|| {
+            quote! {
+                /// Fields to send that have no field of their own here; a named field wins over one of these.
+                pub extra: serde_json::Map<String, serde_json::Value>,
+            }
+        });
         quote! {
             #d
             #[derive(Clone, Debug, Default)]
-            pub struct #o { #(#fields)* }
+            pub struct #o { #(#fields)* #extra }
         }
     });
     let reply = (op.response.kind == ResponseKind::Json && !op.response.fields.is_empty()).then(|| {

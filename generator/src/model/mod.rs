@@ -24,6 +24,22 @@ pub struct Api {
     pub binary: String,
     pub runtime_path: String,
     pub errors: Vec<ErrorInfo>,
+    pub query_sets: Vec<QuerySet>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuerySet {
+    pub name: String,
+    pub description: String,
+    pub params: Vec<Param>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Composite {
+    pub list: String,
+    pub create: String,
+    pub update: String,
+    pub key: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -100,7 +116,12 @@ pub struct Operation {
     pub replacement: Option<String>,
     pub path_params: Vec<Param>,
     pub query_params: Vec<Param>,
+    /// The name of a query set from the API, taken as one argument.
+    pub query_set: Option<String>,
     pub body: Body,
+    /// An object body that also takes fields the spec does not name.
+    pub open_body: bool,
+    pub composite: Option<Composite>,
     pub response: Response,
     pub errors: Vec<OpError>,
 }
@@ -151,6 +172,8 @@ pub struct Param {
     pub description: String,
     pub default: Option<Value>,
     pub values: Vec<String>,
+    /// Sent as `name[key]=value` pairs.
+    pub bracket: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]

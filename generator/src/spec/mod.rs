@@ -27,6 +27,20 @@ pub struct ApiFile {
     /// Directus error codes: what each means and how to resolve it. Operations refer to them.
     #[serde(default)]
     pub errors: Vec<ErrorDef>,
+    /// Named sets of query parameters that many operations share (e.g. Directus's global query).
+    #[serde(default)]
+    pub query_sets: Vec<QuerySetDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct QuerySetDef {
+    /// snake_case name; operations use it with `query: <name>`. Also the Rust type's name.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Query parameters (`in: query`).
+    pub params: Vec<ParamDef>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -103,6 +117,12 @@ pub struct OperationDef {
     /// Path and query parameters.
     #[serde(default)]
     pub params: Vec<ParamDef>,
+    /// A query set from api.yaml that this operation takes as well.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// An operation made of others: `upsert` looks up with `list`, then calls `update` or `create`.
+    #[serde(default)]
+    pub composite: Option<CompositeDef>,
     #[serde(default)]
     pub body: Option<BodyDef>,
     pub response: ResponseDef,
@@ -148,6 +168,25 @@ pub struct ParamDef {
     /// Allowed values, when the server accepts only some.
     #[serde(default)]
     pub values: Vec<String>,
+    /// `bracket`: a JSON object sent as `name[key]=value` pairs (Directus's `aggregate`).
+    #[serde(default)]
+    #[schemars(with = "Option<ParamStyle>")]
+    pub style: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CompositeDef {
+    /// Only `upsert` exists.
+    #[schemars(with = "CompositeKind")]
+    pub kind: String,
+    /// Operation ids in this resource used by the composite.
+    pub list: String,
+    pub create: String,
+    pub update: String,
+    /// The primary key field of the items. Default: id.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -166,6 +205,9 @@ pub struct BodyDef {
     /// Name of an array or value body in the Rust method and the CLI. Default: `keys` for arrays, `data` otherwise.
     #[serde(default)]
     pub name: Option<String>,
+    /// For object bodies: fields the spec does not name may be sent too (Directus's free-form records).
+    #[serde(default)]
+    pub open: bool,
     #[serde(default)]
     pub description: String,
 }
@@ -263,6 +305,20 @@ enum TypeName {
     StringList,
     IntegerList,
     File,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ParamStyle {
+    Bracket,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum CompositeKind {
+    Upsert,
 }
 
 #[derive(JsonSchema)]

@@ -68,10 +68,20 @@ fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Ap
             r.error(&format!("errors.{i}.status"), &sp, format!("status {} is not an error status", e.status), "use the HTTP status (400-599) Directus answers with");
         }
     }
+    let mut query_sets = Vec::new();
+    for (i, q) in a.query_sets.iter().enumerate() {
+        if a.query_sets[..i].iter().any(|o| o.name == q.name) {
+            r.error(&format!("query_sets.{i}.name"), &format!("query_sets.{}", q.name), format!("query set `{}` is defined twice", q.name), "keep one");
+        }
+        if let Some(set) = rules::query_set(&mut r, i, q) {
+            query_sets.push(set);
+        }
+    }
     if diags.len() > before {
         return None;
     }
     Some(Api {
+        query_sets,
         title: a.title.clone(),
         description: a.description.trim().to_owned(),
         api_version: a.api_version.clone(),
@@ -115,6 +125,7 @@ fn check_resource(
         if !ids.insert(op.id.as_str()) {
             r.error(&format!("operations.{i}.id"), &format!("{}.{}", f.resource, op.id), format!("duplicate operation id `{}`", op.id), "give each operation of a resource its own id");
         }
+        rules::composite(r, &f.resource, i, op, &f.operations);
         if let Some(o) = rules::operation(r, &f.resource, i, op, api) {
             operations.push(o);
         }

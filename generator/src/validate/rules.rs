@@ -47,6 +47,48 @@ fn opt_version(r: &mut Reporter<'_>, at: &At, text: Option<&str>) -> Option<Opti
     }
 }
 
+/// A query set of api.yaml: every parameter is a query parameter.
+pub fn query_set(r: &mut Reporter<'_>, i: usize, q: &crate::spec::QuerySetDef) -> Option<crate::model::QuerySet> {
+    let at = At { raw: format!("query_sets.{i}"), spec: format!("query_sets.{}", q.name) };
+    let before = r.out.len();
+    if !names::is_snake(&q.name) {
+        err(r, &at.key("name", "name"), format!("query set name `{}` is not snake_case", q.name), "use lowercase letters, digits and `_`, e.g. query");
+    }
+    let mut params = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (j, p) in q.params.iter().enumerate() {
+        let pat = at.key(format!("params.{j}"), format!("params.{}", p.name));
+        if !seen.insert(p.name.as_str()) {
+            err(r, &pat.key("name", "name"), format!("parameter `{}` is declared twice", p.name), "keep one declaration");
+        }
+        if p.location != "query" {
+            err(r, &pat.key("in", "in"), "query sets hold query parameters only", "set `in: query`");
+            continue;
+        }
+        if p.required {
+            err(r, &pat.key("required", "required"), "a query set's parameters are optional", "drop `required`, or declare it on the operations");
+        }
+        if let Some(param) = param(r, &pat, p) {
+            params.push(param);
+        }
+    }
+    (r.out.len() == before).then(|| crate::model::QuerySet { name: q.name.clone(), description: q.description.trim().to_owned(), params })
+}
+
+/// A composite names other operations of its resource; they must exist.
+pub fn composite(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationDef, all: &[OperationDef]) {
+    let Some(c) = &op.composite else { return };
+    let at = At { raw: format!("operations.{i}.composite"), spec: format!("{resource}.{}.composite", op.id) };
+    if c.kind != "upsert" {
+        err(r, &at.key("kind", "kind"), format!("unknown composite `{}`", c.kind), "the only composite is `upsert`");
+    }
+    for (key, target) in [("list", &c.list), ("create", &c.create), ("update", &c.update)] {
+        if !all.iter().any(|o| &o.id == target) {
+            err(r, &at.key(key, key), format!("`{target}` is not an operation of `{resource}`"), "name an operation id of this resource");
+        }
+    }
+}
+
 pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationDef, api: Option<&Api>) -> Option<Operation> {
     let before = r.out.len();
     let at = At { raw: format!("operations.{i}"), spec: format!("{resource}.{}", op.id) };
@@ -147,6 +189,29 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
             }
         }
     }
+    let query_set = match (&op.query, api) {
+        (None, _) => Some(None),
+        (Some(name), Some(api)) => match api.query_sets.iter().find(|q| &q.name == name) {
+            Some(set) => {
+                for p in &set.params {
+                    if declared.contains(p.name.as_str()) {
+                        err(r, &at.key("query", "query"), format!("`{}` is both a parameter and in query set `{name}`", p.name), "drop the parameter: the set has it");
+                    }
+                }
+                Some(Some(name.clone()))
+            }
+            None => {
+                err(r, &at.key("query", "query"), format!("unknown query set `{name}`"), "use a name from `query_sets` in api.yaml");
+                None
+            }
+        },
+        // Without a readable api.yaml there is nothing to check against; that is reported there.
+        (Some(name), None) => Some(Some(name.clone())),
+    };
+    let open_body = op.body.as_ref().is_some_and(|b| b.open);
+    if open_body && op.body.as_ref().is_some_and(|b| b.kind != "object") {
+        err(r, &at.key("body", "body.open"), "`open` is only for object bodies", "drop it, or use `kind: object`");
+    }
     let response = response(r, &at.key("response", "response"), &op.response);
     let errors = op_errors(r, &at, op, api);
 
@@ -167,7 +232,15 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         replacement: op.replacement.clone(),
         path_params,
         query_params,
+        query_set: query_set?,
         body: body?,
+        open_body,
+        composite: op.composite.as_ref().map(|c| crate::model::Composite {
+            list: c.list.clone(),
+            create: c.create.clone(),
+            update: c.update.clone(),
+            key: c.key.clone().unwrap_or_else(|| "id".into()),
+        }),
         response: response?,
         errors: errors?,
     })
@@ -290,6 +363,7 @@ struct Input<'a> {
     description: &'a str,
     default: &'a Option<Value>,
     values: &'a [String],
+    style: Option<&'a str>,
 }
 
 fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Option<Param> {
@@ -310,6 +384,18 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
     if !i.values.is_empty() && ty != Some(Type::String) {
         err(r, &at.key("values", "values"), "`values` is only for string parameters", "drop `values`, or make the type string");
     }
+    let bracket = match i.style {
+        None => false,
+        Some("bracket") if ty == Some(Type::Json) && location == ParamIn::Query => true,
+        Some("bracket") => {
+            err(r, &at.key("style", "style"), "`style: bracket` is for json query parameters", "make it `in: query` and `type: json`, or drop the style");
+            false
+        }
+        Some(other) => {
+            err(r, &at.key("style", "style"), format!("unknown style `{other}`"), "the only style is `bracket`");
+            false
+        }
+    };
     if let (Some(d), Some(t)) = (i.default, ty) {
         let fits = match t {
             Type::String => d.is_string(),
@@ -336,6 +422,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         description: i.description.trim().to_owned(),
         default: i.default.clone(),
         values: i.values.to_vec(),
+        bracket,
     })
 }
 
@@ -351,11 +438,11 @@ fn param(r: &mut Reporter<'_>, at: &At, p: &ParamDef) -> Option<Param> {
     if p.secret && location == ParamIn::Query {
         err(r, &at.key("secret", "secret"), "a secret cannot be a query parameter: URLs end up in server and proxy logs", "send it in the body instead");
     }
-    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: &p.values }, location)
+    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: &p.values, style: p.style.as_deref() }, location)
 }
 
 fn field(r: &mut Reporter<'_>, at: &At, f: &FieldDef) -> Option<Param> {
-    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: &f.values }, ParamIn::Body)
+    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: &f.values, style: None }, ParamIn::Body)
 }
 
 fn fields(r: &mut Reporter<'_>, at: &At, list: &[FieldDef]) -> Option<Vec<Param>> {
@@ -390,7 +477,7 @@ fn body(r: &mut Reporter<'_>, at: &At, b: &BodyDef) -> Option<Body> {
     };
     match b.kind.as_str() {
         "object" | "multipart" => {
-            if b.fields.is_empty() {
+            if b.fields.is_empty() && !(b.open && b.kind == "object") {
                 err(r, at, format!("a `{}` body needs `fields`", b.kind), "list the fields, or use `kind: value` for free-form JSON");
                 return None;
             }

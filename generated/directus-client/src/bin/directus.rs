@@ -4,6 +4,7 @@
 //!
 //! Run `directus --help`, or see the generated docs.
 use clap::{Args, Parser, Subcommand};
+#[allow(unused_imports)]
 use directus_runtime::cli::{self, CliResult, GlobalArgs, Output, SecretSource};
 use directus_client::Client;
 use std::process::ExitCode;

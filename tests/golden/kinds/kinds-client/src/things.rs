@@ -19,11 +19,13 @@ impl<'a> Things<'a> {
     /// Lists things, with query parameters.
     ///
     /// `GET /things`
-    pub async fn list(&self, options: &ListOptions) -> Result<Vec<serde_json::Value>> {
-        let req = Request::new(&LIST)
-            .query_opt("fields", options.fields.as_ref())
-            .query_opt("filter", options.filter.as_ref())
-            .query_opt("limit", options.limit.as_ref())
+    pub async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &crate::Query,
+        options: &ListOptions,
+    ) -> Result<Vec<T>> {
+        let req = query
+            .apply(Request::new(&LIST))
             .query_opt("groupBy", options.group_by.as_ref())
             .query_opt("meta", options.meta.as_ref());
         self.client.execute(req).await?.data().await
@@ -50,10 +52,10 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `data`: The thing to create.
-    pub async fn create(
+    pub async fn create<T: serde::de::DeserializeOwned>(
         &self,
         data: &impl serde::Serialize,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<T> {
         let req = Request::new(&CREATE).json(data);
         self.client.execute(req).await?.data().await
     }
@@ -84,12 +86,12 @@ impl<'a> Things<'a> {
     ///
     /// - `storage`: Where to store it.
     /// - `file`: The file.
-    pub async fn upload(
+    pub async fn upload<T: serde::de::DeserializeOwned>(
         &self,
         storage: &str,
         file: impl AsRef<std::path::Path>,
         options: &UploadOptions,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<T> {
         let req = Request::new(&UPLOAD)
             .text_part_opt("title", options.title.as_ref())
             .text_part("storage", storage)
@@ -124,7 +126,10 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `type`: Only before 10.7.
-    pub async fn extensions(&self, r#type: &str) -> Result<Vec<serde_json::Value>> {
+    pub async fn extensions<T: serde::de::DeserializeOwned>(
+        &self,
+        r#type: &str,
+    ) -> Result<Vec<T>> {
         let req = Request::new(&EXTENSIONS).path("type", r#type);
         self.client.execute(req).await?.data().await
     }
@@ -139,11 +144,11 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `name`: A name.
-    pub async fn legacy(
+    pub async fn legacy<T: serde::de::DeserializeOwned>(
         &self,
         name: &str,
         options: &LegacyOptions,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<T> {
         let req = Request::new(&LEGACY)
             .field("name", name)
             .field_opt("reset_token", options.reset_token.as_ref());
@@ -172,6 +177,67 @@ impl<'a> Things<'a> {
             .path("provider", provider)
             .query_opt("redirect", options.redirect.as_ref());
         self.client.execute(req).await?.redirect_location()
+    }
+    /// Update
+    ///
+    /// Updates a thing from any JSON.
+    ///
+    /// `PATCH /things/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The thing's key.
+    /// - `data`: —
+    pub async fn update<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+        data: &impl serde::Serialize,
+    ) -> Result<T> {
+        let req = Request::new(&UPDATE).path("id", id).json(data);
+        self.client.execute(req).await?.data().await
+    }
+    /// Upsert
+    ///
+    /// Updates the thing matching a filter, or creates it.
+    ///
+    /// `PATCH /things`
+    ///
+    /// # Arguments
+    ///
+    /// - `filter`: Which thing.
+    /// - `data`: —
+    pub async fn upsert<T: serde::de::DeserializeOwned>(
+        &self,
+        filter: &serde_json::Value,
+        data: &impl serde::Serialize,
+    ) -> Result<T> {
+        let query = crate::Query {
+            filter: Some(filter.clone()),
+            limit: Some(1),
+            fields: Some(vec!["id".to_owned()]),
+            ..Default::default()
+        };
+        let found: Vec<serde_json::Value> = self
+            .list(&query, &Default::default())
+            .await?;
+        match found.first().and_then(|item| item.get("id")) {
+            Some(key) => self.update(&directus_runtime::key_text(key), data).await,
+            None => self.create(data).await,
+        }
+    }
+    /// Settings
+    ///
+    /// Updates settings, named and free-form.
+    ///
+    /// `PATCH /settings`
+    pub async fn settings<T: serde::de::DeserializeOwned>(
+        &self,
+        options: &SettingsOptions,
+    ) -> Result<T> {
+        let req = Request::new(&SETTINGS)
+            .extra_fields(&options.extra)
+            .field_opt("project_name", options.project_name.as_ref());
+        self.client.execute(req).await?.data().await
     }
 }
 static LIST: Operation = Operation {
@@ -295,15 +361,31 @@ static START: Operation = Operation {
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
+static UPDATE: Operation = Operation {
+    id: "things.update",
+    method: Method::Patch,
+    routes: &[Route::new("/things/{id}")],
+    auth: Auth::Required,
+    since: None,
+    removed_in: None,
+    replacement: None,
+    hints: &[],
+    common_hints: crate::ERROR_HINTS,
+};
+static SETTINGS: Operation = Operation {
+    id: "things.settings",
+    method: Method::Patch,
+    routes: &[Route::new("/settings")],
+    auth: Auth::Required,
+    since: None,
+    removed_in: None,
+    replacement: None,
+    hints: &[],
+    common_hints: crate::ERROR_HINTS,
+};
 /// Optional inputs of [`Things::list`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]
 pub struct ListOptions {
-    /// Fields to return.
-    pub fields: Option<Vec<String>>,
-    /// A filter object.
-    pub filter: Option<serde_json::Value>,
-    /// How many.
-    pub limit: Option<i64>,
     /// Fields to group by.
     pub group_by: Option<Vec<String>>,
     /// Metadata to add.
@@ -348,4 +430,12 @@ pub struct LegacyOptions {
 pub struct StartOptions {
     /// Where to return.
     pub redirect: Option<String>,
+}
+/// Optional inputs of [`Things::settings`]; start from `Default::default()`.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsOptions {
+    /// The name.
+    pub project_name: Option<String>,
+    /// Fields to send that have no field of their own here; a named field wins over one of these.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }

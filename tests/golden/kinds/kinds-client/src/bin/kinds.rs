@@ -4,6 +4,7 @@
 //!
 //! Run `kinds --help`, or see the generated docs.
 use clap::{Args, Parser, Subcommand};
+#[allow(unused_imports)]
 use directus_runtime::cli::{self, CliResult, GlobalArgs, Output, SecretSource};
 use kinds_client::Client;
 use std::process::ExitCode;
@@ -58,24 +59,61 @@ enum ThingsCommand {
     /// Start: Answers with a redirect.
     #[command(name = "start")]
     Start(ThingsStartArgs),
+    /// Update: Updates a thing from any JSON.
+    #[command(name = "update")]
+    Update(ThingsUpdateArgs),
+    /// Upsert: Updates the thing matching a filter, or creates it.
+    #[command(name = "upsert")]
+    Upsert(ThingsUpsertArgs),
+    /// Settings: Updates settings, named and free-form.
+    #[command(name = "settings")]
+    Settings(ThingsSettingsArgs),
 }
 #[derive(Args)]
-struct ThingsListArgs {
+struct QueryArgs {
     /// Fields to return (comma-separated)
     #[arg(long = "fields", value_delimiter = ',')]
     fields: Vec<String>,
     /// A filter object (JSON, @FILE or - for stdin)
     #[arg(long = "filter")]
     filter: Option<String>,
-    /// How many [server default: 100]
+    /// How many
     #[arg(long = "limit")]
     limit: Option<i64>,
+    /// Aggregates, e.g. {"count": "*"} (JSON, @FILE or - for stdin)
+    #[arg(long = "aggregate")]
+    aggregate: Option<String>,
+}
+impl QueryArgs {
+    fn into_query(self) -> Result<kinds_client::Query, cli::CliError> {
+        let filter = self
+            .filter
+            .as_deref()
+            .map(|v| cli::read_json("--filter", v))
+            .transpose()?;
+        let aggregate = self
+            .aggregate
+            .as_deref()
+            .map(|v| cli::read_json("--aggregate", v))
+            .transpose()?;
+        Ok(kinds_client::Query {
+            fields: (!self.fields.is_empty()).then_some(self.fields),
+            filter,
+            limit: self.limit,
+            aggregate,
+        })
+    }
+}
+#[derive(Args)]
+struct ThingsListArgs {
     /// Fields to group by (comma-separated)
     #[arg(long = "group-by", value_delimiter = ',')]
     group_by: Vec<String>,
     /// Metadata to add
     #[arg(long = "meta", value_parser = ["total_count", "filter_count", "*"])]
     meta: Option<String>,
+    #[command(flatten)]
+    query: QueryArgs,
 }
 #[derive(Args)]
 struct ThingsGetArgs {
@@ -145,6 +183,33 @@ struct ThingsStartArgs {
     #[arg(long = "redirect")]
     redirect: Option<String>,
 }
+#[derive(Args)]
+struct ThingsUpdateArgs {
+    /// The thing's key
+    #[arg(long = "id")]
+    id: String,
+    /// Request body (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct ThingsUpsertArgs {
+    /// Which thing (JSON, @FILE or - for stdin)
+    #[arg(long = "filter")]
+    filter: String,
+    /// Request body (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct ThingsSettingsArgs {
+    /// The name
+    #[arg(long = "project-name")]
+    project_name: Option<String>,
+    /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
+    #[arg(long = "data", value_name = "JSON")]
+    data: Option<String>,
+}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
@@ -154,19 +219,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Things(command) => {
             match command {
                 ThingsCommand::List(args) => {
-                    let filter = args
-                        .filter
-                        .as_deref()
-                        .map(|v| cli::read_json("--filter", v))
-                        .transpose()?;
+                    let query = args.query.into_query()?;
                     Output::json(
                         client
                             .things()
-                            .list(
+                            .list::<
+                                serde_json::Value,
+                            >(
+                                &query,
                                 &kinds_client::things::ListOptions {
-                                    fields: (!args.fields.is_empty()).then_some(args.fields),
-                                    filter,
-                                    limit: args.limit,
                                     group_by: (!args.group_by.is_empty())
                                         .then_some(args.group_by),
                                     meta: args.meta,
@@ -180,7 +241,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 ThingsCommand::Create(args) => {
                     let data = cli::read_json("--data", &args.data)?;
-                    Output::json(client.things().create(&data).await?)
+                    Output::json(
+                        client.things().create::<serde_json::Value>(&data).await?,
+                    )
                 }
                 ThingsCommand::DeleteMany(args) => {
                     let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
@@ -191,7 +254,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .upload(
+                            .upload::<
+                                serde_json::Value,
+                            >(
                                 &args.storage,
                                 &args.file,
                                 &kinds_client::things::UploadOptions {
@@ -216,7 +281,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     })
                 }
                 ThingsCommand::Extensions(args) => {
-                    Output::json(client.things().extensions(&args.r#type).await?)
+                    Output::json(
+                        client
+                            .things()
+                            .extensions::<serde_json::Value>(&args.r#type)
+                            .await?,
+                    )
                 }
                 ThingsCommand::Legacy(args) => {
                     let reset_token = cli::read_optional_secret(SecretSource {
@@ -228,7 +298,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .legacy(
+                            .legacy::<
+                                serde_json::Value,
+                            >(
                                 &args.name,
                                 &kinds_client::things::LegacyOptions {
                                     reset_token,
@@ -253,6 +325,43 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 )
                                 .await?,
                         ),
+                    )
+                }
+                ThingsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .things()
+                            .update::<serde_json::Value>(&args.id, &data)
+                            .await?,
+                    )
+                }
+                ThingsCommand::Upsert(args) => {
+                    let filter = cli::read_json("--filter", &args.filter)?;
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .things()
+                            .upsert::<serde_json::Value>(&filter, &data)
+                            .await?,
+                    )
+                }
+                ThingsCommand::Settings(args) => {
+                    Output::json(
+                        client
+                            .things()
+                            .settings::<
+                                serde_json::Value,
+                            >(
+                                &kinds_client::things::SettingsOptions {
+                                    project_name: args.project_name,
+                                    extra: cli::read_json_object(
+                                        "--data",
+                                        args.data.as_deref(),
+                                    )?,
+                                },
+                            )
+                            .await?,
                     )
                 }
             }
