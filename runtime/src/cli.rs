@@ -267,6 +267,27 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
     })
 }
 
+/// Reads a list: a JSON array (inline, `@path`, or `-`), or comma-separated values, each taken as
+/// JSON when it is a number, boolean or null and as a string otherwise (`1,2` or `a,b`).
+pub fn read_json_list(flag: &str, arg: &str) -> Result<Vec<serde_json::Value>, CliError> {
+    let trimmed = arg.trim_start();
+    if trimmed.starts_with('[') || trimmed.starts_with('@') || trimmed == "-" {
+        return match read_json(flag, arg)? {
+            serde_json::Value::Array(items) => Ok(items),
+            other => Err(CliError::Usage(format!("{flag}: expected a JSON array ([...]), got {}", kind_of(&other)))),
+        };
+    }
+    Ok(arg
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match serde_json::from_str::<serde_json::Value>(s) {
+            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_) | serde_json::Value::Null)) => v,
+            _ => serde_json::Value::String(s.to_owned()),
+        })
+        .collect())
+}
+
 /// Reads an optional JSON object argument (inline, `@path`, or `-`); none gives an empty object.
 pub fn read_json_object(flag: &str, arg: Option<&str>) -> Result<serde_json::Map<String, serde_json::Value>, CliError> {
     match arg.map(|a| read_json(flag, a)).transpose()? {
@@ -297,5 +318,8 @@ mod tests {
         assert!(err.contains("line 1, column 7"), "{err}");
         assert!(err.starts_with("--data:"), "{err}");
         assert_eq!(read_json("--data", "[1,2]").unwrap(), serde_json::json!([1, 2]));
+        assert_eq!(read_json_list("--keys", "1, a,true").unwrap(), serde_json::json!([1, "a", true]).as_array().unwrap().clone());
+        assert_eq!(read_json_list("--items", r#"[{"a":1}]"#).unwrap().len(), 1);
+        assert!(read_json_list("--items", "[1,").is_err());
     }
 }

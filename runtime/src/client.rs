@@ -258,7 +258,7 @@ fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) 
         let name = &rest[start + 1..end];
         let value = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v).ok_or_else(|| Error::InvalidInput {
             operation: op.id,
-            message: format!("missing path parameter `{name}`"),
+            message: format!("missing path parameter `{name}`, which the route `{template}` needs"),
         })?;
         if value.is_empty() {
             return Err(Error::InvalidInput { operation: op.id, message: format!("path parameter `{name}` is empty") });

@@ -42,6 +42,14 @@ impl Request {
         self
     }
 
+    /// A path parameter that only some versions' routes have.
+    pub fn path_opt(self, name: &'static str, value: Option<&impl ToString>) -> Self {
+        match value {
+            Some(v) => self.path(name, v.to_string()),
+            None => self,
+        }
+    }
+
     pub fn query<V: QueryValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
         self.query.push((name.to_owned(), value.to_query()));
         self

@@ -61,6 +61,13 @@ impl Response {
         }
     }
 
+    /// Decodes a reply that is JSON without the `data` envelope (health, OpenAPI).
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let op = self.op.id;
+        let (status, body) = self.body().await?;
+        serde_json::from_slice(&body).map_err(|e| Error::decode(op, status, format!("expected JSON ({e})"), &body))
+    }
+
     /// For operations that return nothing. Directus answers some with 204 and some with an empty
     /// (or ignorable) 200, so any success is accepted and the body dropped.
     pub async fn empty(self) -> Result<()> {

@@ -3,16 +3,263 @@
 //! Users
 //!
 //! The people who log in to Directus, and their two-factor authentication (2FA) settings.
-use directus_runtime::{Auth, Client, Method, Operation, Request, Result, Route, Version};
-use directus_runtime::Secret;
+use directus_runtime as rt;
 /// Users operations; get them with [`crate::Client::users`].
 #[derive(Clone, Copy, Debug)]
 pub struct Users<'a> {
-    client: &'a Client,
+    client: &'a rt::Client,
 }
 impl<'a> Users<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+    pub(crate) fn new(client: &'a rt::Client) -> Self {
         Self { client }
+    }
+    /// List
+    ///
+    /// Lists users, with Directus query parameters.
+    ///
+    /// `GET /users`
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_QUERY` (400): A query parameter is malformed. Check the query parameter the message names.
+    /// - `FORBIDDEN` (403): The user may not read users. Check the user's role and policies, and that the item exists.
+    pub async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &crate::Query,
+    ) -> rt::Result<Vec<T>> {
+        let req = query.apply(rt::Request::new(&LIST));
+        self.client.execute(req).await?.data().await
+    }
+    /// Get
+    ///
+    /// Reads one user by its key.
+    ///
+    /// `GET /users/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The user id (a UUID).
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
+    pub async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+        query: &crate::Query,
+    ) -> rt::Result<T> {
+        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+        self.client.execute(req).await?.data().await
+    }
+    /// Get Current
+    ///
+    /// Reads the user the token belongs to.
+    ///
+    /// `GET /users/me`
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_CREDENTIALS` (401): There is no token, or it is wrong or expired. Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.
+    pub async fn me<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &crate::Query,
+    ) -> rt::Result<T> {
+        let req = query.apply(rt::Request::new(&ME));
+        self.client.execute(req).await?.data().await
+    }
+    /// Create
+    ///
+    /// Creates one user.
+    ///
+    /// `POST /users`
+    ///
+    /// # Arguments
+    ///
+    /// - `data`: The user as a JSON object.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_PAYLOAD` (400): A value of the user is missing or wrong. Read the reason in the message and correct that value.
+    /// - `FORBIDDEN` (403): The user may not create users. Check the user's role and policies, and that the item exists.
+    pub async fn create<T: serde::de::DeserializeOwned>(
+        &self,
+        data: &impl serde::Serialize,
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&CREATE).json(data);
+        self.client.execute(req).await?.data().await
+    }
+    /// Create Multiple
+    ///
+    /// Creates several users in one request.
+    ///
+    /// `POST /users`
+    ///
+    /// # Arguments
+    ///
+    /// - `items`: The users, as JSON objects.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_PAYLOAD` (400): A value of one of the users is missing or wrong. Read the reason in the message and correct that value.
+    pub async fn create_many<T: serde::de::DeserializeOwned>(
+        &self,
+        items: &[serde_json::Value],
+    ) -> rt::Result<Vec<T>> {
+        let req = rt::Request::new(&CREATE_MANY).json(items);
+        self.client.execute(req).await?.data().await
+    }
+    /// Update
+    ///
+    /// Updates one user by its key.
+    ///
+    /// `PATCH /users/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The user id (a UUID).
+    /// - `data`: The fields to change, as a JSON object.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
+    pub async fn update<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+        data: &impl serde::Serialize,
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        self.client.execute(req).await?.data().await
+    }
+    /// Update Multiple
+    ///
+    /// Applies the same change to several users.
+    ///
+    /// `PATCH /users`
+    ///
+    /// # Arguments
+    ///
+    /// - `keys`: Keys of the users to change.
+    /// - `data`: The fields to change, as a JSON object.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): One of the users does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
+    pub async fn update_many<T: serde::de::DeserializeOwned>(
+        &self,
+        keys: &[&str],
+        data: &serde_json::Value,
+    ) -> rt::Result<Vec<T>> {
+        let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
+        self.client.execute(req).await?.data().await
+    }
+    /// Delete
+    ///
+    /// Deletes one user by its key.
+    ///
+    /// `DELETE /users/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The user id (a UUID).
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
+    pub async fn delete(&self, id: &str) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", id);
+        self.client.execute(req).await?.empty().await
+    }
+    /// Delete Multiple
+    ///
+    /// Deletes several users by key.
+    ///
+    /// `DELETE /users`
+    ///
+    /// # Arguments
+    ///
+    /// - `keys`: Keys of the users to delete.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): One of the users does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
+    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(keys);
+        self.client.execute(req).await?.empty().await
+    }
+    /// Update Current
+    ///
+    /// Updates the user the token belongs to.
+    ///
+    /// `PATCH /users/me`
+    ///
+    /// # Arguments
+    ///
+    /// - `data`: The fields to change.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The user may not change their own record. Check the user's role and policies, and that the item exists.
+    pub async fn update_me<T: serde::de::DeserializeOwned>(
+        &self,
+        data: &impl serde::Serialize,
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&UPDATE_ME).json(data);
+        self.client.execute(req).await?.data().await
+    }
+    /// Invite
+    ///
+    /// Invites people by e-mail; each becomes a user with status invited.
+    ///
+    /// Directus answers 204 even when the mail cannot be sent; the failure is only in its log.
+    ///
+    /// `POST /users/invite`
+    ///
+    /// # Arguments
+    ///
+    /// - `email`: The addresses to invite.
+    /// - `role`: The role (UUID) the new users get.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_PAYLOAD` (400): An address is malformed, or invite_url is not allowed. Read the reason in the message and correct that value.
+    pub async fn invite(
+        &self,
+        email: &[&str],
+        role: &str,
+        options: &InviteOptions,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&INVITE)
+            .field("email", email)
+            .field("role", role)
+            .field_opt("invite_url", options.invite_url.as_ref());
+        self.client.execute(req).await?.empty().await
+    }
+    /// Accept Invite
+    ///
+    /// Accepts an invitation: sets the password and activates the user.
+    ///
+    /// `POST /users/invite/accept`
+    ///
+    /// # Arguments
+    ///
+    /// - `token`: The token from the invitation mail link.
+    /// - `password`: The new user's password.
+    ///
+    /// # Errors
+    ///
+    /// - `INVALID_PAYLOAD` (400): The token or password is missing. Read the reason in the message and correct that value.
+    /// - `FORBIDDEN` (403): The token is wrong, expired or used. Check the user's role and policies, and that the item exists.
+    pub async fn accept_invite(
+        &self,
+        token: impl Into<rt::Secret>,
+        password: impl Into<rt::Secret>,
+    ) -> rt::Result<()> {
+        let token: rt::Secret = token.into();
+        let password: rt::Secret = password.into();
+        let req = rt::Request::new(&ACCEPT_INVITE)
+            .field("token", &token)
+            .field("password", &password);
+        self.client.execute(req).await?.empty().await
     }
     /// Generate 2FA
     ///
@@ -34,10 +281,10 @@ impl<'a> Users<'a> {
     /// - `INVALID_PAYLOAD` (400): The password is missing, or 2FA is already on for this user. Pass the password; to start over, disable 2FA first.
     pub async fn generate_tfa(
         &self,
-        password: impl Into<Secret>,
-    ) -> Result<GenerateTfaResponse> {
-        let password: Secret = password.into();
-        let req = Request::new(&GENERATE_TFA).field("password", &password);
+        password: impl Into<rt::Secret>,
+    ) -> rt::Result<GenerateTfaResponse> {
+        let password: rt::Secret = password.into();
+        let req = rt::Request::new(&GENERATE_TFA).field("password", &password);
         self.client.execute(req).await?.data().await
     }
     /// Enable 2FA
@@ -60,12 +307,14 @@ impl<'a> Users<'a> {
     /// - `FORBIDDEN` (403): The user may not update their own user record. Give the user a policy that allows updating directus_users.
     pub async fn enable_tfa(
         &self,
-        secret: impl Into<Secret>,
-        otp: impl Into<Secret>,
-    ) -> Result<()> {
-        let secret: Secret = secret.into();
-        let otp: Secret = otp.into();
-        let req = Request::new(&ENABLE_TFA).field("secret", &secret).field("otp", &otp);
+        secret: impl Into<rt::Secret>,
+        otp: impl Into<rt::Secret>,
+    ) -> rt::Result<()> {
+        let secret: rt::Secret = secret.into();
+        let otp: rt::Secret = otp.into();
+        let req = rt::Request::new(&ENABLE_TFA)
+            .field("secret", &secret)
+            .field("otp", &otp);
         self.client.execute(req).await?.empty().await
     }
     /// Disable 2FA
@@ -81,18 +330,180 @@ impl<'a> Users<'a> {
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): The OTP is wrong, or 2FA is not on for this user. Use the current code; check that 2FA is on.
-    pub async fn disable_tfa(&self, otp: impl Into<Secret>) -> Result<()> {
-        let otp: Secret = otp.into();
-        let req = Request::new(&DISABLE_TFA).field("otp", &otp);
+    pub async fn disable_tfa(&self, otp: impl Into<rt::Secret>) -> rt::Result<()> {
+        let otp: rt::Secret = otp.into();
+        let req = rt::Request::new(&DISABLE_TFA).field("otp", &otp);
         self.client.execute(req).await?.empty().await
     }
 }
-static GENERATE_TFA: Operation = Operation {
+static LIST: rt::Operation = rt::Operation {
+    id: "users.list",
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/users")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_QUERY", "Check the query parameter the message names."),
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static GET: rt::Operation = rt::Operation {
+    id: "users.get",
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/users/{id}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static ME: rt::Operation = rt::Operation {
+    id: "users.me",
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/users/me")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        (
+            "INVALID_CREDENTIALS",
+            "Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.",
+        ),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static CREATE: rt::Operation = rt::Operation {
+    id: "users.create",
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static CREATE_MANY: rt::Operation = rt::Operation {
+    id: "users.create_many",
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static UPDATE: rt::Operation = rt::Operation {
+    id: "users.update",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/users/{id}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static UPDATE_MANY: rt::Operation = rt::Operation {
+    id: "users.update_many",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/users")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static DELETE: rt::Operation = rt::Operation {
+    id: "users.delete",
+    method: rt::Method::Delete,
+    routes: &[rt::Route::new("/users/{id}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static DELETE_MANY: rt::Operation = rt::Operation {
+    id: "users.delete_many",
+    method: rt::Method::Delete,
+    routes: &[rt::Route::new("/users")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static UPDATE_ME: rt::Operation = rt::Operation {
+    id: "users.update_me",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/users/me")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static INVITE: rt::Operation = rt::Operation {
+    id: "users.invite",
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users/invite")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static ACCEPT_INVITE: rt::Operation = rt::Operation {
+    id: "users.accept_invite",
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users/invite/accept")],
+    auth: rt::Auth::None,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static GENERATE_TFA: rt::Operation = rt::Operation {
     id: "users.generate_tfa",
-    method: Method::Post,
-    routes: &[Route::new("/users/me/tfa/generate")],
-    auth: Auth::Required,
-    since: Some(Version::new(9, 0, 0)),
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users/me/tfa/generate")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
     removed_in: None,
     replacement: None,
     hints: &[
@@ -104,12 +515,12 @@ static GENERATE_TFA: Operation = Operation {
     ],
     common_hints: crate::ERROR_HINTS,
 };
-static ENABLE_TFA: Operation = Operation {
+static ENABLE_TFA: rt::Operation = rt::Operation {
     id: "users.enable_tfa",
-    method: Method::Post,
-    routes: &[Route::new("/users/me/tfa/enable")],
-    auth: Auth::Required,
-    since: Some(Version::new(9, 0, 0)),
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users/me/tfa/enable")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
     removed_in: None,
     replacement: None,
     hints: &[
@@ -121,25 +532,31 @@ static ENABLE_TFA: Operation = Operation {
     ],
     common_hints: crate::ERROR_HINTS,
 };
-static DISABLE_TFA: Operation = Operation {
+static DISABLE_TFA: rt::Operation = rt::Operation {
     id: "users.disable_tfa",
-    method: Method::Post,
-    routes: &[Route::new("/users/me/tfa/disable")],
-    auth: Auth::Required,
-    since: Some(Version::new(9, 0, 0)),
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/users/me/tfa/disable")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
     removed_in: None,
     replacement: None,
     hints: &[("INVALID_PAYLOAD", "Use the current code; check that 2FA is on.")],
     common_hints: crate::ERROR_HINTS,
 };
+/// Optional inputs of [`Users::invite`]; start from `Default::default()`.
+#[derive(Clone, Debug, Default)]
+pub struct InviteOptions {
+    /// Where the mail link points; must be in USER_INVITE_URL_ALLOW_LIST.
+    pub invite_url: Option<String>,
+}
 /// Reply of [`Users::generate_tfa`].
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GenerateTfaResponse {
     /// The TOTP secret, base32-encoded. Pass it to enable_tfa.
-    pub secret: Secret,
+    pub secret: rt::Secret,
     /// An otpauth:// URL with the same secret, for a QR code.
-    pub otpauth_url: Secret,
+    pub otpauth_url: rt::Secret,
     /// Fields the spec does not name, such as ones a newer server added.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

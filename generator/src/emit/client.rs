@@ -148,22 +148,20 @@ fn resource(r: &Resource) -> TokenStream {
     // A composite sends nothing itself, so it has no descriptor.
     let statics = r.operations.iter().filter(|op| op.composite.is_none()).map(descriptor);
     let types = r.operations.iter().map(|op| types(r, op));
-    let uses_secret = r.operations.iter().any(|op| op.secrets().next().is_some() || op.response.fields.iter().any(|f| f.secret));
-    let secret_use = uses_secret.then(|| quote! { use directus_runtime::Secret; });
     quote! {
         #module_doc
 
-        use directus_runtime::{Auth, Client, Method, Operation, Request, Result, Route, Version};
-        #secret_use
+        // One alias, not item imports: resource types (e.g. `Auth`) may share a runtime type's name.
+        use directus_runtime as rt;
 
         #struct_doc
         #[derive(Clone, Copy, Debug)]
         pub struct #ty<'a> {
-            client: &'a Client,
+            client: &'a rt::Client,
         }
 
         impl<'a> #ty<'a> {
-            pub(crate) fn new(client: &'a Client) -> Self {
+            pub(crate) fn new(client: &'a rt::Client) -> Self {
                 Self { client }
             }
 
@@ -240,7 +238,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         .collect();
     let secret_lets = required.iter().filter(|p| p.secret).map(|p| {
         let a = ident(&p.name);
-        quote! { let #a: Secret = #a.into(); }
+        quote! { let #a: rt::Secret = #a.into(); }
     });
     // In spec order: a multipart file part must follow the fields Directus should read.
     let adds = op.inputs().map(|p| match (p.required, multipart && p.location == crate::model::ParamIn::Body) {
@@ -274,21 +272,22 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         let o = options_ident(op);
         args.push(quote! { options: &#o });
     }
+    let read = if op.response.envelope { quote! { .data().await } } else { quote! { .json().await } };
     let (ret, finish) = match (op.response.kind, op.response.shape, op.response.fields.is_empty()) {
         (ResponseKind::Json, Shape::Object, false) => {
             let t = format_ident!("{}Response", type_ident(&op.id));
-            (quote! { #t }, quote! { .data().await })
+            (quote! { #t }, read)
         }
         (ResponseKind::Json, Shape::Array, false) => {
             let t = format_ident!("{}Item", type_ident(&op.id));
-            (quote! { Vec<#t> }, quote! { .data().await })
+            (quote! { Vec<#t> }, read)
         }
         // Free-form records: the caller picks the type (`serde_json::Value`, or a struct of theirs).
-        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<T> }, quote! { .data().await }),
-        (ResponseKind::Json, _, _) => (quote! { T }, quote! { .data().await }),
+        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<T> }, read),
+        (ResponseKind::Json, _, _) => (quote! { T }, read),
         (ResponseKind::Empty, _, _) => (quote! { () }, quote! { .empty().await }),
         (ResponseKind::Text, _, _) => (quote! { String }, quote! { .text().await }),
-        (ResponseKind::Binary, _, _) => (quote! { directus_runtime::Download }, quote! { .download() }),
+        (ResponseKind::Binary, _, _) => (quote! { rt::Download }, quote! { .download() }),
         (ResponseKind::Redirect, _, _) => (quote! { String }, quote! { .redirect_location() }),
     };
     let finish = if op.response.kind == ResponseKind::Binary { quote! { Ok(self.client.execute(req).await? #finish) } } else { quote! { self.client.execute(req).await? #finish } };
@@ -325,7 +324,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         Some(c) => upsert_body(r, op, c),
         None => quote! {},
     };
-    let mut start = quote! { Request::new(&#stat) };
+    let mut start = quote! { rt::Request::new(&#stat) };
     if op.open_body {
         start = quote! { #start.extra_fields(&options.extra) };
     }
@@ -347,7 +346,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
     quote! {
         #d
         #lint
-        pub async fn #name #generic (&self, #(#args),*) -> Result<#ret> {
+        pub async fn #name #generic (&self, #(#args),*) -> rt::Result<#ret> {
             #(#secret_lets)*
             #body
         }
@@ -367,7 +366,7 @@ fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> Tok
         let query = crate::Query { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
         let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).await?;
         match found.first().and_then(|item| item.get(#key)) {
-            Some(key) => self.#update(#(#path_args,)* &directus_runtime::key_text(key), data #update_opts).await,
+            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).await,
             None => self.#create(#(#path_args,)* data #create_opts).await,
         }
     }
@@ -389,7 +388,7 @@ fn version_tokens(v: Option<Version>) -> TokenStream {
     match v {
         Some(Version(a, b, c)) => {
             let [a, b, c] = [a, b, c].map(proc_macro2::Literal::u32_unsuffixed);
-            quote! { Some(Version::new(#a, #b, #c)) }
+            quote! { Some(rt::Version::new(#a, #b, #c)) }
         }
         None => quote! { None },
     }
@@ -414,11 +413,11 @@ fn descriptor(op: &Operation) -> TokenStream {
     let routes = op.routes.iter().map(|r| {
         let path = &r.path;
         if r.since.is_none() && r.until.is_none() {
-            return quote! { Route::new(#path) };
+            return quote! { rt::Route::new(#path) };
         }
         let since = version_tokens(r.since);
         let until = version_tokens(r.until);
-        quote! { Route { path: #path, since: #since, until: #until } }
+        quote! { rt::Route { path: #path, since: #since, until: #until } }
     });
     let since = version_tokens(op.since);
     let removed = version_tokens(op.removed_in);
@@ -431,11 +430,11 @@ fn descriptor(op: &Operation) -> TokenStream {
         quote! { (#c, #f) }
     });
     quote! {
-        static #stat: Operation = Operation {
+        static #stat: rt::Operation = rt::Operation {
             id: #id,
-            method: Method::#method,
+            method: rt::Method::#method,
             routes: &[#(#routes),*],
-            auth: Auth::#auth,
+            auth: rt::Auth::#auth,
             since: #since,
             removed_in: #removed,
             replacement: #replacement,

@@ -36,7 +36,7 @@ pub fn inner_doc(text: &str) -> TokenStream {
 /// The Rust type a caller passes for a required input.
 pub fn arg_type(p: &Param) -> TokenStream {
     if p.secret {
-        return quote! { impl Into<Secret> };
+        return quote! { impl Into<rt::Secret> };
     }
     match p.ty {
         Type::String => quote! { &str },
@@ -53,7 +53,7 @@ pub fn arg_type(p: &Param) -> TokenStream {
 /// The owned type of an optional input or a reply field.
 pub fn owned_type(p: &Param) -> TokenStream {
     if p.secret {
-        return quote! { Secret };
+        return quote! { rt::Secret };
     }
     match p.ty {
         Type::String => quote! { String },
@@ -97,8 +97,9 @@ pub fn add_optional(p: &Param, multipart: bool) -> TokenStream {
     let name = &p.name;
     let field = ident(&p.name);
     match p.location {
+        ParamIn::Path => quote! { .path_opt(#name, options.#field.as_ref()) },
         ParamIn::Query => quote! { .query_opt(#name, options.#field.as_ref()) },
-        ParamIn::Body if multipart && p.secret => quote! { .text_part_opt(#name, options.#field.as_ref().map(Secret::expose)) },
+        ParamIn::Body if multipart && p.secret => quote! { .text_part_opt(#name, options.#field.as_ref().map(rt::Secret::expose)) },
         ParamIn::Body if multipart => quote! { .text_part_opt(#name, options.#field.as_ref()) },
         _ => quote! { .field_opt(#name, options.#field.as_ref()) },
     }

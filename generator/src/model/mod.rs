@@ -213,6 +213,8 @@ pub struct Response {
     pub fields: Vec<Param>,
     pub description: String,
     pub example: Option<Value>,
+    /// `{"data": …}` around the JSON.
+    pub envelope: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -249,6 +249,9 @@ pub struct ResponseDef {
     /// An example of `data`, for docs. Use placeholders for secrets.
     #[serde(default)]
     pub example: Option<Value>,
+    /// Whether the JSON is wrapped in `{"data": …}`. Default true; a few server routes answer bare JSON.
+    #[serde(default)]
+    pub envelope: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -134,7 +134,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
     let routes = routes(r, &at, op);
 
     let mut declared = BTreeSet::new();
-    let mut path_params = Vec::new();
+    let mut path_params: Vec<Param> = Vec::new();
     let mut query_params = Vec::new();
     for (j, p) in op.params.iter().enumerate() {
         let pat = at.key(format!("params.{j}"), format!("params.{}", p.name));
@@ -149,6 +149,10 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         }
     }
     if let Some(routes) = &routes {
+        // A path parameter only some routes have (one that went away in a newer version) is optional.
+        for p in &mut path_params {
+            p.required = routes.iter().all(|rt| placeholders(&rt.path).any(|n| n == p.name));
+        }
         let used: BTreeSet<&str> = routes.iter().flat_map(|rt| placeholders(&rt.path)).collect();
         for (j, p) in op.params.iter().enumerate() {
             let pat = at.key(format!("params.{j}"), format!("params.{}", p.name));
@@ -417,6 +421,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         name: i.name.to_owned(),
         location,
         ty: ty?,
+        // Path parameters are required unless some route lacks them (settled by the caller).
         required: i.required || location == ParamIn::Path,
         secret: i.secret,
         description: i.description.trim().to_owned(),
@@ -570,7 +575,17 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
     if r.out.len() > before {
         return None;
     }
-    Some(Response { kind: kind?, shape: shape?, fields: list?, description: d.description.trim().to_owned(), example: d.example.clone() })
+    if d.envelope == Some(false) && !is_json {
+        err(r, &at.key("envelope", "envelope"), "`envelope` is for JSON replies", "drop it");
+    }
+    Some(Response {
+        kind: kind?,
+        shape: shape?,
+        fields: list?,
+        description: d.description.trim().to_owned(),
+        example: d.example.clone(),
+        envelope: d.envelope.unwrap_or(true),
+    })
 }
 
 fn op_errors(r: &mut Reporter<'_>, at: &At, op: &OperationDef, api: Option<&Api>) -> Option<Vec<OpError>> {

@@ -22,13 +22,434 @@ struct Cli {
 }
 #[derive(Subcommand)]
 enum Command {
+    /// Activity: The log of every action taken through Directus, and comments on items (which moved to /comments in Directus 11.2).
+    #[command(subcommand)]
+    Activity(ActivityCommand),
+    /// Assets: The bytes of files in the library, optionally transformed (resized, converted).
+    #[command(subcommand)]
+    Assets(AssetsCommand),
+    /// Authentication: Logging in and out, tokens, password resets and single sign-on.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Collections: Collections are the database tables Directus manages, with their app settings (`meta`) and table settings (`schema`).
+    #[command(subcommand)]
+    Collections(CollectionsCommand),
+    /// Extensions: The extensions installed on the server.
+    #[command(subcommand)]
+    Extensions(ExtensionsCommand),
+    /// Fields: The fields (columns) of collections, with their app settings (`meta`) and column settings (`schema`).
+    #[command(subcommand)]
+    Fields(FieldsCommand),
+    /// Files: The file library: metadata of uploaded files.
+    #[command(subcommand)]
+    Files(FilesCommand),
+    /// Folders: Virtual folders that organise files in the file library.
+    #[command(subcommand)]
+    Folders(FoldersCommand),
+    /// Items: The records of user collections.
+    #[command(subcommand)]
+    Items(ItemsCommand),
+    /// Permissions: What a policy may do on a collection.
+    #[command(subcommand)]
+    Permissions(PermissionsCommand),
+    /// Presets: Bookmarks and saved layouts (filters, search, layout options) of collections in the app.
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+    /// Relations: Relations between collections, keyed by the collection and field that hold the foreign key.
+    #[command(subcommand)]
+    Relations(RelationsCommand),
+    /// Revisions: Snapshots of item data that activity rows point to; read-only.
+    #[command(subcommand)]
+    Revisions(RevisionsCommand),
+    /// Roles: Roles group users.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+    /// Server: What the server says about itself.
+    #[command(subcommand)]
+    Server(ServerCommand),
+    /// Settings: The project settings: a singleton.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Users: The people who log in to Directus, and their two-factor authentication (2FA) settings.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Utilities: Helpers: random strings, hashes, cache, import and sorting.
+    #[command(subcommand)]
+    Utilities(UtilitiesCommand),
+    /// Webhooks: Legacy webhooks.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
 }
 #[derive(Subcommand)]
-#[allow(clippy::enum_variant_names)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum ActivityCommand {
+    /// List: Lists activity, with Directus query parameters.
+    #[command(name = "list")]
+    List(ActivityListArgs),
+    /// Get: Reads one activity row.
+    #[command(name = "get")]
+    Get(ActivityGetArgs),
+    /// Create Comment: Comments on an item.
+    #[command(name = "create")]
+    Create(ActivityCreateArgs),
+    /// Update Comment: Edits a comment.
+    #[command(name = "update")]
+    Update(ActivityUpdateArgs),
+    /// Delete Comment: Deletes a comment.
+    #[command(name = "delete")]
+    Delete(ActivityDeleteArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum AssetsCommand {
+    /// Get: Downloads a file, optionally transformed.
+    #[command(name = "get")]
+    Get(AssetsGetArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum AuthCommand {
+    /// Login: Logs in with e-mail and password and returns tokens.
+    #[command(name = "login")]
+    Login(AuthLoginArgs),
+    /// Refresh Token: Exchanges a refresh token for new tokens.
+    #[command(name = "refresh")]
+    Refresh(AuthRefreshArgs),
+    /// Log Out: Ends a session by its refresh token.
+    #[command(name = "logout")]
+    Logout(AuthLogoutArgs),
+    /// Request Password Reset: Sends a password reset mail.
+    #[command(name = "request-reset")]
+    RequestReset(AuthRequestResetArgs),
+    /// Reset Password: Sets a new password with the token from a reset mail.
+    #[command(name = "reset-password")]
+    ResetPassword(AuthResetPasswordArgs),
+    /// List Providers: Lists the single sign-on providers the server offers.
+    #[command(name = "list-providers")]
+    ListProviders(AuthListProvidersArgs),
+    /// Start SSO Flow: Starts a single sign-on login: returns the provider's login URL.
+    #[command(name = "start-sso")]
+    StartSso(AuthStartSsoArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum CollectionsCommand {
+    /// List: Lists the collections.
+    #[command(name = "list")]
+    List(CollectionsListArgs),
+    /// Get: Reads one collection by name.
+    #[command(name = "get")]
+    Get(CollectionsGetArgs),
+    /// Create: Creates a collection, and its table when `schema` is given.
+    #[command(name = "create")]
+    Create(CollectionsCreateArgs),
+    /// Update: Changes the settings (`meta`) of a collection.
+    #[command(name = "update")]
+    Update(CollectionsUpdateArgs),
+    /// Delete: Deletes a collection and drops its table with all its data.
+    #[command(name = "delete")]
+    Delete(CollectionsDeleteArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum ExtensionsCommand {
+    /// List: Lists installed extensions.
+    #[command(name = "list")]
+    List(ExtensionsListArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum FieldsCommand {
+    /// List All: Lists the fields of every collection.
+    #[command(name = "list-all")]
+    ListAll(FieldsListAllArgs),
+    /// List: Lists the fields of one collection.
+    #[command(name = "list")]
+    List(FieldsListArgs),
+    /// Get: Reads one field.
+    #[command(name = "get")]
+    Get(FieldsGetArgs),
+    /// Create: Adds a field (and its column) to a collection.
+    #[command(name = "create")]
+    Create(FieldsCreateArgs),
+    /// Update: Changes a field.
+    #[command(name = "update")]
+    Update(FieldsUpdateArgs),
+    /// Delete: Deletes a field and drops its column.
+    #[command(name = "delete")]
+    Delete(FieldsDeleteArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum FilesCommand {
+    /// List: Lists files, with Directus query parameters.
+    #[command(name = "list")]
+    List(FilesListArgs),
+    /// Get: Reads one file by its key.
+    #[command(name = "get")]
+    Get(FilesGetArgs),
+    /// Create / Upload: Uploads a file, with its metadata.
+    #[command(name = "create")]
+    Create(FilesCreateArgs),
+    /// Update: Updates one file by its key.
+    #[command(name = "update")]
+    Update(FilesUpdateArgs),
+    /// Update Multiple: Applies the same change to several files.
+    #[command(name = "update-many")]
+    UpdateMany(FilesUpdateManyArgs),
+    /// Delete: Deletes one file by its key.
+    #[command(name = "delete")]
+    Delete(FilesDeleteArgs),
+    /// Delete Multiple: Deletes several files by key.
+    #[command(name = "delete-many")]
+    DeleteMany(FilesDeleteManyArgs),
+    /// Import File: Has the server download a file from a URL into the file library.
+    #[command(name = "import")]
+    Import(FilesImportArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum FoldersCommand {
+    /// List: Lists folders, with Directus query parameters.
+    #[command(name = "list")]
+    List(FoldersListArgs),
+    /// Get: Reads one folder by its key.
+    #[command(name = "get")]
+    Get(FoldersGetArgs),
+    /// Create: Creates one folder.
+    #[command(name = "create")]
+    Create(FoldersCreateArgs),
+    /// Create Multiple: Creates several folders in one request.
+    #[command(name = "create-many")]
+    CreateMany(FoldersCreateManyArgs),
+    /// Update: Updates one folder by its key.
+    #[command(name = "update")]
+    Update(FoldersUpdateArgs),
+    /// Update Multiple: Applies the same change to several folders.
+    #[command(name = "update-many")]
+    UpdateMany(FoldersUpdateManyArgs),
+    /// Delete: Deletes one folder by its key.
+    #[command(name = "delete")]
+    Delete(FoldersDeleteArgs),
+    /// Delete Multiple: Deletes several folders by key.
+    #[command(name = "delete-many")]
+    DeleteMany(FoldersDeleteManyArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum ItemsCommand {
+    /// List: Lists the items of a collection, with Directus query parameters.
+    #[command(name = "list")]
+    List(ItemsListArgs),
+    /// Get: Reads one item by its key.
+    #[command(name = "get")]
+    Get(ItemsGetArgs),
+    /// Create: Creates one item.
+    #[command(name = "create")]
+    Create(ItemsCreateArgs),
+    /// Create Multiple: Creates several items in one request.
+    #[command(name = "create-many")]
+    CreateMany(ItemsCreateManyArgs),
+    /// Update: Updates one item by its key.
+    #[command(name = "update")]
+    Update(ItemsUpdateArgs),
+    /// Update Multiple: Applies the same change to several items.
+    #[command(name = "update-many")]
+    UpdateMany(ItemsUpdateManyArgs),
+    /// Delete: Deletes one item by its key.
+    #[command(name = "delete")]
+    Delete(ItemsDeleteArgs),
+    /// Delete Multiple: Deletes several items by key.
+    #[command(name = "delete-many")]
+    DeleteMany(ItemsDeleteManyArgs),
+    /// Upsert: Updates the item that matches a filter, or creates it when none does.
+    #[command(name = "upsert")]
+    Upsert(ItemsUpsertArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum PermissionsCommand {
+    /// List: Lists permissions, with Directus query parameters.
+    #[command(name = "list")]
+    List(PermissionsListArgs),
+    /// Get: Reads one permission by its key.
+    #[command(name = "get")]
+    Get(PermissionsGetArgs),
+    /// Create: Creates one permission.
+    #[command(name = "create")]
+    Create(PermissionsCreateArgs),
+    /// Create Multiple: Creates several permissions in one request.
+    #[command(name = "create-many")]
+    CreateMany(PermissionsCreateManyArgs),
+    /// Update: Updates one permission by its key.
+    #[command(name = "update")]
+    Update(PermissionsUpdateArgs),
+    /// Update Multiple: Applies the same change to several permissions.
+    #[command(name = "update-many")]
+    UpdateMany(PermissionsUpdateManyArgs),
+    /// Delete: Deletes one permission by its key.
+    #[command(name = "delete")]
+    Delete(PermissionsDeleteArgs),
+    /// Delete Multiple: Deletes several permissions by key.
+    #[command(name = "delete-many")]
+    DeleteMany(PermissionsDeleteManyArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum PresetsCommand {
+    /// List: Lists presets, with Directus query parameters.
+    #[command(name = "list")]
+    List(PresetsListArgs),
+    /// Get: Reads one preset by its key.
+    #[command(name = "get")]
+    Get(PresetsGetArgs),
+    /// Create: Creates one preset.
+    #[command(name = "create")]
+    Create(PresetsCreateArgs),
+    /// Create Multiple: Creates several presets in one request.
+    #[command(name = "create-many")]
+    CreateMany(PresetsCreateManyArgs),
+    /// Update: Updates one preset by its key.
+    #[command(name = "update")]
+    Update(PresetsUpdateArgs),
+    /// Update Multiple: Applies the same change to several presets.
+    #[command(name = "update-many")]
+    UpdateMany(PresetsUpdateManyArgs),
+    /// Delete: Deletes one preset by its key.
+    #[command(name = "delete")]
+    Delete(PresetsDeleteArgs),
+    /// Delete Multiple: Deletes several presets by key.
+    #[command(name = "delete-many")]
+    DeleteMany(PresetsDeleteManyArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum RelationsCommand {
+    /// List All: Lists every relation.
+    #[command(name = "list-all")]
+    ListAll(RelationsListAllArgs),
+    /// List: Lists the relations of one collection.
+    #[command(name = "list")]
+    List(RelationsListArgs),
+    /// Get: Reads the relation of one field.
+    #[command(name = "get")]
+    Get(RelationsGetArgs),
+    /// Create: Creates a relation (and its foreign key).
+    #[command(name = "create")]
+    Create(RelationsCreateArgs),
+    /// Update: Changes a relation.
+    #[command(name = "update")]
+    Update(RelationsUpdateArgs),
+    /// Delete: Deletes a relation.
+    #[command(name = "delete")]
+    Delete(RelationsDeleteArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum RevisionsCommand {
+    /// List: Lists revisions, with Directus query parameters.
+    #[command(name = "list")]
+    List(RevisionsListArgs),
+    /// Get: Reads one revision by its key.
+    #[command(name = "get")]
+    Get(RevisionsGetArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum RolesCommand {
+    /// List: Lists roles, with Directus query parameters.
+    #[command(name = "list")]
+    List(RolesListArgs),
+    /// Get: Reads one role by its key.
+    #[command(name = "get")]
+    Get(RolesGetArgs),
+    /// Create: Creates one role.
+    #[command(name = "create")]
+    Create(RolesCreateArgs),
+    /// Create Multiple: Creates several roles in one request.
+    #[command(name = "create-many")]
+    CreateMany(RolesCreateManyArgs),
+    /// Update: Updates one role by its key.
+    #[command(name = "update")]
+    Update(RolesUpdateArgs),
+    /// Update Multiple: Applies the same change to several roles.
+    #[command(name = "update-many")]
+    UpdateMany(RolesUpdateManyArgs),
+    /// Delete: Deletes one role by its key.
+    #[command(name = "delete")]
+    Delete(RolesDeleteArgs),
+    /// Delete Multiple: Deletes several roles by key.
+    #[command(name = "delete-many")]
+    DeleteMany(RolesDeleteManyArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum ServerCommand {
+    /// System Info: Reads the project info and, for a logged-in user, the server version.
+    #[command(name = "info")]
+    Info(ServerInfoArgs),
+    /// Health: Checks the server and what it depends on (database, storage, mail).
+    #[command(name = "health")]
+    Health(ServerHealthArgs),
+    /// Ping: Answers pong when the server is up.
+    #[command(name = "ping")]
+    Ping(ServerPingArgs),
+    /// Get OpenAPI: Reads the OpenAPI document of what the caller may access.
+    #[command(name = "openapi")]
+    Openapi(ServerOpenapiArgs),
+    /// Get GraphQL: Reads the GraphQL schema (SDL) of the items or system endpoint.
+    #[command(name = "graphql")]
+    Graphql(ServerGraphqlArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum SettingsCommand {
+    /// Get: Reads the project settings.
+    #[command(name = "get")]
+    Get(SettingsGetArgs),
+    /// Update: Changes project settings.
+    #[command(name = "update")]
+    Update(SettingsUpdateArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UsersCommand {
+    /// List: Lists users, with Directus query parameters.
+    #[command(name = "list")]
+    List(UsersListArgs),
+    /// Get: Reads one user by its key.
+    #[command(name = "get")]
+    Get(UsersGetArgs),
+    /// Get Current: Reads the user the token belongs to.
+    #[command(name = "me")]
+    Me(UsersMeArgs),
+    /// Create: Creates one user.
+    #[command(name = "create")]
+    Create(UsersCreateArgs),
+    /// Create Multiple: Creates several users in one request.
+    #[command(name = "create-many")]
+    CreateMany(UsersCreateManyArgs),
+    /// Update: Updates one user by its key.
+    #[command(name = "update")]
+    Update(UsersUpdateArgs),
+    /// Update Multiple: Applies the same change to several users.
+    #[command(name = "update-many")]
+    UpdateMany(UsersUpdateManyArgs),
+    /// Delete: Deletes one user by its key.
+    #[command(name = "delete")]
+    Delete(UsersDeleteArgs),
+    /// Delete Multiple: Deletes several users by key.
+    #[command(name = "delete-many")]
+    DeleteMany(UsersDeleteManyArgs),
+    /// Update Current: Updates the user the token belongs to.
+    #[command(name = "update-me")]
+    UpdateMe(UsersUpdateMeArgs),
+    /// Invite: Invites people by e-mail; each becomes a user with status invited.
+    #[command(name = "invite")]
+    Invite(UsersInviteArgs),
+    /// Accept Invite: Accepts an invitation: sets the password and activates the user.
+    #[command(name = "accept-invite")]
+    AcceptInvite(UsersAcceptInviteArgs),
     /// Generate 2FA: Generates a two-factor authentication secret for the current user.
     #[command(name = "generate-tfa")]
     GenerateTfa(UsersGenerateTfaArgs),
@@ -38,6 +459,914 @@ enum UsersCommand {
     /// Disable 2FA: Turns two-factor authentication off for the current user.
     #[command(name = "disable-tfa")]
     DisableTfa(UsersDisableTfaArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum UtilitiesCommand {
+    /// Get Random String: Returns a random string.
+    #[command(name = "random-string")]
+    RandomString(UtilitiesRandomStringArgs),
+    /// Generate Hash: Hashes a string with argon2.
+    #[command(name = "generate-hash")]
+    GenerateHash(UtilitiesGenerateHashArgs),
+    /// Verify Hash: Checks a string against an argon2 hash.
+    #[command(name = "verify-hash")]
+    VerifyHash(UtilitiesVerifyHashArgs),
+    /// Clear Cache: Clears the data cache (and the schema cache with system).
+    #[command(name = "clear-cache")]
+    ClearCache(UtilitiesClearCacheArgs),
+    /// Import File Data: Imports items into a collection from a CSV or JSON file.
+    #[command(name = "import")]
+    Import(UtilitiesImportArgs),
+    /// Sort Items: Moves an item to another item's place in a manually sorted collection.
+    #[command(name = "sort")]
+    Sort(UtilitiesSortArgs),
+}
+#[derive(Subcommand)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+enum WebhooksCommand {
+    /// List: Lists webhooks, with Directus query parameters.
+    #[command(name = "list")]
+    List(WebhooksListArgs),
+    /// Get: Reads one webhook by its key.
+    #[command(name = "get")]
+    Get(WebhooksGetArgs),
+    /// Create: Creates one webhook.
+    #[command(name = "create")]
+    Create(WebhooksCreateArgs),
+    /// Create Multiple: Creates several webhooks in one request.
+    #[command(name = "create-many")]
+    CreateMany(WebhooksCreateManyArgs),
+    /// Update: Updates one webhook by its key.
+    #[command(name = "update")]
+    Update(WebhooksUpdateArgs),
+    /// Update Multiple: Applies the same change to several webhooks.
+    #[command(name = "update-many")]
+    UpdateMany(WebhooksUpdateManyArgs),
+    /// Delete: Deletes one webhook by its key.
+    #[command(name = "delete")]
+    Delete(WebhooksDeleteArgs),
+    /// Delete Multiple: Deletes several webhooks by key.
+    #[command(name = "delete-many")]
+    DeleteMany(WebhooksDeleteManyArgs),
+}
+#[derive(Args)]
+struct QueryArgs {
+    /// Fields to return; dot notation reaches into relations, * means all (comma-separated)
+    #[arg(long = "fields", value_delimiter = ',')]
+    fields: Vec<String>,
+    /// Which items to return, as a filter object, e.g. {"status": {"_eq": "published"}} (JSON, @FILE or - for stdin)
+    #[arg(long = "filter")]
+    filter: Option<String>,
+    /// Text to search for in all string fields
+    #[arg(long = "search")]
+    search: Option<String>,
+    /// Fields to sort by; a leading - sorts descending (comma-separated)
+    #[arg(long = "sort", value_delimiter = ',')]
+    sort: Vec<String>,
+    /// How many items to return; -1 for all
+    #[arg(long = "limit")]
+    limit: Option<i64>,
+    /// How many items to skip
+    #[arg(long = "offset")]
+    offset: Option<i64>,
+    /// Which page of `limit` items to return
+    #[arg(long = "page")]
+    page: Option<i64>,
+    /// Metadata to add to the reply: total_count, filter_count or *
+    #[arg(long = "meta")]
+    meta: Option<String>,
+    /// Query parameters for nested relations, as an object (JSON, @FILE or - for stdin)
+    #[arg(long = "deep")]
+    deep: Option<String>,
+    /// Other names for fields, as an object of alias to field (JSON, @FILE or - for stdin)
+    #[arg(long = "alias")]
+    alias: Option<String>,
+    /// Aggregates, e.g. {"count": "*"} or {"sum": "views"} (JSON, @FILE or - for stdin)
+    #[arg(long = "aggregate")]
+    aggregate: Option<String>,
+    /// Fields to group aggregates by (comma-separated)
+    #[arg(long = "group-by", value_delimiter = ',')]
+    group_by: Vec<String>,
+}
+impl QueryArgs {
+    fn into_query(self) -> Result<directus_client::Query, cli::CliError> {
+        let filter = self
+            .filter
+            .as_deref()
+            .map(|v| cli::read_json("--filter", v))
+            .transpose()?;
+        let deep = self
+            .deep
+            .as_deref()
+            .map(|v| cli::read_json("--deep", v))
+            .transpose()?;
+        let alias = self
+            .alias
+            .as_deref()
+            .map(|v| cli::read_json("--alias", v))
+            .transpose()?;
+        let aggregate = self
+            .aggregate
+            .as_deref()
+            .map(|v| cli::read_json("--aggregate", v))
+            .transpose()?;
+        Ok(directus_client::Query {
+            fields: (!self.fields.is_empty()).then_some(self.fields),
+            filter,
+            search: self.search,
+            sort: (!self.sort.is_empty()).then_some(self.sort),
+            limit: self.limit,
+            offset: self.offset,
+            page: self.page,
+            meta: self.meta,
+            deep,
+            alias,
+            aggregate,
+            group_by: (!self.group_by.is_empty()).then_some(self.group_by),
+        })
+    }
+}
+#[derive(Args)]
+struct ActivityListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct ActivityGetArgs {
+    /// The activity id
+    #[arg(long = "id")]
+    id: i64,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct ActivityCreateArgs {
+    /// The collection of the item
+    #[arg(long = "collection")]
+    collection: String,
+    /// The key of the item
+    #[arg(long = "item")]
+    item: String,
+    /// The comment text (Markdown)
+    #[arg(long = "comment")]
+    comment: String,
+}
+#[derive(Args)]
+struct ActivityUpdateArgs {
+    /// The comment id: an integer before Directus 11.2, a UUID since
+    #[arg(long = "id")]
+    id: String,
+    /// The new text
+    #[arg(long = "comment")]
+    comment: String,
+}
+#[derive(Args)]
+struct ActivityDeleteArgs {
+    /// The comment id: an integer before Directus 11.2, a UUID since
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct AssetsGetArgs {
+    /// The file id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// A transformation preset key from the settings
+    #[arg(long = "key")]
+    key: Option<String>,
+    /// Sharp transformations, as a JSON array of [method, ...args] (JSON, @FILE or - for stdin)
+    #[arg(long = "transforms")]
+    transforms: Option<String>,
+    /// How the image fits width and height
+    #[arg(long = "fit", value_parser = ["cover", "contain", "inside", "outside"])]
+    fit: Option<String>,
+    /// Width in pixels
+    #[arg(long = "width")]
+    width: Option<i64>,
+    /// Height in pixels
+    #[arg(long = "height")]
+    height: Option<i64>,
+    /// Quality, 1 to 100
+    #[arg(long = "quality")]
+    quality: Option<i64>,
+    /// The image format to convert to
+    #[arg(
+        long = "format",
+        value_parser = ["auto",
+        "jpg",
+        "png",
+        "webp",
+        "tiff",
+        "avif"]
+    )]
+    format: Option<String>,
+    /// Do not enlarge images smaller than width and height
+    #[arg(long = "without-enlargement", action = clap::ArgAction::Set)]
+    without_enlargement: Option<bool>,
+    /// Ask for Content-Disposition: attachment
+    #[arg(long = "download", action = clap::ArgAction::Set)]
+    download: Option<bool>,
+    /// Write the file here instead of to stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+}
+#[derive(Args)]
+struct AuthLoginArgs {
+    /// The user's e-mail address
+    #[arg(long = "email")]
+    email: String,
+    /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
+    #[arg(long = "password-stdin", conflicts_with_all = ["otp_stdin"])]
+    password_stdin: bool,
+    /// Read the otp from stdin (otherwise from $DIRECTUS_OTP, or a prompt)
+    #[arg(long = "otp-stdin", conflicts_with_all = ["password_stdin"])]
+    otp_stdin: bool,
+    /// Where the refresh token goes; json returns it in the reply
+    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    mode: Option<String>,
+}
+#[derive(Args)]
+struct AuthRefreshArgs {
+    /// Read the refresh token from stdin (otherwise from $DIRECTUS_REFRESH_TOKEN, or a prompt)
+    #[arg(long = "refresh-token-stdin")]
+    refresh_token_stdin: bool,
+    /// Where the new refresh token goes
+    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    mode: Option<String>,
+}
+#[derive(Args)]
+struct AuthLogoutArgs {
+    /// Read the refresh token from stdin (otherwise from $DIRECTUS_REFRESH_TOKEN, or a prompt)
+    #[arg(long = "refresh-token-stdin")]
+    refresh_token_stdin: bool,
+    /// How the session was opened
+    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    mode: Option<String>,
+}
+#[derive(Args)]
+struct AuthRequestResetArgs {
+    /// The user's e-mail address
+    #[arg(long = "email")]
+    email: String,
+    /// Where the mail link points; must be in PASSWORD_RESET_URL_ALLOW_LIST
+    #[arg(long = "reset-url")]
+    reset_url: Option<String>,
+}
+#[derive(Args)]
+struct AuthResetPasswordArgs {
+    /// Read the token from stdin (otherwise from $DIRECTUS_BODY_TOKEN, or a prompt)
+    #[arg(long = "body-token-stdin", conflicts_with_all = ["password_stdin"])]
+    token_stdin: bool,
+    /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
+    #[arg(long = "password-stdin", conflicts_with_all = ["token_stdin"])]
+    password_stdin: bool,
+}
+#[derive(Args)]
+struct AuthListProvidersArgs {}
+#[derive(Args)]
+struct AuthStartSsoArgs {
+    /// The provider name from AUTH_PROVIDERS
+    #[arg(long = "provider")]
+    provider: String,
+    /// Where the browser goes after login
+    #[arg(long = "redirect")]
+    redirect: Option<String>,
+}
+#[derive(Args)]
+struct CollectionsListArgs {}
+#[derive(Args)]
+struct CollectionsGetArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+}
+#[derive(Args)]
+struct CollectionsCreateArgs {
+    /// The collection: `collection` (its name), `meta`, `schema` and `fields`. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct CollectionsUpdateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The changes, e.g. a `meta` object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct CollectionsDeleteArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+}
+#[derive(Args)]
+struct ExtensionsListArgs {
+    /// The extension type; only servers before 10.7 take it, newer ones list every type
+    #[arg(
+        long = "type",
+        value_parser = ["interfaces",
+        "displays",
+        "layouts",
+        "modules"]
+    )]
+    r#type: Option<String>,
+}
+#[derive(Args)]
+struct FieldsListAllArgs {}
+#[derive(Args)]
+struct FieldsListArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+}
+#[derive(Args)]
+struct FieldsGetArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+}
+#[derive(Args)]
+struct FieldsCreateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field: `field`, `type`, and optionally `meta` and `schema`. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FieldsUpdateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+    /// The changes: `type`, `meta`, `schema`. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FieldsDeleteArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+}
+#[derive(Args)]
+struct FilesListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct FilesGetArgs {
+    /// The file id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct FilesCreateArgs {
+    /// A title for the file
+    #[arg(long = "title")]
+    title: Option<String>,
+    /// The folder (UUID) to put it in
+    #[arg(long = "folder")]
+    folder: Option<String>,
+    /// The storage location; the server default when left out
+    #[arg(long = "storage")]
+    storage: Option<String>,
+    /// The file to upload; it is streamed from disk
+    #[arg(long = "file")]
+    file: std::path::PathBuf,
+}
+#[derive(Args)]
+struct FilesUpdateArgs {
+    /// The file id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FilesUpdateManyArgs {
+    /// Keys of the files to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<String>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FilesDeleteArgs {
+    /// The file id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct FilesDeleteManyArgs {
+    /// Keys of the files to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<String>,
+}
+#[derive(Args)]
+struct FilesImportArgs {
+    /// Where the server fetches the file from
+    #[arg(long = "body-url")]
+    url: String,
+    /// Metadata of the new file, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: Option<String>,
+}
+#[derive(Args)]
+struct FoldersListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct FoldersGetArgs {
+    /// The folder id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct FoldersCreateArgs {
+    /// The folder as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FoldersCreateManyArgs {
+    /// The folders, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct FoldersUpdateArgs {
+    /// The folder id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FoldersUpdateManyArgs {
+    /// Keys of the folders to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<String>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct FoldersDeleteArgs {
+    /// The folder id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct FoldersDeleteManyArgs {
+    /// Keys of the folders to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<String>,
+}
+#[derive(Args)]
+struct ItemsListArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct ItemsGetArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The item key (an integer or a string, as the collection has it)
+    #[arg(long = "id")]
+    id: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct ItemsCreateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The item, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct ItemsCreateManyArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The items, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct ItemsUpdateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The item key (an integer or a string, as the collection has it)
+    #[arg(long = "id")]
+    id: String,
+    /// The fields to change. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct ItemsUpdateManyArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// Keys of the items to change, as a JSON array (JSON, @FILE or - for stdin)
+    #[arg(long = "keys")]
+    keys: String,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct ItemsDeleteArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The item key (an integer or a string, as the collection has it)
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct ItemsDeleteManyArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// Keys of the items to delete. (comma-separated)
+    #[arg(long = "keys", value_name = "JSON|A,B,...")]
+    keys: String,
+}
+#[derive(Args)]
+struct ItemsUpsertArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The filter that finds the item, e.g. {"slug": {"_eq": "home"}} (JSON, @FILE or - for stdin)
+    #[arg(long = "filter")]
+    filter: String,
+    /// The item, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PermissionsListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct PermissionsGetArgs {
+    /// The permission id
+    #[arg(long = "id")]
+    id: i64,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct PermissionsCreateArgs {
+    /// The permission as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PermissionsCreateManyArgs {
+    /// The permissions, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct PermissionsUpdateArgs {
+    /// The permission id
+    #[arg(long = "id")]
+    id: i64,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PermissionsUpdateManyArgs {
+    /// Keys of the permissions to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<i64>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PermissionsDeleteArgs {
+    /// The permission id
+    #[arg(long = "id")]
+    id: i64,
+}
+#[derive(Args)]
+struct PermissionsDeleteManyArgs {
+    /// Keys of the permissions to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<i64>,
+}
+#[derive(Args)]
+struct PresetsListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct PresetsGetArgs {
+    /// The preset id
+    #[arg(long = "id")]
+    id: i64,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct PresetsCreateArgs {
+    /// The preset as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PresetsCreateManyArgs {
+    /// The presets, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct PresetsUpdateArgs {
+    /// The preset id
+    #[arg(long = "id")]
+    id: i64,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PresetsUpdateManyArgs {
+    /// Keys of the presets to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<i64>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct PresetsDeleteArgs {
+    /// The preset id
+    #[arg(long = "id")]
+    id: i64,
+}
+#[derive(Args)]
+struct PresetsDeleteManyArgs {
+    /// Keys of the presets to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<i64>,
+}
+#[derive(Args)]
+struct RelationsListAllArgs {}
+#[derive(Args)]
+struct RelationsListArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+}
+#[derive(Args)]
+struct RelationsGetArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+}
+#[derive(Args)]
+struct RelationsCreateArgs {
+    /// The relation: `collection`, `field`, `related_collection`, and optionally `meta` and `schema`. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct RelationsUpdateArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+    /// The changes: `meta`, `schema`. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct RelationsDeleteArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The field name
+    #[arg(long = "field")]
+    field: String,
+}
+#[derive(Args)]
+struct RevisionsListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct RevisionsGetArgs {
+    /// The revision id
+    #[arg(long = "id")]
+    id: i64,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct RolesListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct RolesGetArgs {
+    /// The role id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct RolesCreateArgs {
+    /// The role as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct RolesCreateManyArgs {
+    /// The roles, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct RolesUpdateArgs {
+    /// The role id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct RolesUpdateManyArgs {
+    /// Keys of the roles to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<String>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct RolesDeleteArgs {
+    /// The role id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct RolesDeleteManyArgs {
+    /// Keys of the roles to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<String>,
+}
+#[derive(Args)]
+struct ServerInfoArgs {}
+#[derive(Args)]
+struct ServerHealthArgs {}
+#[derive(Args)]
+struct ServerPingArgs {}
+#[derive(Args)]
+struct ServerOpenapiArgs {}
+#[derive(Args)]
+struct ServerGraphqlArgs {
+    /// item for user collections, system for Directus's own
+    #[arg(long = "scope", value_parser = ["item", "system"])]
+    scope: String,
+}
+#[derive(Args)]
+struct SettingsGetArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct SettingsUpdateArgs {
+    /// The settings to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct UsersListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct UsersGetArgs {
+    /// The user id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct UsersMeArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct UsersCreateArgs {
+    /// The user as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct UsersCreateManyArgs {
+    /// The users, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct UsersUpdateArgs {
+    /// The user id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct UsersUpdateManyArgs {
+    /// Keys of the users to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<String>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct UsersDeleteArgs {
+    /// The user id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+}
+#[derive(Args)]
+struct UsersDeleteManyArgs {
+    /// Keys of the users to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<String>,
+}
+#[derive(Args)]
+struct UsersUpdateMeArgs {
+    /// The fields to change. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct UsersInviteArgs {
+    /// The addresses to invite (comma-separated)
+    #[arg(long = "email", required = true, value_delimiter = ',')]
+    email: Vec<String>,
+    /// The role (UUID) the new users get
+    #[arg(long = "role")]
+    role: String,
+    /// Where the mail link points; must be in USER_INVITE_URL_ALLOW_LIST
+    #[arg(long = "invite-url")]
+    invite_url: Option<String>,
+}
+#[derive(Args)]
+struct UsersAcceptInviteArgs {
+    /// Read the token from stdin (otherwise from $DIRECTUS_BODY_TOKEN, or a prompt)
+    #[arg(long = "body-token-stdin", conflicts_with_all = ["password_stdin"])]
+    token_stdin: bool,
+    /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
+    #[arg(long = "password-stdin", conflicts_with_all = ["token_stdin"])]
+    password_stdin: bool,
 }
 #[derive(Args)]
 struct UsersGenerateTfaArgs {
@@ -60,14 +1389,988 @@ struct UsersDisableTfaArgs {
     #[arg(long = "otp-stdin")]
     otp_stdin: bool,
 }
+#[derive(Args)]
+struct UtilitiesRandomStringArgs {
+    /// How many characters, 1 to 500 [server default: 32]
+    #[arg(long = "length")]
+    length: Option<i64>,
+}
+#[derive(Args)]
+struct UtilitiesGenerateHashArgs {
+    /// The string to hash
+    #[arg(long = "string")]
+    string: String,
+}
+#[derive(Args)]
+struct UtilitiesVerifyHashArgs {
+    /// The string to check
+    #[arg(long = "string")]
+    string: String,
+    /// The hash to check it against
+    #[arg(long = "hash")]
+    hash: String,
+}
+#[derive(Args)]
+struct UtilitiesClearCacheArgs {
+    /// Clear the system caches too
+    #[arg(long = "system", action = clap::ArgAction::Set)]
+    system: Option<bool>,
+}
+#[derive(Args)]
+struct UtilitiesImportArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// A .csv or .json file of items; it is streamed from disk
+    #[arg(long = "file")]
+    file: std::path::PathBuf,
+}
+#[derive(Args)]
+struct UtilitiesSortArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The key of the item to move (JSON, @FILE or - for stdin)
+    #[arg(long = "item")]
+    item: String,
+    /// The key of the item whose place it takes (JSON, @FILE or - for stdin)
+    #[arg(long = "to")]
+    to: String,
+}
+#[derive(Args)]
+struct WebhooksListArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct WebhooksGetArgs {
+    /// The webhook id
+    #[arg(long = "id")]
+    id: i64,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+#[derive(Args)]
+struct WebhooksCreateArgs {
+    /// The webhook as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct WebhooksCreateManyArgs {
+    /// The webhooks, as JSON objects. (comma-separated)
+    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    items: String,
+}
+#[derive(Args)]
+struct WebhooksUpdateArgs {
+    /// The webhook id
+    #[arg(long = "id")]
+    id: i64,
+    /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct WebhooksUpdateManyArgs {
+    /// Keys of the webhooks to change (comma-separated)
+    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    keys: Vec<i64>,
+    /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
+    #[arg(long = "data")]
+    data: String,
+}
+#[derive(Args)]
+struct WebhooksDeleteArgs {
+    /// The webhook id
+    #[arg(long = "id")]
+    id: i64,
+}
+#[derive(Args)]
+struct WebhooksDeleteManyArgs {
+    /// Keys of the webhooks to delete. (comma-separated)
+    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    keys: Vec<i64>,
+}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
+        Command::Activity(command) => {
+            match command {
+                ActivityCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.activity().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                ActivityCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .activity()
+                            .get::<serde_json::Value>(args.id, &query)
+                            .await?,
+                    )
+                }
+                ActivityCommand::Create(args) => {
+                    Output::json(
+                        client
+                            .activity()
+                            .create::<
+                                serde_json::Value,
+                            >(&args.collection, &args.item, &args.comment)
+                            .await?,
+                    )
+                }
+                ActivityCommand::Update(args) => {
+                    Output::json(
+                        client
+                            .activity()
+                            .update::<serde_json::Value>(&args.id, &args.comment)
+                            .await?,
+                    )
+                }
+                ActivityCommand::Delete(args) => {
+                    client.activity().delete(&args.id).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Assets(command) => {
+            match command {
+                AssetsCommand::Get(args) => {
+                    let transforms = args
+                        .transforms
+                        .as_deref()
+                        .map(|v| cli::read_json("--transforms", v))
+                        .transpose()?;
+                    Ok(Output::Download {
+                        download: client
+                            .assets()
+                            .get(
+                                &args.id,
+                                &directus_client::assets::GetOptions {
+                                    key: args.key,
+                                    transforms,
+                                    fit: args.fit,
+                                    width: args.width,
+                                    height: args.height,
+                                    quality: args.quality,
+                                    format: args.format,
+                                    without_enlargement: args.without_enlargement,
+                                    download: args.download,
+                                },
+                            )
+                            .await?,
+                        to: args.output,
+                    })
+                }
+            }
+        }
+        Command::Auth(command) => {
+            match command {
+                AuthCommand::Login(args) => {
+                    let password = cli::read_secret(SecretSource {
+                        name: "password",
+                        stdin_flag: "--password-stdin",
+                        from_stdin: args.password_stdin,
+                        env: "DIRECTUS_PASSWORD",
+                    })?;
+                    let otp = cli::read_optional_secret(SecretSource {
+                        name: "otp",
+                        stdin_flag: "--otp-stdin",
+                        from_stdin: args.otp_stdin,
+                        env: "DIRECTUS_OTP",
+                    })?;
+                    Output::json(
+                        client
+                            .auth()
+                            .login(
+                                &args.email,
+                                password,
+                                &directus_client::auth::LoginOptions {
+                                    otp,
+                                    mode: args.mode,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+                AuthCommand::Refresh(args) => {
+                    let refresh_token = cli::read_secret(SecretSource {
+                        name: "refresh token",
+                        stdin_flag: "--refresh-token-stdin",
+                        from_stdin: args.refresh_token_stdin,
+                        env: "DIRECTUS_REFRESH_TOKEN",
+                    })?;
+                    Output::json(
+                        client
+                            .auth()
+                            .refresh(
+                                refresh_token,
+                                &directus_client::auth::RefreshOptions {
+                                    mode: args.mode,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+                AuthCommand::Logout(args) => {
+                    let refresh_token = cli::read_secret(SecretSource {
+                        name: "refresh token",
+                        stdin_flag: "--refresh-token-stdin",
+                        from_stdin: args.refresh_token_stdin,
+                        env: "DIRECTUS_REFRESH_TOKEN",
+                    })?;
+                    client
+                        .auth()
+                        .logout(
+                            refresh_token,
+                            &directus_client::auth::LogoutOptions {
+                                mode: args.mode,
+                            },
+                        )
+                        .await?;
+                    Ok(Output::Empty)
+                }
+                AuthCommand::RequestReset(args) => {
+                    client
+                        .auth()
+                        .request_reset(
+                            &args.email,
+                            &directus_client::auth::RequestResetOptions {
+                                reset_url: args.reset_url,
+                            },
+                        )
+                        .await?;
+                    Ok(Output::Empty)
+                }
+                AuthCommand::ResetPassword(args) => {
+                    let token = cli::read_secret(SecretSource {
+                        name: "token",
+                        stdin_flag: "--body-token-stdin",
+                        from_stdin: args.token_stdin,
+                        env: "DIRECTUS_BODY_TOKEN",
+                    })?;
+                    let password = cli::read_secret(SecretSource {
+                        name: "password",
+                        stdin_flag: "--password-stdin",
+                        from_stdin: args.password_stdin,
+                        env: "DIRECTUS_PASSWORD",
+                    })?;
+                    client.auth().reset_password(token, password).await?;
+                    Ok(Output::Empty)
+                }
+                AuthCommand::ListProviders(_args) => {
+                    Output::json(
+                        client.auth().list_providers::<serde_json::Value>().await?,
+                    )
+                }
+                AuthCommand::StartSso(args) => {
+                    Ok(
+                        Output::Redirect(
+                            client
+                                .auth()
+                                .start_sso(
+                                    &args.provider,
+                                    &directus_client::auth::StartSsoOptions {
+                                        redirect: args.redirect,
+                                    },
+                                )
+                                .await?,
+                        ),
+                    )
+                }
+            }
+        }
+        Command::Collections(command) => {
+            match command {
+                CollectionsCommand::List(_args) => {
+                    Output::json(client.collections().list::<serde_json::Value>().await?)
+                }
+                CollectionsCommand::Get(args) => {
+                    Output::json(
+                        client
+                            .collections()
+                            .get::<serde_json::Value>(&args.collection)
+                            .await?,
+                    )
+                }
+                CollectionsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.collections().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                CollectionsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .collections()
+                            .update::<serde_json::Value>(&args.collection, &data)
+                            .await?,
+                    )
+                }
+                CollectionsCommand::Delete(args) => {
+                    client.collections().delete(&args.collection).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Extensions(command) => {
+            match command {
+                ExtensionsCommand::List(args) => {
+                    Output::json(
+                        client
+                            .extensions()
+                            .list::<
+                                serde_json::Value,
+                            >(
+                                &directus_client::extensions::ListOptions {
+                                    r#type: args.r#type,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+            }
+        }
+        Command::Fields(command) => {
+            match command {
+                FieldsCommand::ListAll(_args) => {
+                    Output::json(client.fields().list_all::<serde_json::Value>().await?)
+                }
+                FieldsCommand::List(args) => {
+                    Output::json(
+                        client
+                            .fields()
+                            .list::<serde_json::Value>(&args.collection)
+                            .await?,
+                    )
+                }
+                FieldsCommand::Get(args) => {
+                    Output::json(
+                        client
+                            .fields()
+                            .get::<serde_json::Value>(&args.collection, &args.field)
+                            .await?,
+                    )
+                }
+                FieldsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .fields()
+                            .create::<serde_json::Value>(&args.collection, &data)
+                            .await?,
+                    )
+                }
+                FieldsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .fields()
+                            .update::<
+                                serde_json::Value,
+                            >(&args.collection, &args.field, &data)
+                            .await?,
+                    )
+                }
+                FieldsCommand::Delete(args) => {
+                    client.fields().delete(&args.collection, &args.field).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Files(command) => {
+            match command {
+                FilesCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(client.files().list::<serde_json::Value>(&query).await?)
+                }
+                FilesCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.files().get::<serde_json::Value>(&args.id, &query).await?,
+                    )
+                }
+                FilesCommand::Create(args) => {
+                    Output::json(
+                        client
+                            .files()
+                            .create::<
+                                serde_json::Value,
+                            >(
+                                &args.file,
+                                &directus_client::files::CreateOptions {
+                                    title: args.title,
+                                    folder: args.folder,
+                                    storage: args.storage,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+                FilesCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .files()
+                            .update::<serde_json::Value>(&args.id, &data)
+                            .await?,
+                    )
+                }
+                FilesCommand::UpdateMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .files()
+                            .update_many::<serde_json::Value>(&keys, &data)
+                            .await?,
+                    )
+                }
+                FilesCommand::Delete(args) => {
+                    client.files().delete(&args.id).await?;
+                    Ok(Output::Empty)
+                }
+                FilesCommand::DeleteMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    client.files().delete_many(&keys).await?;
+                    Ok(Output::Empty)
+                }
+                FilesCommand::Import(args) => {
+                    let data = args
+                        .data
+                        .as_deref()
+                        .map(|v| cli::read_json("--data", v))
+                        .transpose()?;
+                    Output::json(
+                        client
+                            .files()
+                            .import::<
+                                serde_json::Value,
+                            >(
+                                &args.url,
+                                &directus_client::files::ImportOptions {
+                                    data,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+            }
+        }
+        Command::Folders(command) => {
+            match command {
+                FoldersCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.folders().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                FoldersCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .folders()
+                            .get::<serde_json::Value>(&args.id, &query)
+                            .await?,
+                    )
+                }
+                FoldersCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.folders().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                FoldersCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client.folders().create_many::<serde_json::Value>(&items).await?,
+                    )
+                }
+                FoldersCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .folders()
+                            .update::<serde_json::Value>(&args.id, &data)
+                            .await?,
+                    )
+                }
+                FoldersCommand::UpdateMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .folders()
+                            .update_many::<serde_json::Value>(&keys, &data)
+                            .await?,
+                    )
+                }
+                FoldersCommand::Delete(args) => {
+                    client.folders().delete(&args.id).await?;
+                    Ok(Output::Empty)
+                }
+                FoldersCommand::DeleteMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    client.folders().delete_many(&keys).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Items(command) => {
+            match command {
+                ItemsCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .items()
+                            .list::<serde_json::Value>(&args.collection, &query)
+                            .await?,
+                    )
+                }
+                ItemsCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .items()
+                            .get::<serde_json::Value>(&args.collection, &args.id, &query)
+                            .await?,
+                    )
+                }
+                ItemsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .items()
+                            .create::<serde_json::Value>(&args.collection, &data)
+                            .await?,
+                    )
+                }
+                ItemsCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client
+                            .items()
+                            .create_many::<serde_json::Value>(&args.collection, &items)
+                            .await?,
+                    )
+                }
+                ItemsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .items()
+                            .update::<
+                                serde_json::Value,
+                            >(&args.collection, &args.id, &data)
+                            .await?,
+                    )
+                }
+                ItemsCommand::UpdateMany(args) => {
+                    let keys = cli::read_json("--keys", &args.keys)?;
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .items()
+                            .update_many::<
+                                serde_json::Value,
+                            >(&args.collection, &keys, &data)
+                            .await?,
+                    )
+                }
+                ItemsCommand::Delete(args) => {
+                    client.items().delete(&args.collection, &args.id).await?;
+                    Ok(Output::Empty)
+                }
+                ItemsCommand::DeleteMany(args) => {
+                    let keys = cli::read_json_list("--keys", &args.keys)?;
+                    client.items().delete_many(&args.collection, &keys).await?;
+                    Ok(Output::Empty)
+                }
+                ItemsCommand::Upsert(args) => {
+                    let filter = cli::read_json("--filter", &args.filter)?;
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .items()
+                            .upsert::<
+                                serde_json::Value,
+                            >(&args.collection, &filter, &data)
+                            .await?,
+                    )
+                }
+            }
+        }
+        Command::Permissions(command) => {
+            match command {
+                PermissionsCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.permissions().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                PermissionsCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .permissions()
+                            .get::<serde_json::Value>(args.id, &query)
+                            .await?,
+                    )
+                }
+                PermissionsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.permissions().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                PermissionsCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client
+                            .permissions()
+                            .create_many::<serde_json::Value>(&items)
+                            .await?,
+                    )
+                }
+                PermissionsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .permissions()
+                            .update::<serde_json::Value>(args.id, &data)
+                            .await?,
+                    )
+                }
+                PermissionsCommand::UpdateMany(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .permissions()
+                            .update_many::<serde_json::Value>(&args.keys, &data)
+                            .await?,
+                    )
+                }
+                PermissionsCommand::Delete(args) => {
+                    client.permissions().delete(args.id).await?;
+                    Ok(Output::Empty)
+                }
+                PermissionsCommand::DeleteMany(args) => {
+                    client.permissions().delete_many(&args.keys).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Presets(command) => {
+            match command {
+                PresetsCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.presets().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                PresetsCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.presets().get::<serde_json::Value>(args.id, &query).await?,
+                    )
+                }
+                PresetsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.presets().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                PresetsCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client.presets().create_many::<serde_json::Value>(&items).await?,
+                    )
+                }
+                PresetsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .presets()
+                            .update::<serde_json::Value>(args.id, &data)
+                            .await?,
+                    )
+                }
+                PresetsCommand::UpdateMany(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .presets()
+                            .update_many::<serde_json::Value>(&args.keys, &data)
+                            .await?,
+                    )
+                }
+                PresetsCommand::Delete(args) => {
+                    client.presets().delete(args.id).await?;
+                    Ok(Output::Empty)
+                }
+                PresetsCommand::DeleteMany(args) => {
+                    client.presets().delete_many(&args.keys).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Relations(command) => {
+            match command {
+                RelationsCommand::ListAll(_args) => {
+                    Output::json(
+                        client.relations().list_all::<serde_json::Value>().await?,
+                    )
+                }
+                RelationsCommand::List(args) => {
+                    Output::json(
+                        client
+                            .relations()
+                            .list::<serde_json::Value>(&args.collection)
+                            .await?,
+                    )
+                }
+                RelationsCommand::Get(args) => {
+                    Output::json(
+                        client
+                            .relations()
+                            .get::<serde_json::Value>(&args.collection, &args.field)
+                            .await?,
+                    )
+                }
+                RelationsCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.relations().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                RelationsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .relations()
+                            .update::<
+                                serde_json::Value,
+                            >(&args.collection, &args.field, &data)
+                            .await?,
+                    )
+                }
+                RelationsCommand::Delete(args) => {
+                    client.relations().delete(&args.collection, &args.field).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Revisions(command) => {
+            match command {
+                RevisionsCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.revisions().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                RevisionsCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .revisions()
+                            .get::<serde_json::Value>(args.id, &query)
+                            .await?,
+                    )
+                }
+            }
+        }
+        Command::Roles(command) => {
+            match command {
+                RolesCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(client.roles().list::<serde_json::Value>(&query).await?)
+                }
+                RolesCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.roles().get::<serde_json::Value>(&args.id, &query).await?,
+                    )
+                }
+                RolesCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.roles().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                RolesCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client.roles().create_many::<serde_json::Value>(&items).await?,
+                    )
+                }
+                RolesCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .roles()
+                            .update::<serde_json::Value>(&args.id, &data)
+                            .await?,
+                    )
+                }
+                RolesCommand::UpdateMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .roles()
+                            .update_many::<serde_json::Value>(&keys, &data)
+                            .await?,
+                    )
+                }
+                RolesCommand::Delete(args) => {
+                    client.roles().delete(&args.id).await?;
+                    Ok(Output::Empty)
+                }
+                RolesCommand::DeleteMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    client.roles().delete_many(&keys).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Server(command) => {
+            match command {
+                ServerCommand::Info(_args) => {
+                    Output::json(client.server().info::<serde_json::Value>().await?)
+                }
+                ServerCommand::Health(_args) => {
+                    Output::json(client.server().health::<serde_json::Value>().await?)
+                }
+                ServerCommand::Ping(_args) => {
+                    Ok(Output::Text(client.server().ping().await?))
+                }
+                ServerCommand::Openapi(_args) => {
+                    Output::json(client.server().openapi::<serde_json::Value>().await?)
+                }
+                ServerCommand::Graphql(args) => {
+                    Ok(Output::Text(client.server().graphql(&args.scope).await?))
+                }
+            }
+        }
+        Command::Settings(command) => {
+            match command {
+                SettingsCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.settings().get::<serde_json::Value>(&query).await?,
+                    )
+                }
+                SettingsCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.settings().update::<serde_json::Value>(&data).await?,
+                    )
+                }
+            }
+        }
         Command::Users(command) => {
             match command {
+                UsersCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(client.users().list::<serde_json::Value>(&query).await?)
+                }
+                UsersCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.users().get::<serde_json::Value>(&args.id, &query).await?,
+                    )
+                }
+                UsersCommand::Me(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(client.users().me::<serde_json::Value>(&query).await?)
+                }
+                UsersCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.users().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                UsersCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client.users().create_many::<serde_json::Value>(&items).await?,
+                    )
+                }
+                UsersCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .users()
+                            .update::<serde_json::Value>(&args.id, &data)
+                            .await?,
+                    )
+                }
+                UsersCommand::UpdateMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .users()
+                            .update_many::<serde_json::Value>(&keys, &data)
+                            .await?,
+                    )
+                }
+                UsersCommand::Delete(args) => {
+                    client.users().delete(&args.id).await?;
+                    Ok(Output::Empty)
+                }
+                UsersCommand::DeleteMany(args) => {
+                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    client.users().delete_many(&keys).await?;
+                    Ok(Output::Empty)
+                }
+                UsersCommand::UpdateMe(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.users().update_me::<serde_json::Value>(&data).await?,
+                    )
+                }
+                UsersCommand::Invite(args) => {
+                    let email: Vec<&str> = args
+                        .email
+                        .iter()
+                        .map(String::as_str)
+                        .collect();
+                    client
+                        .users()
+                        .invite(
+                            &email,
+                            &args.role,
+                            &directus_client::users::InviteOptions {
+                                invite_url: args.invite_url,
+                            },
+                        )
+                        .await?;
+                    Ok(Output::Empty)
+                }
+                UsersCommand::AcceptInvite(args) => {
+                    let token = cli::read_secret(SecretSource {
+                        name: "token",
+                        stdin_flag: "--body-token-stdin",
+                        from_stdin: args.token_stdin,
+                        env: "DIRECTUS_BODY_TOKEN",
+                    })?;
+                    let password = cli::read_secret(SecretSource {
+                        name: "password",
+                        stdin_flag: "--password-stdin",
+                        from_stdin: args.password_stdin,
+                        env: "DIRECTUS_PASSWORD",
+                    })?;
+                    client.users().accept_invite(token, password).await?;
+                    Ok(Output::Empty)
+                }
                 UsersCommand::GenerateTfa(args) => {
                     let password = cli::read_secret(SecretSource {
                         name: "password",
@@ -101,6 +2404,118 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         env: "DIRECTUS_OTP",
                     })?;
                     client.users().disable_tfa(otp).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Utilities(command) => {
+            match command {
+                UtilitiesCommand::RandomString(args) => {
+                    Output::json(
+                        client
+                            .utilities()
+                            .random_string::<
+                                serde_json::Value,
+                            >(
+                                &directus_client::utilities::RandomStringOptions {
+                                    length: args.length,
+                                },
+                            )
+                            .await?,
+                    )
+                }
+                UtilitiesCommand::GenerateHash(args) => {
+                    Output::json(
+                        client
+                            .utilities()
+                            .generate_hash::<serde_json::Value>(&args.string)
+                            .await?,
+                    )
+                }
+                UtilitiesCommand::VerifyHash(args) => {
+                    Output::json(
+                        client
+                            .utilities()
+                            .verify_hash::<serde_json::Value>(&args.string, &args.hash)
+                            .await?,
+                    )
+                }
+                UtilitiesCommand::ClearCache(args) => {
+                    client
+                        .utilities()
+                        .clear_cache(
+                            &directus_client::utilities::ClearCacheOptions {
+                                system: args.system,
+                            },
+                        )
+                        .await?;
+                    Ok(Output::Empty)
+                }
+                UtilitiesCommand::Import(args) => {
+                    client.utilities().import(&args.collection, &args.file).await?;
+                    Ok(Output::Empty)
+                }
+                UtilitiesCommand::Sort(args) => {
+                    let item = cli::read_json("--item", &args.item)?;
+                    let to = cli::read_json("--to", &args.to)?;
+                    client.utilities().sort(&args.collection, &item, &to).await?;
+                    Ok(Output::Empty)
+                }
+            }
+        }
+        Command::Webhooks(command) => {
+            match command {
+                WebhooksCommand::List(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client.webhooks().list::<serde_json::Value>(&query).await?,
+                    )
+                }
+                WebhooksCommand::Get(args) => {
+                    let query = args.query.into_query()?;
+                    Output::json(
+                        client
+                            .webhooks()
+                            .get::<serde_json::Value>(args.id, &query)
+                            .await?,
+                    )
+                }
+                WebhooksCommand::Create(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client.webhooks().create::<serde_json::Value>(&data).await?,
+                    )
+                }
+                WebhooksCommand::CreateMany(args) => {
+                    let items = cli::read_json_list("--items", &args.items)?;
+                    Output::json(
+                        client.webhooks().create_many::<serde_json::Value>(&items).await?,
+                    )
+                }
+                WebhooksCommand::Update(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .webhooks()
+                            .update::<serde_json::Value>(args.id, &data)
+                            .await?,
+                    )
+                }
+                WebhooksCommand::UpdateMany(args) => {
+                    let data = cli::read_json("--data", &args.data)?;
+                    Output::json(
+                        client
+                            .webhooks()
+                            .update_many::<serde_json::Value>(&args.keys, &data)
+                            .await?,
+                    )
+                }
+                WebhooksCommand::Delete(args) => {
+                    client.webhooks().delete(args.id).await?;
+                    Ok(Output::Empty)
+                }
+                WebhooksCommand::DeleteMany(args) => {
+                    client.webhooks().delete_many(&args.keys).await?;
                     Ok(Output::Empty)
                 }
             }

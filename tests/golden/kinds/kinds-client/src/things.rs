@@ -3,15 +3,14 @@
 //! Things
 //!
 //! Every kind of operation, once.
-use directus_runtime::{Auth, Client, Method, Operation, Request, Result, Route, Version};
-use directus_runtime::Secret;
+use directus_runtime as rt;
 /// Things operations; get them with [`crate::Client::things`].
 #[derive(Clone, Copy, Debug)]
 pub struct Things<'a> {
-    client: &'a Client,
+    client: &'a rt::Client,
 }
 impl<'a> Things<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
+    pub(crate) fn new(client: &'a rt::Client) -> Self {
         Self { client }
     }
     /// List
@@ -23,9 +22,9 @@ impl<'a> Things<'a> {
         &self,
         query: &crate::Query,
         options: &ListOptions,
-    ) -> Result<Vec<T>> {
+    ) -> rt::Result<Vec<T>> {
         let req = query
-            .apply(Request::new(&LIST))
+            .apply(rt::Request::new(&LIST))
             .query_opt("groupBy", options.group_by.as_ref())
             .query_opt("meta", options.meta.as_ref());
         self.client.execute(req).await?.data().await
@@ -39,8 +38,8 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `id`: The thing's id.
-    pub async fn get(&self, id: i64) -> Result<GetResponse> {
-        let req = Request::new(&GET).path("id", id);
+    pub async fn get(&self, id: i64) -> rt::Result<GetResponse> {
+        let req = rt::Request::new(&GET).path("id", id);
         self.client.execute(req).await?.data().await
     }
     /// Create
@@ -55,8 +54,8 @@ impl<'a> Things<'a> {
     pub async fn create<T: serde::de::DeserializeOwned>(
         &self,
         data: &impl serde::Serialize,
-    ) -> Result<T> {
-        let req = Request::new(&CREATE).json(data);
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&CREATE).json(data);
         self.client.execute(req).await?.data().await
     }
     /// Delete Multiple
@@ -72,8 +71,8 @@ impl<'a> Things<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): A key does not exist. Check permissions.
-    pub async fn delete_many(&self, keys: &[&str]) -> Result<()> {
-        let req = Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(keys);
         self.client.execute(req).await?.empty().await
     }
     /// Upload
@@ -91,8 +90,8 @@ impl<'a> Things<'a> {
         storage: &str,
         file: impl AsRef<std::path::Path>,
         options: &UploadOptions,
-    ) -> Result<T> {
-        let req = Request::new(&UPLOAD)
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&UPLOAD)
             .text_part_opt("title", options.title.as_ref())
             .text_part("storage", storage)
             .file_part("file", file.as_ref());
@@ -111,8 +110,8 @@ impl<'a> Things<'a> {
         &self,
         id: &str,
         options: &DownloadOptions,
-    ) -> Result<directus_runtime::Download> {
-        let req = Request::new(&DOWNLOAD)
+    ) -> rt::Result<rt::Download> {
+        let req = rt::Request::new(&DOWNLOAD)
             .path("id", id)
             .query_opt("width", options.width.as_ref());
         Ok(self.client.execute(req).await?.download())
@@ -122,15 +121,12 @@ impl<'a> Things<'a> {
     /// Lists extensions; the route moved in 10.7.
     ///
     /// `GET /extensions/{type}` (before Directus 10.7.0), `GET /extensions` (Directus 10.7.0 and later)
-    ///
-    /// # Arguments
-    ///
-    /// - `type`: Only before 10.7.
     pub async fn extensions<T: serde::de::DeserializeOwned>(
         &self,
-        r#type: &str,
-    ) -> Result<Vec<T>> {
-        let req = Request::new(&EXTENSIONS).path("type", r#type);
+        options: &ExtensionsOptions,
+    ) -> rt::Result<Vec<T>> {
+        let req = rt::Request::new(&EXTENSIONS)
+            .path_opt("type", options.r#type.as_ref());
         self.client.execute(req).await?.data().await
     }
     /// Legacy
@@ -148,8 +144,8 @@ impl<'a> Things<'a> {
         &self,
         name: &str,
         options: &LegacyOptions,
-    ) -> Result<T> {
-        let req = Request::new(&LEGACY)
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&LEGACY)
             .field("name", name)
             .field_opt("reset_token", options.reset_token.as_ref());
         self.client.execute(req).await?.data().await
@@ -159,8 +155,8 @@ impl<'a> Things<'a> {
     /// Answers with text.
     ///
     /// `GET /ping`
-    pub async fn ping(&self) -> Result<String> {
-        let req = Request::new(&PING);
+    pub async fn ping(&self) -> rt::Result<String> {
+        let req = rt::Request::new(&PING);
         self.client.execute(req).await?.text().await
     }
     /// Start
@@ -172,8 +168,12 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `provider`: Provider name.
-    pub async fn start(&self, provider: &str, options: &StartOptions) -> Result<String> {
-        let req = Request::new(&START)
+    pub async fn start(
+        &self,
+        provider: &str,
+        options: &StartOptions,
+    ) -> rt::Result<String> {
+        let req = rt::Request::new(&START)
             .path("provider", provider)
             .query_opt("redirect", options.redirect.as_ref());
         self.client.execute(req).await?.redirect_location()
@@ -192,8 +192,8 @@ impl<'a> Things<'a> {
         &self,
         id: &str,
         data: &impl serde::Serialize,
-    ) -> Result<T> {
-        let req = Request::new(&UPDATE).path("id", id).json(data);
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
         self.client.execute(req).await?.data().await
     }
     /// Upsert
@@ -210,7 +210,7 @@ impl<'a> Things<'a> {
         &self,
         filter: &serde_json::Value,
         data: &impl serde::Serialize,
-    ) -> Result<T> {
+    ) -> rt::Result<T> {
         let query = crate::Query {
             filter: Some(filter.clone()),
             limit: Some(1),
@@ -221,7 +221,7 @@ impl<'a> Things<'a> {
             .list(&query, &Default::default())
             .await?;
         match found.first().and_then(|item| item.get("id")) {
-            Some(key) => self.update(&directus_runtime::key_text(key), data).await,
+            Some(key) => self.update(&rt::key_text(key), data).await,
             None => self.create(data).await,
         }
     }
@@ -233,150 +233,150 @@ impl<'a> Things<'a> {
     pub async fn settings<T: serde::de::DeserializeOwned>(
         &self,
         options: &SettingsOptions,
-    ) -> Result<T> {
-        let req = Request::new(&SETTINGS)
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&SETTINGS)
             .extra_fields(&options.extra)
             .field_opt("project_name", options.project_name.as_ref());
         self.client.execute(req).await?.data().await
     }
 }
-static LIST: Operation = Operation {
+static LIST: rt::Operation = rt::Operation {
     id: "things.list",
-    method: Method::Get,
-    routes: &[Route::new("/things")],
-    auth: Auth::Required,
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/things")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static GET: Operation = Operation {
+static GET: rt::Operation = rt::Operation {
     id: "things.get",
-    method: Method::Get,
-    routes: &[Route::new("/things/{id}")],
-    auth: Auth::Required,
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/things/{id}")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static CREATE: Operation = Operation {
+static CREATE: rt::Operation = rt::Operation {
     id: "things.create",
-    method: Method::Post,
-    routes: &[Route::new("/things")],
-    auth: Auth::Required,
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/things")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static DELETE_MANY: Operation = Operation {
+static DELETE_MANY: rt::Operation = rt::Operation {
     id: "things.delete_many",
-    method: Method::Delete,
-    routes: &[Route::new("/things")],
-    auth: Auth::Required,
+    method: rt::Method::Delete,
+    routes: &[rt::Route::new("/things")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[("FORBIDDEN", "Check permissions.")],
     common_hints: crate::ERROR_HINTS,
 };
-static UPLOAD: Operation = Operation {
+static UPLOAD: rt::Operation = rt::Operation {
     id: "things.upload",
-    method: Method::Post,
-    routes: &[Route::new("/things/files")],
-    auth: Auth::Required,
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/things/files")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static DOWNLOAD: Operation = Operation {
+static DOWNLOAD: rt::Operation = rt::Operation {
     id: "things.download",
-    method: Method::Get,
-    routes: &[Route::new("/things/files/{id}")],
-    auth: Auth::Required,
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/things/files/{id}")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static EXTENSIONS: Operation = Operation {
+static EXTENSIONS: rt::Operation = rt::Operation {
     id: "things.extensions",
-    method: Method::Get,
+    method: rt::Method::Get,
     routes: &[
-        Route {
+        rt::Route {
             path: "/extensions/{type}",
             since: None,
-            until: Some(Version::new(10, 7, 0)),
+            until: Some(rt::Version::new(10, 7, 0)),
         },
-        Route {
+        rt::Route {
             path: "/extensions",
-            since: Some(Version::new(10, 7, 0)),
+            since: Some(rt::Version::new(10, 7, 0)),
             until: None,
         },
     ],
-    auth: Auth::Required,
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static LEGACY: Operation = Operation {
+static LEGACY: rt::Operation = rt::Operation {
     id: "things.legacy",
-    method: Method::Post,
-    routes: &[Route::new("/legacy")],
-    auth: Auth::Required,
-    since: Some(Version::new(9, 0, 0)),
-    removed_in: Some(Version::new(11, 0, 0)),
+    method: rt::Method::Post,
+    routes: &[rt::Route::new("/legacy")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: Some(rt::Version::new(11, 0, 0)),
     replacement: Some("the things endpoints"),
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static PING: Operation = Operation {
+static PING: rt::Operation = rt::Operation {
     id: "things.ping",
-    method: Method::Get,
-    routes: &[Route::new("/ping")],
-    auth: Auth::None,
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/ping")],
+    auth: rt::Auth::None,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static START: Operation = Operation {
+static START: rt::Operation = rt::Operation {
     id: "things.start",
-    method: Method::Get,
-    routes: &[Route::new("/start/{provider}")],
-    auth: Auth::None,
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/start/{provider}")],
+    auth: rt::Auth::None,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static UPDATE: Operation = Operation {
+static UPDATE: rt::Operation = rt::Operation {
     id: "things.update",
-    method: Method::Patch,
-    routes: &[Route::new("/things/{id}")],
-    auth: Auth::Required,
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/things/{id}")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
     hints: &[],
     common_hints: crate::ERROR_HINTS,
 };
-static SETTINGS: Operation = Operation {
+static SETTINGS: rt::Operation = rt::Operation {
     id: "things.settings",
-    method: Method::Patch,
-    routes: &[Route::new("/settings")],
-    auth: Auth::Required,
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/settings")],
+    auth: rt::Auth::Required,
     since: None,
     removed_in: None,
     replacement: None,
@@ -402,7 +402,7 @@ pub struct GetResponse {
     pub r#type: Option<String>,
     /// A secret reply field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_token: Option<Secret>,
+    pub api_token: Option<rt::Secret>,
     /// Fields the spec does not name, such as ones a newer server added.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -419,11 +419,17 @@ pub struct DownloadOptions {
     /// Resize to this width.
     pub width: Option<i64>,
 }
+/// Optional inputs of [`Things::extensions`]; start from `Default::default()`.
+#[derive(Clone, Debug, Default)]
+pub struct ExtensionsOptions {
+    /// Only before 10.7.
+    pub r#type: Option<String>,
+}
 /// Optional inputs of [`Things::legacy`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]
 pub struct LegacyOptions {
     /// An optional secret.
-    pub reset_token: Option<Secret>,
+    pub reset_token: Option<rt::Secret>,
 }
 /// Optional inputs of [`Things::start`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

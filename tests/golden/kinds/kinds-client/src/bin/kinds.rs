@@ -27,7 +27,7 @@ enum Command {
     Things(ThingsCommand),
 }
 #[derive(Subcommand)]
-#[allow(clippy::enum_variant_names)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ThingsCommand {
     /// List: Lists things, with query parameters.
     #[command(name = "list")]
@@ -161,7 +161,7 @@ struct ThingsDownloadArgs {
 struct ThingsExtensionsArgs {
     /// Only before 10.7
     #[arg(long = "type")]
-    r#type: String,
+    r#type: Option<String>,
 }
 #[derive(Args)]
 struct ThingsLegacyArgs {
@@ -284,7 +284,13 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .extensions::<serde_json::Value>(&args.r#type)
+                            .extensions::<
+                                serde_json::Value,
+                            >(
+                                &kinds_client::things::ExtensionsOptions {
+                                    r#type: args.r#type,
+                                },
+                            )
                             .await?,
                     )
                 }
