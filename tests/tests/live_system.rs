@@ -1,0 +1,121 @@
+//! Server, settings, utilities, extensions and the version-aware errors, through the generated
+//! client and CLI against a real Directus 12.4.1.
+
+use directus_client::{Client, Error, ErrorCode};
+use directus_e2e::server::{self, Server};
+use serde_json::{json, Value};
+use std::process::Command;
+
+fn server() -> &'static Server {
+    server::shared("12.4.1")
+}
+
+fn admin(s: &Server) -> Client {
+    Client::with_token(&s.url, s.admin_token.as_str()).expect("client")
+}
+
+#[tokio::test]
+async fn server_operations() {
+    let s = server();
+    let c = admin(s);
+    assert_eq!(c.server().ping().await.unwrap(), "pong");
+    let info: Value = c.server().info().await.unwrap();
+    assert_eq!(info["version"], "12.4.1", "{info}");
+    let health: Value = c.server().health().await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["releaseId"], "12.4.1");
+    let oas: Value = c.server().openapi().await.unwrap();
+    assert!(oas["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "not an OpenAPI document");
+    assert!(oas["paths"].as_object().is_some_and(|p| p.contains_key("/users")));
+    let sdl = c.server().graphql("system").await.unwrap();
+    assert!(sdl.contains("type Query"), "no Query type in the system SDL");
+    // Anonymous callers get no health in 12.x: a typed FORBIDDEN.
+    let anon = Client::new(&s.url).unwrap();
+    let err = anon.server().health::<Value>().await.expect_err("anonymous health");
+    assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
+}
+
+#[tokio::test]
+async fn settings_get_and_update() {
+    let s = server();
+    let c = admin(s);
+    let before: Value = c.settings().get(&Default::default()).await.unwrap();
+    assert!(before["project_name"].is_string(), "{before}");
+    let name = format!("CI {}", directus_e2e::random_hex(3));
+    let after: Value = c.settings().update(&json!({ "project_name": name })).await.unwrap();
+    assert_eq!(after["project_name"], name);
+    let read: Value = c.settings().get(&directus_client::Query { fields: Some(vec!["project_name".into()]), ..Default::default() }).await.unwrap();
+    assert_eq!(read["project_name"], name);
+    assert_eq!(read.as_object().unwrap().len(), 1, "fields= limits the reply: {read}");
+}
+
+#[tokio::test]
+async fn utilities_random_string_and_cache() {
+    let s = server();
+    let c = admin(s);
+    let text: String = c.utilities().random_string(&directus_client::utilities::RandomStringOptions { length: Some(16) }).await.unwrap();
+    assert_eq!(text.chars().count(), 16);
+    let other: String = c.utilities().random_string(&Default::default()).await.unwrap();
+    assert_eq!(other.chars().count(), 32, "the server default length");
+    c.utilities().clear_cache(&directus_client::utilities::ClearCacheOptions { system: Some(true) }).await.unwrap();
+}
+
+#[tokio::test]
+async fn extensions_list_uses_the_route_of_the_servers_version() {
+    let s = server();
+    let c = admin(s);
+    // 12.x has GET /extensions and no type segment; the client knows from /server/info.
+    let list: Vec<Value> = c.extensions().list(&Default::default()).await.unwrap();
+    assert!(list.iter().all(|e| e.is_object()));
+}
+
+#[tokio::test]
+async fn removed_operations_fail_before_sending() {
+    let s = server();
+    let c = admin(s);
+    let err = c.utilities().generate_hash::<Value>("hello").await.expect_err("hash is gone in 12.1");
+    match &err {
+        Error::Unsupported { operation, server_version, removed_in, .. } => {
+            assert_eq!(*operation, "utilities.generate_hash");
+            assert_eq!(server_version.to_string(), "12.4.1");
+            assert_eq!(removed_in.map(|v| v.to_string()).as_deref(), Some("12.1.0"));
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+    let err = c.webhooks().list::<Value>(&Default::default()).await.expect_err("webhooks are gone in 11.14");
+    let text = err.to_string();
+    assert!(text.contains("removed in 11.14.0") && text.contains("Flows"), "{text}");
+
+    // The CLI says the same, with exit code 5.
+    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["webhooks", "list"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("webhooks.list is not available on Directus 12.4.1"), "{stderr}");
+}
+
+#[tokio::test]
+async fn cli_reads_settings_and_server_info() {
+    let s = server();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_directus"))
+            .args(args)
+            .env("DIRECTUS_URL", &s.url)
+            .env("DIRECTUS_TOKEN", &s.admin_token)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let settings: Value = serde_json::from_str(&run(&["settings", "get", "--fields", "project_name,project_color"])).unwrap();
+    assert!(settings["project_name"].is_string() && settings["project_color"].is_string(), "{settings}");
+    assert_eq!(run(&["server", "ping"]), "pong");
+    let info: Value = serde_json::from_str(&run(&["server", "info"])).unwrap();
+    assert_eq!(info["version"], "12.4.1");
+    let s16: Value = serde_json::from_str(&run(&["utilities", "random-string", "--length", "5"])).unwrap();
+    assert_eq!(s16.as_str().map(str::len), Some(5));
+}
