@@ -1,0 +1,159 @@
+//! Folders, files and assets against a real Directus 12.4.1: uploads streamed from disk, downloads
+//! streamed to disk, transformations, and an import the server fetches from a loopback server.
+
+use directus_client::{Client, ErrorCode, Query};
+use directus_e2e::server::{self, Server};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::process::Command;
+
+fn server() -> &'static Server {
+    server::shared("12.4.1")
+}
+
+fn admin(s: &Server) -> Client {
+    Client::with_token(&s.url, s.admin_token.as_str()).expect("client")
+}
+
+/// A 1x1 PNG.
+const PNG_HEX: &str = "89504e470d0a1a0a0000000d4948445200000001000000010804000000b51c0c020000000b4944415478da6364600000000600023081d02f0000000049454e44ae426082";
+
+fn png() -> Vec<u8> {
+    (0..PNG_HEX.len()).step_by(2).map(|i| u8::from_str_radix(&PNG_HEX[i..i + 2], 16).unwrap()).collect()
+}
+
+#[tokio::test]
+async fn folders_crud_and_batch() {
+    let s = server();
+    let c = admin(s);
+    let f = c.folders();
+    let docs: Value = f.create(&json!({ "name": "docs" })).await.unwrap();
+    let id = docs["id"].as_str().unwrap().to_owned();
+    let more: Vec<Value> = f.create_many(&[json!({ "name": "a", "parent": id }), json!({ "name": "b", "parent": id })]).await.unwrap();
+    assert_eq!(more.len(), 2);
+    let got: Value = f.get(&id, &Query::default()).await.unwrap();
+    assert_eq!(got["name"], "docs");
+    let children: Vec<Value> = f.list(&Query { filter: Some(json!({ "parent": { "_eq": id } })), ..Default::default() }).await.unwrap();
+    assert_eq!(children.len(), 2);
+    let renamed: Value = f.update(&id, &json!({ "name": "documents" })).await.unwrap();
+    assert_eq!(renamed["name"], "documents");
+    let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
+    let moved: Vec<Value> = f.update_many(&keys, &json!({ "parent": null })).await.unwrap();
+    assert!(moved.iter().all(|m| m["parent"].is_null()));
+    f.delete_many(&keys).await.unwrap();
+    f.delete(&id).await.unwrap();
+    for key in keys.iter().copied().chain([id.as_str()]) {
+        let err = f.get::<Value>(key, &Query::default()).await.expect_err("deleted folder");
+        assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
+    }
+}
+
+#[tokio::test]
+async fn files_upload_read_update_download_delete() {
+    let s = server();
+    let c = admin(s);
+    let dir = directus_e2e::temp_dir("files");
+    let text = dir.join("hello.txt");
+    std::fs::write(&text, "hello, directus\n").unwrap();
+
+    let folder: Value = c.folders().create(&json!({ "name": "uploads" })).await.unwrap();
+    let folder_id = folder["id"].as_str().unwrap();
+    let opts = directus_client::files::CreateOptions { title: Some("Hello".into()), folder: Some(folder_id.into()), storage: None };
+    let file: Value = c.files().create(&text, &opts).await.unwrap();
+    assert_eq!(file["title"], "Hello", "metadata sent before the file is kept");
+    assert_eq!(file["folder"], folder_id);
+    assert_eq!(file["filesize"].as_i64().or_else(|| file["filesize"].as_str().and_then(|v| v.parse().ok())), Some(16));
+    assert_eq!(file["type"], "text/plain");
+    let id = file["id"].as_str().unwrap().to_owned();
+
+    let got: Value = c.files().get(&id, &Query::default()).await.unwrap();
+    assert_eq!(got["filename_download"], "hello.txt");
+    let listed: Vec<Value> = c.files().list(&Query { filter: Some(json!({ "folder": { "_eq": folder_id } })), ..Default::default() }).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let renamed: Value = c.files().update(&id, &json!({ "title": "Hello renamed" })).await.unwrap();
+    assert_eq!(renamed["title"], "Hello renamed");
+
+    // Download: streamed to a file, with the name from Content-Disposition.
+    let download = c.assets().get(&id, &Default::default()).await.unwrap();
+    assert_eq!(download.filename(), Some("hello.txt"));
+    assert!(download.content_type().is_some_and(|t| t.starts_with("text/plain")));
+    let out = dir.join("out.txt");
+    assert_eq!(download.save(&out).await.unwrap(), 16);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "hello, directus\n");
+
+    // A transformation: PNG in, WebP out.
+    let png_path = dir.join("dot.png");
+    std::fs::write(&png_path, png()).unwrap();
+    let image: Value = c.files().create(&png_path, &Default::default()).await.unwrap();
+    let image_id = image["id"].as_str().unwrap().to_owned();
+    let opts = directus_client::assets::GetOptions { width: Some(8), height: Some(8), format: Some("webp".into()), ..Default::default() };
+    let webp = c.assets().get(&image_id, &opts).await.unwrap();
+    assert_eq!(webp.content_type(), Some("image/webp"));
+    let bytes = webp.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(&bytes[8..12], b"WEBP");
+
+    // Batch update, then the CLI downloads to a file and lists.
+    let both = [id.as_str(), image_id.as_str()];
+    let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).await.unwrap();
+    assert_eq!(tagged.len(), 2);
+    let cli_out = dir.join("cli.txt");
+    let run = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["assets", "get", "--id", &id, "--output", cli_out.to_str().unwrap()])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(std::fs::read_to_string(&cli_out).unwrap(), "hello, directus\n");
+    let run = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["files", "create", "--file", text.to_str().unwrap(), "--title", "From CLI"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let from_cli: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(from_cli["title"], "From CLI");
+
+    c.files().delete(&id).await.unwrap();
+    let err = c.files().get::<Value>(&id, &Query::default()).await.expect_err("deleted file");
+    assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
+    let rest = [image_id.as_str(), from_cli["id"].as_str().unwrap()];
+    c.files().delete_many(&rest).await.unwrap();
+    for key in rest {
+        assert!(c.files().get::<Value>(key, &Query::default()).await.is_err());
+    }
+    c.folders().delete(folder_id).await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Serves `body` once per connection on a loopback port, for the server to import from.
+fn serve_file(body: &'static [u8]) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/data.txt", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn files_import_from_a_loopback_server() {
+    let s = server();
+    let c = admin(s);
+    let url = serve_file(b"imported bytes");
+    let file: Value = c.files().import(&url, &directus_client::files::ImportOptions { data: Some(json!({ "title": "Imported" })) }).await.unwrap();
+    assert_eq!(file["title"], "Imported");
+    let id = file["id"].as_str().unwrap();
+    let bytes = c.assets().get(id, &Default::default()).await.unwrap().bytes().await.unwrap();
+    assert_eq!(bytes, b"imported bytes");
+    c.files().delete(id).await.unwrap();
+}
