@@ -70,3 +70,27 @@ pub async fn access_token(server: &Server, user: &TestUser) -> String {
     let body: Value = resp.json().await.expect("login reply");
     body["data"]["access_token"].as_str().unwrap_or_else(|| panic!("no access token in {body}")).to_owned()
 }
+
+/// Waits (up to 20 s) for a captured mail to `to` and returns the `token` of its link.
+pub async fn mail_token(server: &Server, to: &str) -> String {
+    for _ in 0..80 {
+        if let Ok(entries) = std::fs::read_dir(&server.mail_dir) {
+            for entry in entries.flatten() {
+                let raw = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                // Quoted-printable: join soft line breaks, decode `=3D`.
+                let text = raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+                if !text.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to)) {
+                    continue;
+                }
+                if let Some(start) = text.find("token=") {
+                    let token: String = text[start + 6..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+                    if !token.is_empty() {
+                        return token;
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("no mail with a token reached {to} in {}", server.mail_dir.display());
+}

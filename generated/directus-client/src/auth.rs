@@ -170,7 +170,7 @@ impl<'a> Auth<'a> {
     ///
     /// # Errors
     ///
-    /// - `ROUTE_NOT_FOUND` (404): SSO is not enabled on this server (the Directus 12 Core licence switches it off), or there is no such provider. Check the server version; the docs page of the operation says which versions have it.
+    /// - `ROUTE_NOT_FOUND` (404): SSO is not enabled on this server (the Directus 12 Core licence switches it off), or there is no such provider. SSO is not enabled on this server, or it has no provider of that name: check AUTH_PROVIDERS, and the licence on Directus 12.
     pub async fn start_sso(
         &self,
         provider: &str,
@@ -281,7 +281,7 @@ static START_SSO: rt::Operation = rt::Operation {
     hints: &[
         (
             "ROUTE_NOT_FOUND",
-            "Check the server version; the docs page of the operation says which versions have it.",
+            "SSO is not enabled on this server, or it has no provider of that name: check AUTH_PROVIDERS, and the licence on Directus 12.",
         ),
     ],
     common_hints: crate::ERROR_HINTS,

@@ -1,0 +1,217 @@
+//! Users, roles, permissions, presets and authentication (with the mail flows) against a real
+//! Directus 12.4.1. Test users get no app access, so they take no licence seat.
+
+use directus_client::{Client, ErrorCode, Query};
+use directus_e2e::fixtures;
+use directus_e2e::server::{self, Server};
+use serde_json::{json, Value};
+use std::process::Command;
+
+fn server() -> &'static Server {
+    server::shared("12.4.1")
+}
+
+fn admin(s: &Server) -> Client {
+    Client::with_token(&s.url, s.admin_token.as_str()).expect("client")
+}
+
+fn email() -> String {
+    format!("u-{}@example.com", directus_e2e::random_hex(5))
+}
+
+fn q() -> Query {
+    Query::default()
+}
+
+#[tokio::test]
+async fn roles_crud_and_batch() {
+    let s = server();
+    let c = admin(s);
+    let r = c.roles();
+    let editors: Value = r.create(&json!({ "name": "Editors", "icon": "edit" })).await.unwrap();
+    let id = editors["id"].as_str().unwrap().to_owned();
+    let more: Vec<Value> = r.create_many(&[json!({ "name": "R1" }), json!({ "name": "R2" })]).await.unwrap();
+    let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
+    assert_eq!(r.get::<Value>(&id, &q()).await.unwrap()["name"], "Editors");
+    let names: Vec<Value> = r.list(&Query { filter: Some(json!({ "name": { "_in": ["R1", "R2"] } })), ..q() }).await.unwrap();
+    assert_eq!(names.len(), 2);
+    assert_eq!(r.update::<Value>(&id, &json!({ "description": "edits" })).await.unwrap()["description"], "edits");
+    let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).await.unwrap();
+    assert!(changed.iter().all(|x| x["icon"] == "star"));
+    let via_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["roles", "get", "--id", &id])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
+    r.delete_many(&keys).await.unwrap();
+    r.delete(&id).await.unwrap();
+    for k in keys.iter().copied().chain([id.as_str()]) {
+        assert_eq!(r.get::<Value>(k, &q()).await.expect_err("deleted role").code(), Some(&ErrorCode::Forbidden));
+    }
+}
+
+#[tokio::test]
+async fn permissions_crud_and_batch() {
+    let s = server();
+    let c = admin(s);
+    let policy = fixtures::tfa_policy(s).await;
+    let p = c.permissions();
+    // The Core licence refuses filters and field lists: fields ["*"] only.
+    let one: Value = p.create(&json!({ "policy": policy, "collection": "directus_files", "action": "read", "fields": ["*"] })).await.unwrap();
+    let id = one["id"].as_i64().unwrap();
+    let more: Vec<Value> = p
+        .create_many(&[
+            json!({ "policy": policy, "collection": "directus_folders", "action": "read", "fields": ["*"] }),
+            json!({ "policy": policy, "collection": "directus_folders", "action": "create", "fields": ["*"] }),
+        ])
+        .await
+        .unwrap();
+    let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
+    assert_eq!(p.get::<Value>(id, &q()).await.unwrap()["collection"], "directus_files");
+    let of_policy = |extra: Value| Query { filter: Some(json!({ "policy": { "_eq": policy } }).as_object().cloned().map(|mut m| { m.extend(extra.as_object().cloned().unwrap_or_default()); Value::Object(m) }).unwrap()), ..q() };
+    let listed: Vec<Value> = p.list(&of_policy(json!({}))).await.unwrap();
+    assert_eq!(listed.len(), 5, "read and update of directus_users from the fixture, and these three: {listed:?}");
+    let updated: Value = p.update(id, &json!({ "action": "read", "fields": ["*"], "collection": "directus_files" })).await.unwrap();
+    assert_eq!(updated["id"], id);
+    let batch: Vec<Value> = p.update_many(&keys, &json!({ "fields": ["*"] })).await.unwrap();
+    // The reply lists the built-in app permissions too; ours are among them.
+    for k in &keys {
+        assert!(batch.iter().any(|b| b["id"] == *k), "{k} missing from {batch:?}");
+    }
+    p.delete(id).await.unwrap();
+    p.delete_many(&keys).await.unwrap();
+    // A deleted id reads back as a built-in system row; "gone" means gone from the policy's list.
+    let left: Vec<Value> = p.list(&of_policy(json!({ "collection": { "_in": ["directus_files", "directus_folders"] } }))).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test]
+async fn presets_crud_and_batch() {
+    let s = server();
+    let c = admin(s);
+    let p = c.presets();
+    let one: Value = p.create(&json!({ "bookmark": "Mine", "collection": "directus_users", "layout": "tabular" })).await.unwrap();
+    let id = one["id"].as_i64().unwrap();
+    let more: Vec<Value> = p
+        .create_many(&[json!({ "bookmark": "A", "collection": "directus_files" }), json!({ "bookmark": "B", "collection": "directus_files" })])
+        .await
+        .unwrap();
+    let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
+    assert_eq!(p.get::<Value>(id, &q()).await.unwrap()["bookmark"], "Mine");
+    let listed: Vec<Value> = p.list(&Query { filter: Some(json!({ "collection": { "_eq": "directus_files" } })), ..q() }).await.unwrap();
+    assert!(listed.len() >= 2);
+    assert_eq!(p.update::<Value>(id, &json!({ "bookmark": "Mine (renamed)" })).await.unwrap()["bookmark"], "Mine (renamed)");
+    let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).await.unwrap();
+    assert!(batch.iter().all(|b| b["layout"] == "cards"));
+    p.delete(id).await.unwrap();
+    p.delete_many(&keys).await.unwrap();
+    for k in keys.iter().copied().chain([id]) {
+        assert_eq!(p.get::<Value>(k, &q()).await.expect_err("deleted preset").code(), Some(&ErrorCode::Forbidden));
+    }
+}
+
+#[tokio::test]
+async fn users_crud_me_and_batch() {
+    let s = server();
+    let c = admin(s);
+    let u = c.users();
+    let one: Value = u.create(&json!({ "email": email(), "password": "Pw-12345678", "first_name": "One" })).await.unwrap();
+    let id = one["id"].as_str().unwrap().to_owned();
+    assert_eq!(one["password"], "**********", "the server never returns passwords");
+    let more: Vec<Value> = u.create_many(&[json!({ "email": email() }), json!({ "email": email() })]).await.unwrap();
+    let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
+    assert_eq!(u.get::<Value>(&id, &q()).await.unwrap()["first_name"], "One");
+    let me: Value = u.me(&Query { fields: Some(vec!["email".into()]), ..q() }).await.unwrap();
+    assert_eq!(me["email"], s.admin_email.as_str());
+    let listed: Vec<Value> = u.list(&Query { search: Some("example.com".into()), ..q() }).await.unwrap();
+    assert!(listed.len() >= 4);
+    assert_eq!(u.update::<Value>(&id, &json!({ "last_name": "Updated" })).await.unwrap()["last_name"], "Updated");
+    let batch: Vec<Value> = u.update_many(&keys, &json!({ "title": "batch" })).await.unwrap();
+    assert!(batch.iter().all(|b| b["title"] == "batch"));
+    let me_changed: Value = u.update_me(&json!({ "location": "CI" })).await.unwrap();
+    assert_eq!(me_changed["location"], "CI");
+    let me_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["users", "me", "--fields", "location"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&me_cli.stdout).unwrap()["location"], "CI");
+    u.delete(&id).await.unwrap();
+    u.delete_many(&keys).await.unwrap();
+    for k in keys.iter().copied().chain([id.as_str()]) {
+        assert_eq!(u.get::<Value>(k, &q()).await.expect_err("deleted user").code(), Some(&ErrorCode::Forbidden));
+    }
+}
+
+#[tokio::test]
+async fn invite_then_accept_by_mail() {
+    let s = server();
+    let c = admin(s);
+    let role: Value = c.roles().create(&json!({ "name": format!("Invited {}", directus_e2e::random_hex(3)) })).await.unwrap();
+    let role_id = role["id"].as_str().unwrap();
+    let address = email();
+    c.users().invite(&[address.as_str()], role_id, &Default::default()).await.unwrap();
+    let invited: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).await.unwrap();
+    assert_eq!(invited[0]["status"], "invited");
+
+    let token = fixtures::mail_token(s, &address).await;
+    let anon = Client::new(&s.url).unwrap();
+    anon.users().accept_invite(token.as_str(), "Accepted-123").await.unwrap();
+    let active: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).await.unwrap();
+    assert_eq!(active[0]["status"], "active");
+    anon.login(&address, "Accepted-123").await.expect("the invited user logs in with the new password");
+    c.users().delete(active[0]["id"].as_str().unwrap()).await.unwrap();
+    c.roles().delete(role_id).await.unwrap();
+}
+
+#[tokio::test]
+async fn auth_login_refresh_logout_and_password_reset_by_mail() {
+    let s = server();
+    let user = fixtures::create_user(s).await;
+    let anon = Client::new(&s.url).unwrap();
+    let a = anon.auth();
+    let tokens = a.login(&user.email, user.password.as_str(), &directus_client::auth::LoginOptions { mode: Some("json".into()), ..Default::default() }).await.unwrap();
+    assert!(tokens.expires > 0);
+    let refresh = tokens.refresh_token.clone().expect("json mode returns the refresh token");
+    assert!(!format!("{tokens:?}").contains(refresh.expose()), "tokens are redacted in Debug");
+    let again = a.refresh(refresh.expose(), &directus_client::auth::RefreshOptions { mode: Some("json".into()) }).await.unwrap();
+    let spent = a.refresh(refresh.expose(), &Default::default()).await.expect_err("a refresh token works once");
+    assert_eq!(spent.code(), Some(&ErrorCode::InvalidCredentials));
+    let current = again.refresh_token.expect("new refresh token");
+    a.logout(current.expose(), &directus_client::auth::LogoutOptions { mode: Some("json".into()) }).await.unwrap();
+    assert!(a.refresh(current.expose(), &Default::default()).await.is_err(), "the session is over");
+
+    let providers: Vec<Value> = a.list_providers().await.unwrap();
+    assert!(providers.is_empty(), "the Core licence has no SSO: {providers:?}");
+    let err = a.start_sso("github", &Default::default()).await.expect_err("SSO is off under the Core licence");
+    assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound));
+    assert!(err.hint().is_some_and(|h| h.contains("SSO is not enabled")), "{err}");
+
+    // Password reset: the token comes from the captured mail.
+    a.request_reset(&user.email, &Default::default()).await.unwrap();
+    let token = fixtures::mail_token(s, &user.email).await;
+    a.reset_password(token.as_str(), "Changed-98765").await.unwrap();
+    anon.login(&user.email, "Changed-98765").await.expect("login with the new password");
+    let reused = a.reset_password(token.as_str(), "Again-98765").await.expect_err("reset tokens work once");
+    assert_eq!(reused.code(), Some(&ErrorCode::Forbidden));
+
+    // The CLI logs in with the password on stdin and prints tokens.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["auth", "login", "--email", &user.email, "--password-stdin", "--mode", "json"])
+        .env("DIRECTUS_URL", &s.url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"Changed-98765").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(printed["access_token"].as_str().is_some_and(|t| !t.is_empty()));
+    fixtures::delete_user(s, &user).await;
+}
