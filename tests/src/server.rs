@@ -97,6 +97,14 @@ pub fn start(version: &str) -> Result<Server, String> {
         // Short-lived access tokens, so the tests exercise the client's refresh.
         .env("ACCESS_TOKEN_TTL", "20s")
         .env("WATCH_PID", std::process::id().to_string())
+        // An OAuth2 provider whose URLs point at loopback, so SSO start can answer with a redirect.
+        .env("AUTH_PROVIDERS", "loopback")
+        .env("AUTH_LOOPBACK_DRIVER", "oauth2")
+        .env("AUTH_LOOPBACK_CLIENT_ID", "directus-rs-tests")
+        .env("AUTH_LOOPBACK_CLIENT_SECRET", crate::random_hex(8))
+        .env("AUTH_LOOPBACK_AUTHORIZE_URL", "http://127.0.0.1:9/authorize")
+        .env("AUTH_LOOPBACK_ACCESS_URL", "http://127.0.0.1:9/token")
+        .env("AUTH_LOOPBACK_PROFILE_URL", "http://127.0.0.1:9/profile")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("could not run {}: {e}", script.display()))?;
