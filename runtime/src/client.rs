@@ -175,6 +175,9 @@ impl Client {
         };
         let reply = builder.send().await.map_err(|source| Error::Transport { operation: op.id, source })?;
         let status = reply.status();
+        if let Some(observe) = OBSERVER.get() {
+            observe(&self.inner.base_url, op, status.as_u16());
+        }
         if status.is_success() || (status.is_redirection() && op.method == Method::Get) {
             return Ok(Response::new(op, reply));
         }
@@ -186,6 +189,13 @@ impl Client {
                 Err(Error::Api { operation: op.id, status: code, errors, hint })
             }
             None => Err(Error::decode(op.id, code, "an error status without Directus's error list", &body)),
+        }
+    }
+
+    /// Reports a composite operation (one made of others) as done, to the observer.
+    pub fn record_composite(&self, op: &'static Operation) {
+        if let Some(observe) = OBSERVER.get() {
+            observe(&self.inner.base_url, op, 200);
         }
     }
 
@@ -231,6 +241,17 @@ impl Client {
     pub(crate) async fn set_session(&self, session: Session) {
         self.set_auth(AuthState::Session(session)).await;
     }
+}
+
+/// Called after every reply with the server's base URL, the operation and the status.
+pub type Observer = fn(&str, &Operation, u16);
+
+static OBSERVER: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+
+/// Sets a process-wide function called after every reply, for metrics or test coverage. It can be
+/// set once; later calls return false and change nothing.
+pub fn set_observer(observer: Observer) -> bool {
+    OBSERVER.set(observer).is_ok()
 }
 
 /// `GET /server/info`, used to learn the server's version.

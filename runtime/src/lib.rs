@@ -18,7 +18,7 @@ mod version;
 pub mod cli;
 
 pub use auth::Tokens;
-pub use client::{Client, ClientBuilder};
+pub use client::{set_observer, Client, ClientBuilder, Observer};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Result};
 pub use operation::{Auth, Method, Operation};
 pub use query::QueryValue;

@@ -1,5 +1,6 @@
 //! Shared pieces of the end-to-end tests: a real Directus server, TOTP codes, and fixtures.
 
+pub mod coverage;
 pub mod fixtures;
 pub mod server;
 pub mod totp;

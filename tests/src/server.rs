@@ -79,6 +79,7 @@ pub fn start(version: &str) -> Result<Server, String> {
     HOOK.get_or_init(|| {
         // SAFETY: registers a plain function; it runs once at normal process exit.
         unsafe { atexit(stop_all) };
+        directus_runtime::set_observer(crate::coverage::record);
     });
     let work = crate::temp_dir(&format!("directus-{version}"));
     let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
@@ -119,6 +120,7 @@ pub fn start(version: &str) -> Result<Server, String> {
         ));
     };
     STARTED.lock().unwrap_or_else(|e| e.into_inner()).push((pid, work.clone()));
+    crate::coverage::register(&format!("http://127.0.0.1:{port}"), version);
     eprintln!("Directus {version} is up on 127.0.0.1:{port} after {:.1} s", started.elapsed().as_secs_f64());
     Ok(Server {
         version: version.to_owned(),

@@ -238,10 +238,12 @@ impl<'a> Items<'a> {
             ..Default::default()
         };
         let found: Vec<serde_json::Value> = self.list(collection, &query).await?;
-        match found.first().and_then(|item| item.get("id")) {
-            Some(key) => self.update(collection, &rt::key_text(key), data).await,
-            None => self.create(collection, data).await,
-        }
+        let done = match found.first().and_then(|item| item.get("id")) {
+            Some(key) => self.update(collection, &rt::key_text(key), data).await?,
+            None => self.create(collection, data).await?,
+        };
+        self.client.record_composite(&UPSERT);
+        Ok(done)
     }
 }
 static LIST: rt::Operation = rt::Operation {
@@ -347,6 +349,20 @@ static DELETE_MANY: rt::Operation = rt::Operation {
     removed_in: None,
     replacement: None,
     hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static UPSERT: rt::Operation = rt::Operation {
+    id: "items.upsert",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/items/{collection}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,

@@ -145,8 +145,7 @@ fn resource(r: &Resource) -> TokenStream {
     let module_doc = inner_doc(&format!("{}\n\n{}", r.title, r.description));
     let struct_doc = doc(&format!("{} operations; get them with [`crate::Client::{}`].", r.title, r.name));
     let methods = r.operations.iter().map(|op| method(r, op));
-    // A composite sends nothing itself, so it has no descriptor.
-    let statics = r.operations.iter().filter(|op| op.composite.is_none()).map(descriptor);
+    let statics = r.operations.iter().map(descriptor);
     let types = r.operations.iter().map(|op| types(r, op));
     quote! {
         #module_doc
@@ -356,6 +355,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
 /// `upsert`: read one item matching `filter` with the resource's `list`, then `update` it by its
 /// key or `create` it.
 fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> TokenStream {
+    let stat = const_ident(&op.id);
     let path_args: Vec<_> = op.path_params.iter().map(|p| ident(&p.name)).collect();
     // The parts' optional inputs are left at their defaults.
     let defaults = |id: &str| r.operations.iter().find(|o| o.id == id).filter(|o| has_options(o)).map(|_| quote! { , &Default::default() });
@@ -365,10 +365,13 @@ fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> Tok
     quote! {
         let query = crate::Query { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
         let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).await?;
-        match found.first().and_then(|item| item.get(#key)) {
-            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).await,
-            None => self.#create(#(#path_args,)* data #create_opts).await,
-        }
+        let done = match found.first().and_then(|item| item.get(#key)) {
+            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).await?,
+            None => self.#create(#(#path_args,)* data #create_opts).await?,
+        };
+        // The descriptor names the composite for observers; it is never sent.
+        self.client.record_composite(&#stat);
+        Ok(done)
     }
 }
 

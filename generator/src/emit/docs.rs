@@ -61,7 +61,8 @@ pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
         env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| format!("rendering {name}: {e:#}"))
     };
     let mut out = Vec::new();
-    out.push(("README.md".to_owned(), render("index", context! { model, api => &model.api, resources => &model.resources })?));
+    let coverage = coverage(model);
+    out.push(("README.md".to_owned(), render("index", context! { model, api => &model.api, resources => &model.resources, coverage })?));
     for r in &model.resources {
         let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
         out.push((format!("{}/README.md", r.name), render("resource", context! { model, resource => r, ops => &ops })?));
@@ -72,21 +73,73 @@ pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
-    let routes = op
-        .routes
+#[derive(Serialize)]
+struct CoverageRow {
+    id: String,
+    link: String,
+    routes: Vec<RouteView>,
+    tested_on: String,
+}
+
+#[derive(Serialize)]
+struct Coverage {
+    rows: Vec<CoverageRow>,
+    total: usize,
+    tested: usize,
+    /// (version, how many operations ran on it)
+    per_version: Vec<(String, usize)>,
+}
+
+fn coverage(model: &Model) -> Coverage {
+    let mut per_version: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut rows = Vec::new();
+    for r in &model.resources {
+        for op in &r.operations {
+            for v in &op.tested_on {
+                *per_version.entry(v.clone()).or_default() += 1;
+            }
+            rows.push(CoverageRow {
+                id: op.full_id.clone(),
+                link: format!("{}/{}.md", r.name, op.id),
+                routes: routes(op),
+                tested_on: if op.tested_on.is_empty() { "—".into() } else { op.tested_on.join(", ") },
+            });
+        }
+    }
+    Coverage {
+        total: rows.len(),
+        tested: model.resources.iter().flat_map(|r| &r.operations).filter(|o| !o.tested_on.is_empty()).count(),
+        rows,
+        per_version: per_version.into_iter().collect(),
+    }
+}
+
+/// Each route with the versions it serves: its own range narrowed to the operation's life.
+fn routes(op: &Operation) -> Vec<RouteView> {
+    op.routes
         .iter()
-        .map(|rt| RouteView {
-            method: method_str(op.method),
-            path: rt.path.clone(),
-            versions: match (rt.since, rt.until) {
-                (None, None) => "all".into(),
-                (Some(s), None) => format!("{s} and later"),
-                (None, Some(u)) => format!("before {u}"),
-                (Some(s), Some(u)) => format!("{s} up to (not including) {u}"),
-            },
+        .map(|rt| {
+            let since = rt.since.max(op.since);
+            let until = match (rt.until, op.removed_in) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            RouteView {
+                method: method_str(op.method),
+                path: rt.path.clone(),
+                versions: match (since, until) {
+                    (None, None) => "all".into(),
+                    (Some(s), None) => format!("{s} and later"),
+                    (None, Some(u)) => format!("before {u}"),
+                    (Some(s), Some(u)) => format!("{s} up to (not including) {u}"),
+                },
+            }
         })
-        .collect();
+        .collect()
+}
+
+fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
+    let routes = routes(op);
     let mut properties: Vec<Property> = op.inputs().map(property).collect();
     match &op.body {
         Body::Array { name, description, .. } => properties.push(Property {

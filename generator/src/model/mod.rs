@@ -124,6 +124,8 @@ pub struct Operation {
     pub composite: Option<Composite>,
     pub response: Response,
     pub errors: Vec<OpError>,
+    /// Server versions the live tests ran this operation on (from spec/coverage.yaml).
+    pub tested_on: Vec<String>,
 }
 
 impl Operation {

@@ -22,6 +22,8 @@ pub struct Loaded<T> {
 pub struct RawSpec {
     pub api: Option<Loaded<ApiFile>>,
     pub resources: Vec<Loaded<ResourceFile>>,
+    /// `coverage.yaml`, when present: operation id → server versions the live tests ran it on.
+    pub coverage: Option<Loaded<std::collections::BTreeMap<String, Vec<String>>>>,
     /// Every file read, parsed or not, in order: the input of the spec hash.
     pub files: Vec<(PathBuf, String)>,
 }
@@ -56,7 +58,16 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
             }
         }
     }
-    RawSpec { api, resources, files }
+    let coverage_path = dir.join("coverage.yaml");
+    let coverage = if coverage_path.exists() {
+        read(&coverage_path, diags).and_then(|text| {
+            files.push((coverage_path.clone(), text.clone()));
+            parse(&coverage_path, text, diags)
+        })
+    } else {
+        None
+    };
+    RawSpec { api, resources, coverage, files }
 }
 
 /// `operations.3.response.colour` → `users.get.response.colour`: the reader knows ids, not indexes.

@@ -30,6 +30,9 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
             fix: "add spec/resources/<resource>.yaml with at least one operation".into(),
         });
     }
+    if let Some(cov) = &raw.coverage {
+        apply_coverage(cov, &mut resources, diags);
+    }
     if !diags.is_empty() {
         return None;
     }
@@ -141,6 +144,24 @@ fn check_resource(
         source: source.to_string_lossy().replace('\\', "/"),
         operations,
     })
+}
+
+/// Attaches the recorded live-test versions to the operations they name.
+fn apply_coverage(cov: &Loaded<std::collections::BTreeMap<String, Vec<String>>>, resources: &mut [Resource], diags: &mut Vec<Diagnostic>) {
+    let mut r = Reporter { file: &cov.source.path, index: &cov.source.index, out: diags };
+    for (id, versions) in &cov.value {
+        let op = resources.iter_mut().flat_map(|res| res.operations.iter_mut()).find(|op| &op.full_id == id);
+        match op {
+            Some(op) => {
+                for (i, v) in versions.iter().enumerate() {
+                    if rules::version(&mut r, &format!("{id}.{i}"), id, v).is_some() {
+                        op.tested_on.push(v.clone());
+                    }
+                }
+            }
+            None => r.error(id, id, format!("`{id}` is not an operation of the spec"), "regenerate coverage.yaml: cargo run -p directus-e2e --bin coverage -- --update"),
+        }
+    }
 }
 
 fn is_semver(v: &str) -> bool {

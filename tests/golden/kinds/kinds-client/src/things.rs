@@ -220,10 +220,12 @@ impl<'a> Things<'a> {
         let found: Vec<serde_json::Value> = self
             .list(&query, &Default::default())
             .await?;
-        match found.first().and_then(|item| item.get("id")) {
-            Some(key) => self.update(&rt::key_text(key), data).await,
-            None => self.create(data).await,
-        }
+        let done = match found.first().and_then(|item| item.get("id")) {
+            Some(key) => self.update(&rt::key_text(key), data).await?,
+            None => self.create(data).await?,
+        };
+        self.client.record_composite(&UPSERT);
+        Ok(done)
     }
     /// Settings
     ///
@@ -365,6 +367,17 @@ static UPDATE: rt::Operation = rt::Operation {
     id: "things.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/things/{id}")],
+    auth: rt::Auth::Required,
+    since: None,
+    removed_in: None,
+    replacement: None,
+    hints: &[],
+    common_hints: crate::ERROR_HINTS,
+};
+static UPSERT: rt::Operation = rt::Operation {
+    id: "things.upsert",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/things")],
     auth: rt::Auth::Required,
     since: None,
     removed_in: None,

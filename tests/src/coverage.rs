@@ -1,0 +1,52 @@
+//! Which operations the live tests ran against which real server versions.
+//!
+//! Every reply the generated client gets in a live test is recorded (operation, server version,
+//! status) in `target/live-coverage/`. After the tests, the `coverage` binary turns the records
+//! into `spec/coverage.yaml`, which the docs' coverage table is generated from, and fails when
+//! that file claims more than the run showed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+static SERVERS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+/// Where the records go: `target/live-coverage`.
+pub fn records_dir() -> PathBuf {
+    crate::repo_root().join("target/live-coverage")
+}
+
+pub fn register(base_url: &str, version: &str) {
+    SERVERS.lock().unwrap_or_else(|e| e.into_inner()).push((base_url.to_owned(), version.to_owned()));
+}
+
+/// The runtime's observer: appends `operation<TAB>version<TAB>status` for replies from a test server.
+pub fn record(base_url: &str, op: &directus_runtime::Operation, status: u16) {
+    let version = SERVERS.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(u, _)| u == base_url).map(|(_, v)| v.clone());
+    let Some(version) = version else { return };
+    let dir = records_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("{}.tsv", std::process::id()));
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{}\t{version}\t{status}", op.id);
+    }
+}
+
+/// Operation → versions it got a successful (2xx/3xx) reply from, over every record file.
+pub fn collect() -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(records_dir()) else { return out };
+    for entry in entries.flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines() {
+            let mut parts = line.split('\t');
+            if let (Some(op), Some(version), Some(status)) = (parts.next(), parts.next(), parts.next()) {
+                if status.parse::<u16>().is_ok_and(|s| s < 400) {
+                    out.entry(op.to_owned()).or_default().insert(version.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
