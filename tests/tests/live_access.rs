@@ -19,6 +19,10 @@ fn email() -> String {
     format!("u-{}@example.com", directus_e2e::random_hex(5))
 }
 
+fn cli(s: &Server, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_directus")).args(args).env("DIRECTUS_URL", &s.url).env("DIRECTUS_TOKEN", &s.admin_token).output().unwrap()
+}
+
 fn q() -> Query {
     Query::default()
 }
@@ -80,6 +84,9 @@ async fn permissions_crud_and_batch() {
     for k in &keys {
         assert!(batch.iter().any(|b| b["id"] == *k), "{k} missing from {batch:?}");
     }
+    let out = cli(s, &["permissions", "get", "--id", &id.to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["collection"], "directus_files");
     p.delete(id).await.unwrap();
     p.delete_many(&keys).await.unwrap();
     // A deleted id reads back as a built-in system row; "gone" means gone from the policy's list.
@@ -105,8 +112,11 @@ async fn presets_crud_and_batch() {
     assert_eq!(p.update::<Value>(id, &json!({ "bookmark": "Mine (renamed)" })).await.unwrap()["bookmark"], "Mine (renamed)");
     let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).await.unwrap();
     assert!(batch.iter().all(|b| b["layout"] == "cards"));
+    // The CLI deletes by comma-separated integer keys.
+    let list: Vec<String> = keys.iter().map(i64::to_string).collect();
+    let out = cli(s, &["presets", "delete-many", "--keys", &list.join(",")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     p.delete(id).await.unwrap();
-    p.delete_many(&keys).await.unwrap();
     for k in keys.iter().copied().chain([id]) {
         assert_eq!(p.get::<Value>(k, &q()).await.expect_err("deleted preset").code(), Some(&ErrorCode::Forbidden));
     }

@@ -40,6 +40,14 @@ async fn folders_crud_and_batch() {
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     let moved: Vec<Value> = f.update_many(&keys, &json!({ "parent": null })).await.unwrap();
     assert!(moved.iter().all(|m| m["parent"].is_null()));
+    let via_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["folders", "list", "--filter", &format!(r#"{{"id":{{"_eq":"{id}"}}}}"#), "--fields", "name"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&via_cli.stdout).unwrap(), json!([{ "name": "documents" }]));
     f.delete_many(&keys).await.unwrap();
     f.delete(&id).await.unwrap();
     for key in keys.iter().copied().chain([id.as_str()]) {

@@ -118,4 +118,48 @@ async fn cli_reads_settings_and_server_info() {
     assert_eq!(info["version"], "12.4.1");
     let s16: Value = serde_json::from_str(&run(&["utilities", "random-string", "--length", "5"])).unwrap();
     assert_eq!(s16.as_str().map(str::len), Some(5));
+    let ext: Value = serde_json::from_str(&run(&["extensions", "list"])).unwrap();
+    assert!(ext.is_array());
+}
+
+/// Runs the CLI and returns (exit code, stderr).
+fn cli_fails(s: &Server, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(args)
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "a failure prints nothing on stdout");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors() {
+    let s = server();
+    // A missing required flag: clap refuses before anything is sent.
+    let (code, err) = cli_fails(s, &["items", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--collection"), "{err}");
+    // Invalid JSON in --data names the position.
+    let (code, err) = cli_fails(s, &["items", "create", "--collection", "x", "--data", "{\"title\": }"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--data: invalid JSON in the argument at line 1, column 11"), "{err}");
+    // A JSON file that is not there.
+    let (code, err) = cli_fails(s, &["items", "create", "--collection", "x", "--data", "@/no/such/file.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("could not read /no/such/file.json"), "{err}");
+    // An unknown collection: Directus's 403, as one clear line, exit 4.
+    let (code, err) = cli_fails(s, &["items", "list", "--collection", "no_such_collection"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("FORBIDDEN") && err.contains("no_such_collection"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A flag value of the wrong type.
+    let (code, err) = cli_fails(s, &["utilities", "random-string", "--length", "many"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--length"), "{err}");
+    // An operation this server's version lacks.
+    let (code, err) = cli_fails(s, &["utilities", "verify-hash", "--string", "a", "--hash", "b"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("removed in 12.1.0"), "{err}");
 }
