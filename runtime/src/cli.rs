@@ -144,7 +144,9 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
         .url
         .as_deref()
         .ok_or_else(|| CliError::Usage("no server URL: pass --url or set DIRECTUS_URL".into()))?;
-    let mut builder = Client::builder(url).user_agent(concat!("directus-cli/", env!("CARGO_PKG_VERSION")));
+    let mut builder = Client::builder(url)
+        .user_agent(concat!("directus-cli/", env!("CARGO_PKG_VERSION")))
+        .upload_progress(std::io::stderr().is_terminal());
     if let Some(token) = global.token.as_deref().filter(|t| !t.is_empty()) {
         builder = builder.token(token);
     }

@@ -28,6 +28,7 @@ struct Inner {
     base_url: String,
     pub(crate) auth: Mutex<AuthState>,
     version: OnceCell<Version>,
+    upload_progress: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -46,6 +47,7 @@ pub struct ClientBuilder<C = Client> {
     version: Option<Version>,
     timeout: Duration,
     user_agent: String,
+    upload_progress: bool,
     _client: PhantomData<fn() -> C>,
 }
 
@@ -57,6 +59,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             version: None,
             timeout: Duration::from_secs(60),
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            upload_progress: false,
             _client: PhantomData,
         }
     }
@@ -77,6 +80,12 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Time limit for a whole request, reply included. Default 60 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Show upload progress on stderr (the CLI turns this on when stderr is a terminal).
+    pub fn upload_progress(mut self, on: bool) -> Self {
+        self.upload_progress = on;
         self
     }
 
@@ -108,7 +117,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             Some(v) => OnceCell::new_with(Some(v)),
             None => OnceCell::new(),
         };
-        Ok(C::from(Client { inner: Arc::new(Inner { http, base_url, auth: Mutex::new(auth), version }) }))
+        let upload_progress = self.upload_progress;
+        Ok(C::from(Client { inner: Arc::new(Inner { http, base_url, auth: Mutex::new(auth), version, upload_progress }) }))
     }
 }
 
@@ -171,7 +181,7 @@ impl Client {
         builder = match req.body {
             Body::None => builder,
             Body::Json(v) => builder.json(&v),
-            Body::Multipart(parts) => builder.multipart(multipart(op, parts).await?),
+            Body::Multipart(parts) => builder.multipart(multipart(op, parts, self.inner.upload_progress).await?),
         };
         let reply = builder.send().await.map_err(|source| Error::Transport { operation: op.id, source })?;
         let status = reply.status();
@@ -291,7 +301,7 @@ fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) 
     Ok(out)
 }
 
-async fn multipart(op: &'static Operation, parts: Vec<Part>) -> Result<reqwest::multipart::Form> {
+async fn multipart(op: &'static Operation, parts: Vec<Part>, progress: bool) -> Result<reqwest::multipart::Form> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
@@ -302,7 +312,7 @@ async fn multipart(op: &'static Operation, parts: Vec<Part>) -> Result<reqwest::
                 let len = file.metadata().await.map_err(io)?.len();
                 let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
                 let mime = guess_mime(&filename);
-                let body = reqwest::Body::from(file);
+                let body = if progress { crate::progress::body(file, len, filename.clone()) } else { reqwest::Body::from(file) };
                 let part = reqwest::multipart::Part::stream_with_length(body, len)
                     .file_name(filename)
                     .mime_str(mime)

@@ -8,6 +8,7 @@ mod auth;
 mod client;
 mod error;
 mod operation;
+mod progress;
 mod query;
 mod request;
 mod response;

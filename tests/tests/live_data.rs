@@ -160,6 +160,16 @@ async fn items_crud_batch_upsert_sort_import() {
     let imported: Vec<Value> = items.list(&name, &Query { filter: Some(json!({ "title": { "_starts_with": "Imported" } })), ..query() }).await.unwrap();
     assert_eq!(imported.len(), 2);
 
+    // Export: the same list as a CSV file, streamed.
+    let csv = items
+        .export(&name, "csv", &Query { fields: Some(vec!["id".into(), "title".into()]), sort: Some(vec!["sort".into()]), ..query() })
+        .await
+        .unwrap();
+    assert!(csv.filename().is_some_and(|f| f.ends_with(".csv")), "{csv:?}");
+    let text = String::from_utf8(csv.bytes().await.unwrap()).unwrap();
+    assert!(text.starts_with("\"id\",\"title\"") || text.starts_with("id,title"), "{text}");
+    assert!(text.contains("Fourth") && text.contains("Imported B"), "{text}");
+
     // Delete one, then the rest in one request; both are gone.
     items.delete(&name, &id).await.unwrap();
     let err = items.get::<Value>(&name, &id, &query()).await.expect_err("deleted item");

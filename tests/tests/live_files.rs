@@ -136,6 +136,31 @@ async fn files_upload_read_update_download_delete() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+#[tokio::test]
+async fn cli_upload_shows_progress_on_a_terminal() {
+    let s = server();
+    let dir = directus_e2e::temp_dir("progress");
+    let big = dir.join("big.bin");
+    std::fs::write(&big, vec![7u8; 3 * 1024 * 1024]).unwrap();
+    // `script` gives the CLI a pseudo-terminal, as a person at a shell would have.
+    let cmd = format!("{} files create --file {} --title big", env!("CARGO_BIN_EXE_directus"), big.display());
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .output()
+        .expect("script(1) from util-linux");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("uploading big.bin: 3.0 of 3.0 MiB (100%)"), "{shown}");
+    let id = shown.split("\"id\": \"").nth(1).and_then(|r| r.split('"').next()).expect("the file record, pretty-printed on a terminal").to_owned();
+    let c = admin(s);
+    let file: Value = c.files().get(&id, &Query::default()).await.unwrap();
+    assert_eq!(file["filesize"].as_i64().or_else(|| file["filesize"].as_str().and_then(|v| v.parse().ok())), Some(3 * 1024 * 1024));
+    c.files().delete(&id).await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
 /// Serves `body` once per connection on a loopback port, for the server to import from.
 fn serve_file(body: &'static [u8]) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -35,6 +35,34 @@ impl<'a> Items<'a> {
         let req = query.apply(rt::Request::new(&LIST)).path("collection", collection);
         self.client.execute(req).await?.data().await
     }
+    /// Export
+    ///
+    /// Downloads the items of a collection as a CSV, JSON, XML or YAML file.
+    ///
+    /// The list operation with `export` set: the server answers with a file (Content-Disposition: attachment), streamed to disk or stdout.
+    ///
+    /// `GET /items/{collection}`
+    ///
+    /// # Arguments
+    ///
+    /// - `collection`: The collection name.
+    /// - `export`: The file format.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The collection does not exist, or the user may not read it. Check the user's role and policies, and that the item exists.
+    pub async fn export(
+        &self,
+        collection: &str,
+        export: &str,
+        query: &crate::Query,
+    ) -> rt::Result<rt::Download> {
+        let req = query
+            .apply(rt::Request::new(&EXPORT))
+            .path("collection", collection)
+            .query("export", export);
+        Ok(self.client.execute(req).await?.download())
+    }
     /// Get
     ///
     /// Reads one item by its key.
@@ -256,6 +284,19 @@ static LIST: rt::Operation = rt::Operation {
     replacement: None,
     hints: &[
         ("INVALID_QUERY", "Check the query parameter the message names."),
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
+static EXPORT: rt::Operation = rt::Operation {
+    id: "items.export",
+    method: rt::Method::Get,
+    routes: &[rt::Route::new("/items/{collection}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,

@@ -241,6 +241,9 @@ enum ItemsCommand {
     /// List: Lists the items of a collection, with Directus query parameters.
     #[command(name = "list")]
     List(ItemsListArgs),
+    /// Export: Downloads the items of a collection as a CSV, JSON, XML or YAML file.
+    #[command(name = "export")]
+    Export(ItemsExportArgs),
     /// Get: Reads one item by its key.
     #[command(name = "get")]
     Get(ItemsGetArgs),
@@ -950,6 +953,20 @@ struct ItemsListArgs {
     collection: String,
     #[command(flatten)]
     query: QueryArgs,
+}
+#[derive(Args)]
+struct ItemsExportArgs {
+    /// The collection name
+    #[arg(long = "collection")]
+    collection: String,
+    /// The file format
+    #[arg(long = "export", value_parser = ["csv", "json", "xml", "yaml"])]
+    export: String,
+    #[command(flatten)]
+    query: QueryArgs,
+    /// Write the file here instead of to stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct ItemsGetArgs {
@@ -1933,6 +1950,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .list::<serde_json::Value>(&args.collection, &query)
                             .await?,
                     )
+                }
+                ItemsCommand::Export(args) => {
+                    let query = args.query.into_query()?;
+                    Ok(Output::Download {
+                        download: client
+                            .items()
+                            .export(&args.collection, &args.export, &query)
+                            .await?,
+                        to: args.output,
+                    })
                 }
                 ItemsCommand::Get(args) => {
                     let query = args.query.into_query()?;

@@ -1,0 +1,62 @@
+//! An upload body that reports how far it got on stderr, for the CLI on a terminal.
+
+use std::io::Write;
+use tokio::io::AsyncReadExt;
+
+const CHUNK: usize = 64 * 1024;
+
+struct State {
+    file: tokio::fs::File,
+    name: String,
+    total: u64,
+    sent: u64,
+    shown: Option<u64>,
+    done: bool,
+}
+
+impl State {
+    fn show(&mut self) {
+        let percent = (self.sent * 100).checked_div(self.total).unwrap_or(100);
+        if self.shown == Some(percent) {
+            return;
+        }
+        self.shown = Some(percent);
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\ruploading {}: {:.1} of {:.1} MiB ({percent}%)", self.name, mib(self.sent), mib(self.total));
+        if self.sent >= self.total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }
+}
+
+/// The file as a streamed body, read in 64 KiB pieces: memory stays flat whatever its size.
+pub(crate) fn body(file: tokio::fs::File, total: u64, name: String) -> reqwest::Body {
+    let state = State { file, name, total, sent: 0, shown: None, done: false };
+    let stream = futures_util::stream::unfold(state, |mut s| async move {
+        if s.done {
+            return None;
+        }
+        let mut buf = vec![0u8; CHUNK];
+        match s.file.read(&mut buf).await {
+            Ok(0) => {
+                s.done = true;
+                s.sent = s.total;
+                s.show();
+                None
+            }
+            Ok(n) => {
+                buf.truncate(n);
+                s.sent += n as u64;
+                s.show();
+                Some((Ok(bytes::Bytes::from(buf)), s))
+            }
+            Err(e) => {
+                s.done = true;
+                Some((Err(e), s))
+            }
+        }
+    });
+    reqwest::Body::wrap_stream(stream)
+}
