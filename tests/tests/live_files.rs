@@ -81,6 +81,16 @@ async fn files_upload_read_update_download_delete() {
     let renamed: Value = c.files().update(&id, &json!({ "title": "Hello renamed" })).await.unwrap();
     assert_eq!(renamed["title"], "Hello renamed");
 
+    // Replace the bytes, keep the id; then put the original back.
+    let other = dir.join("other.txt");
+    std::fs::write(&other, "replaced!").unwrap();
+    let replaced: Value = c.files().replace(&id, &other, &directus_client::files::ReplaceOptions { title: Some("Replaced".into()) }).await.unwrap();
+    assert_eq!(replaced["id"], id.as_str());
+    assert_eq!(replaced["title"], "Replaced");
+    assert_eq!(c.assets().get(&id, &Default::default()).await.unwrap().bytes().await.unwrap(), b"replaced!");
+    let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions { title: Some("Hello renamed".into()) }).await.unwrap();
+    assert_eq!(back["filename_download"], "hello.txt");
+
     // Download: streamed to a file, with the name from Content-Disposition.
     let download = c.assets().get(&id, &Default::default()).await.unwrap();
     assert_eq!(download.filename(), Some("hello.txt"));

@@ -123,6 +123,34 @@ impl<'a> Files<'a> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         self.client.execute(req).await?.data().await
     }
+    /// Replace File
+    ///
+    /// Replaces a file's bytes (and optionally its metadata), keeping its id.
+    ///
+    /// The multipart form of Update: metadata fields first, then the file. For metadata alone use Update.
+    ///
+    /// `PATCH /files/{id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The file id (a UUID).
+    /// - `file`: The new contents; streamed from disk.
+    ///
+    /// # Errors
+    ///
+    /// - `FORBIDDEN` (403): The file does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
+    pub async fn replace<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+        file: impl AsRef<std::path::Path>,
+        options: &ReplaceOptions,
+    ) -> rt::Result<T> {
+        let req = rt::Request::new(&REPLACE)
+            .path("id", id)
+            .text_part_opt("title", options.title.as_ref())
+            .file_part("file", file.as_ref());
+        self.client.execute(req).await?.data().await
+    }
     /// Delete
     ///
     /// Deletes one file by its key.
@@ -250,6 +278,19 @@ static UPDATE_MANY: rt::Operation = rt::Operation {
     ],
     common_hints: crate::ERROR_HINTS,
 };
+static REPLACE: rt::Operation = rt::Operation {
+    id: "files.replace",
+    method: rt::Method::Patch,
+    routes: &[rt::Route::new("/files/{id}")],
+    auth: rt::Auth::Required,
+    since: Some(rt::Version::new(9, 0, 0)),
+    removed_in: None,
+    replacement: None,
+    hints: &[
+        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
+    ],
+    common_hints: crate::ERROR_HINTS,
+};
 static DELETE: rt::Operation = rt::Operation {
     id: "files.delete",
     method: rt::Method::Delete,
@@ -298,6 +339,12 @@ pub struct CreateOptions {
     pub folder: Option<String>,
     /// The storage location; the server default when left out.
     pub storage: Option<String>,
+}
+/// Optional inputs of [`Files::replace`]; start from `Default::default()`.
+#[derive(Clone, Debug, Default)]
+pub struct ReplaceOptions {
+    /// A new title.
+    pub title: Option<String>,
 }
 /// Optional inputs of [`Files::import`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

@@ -197,6 +197,9 @@ enum FilesCommand {
     /// Update Multiple: Applies the same change to several files.
     #[command(name = "update-many")]
     UpdateMany(FilesUpdateManyArgs),
+    /// Replace File: Replaces a file's bytes (and optionally its metadata), keeping its id.
+    #[command(name = "replace")]
+    Replace(FilesReplaceArgs),
     /// Delete: Deletes one file by its key.
     #[command(name = "delete")]
     Delete(FilesDeleteArgs),
@@ -869,6 +872,18 @@ struct FilesUpdateManyArgs {
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
     #[arg(long = "data")]
     data: String,
+}
+#[derive(Args)]
+struct FilesReplaceArgs {
+    /// The file id (a UUID)
+    #[arg(long = "id")]
+    id: String,
+    /// A new title
+    #[arg(long = "title")]
+    title: Option<String>,
+    /// The new contents; streamed from disk
+    #[arg(long = "file")]
+    file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct FilesDeleteArgs {
@@ -1847,6 +1862,22 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         client
                             .files()
                             .update_many::<serde_json::Value>(&keys, &data)
+                            .await?,
+                    )
+                }
+                FilesCommand::Replace(args) => {
+                    Output::json(
+                        client
+                            .files()
+                            .replace::<
+                                serde_json::Value,
+                            >(
+                                &args.id,
+                                &args.file,
+                                &directus_client::files::ReplaceOptions {
+                                    title: args.title,
+                                },
+                            )
                             .await?,
                     )
                 }
