@@ -2,6 +2,8 @@
 //! clap CLI, Markdown docs, JSON Schema of the spec format).
 
 pub mod diagnostics;
+pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod model;
 pub mod output;

@@ -31,10 +31,54 @@ enum Command {
         #[arg(long, default_value = "spec")]
         spec: PathBuf,
     },
+    /// What changed between two specs, what it breaks, and the version bump it needs.
+    /// Exits 0 when nothing breaks, 1 when something does, 2 when the specs cannot be compared.
+    Diff {
+        /// The old spec folder (or use --base)
+        old: Option<PathBuf>,
+        /// The new spec folder (default: --spec)
+        new: Option<PathBuf>,
+        /// Compare the spec at this git revision with the working tree
+        #[arg(long, value_name = "REV", conflicts_with = "old")]
+        base: Option<String>,
+        /// The spec folder in the working tree
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: Format,
+    },
+    /// How the spec and a Directus server differ, from a saved OpenAPI document or a live server.
+    /// Exits 0 when there is no drift, 1 when there is, 2 when the comparison cannot be made.
+    Drift {
+        /// A saved `GET /server/specs/oas` document
+        #[arg(long, value_name = "FILE", conflicts_with = "url", required_unless_present = "url")]
+        oas: Option<PathBuf>,
+        /// A live server: reads its OpenAPI document and version, and probes the routes the document leaves out
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Token for --url (an admin sees every route); prefer the environment variable
+        #[arg(long, env = "DIRECTUS_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The server's version, when the document does not say (12.x puts a hash in info.version)
+        #[arg(long, value_name = "VERSION")]
+        server_version: Option<String>,
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Diff { old, new, base, spec, format } => diff(old, new, base, spec, format),
+        Command::Drift { oas, url, token, server_version, spec, format } => drift(oas, url, token, server_version, spec, format),
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
                 let ops: usize = model.resources.iter().map(|r| r.operations.len()).sum();
@@ -98,5 +142,127 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let (old_dir, old_label, _checkout) = match (old, &base) {
+        (Some(dir), None) => (dir.clone(), dir.display().to_string(), None),
+        (None, Some(rev)) => match directus_generator::diff::git::spec_at(rev, &spec) {
+            Ok(tmp) => (tmp.path().to_path_buf(), format!("{rev}:{}", spec.display()), Some(tmp)),
+            Err(e) => return fail(e),
+        },
+        _ => return fail("give the old spec folder, or --base REV to compare with a git revision".into()),
+    };
+    let new_dir = new.unwrap_or(spec);
+    let load = |dir: &std::path::Path, label: &str| {
+        load_model(dir).map_err(|diags| {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            format!("the {label} spec ({}) does not validate: {} problem(s)", dir.display(), diags.len())
+        })
+    };
+    let old_model = match load(&old_dir, "old") {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let new_model = match load(&new_dir, "new") {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let changes = directus_generator::diff::compare(&old_model, &new_model);
+    let new_label = new_dir.display().to_string();
+    let report = directus_generator::diff::report::report(&old_label, &new_label, &changes, &old_model.api.crate_version);
+    match format {
+        Format::Markdown => print!("{}", directus_generator::diff::report::markdown(&report)),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    if report.breaking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn drift(oas: Option<PathBuf>, url: Option<String>, token: Option<String>, version: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+    use directus_generator::drift;
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let model = match load_model(&spec) {
+        Ok(m) => m,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return fail(format!("the spec ({}) does not validate", spec.display()));
+        }
+    };
+    let live = match url.as_deref().map(|u| drift::live::Live::connect(u, token.as_deref())).transpose() {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let (doc, source) = match (&oas, &live) {
+        (Some(path), _) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("{}: {e}", path.display())),
+            };
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(v) => (v, path.display().to_string()),
+                Err(e) => return fail(format!("{}: not JSON (line {}, column {}): {e}", path.display(), e.line(), e.column())),
+            }
+        }
+        (None, Some(l)) => match l.oas() {
+            Ok(v) => (v, url.clone().unwrap_or_default()),
+            Err(e) => return fail(e),
+        },
+        (None, None) => return fail("give --oas FILE or --url URL".into()),
+    };
+    let routes = match drift::oas_routes(&doc) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("{source}: {e}")),
+    };
+    let parsed = version.as_deref().map(|v| {
+        let mut p = v.split('.').map(|x| x.parse::<u32>());
+        match (p.next(), p.next(), p.next()) {
+            (Some(Ok(a)), Some(Ok(b)), Some(Ok(c))) => Ok(directus_generator::model::Version(a, b, c)),
+            _ => Err(format!("--server-version: `{v}` is not MAJOR.MINOR.PATCH")),
+        }
+    });
+    let version = match (parsed, &live) {
+        (Some(Ok(v)), _) => v,
+        (Some(Err(e)), _) => return fail(e),
+        (None, Some(l)) => match l.version() {
+            Ok(v) => v,
+            Err(e) => return fail(e),
+        },
+        (None, None) => match drift::oas_version(&doc) {
+            Some(v) => v,
+            None => return fail(format!("{source} does not say which Directus version served it (12.x puts a hash in info.version); pass --server-version")),
+        },
+    };
+    let mut probe = |method: &str, path: &str| live.as_ref().and_then(|l| l.probe(method, path));
+    let report = drift::compare(&model, version, &source, &routes, &mut probe);
+    match format {
+        Format::Markdown => print!("{}", drift::report::markdown(&report)),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    if report.has_drift() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

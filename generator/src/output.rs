@@ -31,7 +31,7 @@ impl Stale {
 }
 
 fn list_text(files: &[OutputFile]) -> String {
-    let mut s = String::from("# Files written by directus-generator; it removes those that leave this list.\n");
+    let mut s = format!("# Files written by directus-generator {}; it removes those that leave this list.\n", env!("CARGO_PKG_VERSION"));
     for f in files {
         s += &format!("{}\n", f.path.to_string_lossy().replace('\\', "/"));
     }

@@ -59,3 +59,56 @@ fn check_names_stale_files_and_the_fix() {
     assert!(stdout.contains("is up to date"));
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn diff_exit_codes_and_bad_input() {
+    let (code, stdout, _) = run(&["diff", "tests/fixtures/diff/old", "tests/fixtures/diff/new"]);
+    assert_eq!(code, 1, "breaking changes exit 1");
+    assert!(stdout.contains("needs a **major** bump: 0.1.0 → 0.2.0"), "{stdout}");
+    let (code, stdout, _) = run(&["diff", "tests/fixtures/kinds", "tests/fixtures/kinds"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("No changes"), "{stdout}");
+    let (code, stdout, _) = run(&["diff", "tests/fixtures/diff/old", "tests/fixtures/diff/new", "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["bump"], "major");
+    let (code, _, stderr) = run(&["diff", "no/such/spec", "tests/fixtures/kinds"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("the old spec (no/such/spec) does not validate"), "{stderr}");
+    let (code, _, stderr) = run(&["diff", "tests/fixtures/broken", "tests/fixtures/kinds"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("users.yaml:7:5"), "the located problems are shown: {stderr}");
+    let (code, _, stderr) = run(&["diff", "--base", "no-such-revision-xyz"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no-such-revision-xyz"), "{stderr}");
+    let (code, _, stderr) = run(&["diff"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--base"), "{stderr}");
+}
+
+#[test]
+fn drift_bad_input() {
+    let (code, _, stderr) = run(&["drift", "--oas", "no/such.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such.json"), "{stderr}");
+    let not_json = std::env::temp_dir().join(format!("not-json-{}.json", std::process::id()));
+    std::fs::write(&not_json, "<html>").unwrap();
+    let (code, _, stderr) = run(&["drift", "--oas", not_json.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not JSON (line 1, column 1)"), "{stderr}");
+    std::fs::write(&not_json, r#"{"openapi":"3.0.1"}"#).unwrap();
+    let (code, _, stderr) = run(&["drift", "--oas", not_json.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no `paths` object"), "{stderr}");
+    std::fs::remove_file(&not_json).ok();
+    let (code, _, stderr) = run(&["drift", "--oas", "tests/fixtures/oas/directus-12.4.1-oas.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pass --server-version"), "12.x documents carry no version: {stderr}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (code, _, stderr) = run(&["drift", "--url", &format!("http://{closed}")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("could not connect"), "{stderr}");
+    let (code, stdout, _) = run(&["drift", "--oas", "tests/fixtures/oas/directus-10.13.4-oas.json"]);
+    assert_eq!(code, 1, "the spec lacks routes 10.13.4 has: drift");
+    assert!(stdout.contains("Differences by version (expected)"), "{stdout}");
+}

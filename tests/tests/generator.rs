@@ -172,3 +172,130 @@ fn exit_codes_in_the_docs_match_the_runtime() {
     }
     assert!(rows >= 6, "found only {rows} error rows in the docs");
 }
+
+/// Compares `text` with a golden file, or rewrites it under UPDATE_GOLDEN=1.
+fn assert_golden(rel: &str, text: &str) {
+    let path = repo_root().join(rel);
+    if update_golden() {
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    assert!(text == expected, "{rel} differs from what the code gives now; set UPDATE_GOLDEN=1 to accept:\n{text}");
+}
+
+fn diff_fixture() -> Vec<directus_generator::diff::Change> {
+    let root = repo_root();
+    let old = load_model(&root.join("tests/fixtures/diff/old")).expect("old side validates");
+    let new = load_model(&root.join("tests/fixtures/diff/new")).expect("new side validates");
+    directus_generator::diff::compare(&old, &new)
+}
+
+#[test]
+fn spec_diff_reports_every_change_class_with_its_impact() {
+    use directus_generator::diff::{report, Impact};
+    let changes = diff_fixture();
+    let r = report::report("tests/fixtures/diff/old", "tests/fixtures/diff/new", &changes, "0.1.0");
+    assert_golden("tests/golden/diff/report.md", &report::markdown(&r));
+    assert_golden("tests/golden/diff/report.json", &(serde_json::to_string_pretty(&r).unwrap() + "\n"));
+    let classes: std::collections::BTreeSet<&str> = changes.iter().map(|c| c.class).collect();
+    for class in [
+        "resource-added", "resource-removed", "operation-added", "operation-removed", "method", "path", "versions", "auth",
+        "param-added", "param-removed", "param-required", "param-optional", "param-type", "param-secret", "param-values",
+        "body", "query-set", "response", "response-field-added", "response-field-removed", "response-field-type", "docs",
+        "api-version",
+    ] {
+        assert!(classes.contains(class), "the fixture pair has no `{class}` change");
+    }
+    let find = |class: &str, text: &str| changes.iter().find(|c| c.class == class && c.detail.contains(text)).unwrap_or_else(|| panic!("{class} {text}"));
+    assert_eq!(find("param-added", "`lang`").rust, Impact::Breaking, "a new required argument breaks callers");
+    assert_eq!(find("param-added", "`search`").rust, Impact::Compatible, "a new optional input does not");
+    assert_eq!(find("param-optional", "`storage`").cli, Impact::Compatible, "a flag that is no longer required breaks no script");
+    assert_eq!(find("response-field-added", "`created`").rust, Impact::Compatible, "reply structs are non_exhaustive");
+    assert_eq!(find("method", "POST → PUT").rust, Impact::None);
+    assert!(r.breaking);
+    assert_eq!(r.bump, report::Bump::Major);
+    assert_eq!(r.next_crate_version, "0.2.0", "below 1.0 a breaking change raises the minor number");
+}
+
+#[test]
+fn semver_bumps() {
+    use directus_generator::diff::report::{next_version, Bump};
+    assert_eq!(next_version("0.1.0", Bump::Minor), "0.1.1");
+    assert_eq!(next_version("1.2.3", Bump::Major), "2.0.0");
+    assert_eq!(next_version("1.2.3", Bump::Minor), "1.3.0");
+    assert_eq!(next_version("1.2.3", Bump::Patch), "1.2.4");
+    assert_eq!(next_version("1.2.3", Bump::None), "1.2.3");
+}
+
+#[test]
+fn spec_diff_against_a_git_revision() {
+    let root = repo_root();
+    let repo = directus_e2e::temp_dir("git");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(&repo).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let copy = |from: &str| {
+        let _ = std::fs::remove_dir_all(repo.join("spec"));
+        for rel in ["api.yaml", "resources/things.yaml", "resources/gadgets.yaml", "resources/widgets.yaml"] {
+            let src = root.join(from).join(rel);
+            if src.exists() {
+                std::fs::create_dir_all(repo.join("spec/resources")).unwrap();
+                std::fs::copy(&src, repo.join("spec").join(rel)).unwrap();
+            }
+        }
+    };
+    git(&["init", "-q"]);
+    copy("tests/fixtures/diff/old");
+    git(&["add", "-A"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "old"]);
+    copy("tests/fixtures/diff/new");
+    let old = directus_generator::diff::git::spec_at("HEAD", &repo.join("spec")).expect("spec at HEAD");
+    let old = load_model(old.path()).expect("the committed spec validates");
+    let new = load_model(&repo.join("spec")).unwrap();
+    let via_git = directus_generator::diff::compare(&old, &new);
+    let direct = diff_fixture();
+    assert_eq!(via_git.len(), direct.len());
+    assert!(directus_generator::diff::git::spec_at("no-such-rev", &repo.join("spec")).is_err());
+    std::fs::remove_dir_all(repo).ok();
+}
+
+#[test]
+fn drift_against_the_saved_openapi_documents() {
+    use directus_generator::drift;
+    let root = repo_root();
+    let model = load_model(&root.join("spec")).unwrap();
+    for (file, version) in [("directus-12.4.1-oas.json", "12.4.1"), ("directus-10.13.4-oas.json", "10.13.4")] {
+        let rel = format!("tests/fixtures/oas/{file}");
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join(&rel)).unwrap()).unwrap();
+        let routes = drift::oas_routes(&doc).unwrap();
+        let v: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
+        let report = drift::compare(&model, directus_generator::model::Version(v[0], v[1], v[2]), &rel, &routes, &mut |_, _| None);
+        assert_golden(&format!("tests/golden/drift/directus-{version}.md"), &drift::report::markdown(&report));
+        // Every route the spec expects is either on the server or a known omission: nothing spurious.
+        assert!(report.missing_from_server.is_empty(), "{version}: {:?}", report.missing_from_server);
+        // Every route in the document that no spec operation serves is listed.
+        let listed: std::collections::BTreeSet<(String, String)> = report
+            .missing_from_spec
+            .iter()
+            .chain(&report.version_differences)
+            .map(|f| (f.method.clone(), f.path.clone()))
+            .collect();
+        for key in routes.keys() {
+            let served = model.resources.iter().flat_map(|r| &r.operations).any(|op| {
+                drift::route_at(op, report_version(version)).is_some_and(|r| drift::normalize(&r.path) == key.1 && directus_generator::emit::method_name(op.method) == key.0)
+            });
+            assert!(served || listed.contains(key), "{version}: {key:?} is neither served nor listed");
+        }
+    }
+    // 10.13.4 still writes webhooks nowhere: the spec's webhook writes end in 10.10.5, reported as a version difference.
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tests/fixtures/oas/directus-10.13.4-oas.json")).unwrap()).unwrap();
+    let report = drift::compare(&model, report_version("10.13.4"), "10.13.4", &drift::oas_routes(&doc).unwrap(), &mut |_, _| None);
+    assert!(report.version_differences.iter().any(|f| f.method == "POST" && f.path == "/webhooks"), "{:?}", report.version_differences);
+    assert_eq!(drift::oas_version(&doc), Some(report_version("10.13.4")), "10.x names its version in info.version");
+}
+
+fn report_version(v: &str) -> directus_generator::model::Version {
+    let p: Vec<u32> = v.split('.').map(|x| x.parse().unwrap()).collect();
+    directus_generator::model::Version(p[0], p[1], p[2])
+}

@@ -101,7 +101,7 @@ pub fn file(model: &Model) -> Result<String, String> {
             }
         }
     };
-    Ok(rust::header(model, "spec/", false) + &rust::print(tokens, "CLI")?)
+    Ok(rust::header("spec/", &model.spec_hash) + &rust::print(tokens, "CLI")?)
 }
 
 fn first_sentence(text: &str) -> &str {

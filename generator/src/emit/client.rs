@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![("lib.rs".to_owned(), lib(model)?)];
     for r in &model.resources {
-        let text = rust::header(model, &format!("spec/{}", r.source), false) + &rust::print(resource(r), &r.name)?;
+        let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(r), &r.name)?;
         out.push((format!("{}.rs", r.name), text));
     }
     Ok(out)
@@ -105,7 +105,7 @@ fn lib(model: &Model) -> Result<String, String> {
         #[allow(dead_code)]
         pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[#(#hints),*];
     };
-    Ok(rust::header(model, "spec/", true) + &rust::print(tokens, "lib.rs")?)
+    Ok(rust::header("spec/", &model.spec_hash) + &rust::print(tokens, "lib.rs")?)
 }
 
 /// A shared set of query parameters: a struct of options and the one function that adds them.

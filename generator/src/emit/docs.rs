@@ -49,6 +49,8 @@ fn env() -> Result<Environment<'static>, String> {
     // A Markdown table cell holds one line and no bare `|`.
     env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
     env.add_filter("exit_code", exit_code);
+    env.add_global("generator_version", env!("CARGO_PKG_VERSION"));
+    env.add_global("regenerate", super::REGENERATE);
     for (name, src) in [("index", INDEX), ("resource", RESOURCE), ("operation", OPERATION)] {
         env.add_template(name, src).map_err(|e| format!("template {name}: {e}"))?;
     }

@@ -57,6 +57,8 @@ pub struct Resource {
     pub description: String,
     /// The spec file it came from, relative to the spec folder.
     pub source: String,
+    /// FNV-1a of api.yaml and that file: all that its module and pages are generated from.
+    pub source_hash: String,
     pub operations: Vec<Operation>,
 }
 
@@ -126,6 +128,8 @@ pub struct Operation {
     pub errors: Vec<OpError>,
     /// Server versions the live tests ran this operation on (from spec/coverage.yaml).
     pub tested_on: Vec<String>,
+    /// Whether Directus's OpenAPI output lists this route.
+    pub in_oas: bool,
 }
 
 impl Operation {

@@ -120,6 +120,11 @@ pub struct OperationDef {
     /// A query set from api.yaml that this operation takes as well.
     #[serde(default)]
     pub query: Option<String>,
+    /// Set to false when Directus's own OpenAPI output leaves this route out (in some or all
+    /// versions), so `drift` does not report it as missing from the server; with a live server it
+    /// probes the route instead.
+    #[serde(default)]
+    pub oas: Option<bool>,
     /// An operation made of others: `upsert` looks up with `list`, then calls `update` or `create`.
     #[serde(default)]
     pub composite: Option<CompositeDef>,

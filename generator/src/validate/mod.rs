@@ -30,6 +30,14 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
             fix: "add spec/resources/<resource>.yaml with at least one operation".into(),
         });
     }
+    // What a resource's files are generated from: api.yaml (errors, query sets) and its own file.
+    let api_file = raw.api.as_ref().map(|a| (a.source.path.clone(), a.source.text.clone()));
+    for res in &mut resources {
+        if let Some(loaded) = raw.resources.iter().find(|l| l.value.resource == res.name) {
+            let own = (loaded.source.path.clone(), loaded.source.text.clone());
+            res.source_hash = spec_hash(&api_file.iter().cloned().chain([own]).collect::<Vec<_>>());
+        }
+    }
     if let Some(cov) = &raw.coverage {
         apply_coverage(cov, &mut resources, diags);
     }
@@ -142,6 +150,7 @@ fn check_resource(
         title: f.title.clone(),
         description: f.description.trim().to_owned(),
         source: source.to_string_lossy().replace('\\', "/"),
+        source_hash: String::new(),
         operations,
     })
 }
@@ -171,7 +180,7 @@ fn is_semver(v: &str) -> bool {
 }
 
 /// FNV-1a over file names and contents: stable across machines, no dependency needed.
-fn spec_hash(files: &[(std::path::PathBuf, String)]) -> String {
+pub fn spec_hash(files: &[(std::path::PathBuf, String)]) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
     for (path, text) in files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -1,0 +1,297 @@
+//! What changed between two specs, and what each change does to the generated Rust API, the CLI
+//! and the docs. `report.rs` turns the list into Markdown or JSON and the semver bump.
+
+pub mod git;
+pub mod report;
+
+use crate::model::{names, Body, Model, Operation, Param, Resource, Type};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a change lands on one surface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    None,
+    /// Callers keep working; something was added.
+    Compatible,
+    /// Some callers stop compiling (Rust) or stop working (CLI scripts).
+    Breaking,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub resource: String,
+    /// `resource.operation`, when the change is inside one operation.
+    pub operation: Option<String>,
+    /// A short class name, e.g. `operation-added`, `param-required`.
+    pub class: &'static str,
+    pub detail: String,
+    pub rust: Impact,
+    pub cli: Impact,
+    /// Whether the generated docs change.
+    pub docs: bool,
+}
+
+use Impact::{Breaking as B, Compatible as C, None as N};
+
+struct Diff {
+    changes: Vec<Change>,
+}
+
+impl Diff {
+    fn push(&mut self, resource: &str, op: Option<&Operation>, class: &'static str, detail: String, rust: Impact, cli: Impact) {
+        self.changes.push(Change {
+            resource: resource.to_owned(),
+            operation: op.map(|o| o.full_id.clone()),
+            class,
+            detail,
+            rust,
+            cli,
+            docs: true,
+        });
+    }
+}
+
+pub fn compare(old: &Model, new: &Model) -> Vec<Change> {
+    let mut d = Diff { changes: Vec::new() };
+    api(&mut d, old, new);
+    let olds: BTreeMap<&str, &Resource> = old.resources.iter().map(|r| (r.name.as_str(), r)).collect();
+    let news: BTreeMap<&str, &Resource> = new.resources.iter().map(|r| (r.name.as_str(), r)).collect();
+    for (name, r) in &olds {
+        if !news.contains_key(name) {
+            d.push(name, None, "resource-removed", format!("resource `{name}` removed with its {} operations", r.operations.len()), B, B);
+        }
+    }
+    for (name, nr) in &news {
+        match olds.get(name) {
+            None => d.push(name, None, "resource-added", format!("resource `{name}` added with {} operations", nr.operations.len()), C, C),
+            Some(or) => resource(&mut d, or, nr),
+        }
+    }
+    d.changes
+}
+
+fn api(d: &mut Diff, old: &Model, new: &Model) {
+    let (o, n) = (&old.api, &new.api);
+    if o.crate_name != n.crate_name {
+        d.push("(api)", None, "crate-renamed", format!("crate `{}` renamed to `{}`", o.crate_name, n.crate_name), B, N);
+    }
+    if o.binary != n.binary {
+        d.push("(api)", None, "binary-renamed", format!("command-line tool `{}` renamed to `{}`", o.binary, n.binary), N, B);
+    }
+    if o.api_version != n.api_version {
+        d.push("(api)", None, "api-version", format!("checked against Directus {} (was {})", n.api_version, o.api_version), N, N);
+    }
+    if o.title != n.title || o.description != n.description {
+        d.push("(api)", None, "docs", "API title or description".into(), N, N);
+    }
+    let codes = |m: &Model| m.api.errors.iter().map(|e| (e.code.clone(), (e.status, e.meaning.clone(), e.fix.clone()))).collect::<BTreeMap<_, _>>();
+    if codes(old) != codes(new) {
+        d.push("(api)", None, "docs", "error catalog (codes, meanings or fixes)".into(), N, N);
+    }
+    let sets = |m: &Model| m.api.query_sets.iter().map(|q| (q.name.clone(), q.params.clone())).collect::<BTreeMap<_, _>>();
+    let (os, ns) = (sets(old), sets(new));
+    for (name, params) in &os {
+        match ns.get(name) {
+            None => d.push("(api)", None, "query-set-removed", format!("query set `{name}` removed"), B, B),
+            Some(np) => inputs(d, "(api)", None, &format!("query set `{name}`"), params, np),
+        }
+    }
+    for name in ns.keys().filter(|n| !os.contains_key(*n)) {
+        d.push("(api)", None, "query-set-added", format!("query set `{name}` added"), C, C);
+    }
+}
+
+fn resource(d: &mut Diff, old: &Resource, new: &Resource) {
+    if old.title != new.title || old.description != new.description {
+        d.push(&new.name, None, "docs", "resource title or description".into(), N, N);
+    }
+    let olds: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let news: BTreeMap<&str, &Operation> = new.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    for (id, op) in &olds {
+        if !news.contains_key(id) {
+            d.push(&new.name, Some(op), "operation-removed", format!("operation `{}` removed", op.full_id), B, B);
+        }
+    }
+    for (id, nop) in &news {
+        match olds.get(id) {
+            None => d.push(&new.name, Some(nop), "operation-added", format!("operation `{}` added ({} {})", nop.full_id, method(nop), nop.routes.last().map(|r| r.path.as_str()).unwrap_or_default()), C, C),
+            Some(oop) => operation(d, &new.name, oop, nop),
+        }
+    }
+}
+
+fn method(op: &Operation) -> &'static str {
+    crate::emit::method_name(op.method)
+}
+
+fn operation(d: &mut Diff, res: &str, o: &Operation, n: &Operation) {
+    let at = Some(n);
+    if o.method != n.method {
+        d.push(res, at, "method", format!("`{}`: method {} → {}", n.full_id, method(o), method(n)), N, N);
+    }
+    let paths = |op: &Operation| op.routes.iter().map(|r| r.path.clone()).collect::<Vec<_>>();
+    let ranges = |op: &Operation| op.routes.iter().map(|r| (r.since, r.until)).collect::<Vec<_>>();
+    if paths(o) != paths(n) {
+        d.push(res, at, "path", format!("`{}`: path {} → {}", n.full_id, paths(o).join(", "), paths(n).join(", ")), N, N);
+    } else if ranges(o) != ranges(n) {
+        d.push(res, at, "versions", format!("`{}`: version ranges of its routes changed", n.full_id), N, N);
+    }
+    if o.since != n.since || o.removed_in != n.removed_in || o.replacement != n.replacement {
+        let show = |v: Option<crate::model::Version>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+        d.push(
+            res,
+            at,
+            "versions",
+            format!("`{}`: available {}..{} (was {}..{})", n.full_id, show(n.since), show(n.removed_in), show(o.since), show(o.removed_in)),
+            // Calls on servers outside the new range now fail before sending; signatures stay.
+            C,
+            C,
+        );
+    }
+    if o.auth != n.auth {
+        d.push(res, at, "auth", format!("`{}`: auth {:?} → {:?}", n.full_id, o.auth, n.auth), N, N);
+    }
+    let oi: Vec<Param> = o.inputs().cloned().collect();
+    let ni: Vec<Param> = n.inputs().cloned().collect();
+    inputs(d, res, at, &format!("`{}`", n.full_id), &oi, &ni);
+    if std::mem::discriminant(&o.body) != std::mem::discriminant(&n.body) || body_shape(&o.body) != body_shape(&n.body) {
+        d.push(res, at, "body", format!("`{}`: body {} → {}", n.full_id, body_shape(&o.body), body_shape(&n.body)), B, B);
+    }
+    if o.open_body != n.open_body {
+        let (r, c) = if n.open_body { (C, C) } else { (B, B) };
+        d.push(res, at, "body", format!("`{}`: body {} free-form fields", n.full_id, if n.open_body { "now takes" } else { "no longer takes" }), r, c);
+    }
+    match (&o.query_set, &n.query_set) {
+        (None, Some(q)) => d.push(res, at, "query-set", format!("`{}`: now takes query set `{q}`", n.full_id), B, C),
+        (Some(q), None) => d.push(res, at, "query-set", format!("`{}`: no longer takes query set `{q}`", n.full_id), B, B),
+        (Some(a), Some(b)) if a != b => d.push(res, at, "query-set", format!("`{}`: query set `{a}` → `{b}`", n.full_id), B, B),
+        _ => {}
+    }
+    response(d, res, n, o, n);
+    let docs_text = |op: &Operation| (op.title.clone(), op.summary.clone(), op.description.clone(), op.response.description.clone(), op.response.example.clone());
+    let errors = |op: &Operation| op.errors.iter().map(|e| (e.code.clone(), e.when.clone(), e.fix.clone())).collect::<Vec<_>>();
+    if docs_text(o) != docs_text(n) || errors(o) != errors(n) {
+        d.push(res, at, "docs", format!("`{}`: text, example or listed errors", n.full_id), N, N);
+    }
+    if o.tested_on != n.tested_on {
+        d.push(res, at, "docs", format!("`{}`: live-tested on {} (was {})", n.full_id, list(&n.tested_on), list(&o.tested_on)), N, N);
+    }
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "nothing".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn body_shape(b: &Body) -> String {
+    match b {
+        Body::None => "none".into(),
+        Body::Object(_) => "object".into(),
+        Body::Array { items, .. } => format!("array of {}", type_name(*items)),
+        Body::Value { .. } => "free-form JSON".into(),
+        Body::Multipart(_) => "multipart".into(),
+    }
+}
+
+fn type_name(t: Type) -> &'static str {
+    match t {
+        Type::String => "string",
+        Type::Integer => "integer",
+        Type::Number => "number",
+        Type::Boolean => "boolean",
+        Type::Json => "json",
+        Type::StringList => "string_list",
+        Type::IntegerList => "integer_list",
+        Type::File => "file",
+    }
+}
+
+/// Parameters and fields, matched by name.
+fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[Param], new: &[Param]) {
+    let om: BTreeMap<&str, &Param> = old.iter().map(|p| (p.name.as_str(), p)).collect();
+    let nm: BTreeMap<&str, &Param> = new.iter().map(|p| (p.name.as_str(), p)).collect();
+    for (name, p) in &om {
+        if !nm.contains_key(name) {
+            d.push(res, at, "param-removed", format!("{owner}: {} `{name}` removed", where_(p)), B, B);
+        }
+    }
+    for (name, p) in &nm {
+        let Some(o) = om.get(name) else {
+            // A new required input is a new positional argument and a new required flag; an
+            // optional one is a new `Options` field, which callers who start from
+            // `Default::default()` never notice.
+            let (r, c) = if p.required { (B, B) } else { (C, C) };
+            d.push(res, at, "param-added", format!("{owner}: {} {} `{name}` added", if p.required { "required" } else { "optional" }, where_(p)), r, c);
+            continue;
+        };
+        if o.location != p.location {
+            d.push(res, at, "param-moved", format!("{owner}: `{name}` moved from {} to {}", where_(o), where_(p)), N, N);
+        }
+        if o.required != p.required {
+            if p.required {
+                d.push(res, at, "param-required", format!("{owner}: `{name}` became required"), B, B);
+            } else {
+                // Rust: the argument moves into `Options`; CLI: the flag is just no longer needed.
+                d.push(res, at, "param-optional", format!("{owner}: `{name}` became optional"), B, C);
+            }
+        }
+        if o.ty != p.ty {
+            d.push(res, at, "param-type", format!("{owner}: `{name}` type {} → {}", type_name(o.ty), type_name(p.ty)), B, B);
+        }
+        if o.secret != p.secret {
+            let flag = names::kebab(&names::snake(name));
+            d.push(res, at, "param-secret", format!("{owner}: `{name}` {} secret (CLI flag `--{flag}` ↔ `--{flag}-stdin`)", if p.secret { "became" } else { "is no longer" }), B, B);
+        }
+        if o.values != p.values {
+            let narrowed = o.values.is_empty() || o.values.iter().any(|v| !p.values.contains(v)) && !p.values.is_empty();
+            let i = if narrowed { B } else { C };
+            d.push(res, at, "param-values", format!("{owner}: allowed values of `{name}` changed"), N, i);
+        }
+        if o.description != p.description || o.default != p.default {
+            d.push(res, at, "docs", format!("{owner}: description or default of `{name}`"), N, N);
+        }
+    }
+}
+
+fn where_(p: &Param) -> &'static str {
+    match p.location {
+        crate::model::ParamIn::Path => "path parameter",
+        crate::model::ParamIn::Query => "query parameter",
+        crate::model::ParamIn::Body => "body field",
+    }
+}
+
+fn response(d: &mut Diff, res: &str, at: &Operation, o: &Operation, n: &Operation) {
+    let (or, nr) = (&o.response, &n.response);
+    let id = &n.full_id;
+    if or.kind != nr.kind || or.shape != nr.shape || or.envelope != nr.envelope {
+        d.push(res, Some(at), "response", format!("`{id}`: reply {:?}/{:?} → {:?}/{:?}", or.kind, or.shape, nr.kind, nr.shape), B, B);
+        return;
+    }
+    let om: BTreeMap<&str, &Param> = or.fields.iter().map(|p| (p.name.as_str(), p)).collect();
+    let nm: BTreeMap<&str, &Param> = nr.fields.iter().map(|p| (p.name.as_str(), p)).collect();
+    if om.is_empty() != nm.is_empty() {
+        // Between a caller-typed reply and a generated struct.
+        d.push(res, Some(at), "response", format!("`{id}`: reply {} named fields", if nm.is_empty() { "no longer has" } else { "now has" }), B, N);
+        return;
+    }
+    for name in om.keys().filter(|k| !nm.contains_key(*k)) {
+        d.push(res, Some(at), "response-field-removed", format!("`{id}`: reply field `{name}` removed"), B, B);
+    }
+    for (name, p) in &nm {
+        match om.get(name) {
+            // The reply structs are #[non_exhaustive]: a new field breaks no caller.
+            None => d.push(res, Some(at), "response-field-added", format!("`{id}`: reply field `{name}` added"), C, C),
+            Some(o) if o.ty != p.ty || o.required != p.required || o.secret != p.secret => {
+                d.push(res, Some(at), "response-field-type", format!("`{id}`: reply field `{name}` changed type, requiredness or secrecy"), B, B)
+            }
+            Some(o) if o.description != p.description => d.push(res, Some(at), "docs", format!("`{id}`: description of reply field `{name}`"), N, N),
+            _ => {}
+        }
+    }
+}

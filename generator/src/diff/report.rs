@@ -1,0 +1,112 @@
+//! A spec diff as Markdown (for reviewers) or JSON (for tools), with the semver bump it needs.
+
+use super::{Change, Impact};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+/// The bump the changes call for: breaking → major, additions → minor, docs only → patch.
+pub fn bump(changes: &[Change]) -> Bump {
+    changes
+        .iter()
+        .map(|c| match c.rust.max(c.cli) {
+            Impact::Breaking => Bump::Major,
+            Impact::Compatible => Bump::Minor,
+            Impact::None if c.docs => Bump::Patch,
+            Impact::None => Bump::None,
+        })
+        .max()
+        .unwrap_or(Bump::None)
+}
+
+/// Applies a bump to a semver version. Below 1.0, Cargo treats the minor number as the breaking one,
+/// so a major bump raises the minor number there and a minor bump the patch number.
+pub fn next_version(version: &str, bump: Bump) -> String {
+    let core = version.split(['-', '+']).next().unwrap_or(version);
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    let (ma, mi, pa) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let (ma, mi, pa) = match (ma, bump) {
+        (_, Bump::None) => (ma, mi, pa),
+        (0, Bump::Major) => (0, mi + 1, 0),
+        (0, Bump::Minor | Bump::Patch) => (0, mi, pa + 1),
+        (_, Bump::Major) => (ma + 1, 0, 0),
+        (_, Bump::Minor) => (ma, mi + 1, 0),
+        (_, Bump::Patch) => (ma, mi, pa + 1),
+    };
+    format!("{ma}.{mi}.{pa}")
+}
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub changes: &'a [Change],
+    pub breaking: bool,
+    pub bump: Bump,
+    pub crate_version: String,
+    pub next_crate_version: String,
+}
+
+pub fn report<'a>(old: &'a str, new: &'a str, changes: &'a [Change], crate_version: &str) -> Report<'a> {
+    let bump = bump(changes);
+    Report {
+        old,
+        new,
+        changes,
+        breaking: changes.iter().any(|c| c.rust == Impact::Breaking || c.cli == Impact::Breaking),
+        bump,
+        crate_version: crate_version.to_owned(),
+        next_crate_version: next_version(crate_version, bump),
+    }
+}
+
+fn impact(i: Impact) -> &'static str {
+    match i {
+        Impact::None => "—",
+        Impact::Compatible => "compatible",
+        Impact::Breaking => "**breaking**",
+    }
+}
+
+pub fn markdown(r: &Report<'_>) -> String {
+    let mut out = format!("# Spec diff: `{}` → `{}`\n\n", r.old, r.new);
+    if r.changes.is_empty() {
+        out += "No changes: the generated client, CLI and docs stay the same.\n";
+        return out;
+    }
+    let breaking = r.changes.iter().filter(|c| c.rust == Impact::Breaking || c.cli == Impact::Breaking).count();
+    out += &format!(
+        "{} change(s), {breaking} breaking. The generated crate needs a **{}** bump: {} → {}.\n",
+        r.changes.len(),
+        match r.bump {
+            Bump::None => "no",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        },
+        r.crate_version,
+        r.next_crate_version
+    );
+    let mut resources: Vec<&str> = r.changes.iter().map(|c| c.resource.as_str()).collect();
+    resources.dedup();
+    resources.sort();
+    resources.dedup();
+    for res in resources {
+        out += &format!("\n## {res}\n\n| Change | Rust API | CLI | Docs |\n|---|---|---|---|\n");
+        for c in r.changes.iter().filter(|c| c.resource == res) {
+            out += &format!("| {} | {} | {} | {} |\n", c.detail.replace('|', "\\|"), impact(c.rust), impact(c.cli), if c.docs { "changed" } else { "—" });
+        }
+    }
+    out += "\nRust API: *breaking* means some callers stop compiling. New optional inputs land in `Options` and `Query` \
+            structs, which callers build from `Default::default()`, so they count as compatible; reply structs are \
+            `#[non_exhaustive]`, so new reply fields are compatible too. CLI: *breaking* means an existing command line \
+            or a script reading the output stops working.\n";
+    out
+}
