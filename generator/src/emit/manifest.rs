@@ -9,7 +9,7 @@ pub fn cargo_toml(model: &Model) -> String {
     format!(
         r#"{header}[package]
 name = "{name}"
-version = "{version}"
+version = "{version}+directus.{api_version}"
 description = "Typed client and CLI for the {title}, generated from the spec for Directus {api_version}."
 edition = "2021"
 license = "MIT OR Apache-2.0"
@@ -34,9 +34,9 @@ clap = {{ version = "4", optional = true, default-features = false, features = [
 "#,
         header = super::provenance("#", "spec/", &model.spec_hash),
         name = api.crate_name,
-        // Build metadata names the Directus version the spec was checked against; Cargo ignores
-        // it when resolving, so it informs without constraining.
-        version = format!("{}+directus.{}", api.crate_version, api.api_version),
+        // Build metadata (`+directus.…`) names the Directus version the spec was checked against;
+        // Cargo ignores it when resolving, so it informs without constraining.
+        version = api.crate_version,
         title = api.title,
         api_version = api.api_version,
         resources = resources.join(", "),
