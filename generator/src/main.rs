@@ -46,6 +46,9 @@ enum Command {
         spec: PathBuf,
         #[arg(long, value_enum, default_value = "markdown")]
         format: Format,
+        /// Write the bumped version into the new spec's api.yaml (`crate.version`)
+        #[arg(long)]
+        write_version: bool,
     },
     /// How the spec and a Directus server differ, from a saved OpenAPI document or a live server.
     /// Exits 0 when there is no drift, 1 when there is, 2 when the comparison cannot be made.
@@ -77,7 +80,7 @@ enum Format {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Diff { old, new, base, spec, format } => diff(old, new, base, spec, format),
+        Command::Diff { old, new, base, spec, format, write_version } => diff(old, new, base, spec, format, write_version),
         Command::Drift { oas, url, token, server_version, spec, format } => drift(oas, url, token, server_version, spec, format),
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
@@ -145,7 +148,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: PathBuf, format: Format, write_version: bool) -> ExitCode {
     let fail = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(2)
@@ -184,6 +187,13 @@ fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: 
             Ok(text) => println!("{text}"),
             Err(e) => return fail(e.to_string()),
         },
+    }
+    if write_version && report.next_crate_version != new_model.api.crate_version {
+        let path = new_dir.join("api.yaml");
+        match directus_generator::diff::set_crate_version(&path, &report.next_crate_version) {
+            Ok(()) => eprintln!("wrote crate.version {} into {}; now regenerate", report.next_crate_version, path.display()),
+            Err(e) => return fail(e),
+        }
     }
     if report.breaking {
         ExitCode::from(1)

@@ -256,6 +256,13 @@ fn spec_diff_against_a_git_revision() {
     let via_git = directus_generator::diff::compare(&old, &new);
     let direct = diff_fixture();
     assert_eq!(via_git.len(), direct.len());
+    // --write-version's edit: only the crate version line changes.
+    let api = repo.join("spec/api.yaml");
+    let before = std::fs::read_to_string(&api).unwrap();
+    directus_generator::diff::set_crate_version(&api, "0.2.0").unwrap();
+    let after = std::fs::read_to_string(&api).unwrap();
+    assert_eq!(before.replace("  version: 0.1.0\n", "  version: 0.2.0\n"), after);
+    assert_eq!(load_model(&repo.join("spec")).unwrap().api.crate_version, "0.2.0");
     assert!(directus_generator::diff::git::spec_at("no-such-rev", &repo.join("spec")).is_err());
     std::fs::remove_dir_all(repo).ok();
 }

@@ -53,6 +53,31 @@ impl Diff {
     }
 }
 
+/// Rewrites `version:` under `crate:` in an api.yaml, leaving every other byte as it was.
+pub fn set_crate_version(api_yaml: &std::path::Path, version: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(api_yaml).map_err(|e| format!("{}: {e}", api_yaml.display()))?;
+    let mut in_crate = false;
+    let mut done = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            in_crate = line.trim_end() == "crate:";
+        }
+        let trimmed = line.trim_start();
+        if in_crate && !done && trimmed.starts_with("version:") {
+            let indent = &line[..line.len() - trimmed.len()];
+            out += &format!("{indent}version: {version}\n");
+            done = true;
+        } else {
+            out += line;
+        }
+    }
+    if !done {
+        return Err(format!("{}: no `version:` under `crate:` to update", api_yaml.display()));
+    }
+    std::fs::write(api_yaml, out).map_err(|e| format!("{}: {e}", api_yaml.display()))
+}
+
 pub fn compare(old: &Model, new: &Model) -> Vec<Change> {
     let mut d = Diff { changes: Vec::new() };
     api(&mut d, old, new);

@@ -49,8 +49,8 @@ impl Live {
         Ok(Version(v.major, v.minor, v.patch))
     }
 
-    /// Whether the server has the route: anything but 404 ROUTE_NOT_FOUND says yes. Placeholders
-    /// get a value no item has, and no body is sent, so a probe changes nothing on the server.
+    /// Whether the server has the route at this concrete path: anything but 404 ROUTE_NOT_FOUND
+    /// says yes. No body is sent and ids name no item, so a probe changes nothing on the server.
     pub fn probe(&self, method: &str, path: &str) -> Option<bool> {
         let m = match method {
             "GET" => Method::Get,
@@ -60,7 +60,7 @@ impl Live {
             "DELETE" => Method::Delete,
             _ => Method::Search,
         };
-        let filled = crate::drift::normalize(path).replace("{}", "drift-probe-0");
+        let filled = path.to_owned();
         let result = self.rt.block_on(async { self.client.execute(Request::new(op("drift.probe", m, filled))).await.map(|_| ()) });
         match result {
             Ok(()) => Some(true),

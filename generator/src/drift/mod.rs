@@ -130,8 +130,8 @@ impl Drift {
     }
 }
 
-/// Compares the spec with a server's routes. `probe` answers, for a route the document leaves out,
-/// whether the live server has it (`None`: no live server to ask).
+/// Compares the spec with a server's routes. `probe` answers, for a route the document leaves out
+/// (given as a concrete path), whether the live server has it (`None`: no live server to ask).
 pub fn compare(
     model: &Model,
     version: Version,
@@ -200,11 +200,18 @@ pub fn compare(
         }
         let (method, path) = key;
         let finding = |note: String| Finding { method: method.clone(), path: path.clone(), operations: ids(ops), note };
+        // Placeholders get an allowed value where the spec lists some (routes may check them),
+        // otherwise a value no item has.
         let original = ops[0].routes.iter().find(|r| normalize(&r.path) == *path).map(|r| r.path.clone()).unwrap_or_else(|| path.clone());
+        let mut probe_path = original.clone();
+        for name in crate::validate::placeholders(&original).map(str::to_owned).collect::<Vec<_>>() {
+            let value = ops[0].path_params.iter().find(|p| p.name == name).and_then(|p| p.values.first().cloned()).unwrap_or_else(|| "drift-probe-0".into());
+            probe_path = probe_path.replace(&format!("{{{name}}}"), &value);
+        }
         if path.starts_with("/items/{}") {
             drift.unverifiable.push(finding("per-collection route; the document lists it only for existing collections".into()));
         } else if ops.iter().all(|o| !o.in_oas) {
-            match probe(method, &original) {
+            match probe(method, &probe_path) {
                 None => drift.not_in_oas.push(finding("Directus's OpenAPI output leaves it out; check it with --url".into())),
                 Some(true) => drift.not_in_oas.push(finding("left out of the OpenAPI output; the live server has it".into())),
                 Some(false) => drift.missing_from_server.push(finding("left out of the OpenAPI output, and the live server answers 404 ROUTE_NOT_FOUND".into())),

@@ -3,6 +3,8 @@
 
 mod rules;
 
+pub use rules::placeholders;
+
 use crate::diagnostics::{Diagnostic, Reporter};
 use crate::model::{self, names, Api, Model, Resource};
 use crate::spec::load::{Loaded, RawSpec};
