@@ -42,7 +42,8 @@ pub fn collect() -> BTreeMap<String, BTreeSet<String>> {
         for line in text.lines() {
             let mut parts = line.split('\t');
             if let (Some(op), Some(version), Some(status)) = (parts.next(), parts.next(), parts.next()) {
-                if status.parse::<u16>().is_ok_and(|s| s < 400) {
+                // `drift.probe` is the drift command asking whether a route exists, not an operation.
+                if status.parse::<u16>().is_ok_and(|s| s < 400) && !op.starts_with("drift.") {
                     out.entry(op.to_owned()).or_default().insert(version.to_owned());
                 }
             }
