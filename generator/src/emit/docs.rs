@@ -28,7 +28,7 @@ struct RouteView {
 #[derive(Serialize)]
 struct OpView<'a> {
     op: &'a Operation,
-    resource: &'a Resource,
+    resource: ResourceRef<'a>,
     routes: Vec<RouteView>,
     properties: Vec<Property>,
     output: String,
@@ -67,12 +67,23 @@ pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
     out.push(("README.md".to_owned(), render("index", context! { model, api => &model.api, resources => &model.resources, coverage })?));
     for r in &model.resources {
         let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
-        out.push((format!("{}/README.md", r.name), render("resource", context! { model, resource => r, ops => &ops })?));
+        // Only what a page shows goes into its context: serializing the whole model for each page
+        // made generation quadratic in the number of operations.
+        out.push((format!("{}/README.md", r.name), render("resource", context! { resource => r, ops => &ops })?));
         for v in &ops {
-            out.push((format!("{}/{}.md", r.name, v.op.id), render("operation", context! { model, v })?));
+            out.push((format!("{}/{}.md", r.name, v.op.id), render("operation", context! { v })?));
         }
     }
     Ok(out)
+}
+
+/// What an operation page says about its resource (not its other operations).
+#[derive(Serialize)]
+struct ResourceRef<'a> {
+    name: &'a str,
+    title: &'a str,
+    source: &'a str,
+    source_hash: &'a str,
 }
 
 #[derive(Serialize)]
@@ -195,7 +206,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
     OpView {
         common_errors,
         op,
-        resource: r,
+        resource: ResourceRef { name: &r.name, title: &r.title, source: &r.source, source_hash: &r.source_hash },
         routes,
         properties,
         output,
