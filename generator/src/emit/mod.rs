@@ -30,12 +30,19 @@ pub fn provenance(comment: &str, source: &str, hash: &str) -> String {
 
 pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     let crate_dir = PathBuf::from(&model.api.crate_name);
+    // The client and the rest are independent: emit them on two threads. The output is sorted
+    // below, so it does not depend on which finishes first.
+    let (client, (cli, docs)) = std::thread::scope(|s| {
+        let client = s.spawn(|| client::files(model));
+        let rest = (cli::file(model), docs::files(model));
+        (client.join().unwrap_or_else(|_| Err("internal error: the client emitter panicked".into())), rest)
+    });
     let mut files = vec![OutputFile { path: crate_dir.join("Cargo.toml"), contents: manifest::cargo_toml(model) }];
-    for (name, contents) in client::files(model)? {
+    for (name, contents) in client? {
         files.push(OutputFile { path: crate_dir.join("src").join(name), contents });
     }
-    files.push(OutputFile { path: crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), contents: cli::file(model)? });
-    for (name, contents) in docs::files(model)? {
+    files.push(OutputFile { path: crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), contents: cli? });
+    for (name, contents) in docs? {
         files.push(OutputFile { path: PathBuf::from("docs").join(name), contents });
     }
     for (name, mut schema) in crate::spec::json_schemas() {
