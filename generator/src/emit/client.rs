@@ -8,16 +8,14 @@ use crate::model::{AuthMode, Body, Method, Model, Operation, Param, Resource, Re
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
-    let mut out = vec![("lib.rs".to_owned(), lib(model)?)];
-    for r in &model.resources {
-        let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(r), &r.name)?;
-        out.push((format!("{}.rs", r.name), text));
-    }
-    Ok(out)
+/// The module of one resource, `<resource>.rs`.
+pub fn resource_file(r: &Resource) -> Result<(String, String), String> {
+    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(r), &r.name)?;
+    Ok((format!("{}.rs", r.name), text))
 }
 
-fn lib(model: &Model) -> Result<String, String> {
+/// The crate root, `lib.rs`.
+pub fn lib(model: &Model) -> Result<String, String> {
     let api = &model.api;
     let crate_doc = inner_doc(&format!(
         "{}\n\n{}\n\nGenerated from the spec for Directus {}. Every operation is a method on a resource \

@@ -57,24 +57,29 @@ fn env() -> Result<Environment<'static>, String> {
     Ok(env)
 }
 
-pub fn files(model: &Model) -> Result<Vec<(String, String)>, String> {
+/// The API index page.
+pub fn index(model: &Model) -> Result<(String, String), String> {
     let env = env()?;
-    let render = |name: &str, ctx: minijinja::Value| -> Result<String, String> {
-        env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| format!("rendering {name}: {e:#}"))
-    };
-    let mut out = Vec::new();
     let coverage = coverage(model);
-    out.push(("README.md".to_owned(), render("index", context! { model, api => &model.api, resources => &model.resources, coverage })?));
-    for r in &model.resources {
-        let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
-        // Only what a page shows goes into its context: serializing the whole model for each page
-        // made generation quadratic in the number of operations.
-        out.push((format!("{}/README.md", r.name), render("resource", context! { resource => r, ops => &ops })?));
-        for v in &ops {
-            out.push((format!("{}/{}.md", r.name, v.op.id), render("operation", context! { v })?));
-        }
+    let text = render(&env, "index", context! { model, api => &model.api, resources => &model.resources, coverage })?;
+    Ok(("README.md".to_owned(), text))
+}
+
+/// The index page of one resource and a page per operation.
+pub fn resource_pages(model: &Model, r: &Resource) -> Result<Vec<(String, String)>, String> {
+    let env = env()?;
+    let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
+    // Only what a page shows goes into its context: serializing the whole model for each page
+    // made generation quadratic in the number of operations.
+    let mut out = vec![(format!("{}/README.md", r.name), render(&env, "resource", context! { resource => r, ops => &ops })?)];
+    for v in &ops {
+        out.push((format!("{}/{}.md", r.name, v.op.id), render(&env, "operation", context! { v })?));
     }
     Ok(out)
+}
+
+fn render(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Result<String, String> {
+    env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| format!("rendering {name}: {e:#}"))
 }
 
 /// What an operation page says about its resource (not its other operations).

@@ -28,23 +28,53 @@ pub fn provenance(comment: &str, source: &str, hash: &str) -> String {
     )
 }
 
+type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>;
+
+/// Runs independent jobs on every core, each thread taking the next job in turn. The files are
+/// sorted afterwards, so the output does not depend on which thread finished first.
+fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<OutputFile>, String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let results = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break out };
+                        out.push(job());
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|_| vec![Err("internal error: an emitter panicked".into())])).collect::<Vec<_>>()
+    });
+    let mut files = Vec::new();
+    for r in results {
+        files.extend(r?);
+    }
+    Ok(files)
+}
+
 pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     let crate_dir = PathBuf::from(&model.api.crate_name);
-    // The client and the rest are independent: emit them on two threads. The output is sorted
-    // below, so it does not depend on which finishes first.
-    let (client, (cli, docs)) = std::thread::scope(|s| {
-        let client = s.spawn(|| client::files(model));
-        let rest = (cli::file(model), docs::files(model));
-        (client.join().unwrap_or_else(|_| Err("internal error: the client emitter panicked".into())), rest)
-    });
-    let mut files = vec![OutputFile { path: crate_dir.join("Cargo.toml"), contents: manifest::cargo_toml(model) }];
-    for (name, contents) in client? {
-        files.push(OutputFile { path: crate_dir.join("src").join(name), contents });
+    let src = crate_dir.join("src");
+    let file = |path: PathBuf, contents: String| vec![OutputFile { path, contents }];
+    // The CLI is the largest job: first, so it does not finish last.
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|| Ok(file(crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), cli::file(model)?))),
+        Box::new(|| Ok(file(src.join("lib.rs"), client::lib(model)?))),
+        Box::new(|| Ok(file(crate_dir.join("Cargo.toml"), manifest::cargo_toml(model)))),
+        Box::new(|| docs::index(model).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
+    ];
+    for r in &model.resources {
+        jobs.push(Box::new(|| client::resource_file(r).map(|(name, text)| file(src.join(name), text))));
+        jobs.push(Box::new(move || {
+            docs::resource_pages(model, r).map(|pages| pages.into_iter().map(|(name, text)| OutputFile { path: PathBuf::from("docs").join(name), contents: text }).collect())
+        }));
     }
-    files.push(OutputFile { path: crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), contents: cli? });
-    for (name, contents) in docs? {
-        files.push(OutputFile { path: PathBuf::from("docs").join(name), contents });
-    }
+    let mut files = run_jobs(&jobs)?;
     for (name, mut schema) in crate::spec::json_schemas() {
         // JSON has no comments; JSON Schema has `$comment` for this.
         schema.insert(

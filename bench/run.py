@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""The benchmark harness: this project side by side with progenitor 0.15.1, in one run.
+
+    python3 bench/run.py            # everything (about 20 minutes on 2 cores)
+    python3 bench/run.py --quick    # no cold builds and no 1 GiB transfer
+
+Peers are fetched at run time into ~/.cache/directus-rs-bench (cargo-progenitor from crates.io,
+@directus/specs from npm); nothing of theirs is kept in the repository. Both sides are measured
+alternately, so machine noise falls on both; the report gives medians, min-max and ratios.
+Writes bench/results/latest.md and latest.json, and prints the Markdown.
+"""
+import http.server
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
+QUICK = "--quick" in sys.argv
+ROUNDS = 5
+RESULTS = {}
+TMP = tempfile.mkdtemp(prefix="directus-bench-")
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def sh(cmd, cwd=ROOT, env=None, check=True, capture=True):
+    full_env = dict(os.environ, **(env or {}))
+    r = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=capture, text=True)
+    if check and r.returncode != 0:
+        raise SystemExit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-3000:] if capture else ''}")
+    return r
+
+
+def timed(cmd, **kw):
+    start = time.perf_counter()
+    r = sh(cmd, **kw)
+    return time.perf_counter() - start, r
+
+
+def peak_rss_mib(cmd, **kw):
+    """Runs under GNU time; returns (seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    r = sh(["/usr/bin/time", "-f", "%M"] + cmd, **kw)
+    return time.perf_counter() - start, int(r.stderr.strip().splitlines()[-1]) / 1024
+
+
+def summary(samples):
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples)}
+
+
+def record(name, ours=None, theirs=None, unit="s", note=""):
+    entry = {"unit": unit, "note": note}
+    if ours is not None:
+        entry["ours"] = summary(ours) if isinstance(ours, list) else ours
+    if theirs is not None:
+        entry["progenitor"] = summary(theirs) if isinstance(theirs, list) else theirs
+    RESULTS[name] = entry
+    log(f"{name}: {json.dumps(entry)}")
+
+
+# --- setup -------------------------------------------------------------------------------------------
+def setup():
+    log("building release binaries")
+    sh(["cargo", "build", "--release", "-q", "-p", "directus-generator", "-p", "directus-bench"])
+    sh(["cargo", "build", "--release", "-q", "-p", "directus-client", "--features", "cli", "--bin", "directus"])
+    tools = os.path.join(CACHE, "tools")
+    prog = os.path.join(tools, "bin", "cargo-progenitor")
+    if not os.path.exists(prog):
+        log("installing cargo-progenitor 0.15.1 from crates.io (one time, a few minutes)")
+        sh(["cargo", "install", "cargo-progenitor", "--version", "0.15.1", "--locked", "--root", tools], capture=False)
+    specs = os.path.join(CACHE, "specs")
+    raw = os.path.join(specs, "package", "dist", "openapi.json")
+    if not os.path.exists(raw):
+        log("fetching @directus/specs 15.2.0 from npm")
+        os.makedirs(specs, exist_ok=True)
+        sh(["npm", "pack", "@directus/specs@15.2.0", "--silent"], cwd=specs)
+        sh(["tar", "xzf", "directus-specs-15.2.0.tgz"], cwd=specs)
+    edited = os.path.join(specs, "edited.json")
+    ops = int(sh([sys.executable, os.path.join(ROOT, "bench", "prepare_oas.py"), raw, edited]).stdout.strip())
+    return prog, edited, ops
+
+
+def count_ops(spec_dir):
+    n = 0
+    for f in os.listdir(os.path.join(spec_dir, "resources")):
+        n += sum(1 for line in open(os.path.join(spec_dir, "resources", f)) if line.startswith("  - id: "))
+    return n
+
+
+# --- generation --------------------------------------------------------------------------------------
+def generation(prog, edited):
+    gen = os.path.join(ROOT, "target", "release", "generator")
+    ours, theirs = [], []
+    for i in range(ROUNDS):
+        t, _ = timed([gen, "generate", "--spec", "spec", "--out", os.path.join(TMP, f"ours-{i}")])
+        ours.append(t)
+        t, _ = timed([prog, "progenitor", "-i", edited, "-o", os.path.join(TMP, f"prog-{i}"), "-n", "directus-prog", "-v", "0.1.0"])
+        theirs.append(t)
+    record("generation, whole process (ours: client + CLI + docs; progenitor: positional client)", ours, theirs)
+    r = sh(["cargo", "bench", "-q", "-p", "directus-generator"])
+    line = next((l for l in r.stdout.splitlines() if "full_spec" in l), "")
+    record("generation, in process (divan, ours only)", note=line.strip())
+    for n in (1000, 10000):
+        spec = os.path.join(TMP, f"synth-{n}")
+        sh([sys.executable, os.path.join(ROOT, "bench", "synth.py"), str(n), spec])
+        samples, rss = [], 0.0
+        for i in range(3):
+            t, m = peak_rss_mib([gen, "generate", "--spec", spec, "--out", os.path.join(TMP, f"synth-out-{n}-{i}")])
+            samples.append(t)
+            rss = max(rss, m)
+        record(f"generation of a synthetic {n:,}-operation spec", samples, note=f"peak RSS {rss:.0f} MiB")
+
+
+def lines_per_op(ops, prog_ops):
+    out = os.path.join(TMP, "ours-0")
+    crate = os.path.join(out, "directus-client", "src")
+    client = sum(sum(1 for _ in open(os.path.join(crate, f))) for f in os.listdir(crate) if f.endswith(".rs"))
+    cli = sum(1 for _ in open(os.path.join(crate, "bin", "directus.rs")))
+    docs = 0
+    for d, _, files in os.walk(os.path.join(out, "docs")):
+        docs += sum(sum(1 for _ in open(os.path.join(d, f))) for f in files)
+    prog_lines = sum(1 for _ in open(os.path.join(TMP, "prog-0", "src", "lib.rs")))
+    record("generated lines per operation: client", {"value": client / ops, "total": client, "operations": ops},
+           {"value": prog_lines / prog_ops, "total": prog_lines, "operations": prog_ops}, unit="lines")
+    record("generated lines per operation: CLI", {"value": cli / ops, "total": cli}, unit="lines", note="progenitor generates no CLI here")
+    record("generated lines per operation: docs", {"value": docs / ops, "total": docs}, unit="lines", note="progenitor generates no docs")
+
+
+# --- builds ------------------------------------------------------------------------------------------------
+def workspaces():
+    ours = os.path.join(TMP, "build-ours")
+    os.makedirs(os.path.join(ours, "generated"))
+    shutil.copytree(os.path.join(ROOT, "generated", "directus-client"), os.path.join(ours, "generated", "directus-client"))
+    shutil.copytree(os.path.join(ROOT, "runtime"), os.path.join(ours, "runtime"))
+    root_toml = open(os.path.join(ROOT, "Cargo.toml")).read()
+    start = root_toml.index("members = [")
+    end = root_toml.index("]", start) + 1
+    root_toml = root_toml[:start] + 'members = ["generated/directus-client", "runtime"]' + root_toml[end:]
+    open(os.path.join(ours, "Cargo.toml"), "w").write(root_toml)
+    shutil.copy(os.path.join(ROOT, "Cargo.lock"), ours)
+    theirs = os.path.join(TMP, "build-prog")
+    shutil.copytree(os.path.join(TMP, "prog-0"), theirs)
+    sh(["cargo", "generate-lockfile"], cwd=theirs)
+    return ours, theirs
+
+
+def deps(ws, extra=()):
+    r = sh(["cargo", "tree", "-e", "normal", "--prefix", "none", *extra], cwd=ws)
+    return len({l.split(" (")[0].strip() for l in r.stdout.splitlines() if l.strip()}) - 1
+
+
+def build(ws, args=(), touch=None):
+    env = {"CARGO_TARGET_DIR": os.path.join(ws, "target")}
+    if touch:
+        os.utime(touch)
+    t, _ = timed(["cargo", "build", "-q", *args], cwd=ws, env=env)
+    return t
+
+
+def du_mib(path):
+    return int(sh(["du", "-sk", path]).stdout.split()[0]) / 1024
+
+
+def builds():
+    ours, theirs = workspaces()
+    ours_lib = os.path.join(ours, "generated", "directus-client", "src", "lib.rs")
+    prog_lib = os.path.join(theirs, "src", "lib.rs")
+    one = ["-p", "directus-client", "--no-default-features", "--features", "users"]
+    record("dependencies of the generated client crate", {"value": deps(ours, ["-p", "directus-client"])}, {"value": deps(theirs)}, unit="crates")
+    cold_o, cold_t, cold_one = [], [], []
+    for _ in range(1 if QUICK else 2):
+        if QUICK:
+            break
+        shutil.rmtree(os.path.join(ours, "target"), ignore_errors=True)
+        cold_o.append(build(ours, ["-p", "directus-client"]))
+        shutil.rmtree(os.path.join(theirs, "target"), ignore_errors=True)
+        cold_t.append(build(theirs))
+    if cold_o:
+        record("cold debug build of the generated client", cold_o, cold_t)
+    # Warm both, then alternate touches.
+    build(ours, ["-p", "directus-client"])
+    build(theirs)
+    record("target/ size after the debug build", {"value": du_mib(os.path.join(ours, "target"))}, {"value": du_mib(os.path.join(theirs, "target"))}, unit="MiB")
+    tor, tth = [], []
+    for _ in range(ROUNDS):
+        tor.append(build(ours, ["-p", "directus-client"], touch=ours_lib))
+        tth.append(build(theirs, touch=prog_lib))
+    record("rebuild after touching lib.rs (all resources)", tor, tth)
+    if not QUICK:
+        shutil.rmtree(os.path.join(ours, "target"), ignore_errors=True)
+        cold_one.append(build(ours, one))
+        record("cold debug build, one resource (users) enabled", cold_one)
+    build(ours, one)
+    tone = []
+    for _ in range(ROUNDS):
+        tone.append(build(ours, one, touch=ours_lib))
+    record("rebuild after touching lib.rs, one resource (users) enabled", tone, tth)
+
+
+# --- the CLI and the client at run time -------------------------------------------------------------------
+class Stub(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"pong"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def runtime_figures():
+    cli = os.path.join(ROOT, "target", "release", "directus")
+    helps = [timed([cli, "--help"])[0] * 1000 for _ in range(30)]
+    record("CLI start-up (--help)", helps, unit="ms", note="progenitor generates no CLI")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    pings = [timed([cli, "server", "ping"], env={"DIRECTUS_URL": url})[0] * 1000 for _ in range(30)]
+    server.shutdown()
+    record("CLI: one operation (server ping) against a loopback HTTP server", pings, unit="ms")
+    r = sh([os.path.join(ROOT, "target", "release", "overhead"), "3000", str(ROUNDS)])
+    o = json.loads(r.stdout)
+    record("per request: generated client against raw reqwest (loopback stub)", o["generated_us"], o["reqwest_us"], unit="µs",
+           note=f"the right-hand column is raw reqwest here, not progenitor; ratio {o['ratio']:.2f}")
+
+
+def big_transfer():
+    """Uploads and downloads 1 GiB through the CLI and a real Directus, measuring peak memory."""
+    work = os.path.join(TMP, "directus")
+    port = 18000 + os.getpid() % 1000
+    env = {"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "Bench-Pass-1", "ADMIN_TOKEN": "bench-token-123456",
+           "SECRET": "bench-secret-bench-secret-bench-secret", "WATCH_PID": str(os.getpid())}
+    r = sh(["bash", os.path.join(ROOT, "tests", "harness", "start-directus.sh"), "12.4.1", work, str(port)], env=env)
+    pid = int(r.stdout.strip().splitlines()[-1].split("=")[1])
+    try:
+        big = os.path.join(TMP, "big.bin")
+        with open(big, "wb") as f:
+            chunk = os.urandom(1 << 20)
+            for _ in range(1024):
+                f.write(chunk)
+        cli = os.path.join(ROOT, "target", "release", "directus")
+        cenv = {"DIRECTUS_URL": f"http://127.0.0.1:{port}", "DIRECTUS_TOKEN": env["ADMIN_TOKEN"]}
+        t_up, m_up = peak_rss_mib([cli, "files", "create", "--file", big], env=cenv)
+        out = sh([cli, "files", "list", "--filter", '{"filename_download":{"_eq":"big.bin"}}', "--fields", "id"], env=cenv).stdout
+        fid = json.loads(out)[0]["id"]
+        down = os.path.join(TMP, "down.bin")
+        t_down, m_down = peak_rss_mib([cli, "assets", "get", "--id", fid, "--output", down], env=cenv)
+        same = sh(["cmp", big, down], check=False).returncode == 0
+        record("CLI upload of 1 GiB through Directus 12.4.1", {"value": m_up, "seconds": t_up}, unit="MiB peak RSS")
+        record("CLI download of 1 GiB through Directus 12.4.1", {"value": m_down, "seconds": t_down}, unit="MiB peak RSS",
+               note="bytes identical" if same else "BYTES DIFFER")
+    finally:
+        os.kill(pid, 15)
+
+
+# --- report ----------------------------------------------------------------------------------------------------
+def fmt(v):
+    if isinstance(v, dict) and "median" in v:
+        return f"{v['median']:.3g} ({v['min']:.3g}–{v['max']:.3g})"
+    if isinstance(v, dict) and "value" in v:
+        return f"{v['value']:.3g}"
+    return "—"
+
+
+def center(v):
+    return v.get("median", v.get("value")) if isinstance(v, dict) else None
+
+
+def report():
+    lines = [
+        "| Figure | Unit | This project | progenitor 0.15.1 | Ratio (ours / theirs) | Note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, e in RESULTS.items():
+        o, t = e.get("ours"), e.get("progenitor")
+        ratio = "—"
+        if center(o) is not None and center(t):
+            ratio = f"{center(o) / center(t):.3g}"
+        extra = o.get("seconds") if isinstance(o, dict) else None
+        note = e["note"] + (f"; took {extra:.1f} s" if extra else "")
+        lines.append(f"| {name} | {e['unit']} | {fmt(o)} | {fmt(t)} | {ratio} | {note} |")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    head = f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}; medians of alternating rounds, (min–max).\n\n"
+    return head + "\n".join(lines) + "\n"
+
+
+def main():
+    prog, edited, prog_ops = setup()
+    ops = count_ops(os.path.join(ROOT, "spec"))
+    generation(prog, edited)
+    lines_per_op(ops, prog_ops)
+    runtime_figures()
+    builds()
+    if not QUICK:
+        big_transfer()
+    md = report()
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    open(os.path.join(ROOT, "bench", "results", "latest.md"), "w").write(md)
+    json.dump(RESULTS, open(os.path.join(ROOT, "bench", "results", "latest.json"), "w"), indent=2)
+    print(md)
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
