@@ -60,6 +60,20 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Defaults for the fields most operations leave empty; generated descriptors name only what
+    /// differs (`..Operation::BASE`).
+    pub const BASE: Operation = Operation {
+        id: "",
+        method: Method::Get,
+        routes: &[],
+        auth: Auth::Required,
+        since: None,
+        removed_in: None,
+        replacement: None,
+        hints: &[],
+        common_hints: &[],
+    };
+
     /// Whether picking a route needs the server's version. `since` alone does not: nearly every
     /// operation has one, and asking the server first would double the cost of each call; it is
     /// checked whenever the version is known.

@@ -120,25 +120,20 @@ static LIST: rt::Operation = rt::Operation {
     id: "activity.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/activity")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "activity.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/activity/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "activity.create",
@@ -155,14 +150,12 @@ static CREATE: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "activity.update",
@@ -179,14 +172,12 @@ static UPDATE: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "activity.delete",
@@ -203,12 +194,10 @@ static DELETE: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

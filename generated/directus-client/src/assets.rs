@@ -49,10 +49,7 @@ static GET: rt::Operation = rt::Operation {
     id: "assets.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/assets/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
         (
@@ -61,6 +58,7 @@ static GET: rt::Operation = rt::Operation {
         ),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Assets::get`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

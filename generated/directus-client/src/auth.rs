@@ -189,8 +189,6 @@ static LOGIN: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/login")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "INVALID_CREDENTIALS",
@@ -203,6 +201,7 @@ static LOGIN: rt::Operation = rt::Operation {
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static REFRESH: rt::Operation = rt::Operation {
     id: "auth.refresh",
@@ -210,8 +209,6 @@ static REFRESH: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/refresh")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "INVALID_CREDENTIALS",
@@ -219,6 +216,7 @@ static REFRESH: rt::Operation = rt::Operation {
         ),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static LOGOUT: rt::Operation = rt::Operation {
     id: "auth.logout",
@@ -226,12 +224,11 @@ static LOGOUT: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/logout")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static REQUEST_RESET: rt::Operation = rt::Operation {
     id: "auth.request_reset",
@@ -239,12 +236,11 @@ static REQUEST_RESET: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/password/request")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static RESET_PASSWORD: rt::Operation = rt::Operation {
     id: "auth.reset_password",
@@ -252,13 +248,12 @@ static RESET_PASSWORD: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/password/reset")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static LIST_PROVIDERS: rt::Operation = rt::Operation {
     id: "auth.list_providers",
@@ -266,10 +261,8 @@ static LIST_PROVIDERS: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static START_SSO: rt::Operation = rt::Operation {
     id: "auth.start_sso",
@@ -277,8 +270,6 @@ static START_SSO: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/login/{provider}")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "ROUTE_NOT_FOUND",
@@ -286,6 +277,7 @@ static START_SSO: rt::Operation = rt::Operation {
         ),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Auth::login`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

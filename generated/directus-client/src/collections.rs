@@ -108,63 +108,52 @@ static LIST: rt::Operation = rt::Operation {
     id: "collections.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/collections")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "collections.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/collections/{collection}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "collections.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/collections")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
         ("LIMIT_EXCEEDED", "Remove unused users or collections, or raise the licence."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "collections.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/collections/{collection}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "collections.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/collections/{collection}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

@@ -46,14 +46,12 @@ static LIST: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Extensions::list`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

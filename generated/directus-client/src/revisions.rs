@@ -57,26 +57,22 @@ static LIST: rt::Operation = rt::Operation {
     id: "revisions.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/revisions")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_QUERY", "Check the query parameter the message names."),
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "revisions.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/revisions/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

@@ -76,23 +76,19 @@ static INFO: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/info")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static HEALTH: rt::Operation = rt::Operation {
     id: "server.health",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/server/health")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static PING: rt::Operation = rt::Operation {
     id: "server.ping",
@@ -100,10 +96,8 @@ static PING: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/ping")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static OPENAPI: rt::Operation = rt::Operation {
     id: "server.openapi",
@@ -111,10 +105,8 @@ static OPENAPI: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/specs/oas")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GRAPHQL: rt::Operation = rt::Operation {
     id: "server.graphql",
@@ -122,8 +114,6 @@ static GRAPHQL: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/specs/graphql/{scope}")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

@@ -55,25 +55,21 @@ static GET: rt::Operation = rt::Operation {
     id: "settings.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/settings")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "settings.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/settings")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

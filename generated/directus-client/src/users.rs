@@ -341,37 +341,30 @@ static LIST: rt::Operation = rt::Operation {
     id: "users.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_QUERY", "Check the query parameter the message names."),
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "users.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static ME: rt::Operation = rt::Operation {
     id: "users.me",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users/me")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "INVALID_CREDENTIALS",
@@ -379,111 +372,96 @@ static ME: rt::Operation = rt::Operation {
         ),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "users.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE_MANY: rt::Operation = rt::Operation {
     id: "users.create_many",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "users.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE_MANY: rt::Operation = rt::Operation {
     id: "users.update_many",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "users.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/users/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "users.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/users")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE_ME: rt::Operation = rt::Operation {
     id: "users.update_me",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users/me")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static INVITE: rt::Operation = rt::Operation {
     id: "users.invite",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users/invite")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static ACCEPT_INVITE: rt::Operation = rt::Operation {
     id: "users.accept_invite",
@@ -491,22 +469,18 @@ static ACCEPT_INVITE: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/users/invite/accept")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GENERATE_TFA: rt::Operation = rt::Operation {
     id: "users.generate_tfa",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users/me/tfa/generate")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "INVALID_CREDENTIALS",
@@ -515,15 +489,13 @@ static GENERATE_TFA: rt::Operation = rt::Operation {
         ("INVALID_PAYLOAD", "Pass the password; to start over, disable 2FA first."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static ENABLE_TFA: rt::Operation = rt::Operation {
     id: "users.enable_tfa",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users/me/tfa/enable")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         (
             "INVALID_PAYLOAD",
@@ -532,17 +504,16 @@ static ENABLE_TFA: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Give the user a policy that allows updating directus_users."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DISABLE_TFA: rt::Operation = rt::Operation {
     id: "users.disable_tfa",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users/me/tfa/disable")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[("INVALID_PAYLOAD", "Use the current code; check that 2FA is on.")],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Users::invite`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

@@ -148,10 +148,8 @@ static RANDOM_STRING: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/utils/random/string")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GENERATE_HASH: rt::Operation = rt::Operation {
     id: "utilities.generate_hash",
@@ -183,41 +181,35 @@ static CLEAR_CACHE: rt::Operation = rt::Operation {
     id: "utilities.clear_cache",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/cache/clear")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static IMPORT: rt::Operation = rt::Operation {
     id: "utilities.import",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/import/{collection}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
         ("UNSUPPORTED_MEDIA_TYPE", "Send JSON, or multipart for uploads."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static SORT: rt::Operation = rt::Operation {
     id: "utilities.sort",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/sort/{collection}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
-    removed_in: None,
-    replacement: None,
     hints: &[
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Utilities::random_string`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

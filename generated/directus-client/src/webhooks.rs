@@ -192,7 +192,6 @@ static LIST: rt::Operation = rt::Operation {
     id: "webhooks.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/webhooks")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -201,12 +200,12 @@ static LIST: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "webhooks.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/webhooks/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -214,12 +213,12 @@ static GET: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "webhooks.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/webhooks")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -228,12 +227,12 @@ static CREATE: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.create_many",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/webhooks")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -241,12 +240,12 @@ static CREATE_MANY: rt::Operation = rt::Operation {
         ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "webhooks.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/webhooks/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -254,12 +253,12 @@ static UPDATE: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.update_many",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/webhooks")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -267,12 +266,12 @@ static UPDATE_MANY: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "webhooks.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/webhooks/{id}")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -280,12 +279,12 @@ static DELETE: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/webhooks")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
@@ -293,4 +292,5 @@ static DELETE_MANY: rt::Operation = rt::Operation {
         ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
     ],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };

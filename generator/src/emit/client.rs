@@ -420,27 +420,40 @@ fn descriptor(op: &Operation) -> TokenStream {
         let until = version_tokens(r.until);
         quote! { rt::Route { path: #path, since: #since, until: #until } }
     });
-    let since = version_tokens(op.since);
-    let removed = version_tokens(op.removed_in);
-    let replacement = match &op.replacement {
-        Some(r) => quote! { Some(#r) },
-        None => quote! { None },
-    };
-    let hints = op.errors.iter().map(|e| {
-        let (c, f) = (&e.code, &e.fix);
-        quote! { (#c, #f) }
+    // Only fields that differ from `Operation::BASE` are written out.
+    let since = op.since.map(|v| {
+        let v = version_tokens(Some(v));
+        quote! { since: #v, }
     });
+    let removed = op.removed_in.map(|v| {
+        let v = version_tokens(Some(v));
+        quote! { removed_in: #v, }
+    });
+    let replacement = op.replacement.as_ref().map(|r| quote! { replacement: Some(#r), });
+    let hints: Vec<TokenStream> = op
+        .errors
+        .iter()
+        .map(|e| {
+            let (c, f) = (&e.code, &e.fix);
+            quote! { (#c, #f) }
+        })
+        .collect();
+    let hints = (!hints.is_empty()).then(|| quote! { hints: &[#(#hints),*], });
+    let auth = (op.auth != AuthMode::Required).then(|| quote! { auth: rt::Auth::#auth, });
+    let all_given = auth.is_some() && since.is_some() && removed.is_some() && replacement.is_some() && hints.is_some();
+    let base = (!all_given).then(|| quote! { ..rt::Operation::BASE });
     quote! {
         static #stat: rt::Operation = rt::Operation {
             id: #id,
             method: rt::Method::#method,
             routes: &[#(#routes),*],
-            auth: rt::Auth::#auth,
-            since: #since,
-            removed_in: #removed,
-            replacement: #replacement,
-            hints: &[#(#hints),*],
+            #auth
+            #since
+            #removed
+            #replacement
+            #hints
             common_hints: crate::ERROR_HINTS,
+            #base
         };
     }
 }

@@ -247,67 +247,44 @@ static LIST: rt::Operation = rt::Operation {
     id: "things.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "things.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things/{id}")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "things.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/things")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "things.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/things")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
     hints: &[("FORBIDDEN", "Check permissions.")],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPLOAD: rt::Operation = rt::Operation {
     id: "things.upload",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/things/files")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static DOWNLOAD: rt::Operation = rt::Operation {
     id: "things.download",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things/files/{id}")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static EXTENSIONS: rt::Operation = rt::Operation {
     id: "things.extensions",
@@ -324,78 +301,55 @@ static EXTENSIONS: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static LEGACY: rt::Operation = rt::Operation {
     id: "things.legacy",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/legacy")],
-    auth: rt::Auth::Required,
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 0, 0)),
     replacement: Some("the things endpoints"),
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static PING: rt::Operation = rt::Operation {
     id: "things.ping",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/ping")],
     auth: rt::Auth::None,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static START: rt::Operation = rt::Operation {
     id: "things.start",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/start/{provider}")],
     auth: rt::Auth::None,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "things.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/things/{id}")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static UPSERT: rt::Operation = rt::Operation {
     id: "things.upsert",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/things")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 static SETTINGS: rt::Operation = rt::Operation {
     id: "things.settings",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/settings")],
-    auth: rt::Auth::Required,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
     common_hints: crate::ERROR_HINTS,
+    ..rt::Operation::BASE
 };
 /// Optional inputs of [`Things::list`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]
