@@ -44,25 +44,50 @@ fn previous(out: &Path) -> BTreeSet<PathBuf> {
         .unwrap_or_default()
 }
 
+/// Writes one file unless it already holds `contents`; true when it was written.
+fn write_one(out: &Path, rel: &Path, contents: &str) -> io::Result<bool> {
+    let path = out.join(rel);
+    if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Write beside, then rename: an interrupted run never leaves a truncated file.
+    let tmp = path.with_extension("generating");
+    std::fs::write(&tmp, contents.as_bytes())?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(true)
+}
+
 pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
     let mut report = Report::default();
     let before = previous(out);
-    let all = files.iter().map(|f| (f.path.clone(), f.contents.clone())).chain([(PathBuf::from(LIST), list_text(files))]);
     let current: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-    for (rel, contents) in all {
-        let path = out.join(&rel);
-        if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
-            report.unchanged += 1;
-            continue;
+    // Thousands of small files: write them from every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<io::Result<Vec<(PathBuf, bool)>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|f| write_one(out, &f.path, &f.contents).map(|w| (f.path.clone(), w))).collect()))
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a writer thread panicked")))).collect()
+    });
+    for part in results {
+        for (rel, written) in part? {
+            if written {
+                report.written.push(rel);
+            } else {
+                report.unchanged += 1;
+            }
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        // Write beside, then rename: an interrupted run never leaves a truncated file.
-        let tmp = path.with_extension("generating");
-        std::fs::write(&tmp, contents.as_bytes())?;
-        std::fs::rename(&tmp, &path)?;
-        report.written.push(rel);
+    }
+    let list = PathBuf::from(LIST);
+    if write_one(out, &list, &list_text(files))? {
+        report.written.push(list);
+    } else {
+        report.unchanged += 1;
     }
     for old in before.difference(&current) {
         if old.components().any(|c| matches!(c, std::path::Component::ParentDir)) {

@@ -41,7 +41,8 @@ struct OpView<'a> {
     common_errors: Vec<&'a crate::model::ErrorInfo>,
 }
 
-fn env() -> Result<Environment<'static>, String> {
+/// The template environment, built once per run and shared by every docs job.
+pub fn env() -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -58,22 +59,20 @@ fn env() -> Result<Environment<'static>, String> {
 }
 
 /// The API index page.
-pub fn index(model: &Model) -> Result<(String, String), String> {
-    let env = env()?;
+pub fn index(env: &Environment<'_>, model: &Model) -> Result<(String, String), String> {
     let coverage = coverage(model);
-    let text = render(&env, "index", context! { model, api => &model.api, resources => &model.resources, coverage })?;
+    let text = render(env, "index", context! { model, api => &model.api, resources => &model.resources, coverage })?;
     Ok(("README.md".to_owned(), text))
 }
 
 /// The index page of one resource and a page per operation.
-pub fn resource_pages(model: &Model, r: &Resource) -> Result<Vec<(String, String)>, String> {
-    let env = env()?;
+pub fn resource_pages(env: &Environment<'_>, model: &Model, r: &Resource) -> Result<Vec<(String, String)>, String> {
     let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
     // Only what a page shows goes into its context: serializing the whole model for each page
     // made generation quadratic in the number of operations.
-    let mut out = vec![(format!("{}/README.md", r.name), render(&env, "resource", context! { resource => r, ops => &ops })?)];
+    let mut out = vec![(format!("{}/README.md", r.name), render(env, "resource", context! { resource => r, ops => &ops })?)];
     for v in &ops {
-        out.push((format!("{}/{}.md", r.name, v.op.id), render(&env, "operation", context! { v })?));
+        out.push((format!("{}/{}.md", r.name, v.op.id), render(env, "operation", context! { v })?));
     }
     Ok(out)
 }

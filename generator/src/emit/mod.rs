@@ -61,17 +61,19 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     let crate_dir = PathBuf::from(&model.api.crate_name);
     let src = crate_dir.join("src");
     let file = |path: PathBuf, contents: String| vec![OutputFile { path, contents }];
+    let templates = docs::env()?;
+    let templates = &templates;
     // The CLI is the largest job: first, so it does not finish last.
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| Ok(file(crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), cli::file(model)?))),
         Box::new(|| Ok(file(src.join("lib.rs"), client::lib(model)?))),
         Box::new(|| Ok(file(crate_dir.join("Cargo.toml"), manifest::cargo_toml(model)))),
-        Box::new(|| docs::index(model).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
+        Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
     ];
     for r in &model.resources {
         jobs.push(Box::new(|| client::resource_file(r).map(|(name, text)| file(src.join(name), text))));
         jobs.push(Box::new(move || {
-            docs::resource_pages(model, r).map(|pages| pages.into_iter().map(|(name, text)| OutputFile { path: PathBuf::from("docs").join(name), contents: text }).collect())
+            docs::resource_pages(templates, model, r).map(|pages| pages.into_iter().map(|(name, text)| OutputFile { path: PathBuf::from("docs").join(name), contents: text }).collect())
         }));
     }
     let mut files = run_jobs(&jobs)?;
