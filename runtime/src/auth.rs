@@ -48,13 +48,10 @@ macro_rules! auth_op {
         static $name: Operation = Operation {
             id: $id,
             method: Method::Post,
-            routes: &[Route { path: $path, since: None, until: None }],
+            routes: &[Route::new($path)],
             auth: Auth::None,
-            since: None,
-            removed_in: None,
-            replacement: None,
             hints: $hints,
-            common_hints: &[],
+            ..Operation::BASE
         };
     };
 }

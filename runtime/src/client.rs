@@ -267,14 +267,9 @@ pub fn set_observer(observer: Observer) -> bool {
 /// `GET /server/info`, used to learn the server's version.
 static SERVER_INFO: Operation = Operation {
     id: "server.info",
-    method: Method::Get,
-    routes: &[Route { path: "/server/info", since: None, until: None }],
+    routes: &[Route::new("/server/info")],
     auth: Auth::Optional,
-    since: None,
-    removed_in: None,
-    replacement: None,
-    hints: &[],
-    common_hints: &[],
+    ..Operation::BASE
 };
 
 fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) -> Result<String> {
@@ -350,17 +345,7 @@ fn guess_mime(filename: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    static OP: Operation = Operation {
-        id: "t.op",
-        method: Method::Get,
-        routes: &[],
-        auth: Auth::Required,
-        since: None,
-        removed_in: None,
-        replacement: None,
-        hints: &[],
-        common_hints: &[],
-    };
+    static OP: Operation = Operation { id: "t.op", ..Operation::BASE };
 
     #[test]
     fn path_params_are_percent_encoded_as_one_segment() {
