@@ -33,3 +33,14 @@ pub fn random_hex(bytes: usize) -> String {
 /// The README's Rust example, compiled (not run) so it stays true.
 #[doc = include_str!("../../README.md")]
 mod readme {}
+
+/// Runs the generated CLI against a test server with its admin token. `exe` is the calling test's
+/// `env!("CARGO_BIN_EXE_directus")`, which only integration tests can name.
+pub fn admin_cli(exe: &str, server: &server::Server, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(exe)
+        .args(args)
+        .env("DIRECTUS_URL", &server.url)
+        .env("DIRECTUS_TOKEN", &server.admin_token)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {exe}: {e}"))
+}

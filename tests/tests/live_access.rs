@@ -20,7 +20,7 @@ fn email() -> String {
 }
 
 fn cli(s: &Server, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_directus")).args(args).env("DIRECTUS_URL", &s.url).env("DIRECTUS_TOKEN", &s.admin_token).output().unwrap()
+    directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, args)
 }
 
 fn q() -> Query {
@@ -42,12 +42,7 @@ async fn roles_crud_and_batch() {
     assert_eq!(r.update::<Value>(&id, &json!({ "description": "edits" })).await.unwrap()["description"], "edits");
     let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).await.unwrap();
     assert!(changed.iter().all(|x| x["icon"] == "star"));
-    let via_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["roles", "get", "--id", &id])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let via_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["roles", "get", "--id", &id]);
     assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
     r.delete_many(&keys).await.unwrap();
     r.delete(&id).await.unwrap();
@@ -142,12 +137,7 @@ async fn users_crud_me_and_batch() {
     assert!(batch.iter().all(|b| b["title"] == "batch"));
     let me_changed: Value = u.update_me(&json!({ "location": "CI" })).await.unwrap();
     assert_eq!(me_changed["location"], "CI");
-    let me_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["users", "me", "--fields", "location"])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let me_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["users", "me", "--fields", "location"]);
     assert_eq!(serde_json::from_slice::<Value>(&me_cli.stdout).unwrap()["location"], "CI");
     u.delete(&id).await.unwrap();
     u.delete_many(&keys).await.unwrap();

@@ -5,7 +5,6 @@
 use directus_client::{Client, ErrorCode, Query};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
-use std::process::Command;
 
 fn server() -> &'static Server {
     server::shared("12.4.1")
@@ -16,12 +15,7 @@ fn admin(s: &Server) -> Client {
 }
 
 fn cli(s: &Server, args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(args)
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, args);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     if out.stdout.is_empty() {
         Value::Null

@@ -40,12 +40,7 @@ async fn folders_crud_and_batch() {
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     let moved: Vec<Value> = f.update_many(&keys, &json!({ "parent": null })).await.unwrap();
     assert!(moved.iter().all(|m| m["parent"].is_null()));
-    let via_cli = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["folders", "list", "--filter", &format!(r#"{{"id":{{"_eq":"{id}"}}}}"#), "--fields", "name"])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let via_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["folders", "list", "--filter", &format!(r#"{{"id":{{"_eq":"{id}"}}}}"#), "--fields", "name"]);
     assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
     assert_eq!(serde_json::from_slice::<Value>(&via_cli.stdout).unwrap(), json!([{ "name": "documents" }]));
     f.delete_many(&keys).await.unwrap();
@@ -116,20 +111,10 @@ async fn files_upload_read_update_download_delete() {
     let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).await.unwrap();
     assert_eq!(tagged.len(), 2);
     let cli_out = dir.join("cli.txt");
-    let run = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["assets", "get", "--id", &id, "--output", cli_out.to_str().unwrap()])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["assets", "get", "--id", &id, "--output", cli_out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert_eq!(std::fs::read_to_string(&cli_out).unwrap(), "hello, directus\n");
-    let run = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["files", "create", "--file", text.to_str().unwrap(), "--title", "From CLI"])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["files", "create", "--file", text.to_str().unwrap(), "--title", "From CLI"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let from_cli: Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(from_cli["title"], "From CLI");

@@ -5,7 +5,6 @@
 use directus_client::{Client, Error, ErrorCode, Query};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
-use std::process::Command;
 
 fn server() -> &'static Server {
     server::shared("10.10.4")
@@ -37,12 +36,7 @@ async fn webhooks_crud_and_batch() {
     assert_eq!(renamed["status"], "inactive");
     let batch: Vec<Value> = w.update_many(&keys, &json!({ "status": "inactive" })).await.unwrap();
     assert!(batch.iter().all(|b| b["status"] == "inactive"));
-    let listed = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["webhooks", "list", "--fields", "id,name"])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let listed = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["webhooks", "list", "--fields", "id,name"]);
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
     assert_eq!(serde_json::from_slice::<Value>(&listed.stdout).unwrap().as_array().map(Vec::len), Some(3));
     w.delete(id).await.unwrap();

@@ -4,7 +4,6 @@
 use directus_client::{Client, Error, ErrorCode};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
-use std::process::Command;
 
 fn server() -> &'static Server {
     server::shared("12.4.1")
@@ -89,12 +88,7 @@ async fn removed_operations_fail_before_sending() {
     assert!(text.contains("removed in 11.14.0") && text.contains("Flows"), "{text}");
 
     // The CLI says the same, with exit code 5.
-    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(["webhooks", "list"])
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["webhooks", "list"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("webhooks.list is not available on Directus 12.4.1"), "{stderr}");
@@ -104,12 +98,7 @@ async fn removed_operations_fail_before_sending() {
 async fn cli_reads_settings_and_server_info() {
     let s = server();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_directus"))
-            .args(args)
-            .env("DIRECTUS_URL", &s.url)
-            .env("DIRECTUS_TOKEN", &s.admin_token)
-            .output()
-            .unwrap();
+        let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, args);
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -126,12 +115,7 @@ async fn cli_reads_settings_and_server_info() {
 
 /// Runs the CLI and returns (exit code, stderr).
 fn cli_fails(s: &Server, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
-        .args(args)
-        .env("DIRECTUS_URL", &s.url)
-        .env("DIRECTUS_TOKEN", &s.admin_token)
-        .output()
-        .unwrap();
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, args);
     assert!(out.stdout.is_empty(), "a failure prints nothing on stdout");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
