@@ -28,8 +28,11 @@ pub fn record(base_url: &str, op: &directus_runtime::Operation, status: u16) {
     let dir = records_dir();
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("{}.tsv", std::process::id()));
+    // One write per record: `writeln!` on a bare File issues a write per formatted piece, and
+    // records from parallel tests in this process then interleave and lose each other.
+    let line = format!("{}\t{version}\t{status}\n", op.id);
     if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{}\t{version}\t{status}", op.id);
+        let _ = f.write_all(line.as_bytes());
     }
 }
 
