@@ -35,8 +35,7 @@ impl fmt::Display for Diagnostic {
 
 /// Collects diagnostics for one spec file, placing each with the file's key index.
 pub struct Reporter<'a> {
-    pub file: &'a std::path::Path,
-    pub index: &'a crate::spec::locate::KeyIndex,
+    pub source: &'a crate::spec::load::SourceFile,
     pub out: &'a mut Vec<Diagnostic>,
 }
 
@@ -44,9 +43,9 @@ impl Reporter<'_> {
     /// `raw_path` is the YAML path used to find the line (`operations.0.method`);
     /// `spec_path` is what the user reads (`users.generate_tfa.method`).
     pub fn error(&mut self, raw_path: &str, spec_path: &str, message: impl Into<String>, fix: impl Into<String>) {
-        let (line, column) = self.index.find(raw_path);
+        let (line, column) = self.source.index().find(raw_path);
         self.out.push(Diagnostic {
-            file: self.file.to_path_buf(),
+            file: self.source.path.clone(),
             line,
             column,
             spec_path: spec_path.to_owned(),

@@ -5,12 +5,24 @@ use super::{ApiFile, ResourceFile};
 use crate::diagnostics::Diagnostic;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// One spec file as read, kept for locating problems and for hashing.
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    pub index: KeyIndex,
+    /// Built on the first problem to place: a valid spec never needs it.
+    index: OnceLock<KeyIndex>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        SourceFile { path, text, index: OnceLock::new() }
+    }
+
+    pub fn index(&self) -> &KeyIndex {
+        self.index.get_or_init(|| KeyIndex::new(&self.text))
+    }
 }
 
 pub struct Loaded<T> {
@@ -48,15 +60,12 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
     };
     paths.sort();
     let mut resources = Vec::new();
-    for path in paths {
-        if let Some(text) = read(&path, diags) {
-            files.push((path.clone(), text.clone()));
-            let first = diags.len();
-            if let Some(r) = parse::<ResourceFile>(&path, text, diags) {
-                name_operations(&r.value, &mut diags[first..]);
-                resources.push(r);
-            }
+    for (path, text, file_diags, parsed) in parse_all(paths) {
+        diags.extend(file_diags);
+        if let Some(text) = text {
+            files.push((path, text));
         }
+        resources.extend(parsed);
     }
     let coverage_path = dir.join("coverage.yaml");
     let coverage = if coverage_path.exists() {
@@ -68,6 +77,45 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
         None
     };
     RawSpec { api, resources, coverage, files }
+}
+
+type Parsed = (PathBuf, Option<String>, Vec<Diagnostic>, Option<Loaded<ResourceFile>>);
+
+/// Reads and parses the resource files on every core; YAML parsing is most of a valid spec's
+/// load time. The results keep the order of `paths`.
+fn parse_all(paths: Vec<PathBuf>) -> Vec<Parsed> {
+    let one = |path: &PathBuf| -> Parsed {
+        let mut diags = Vec::new();
+        let Some(text) = read(path, &mut diags) else { return (path.clone(), None, diags, None) };
+        let parsed = parse::<ResourceFile>(path, text.clone(), &mut diags);
+        if let Some(r) = &parsed {
+            name_operations(&r.value, &mut diags);
+        }
+        (path.clone(), Some(text), diags, parsed)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len()).max(1);
+    if threads == 1 {
+        return paths.iter().map(one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        out.push((i, one(path)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, p)| p).collect()
 }
 
 /// `operations.3.response.colour` → `users.get.response.colour`: the reader knows ids, not indexes.
@@ -99,12 +147,12 @@ fn file_error(path: &Path, message: String, fix: &str) -> Diagnostic {
 
 /// Parses one file; unknown keys are all reported (not just the first) and do not stop the parse.
 fn parse<T: DeserializeOwned>(path: &Path, text: String, diags: &mut Vec<Diagnostic>) -> Option<Loaded<T>> {
-    let index = KeyIndex::new(&text);
     let mut unknown = Vec::new();
     let de = serde_yaml::Deserializer::from_str(&text);
     let result: Result<T, _> = serde_ignored::deserialize(de, |p| unknown.push(p.to_string()));
+    let source = SourceFile::new(path.to_path_buf(), text);
     for p in unknown {
-        let (line, column) = index.find(&p);
+        let (line, column) = source.index().find(&p);
         let key = p.rsplit('.').next().unwrap_or(&p).to_owned();
         diags.push(Diagnostic {
             file: path.to_path_buf(),
@@ -116,7 +164,7 @@ fn parse<T: DeserializeOwned>(path: &Path, text: String, diags: &mut Vec<Diagnos
         });
     }
     match result {
-        Ok(value) => Some(Loaded { source: SourceFile { path: path.to_path_buf(), text, index }, value }),
+        Ok(value) => Some(Loaded { source, value }),
         Err(e) => {
             let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
             let message = e.to_string();

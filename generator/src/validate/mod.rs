@@ -17,7 +17,7 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
     let mut resources = Vec::new();
     let mut seen = BTreeSet::new();
     for loaded in &raw.resources {
-        let mut r = Reporter { file: &loaded.source.path, index: &loaded.source.index, out: diags };
+        let mut r = Reporter { source: &loaded.source, out: diags };
         if let Some(res) = check_resource(spec_dir, loaded, api.as_ref(), &mut seen, &mut r) {
             resources.push(res);
         }
@@ -52,7 +52,7 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
 fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Api> {
     let a = &loaded.value;
     let before = diags.len();
-    let mut r = Reporter { file: &loaded.source.path, index: &loaded.source.index, out: diags };
+    let mut r = Reporter { source: &loaded.source, out: diags };
     if a.format != 1 {
         r.error("format", "format", format!("unknown spec format {}", a.format), "set `format: 1`; it is the only format this generator reads");
     }
@@ -159,7 +159,7 @@ fn check_resource(
 
 /// Attaches the recorded live-test versions to the operations they name.
 fn apply_coverage(cov: &Loaded<std::collections::BTreeMap<String, Vec<String>>>, resources: &mut [Resource], diags: &mut Vec<Diagnostic>) {
-    let mut r = Reporter { file: &cov.source.path, index: &cov.source.index, out: diags };
+    let mut r = Reporter { source: &cov.source, out: diags };
     for (id, versions) in &cov.value {
         let op = resources.iter_mut().flat_map(|res| res.operations.iter_mut()).find(|op| &op.full_id == id);
         match op {
