@@ -50,15 +50,7 @@ static GET: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/assets/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-        (
-            "ILLEGAL_ASSET_TRANSFORMATION",
-            "Use a preset key, or allow the transformation in the settings (storage_asset_transform).",
-        ),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Assets::get`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

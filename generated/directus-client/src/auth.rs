@@ -189,19 +189,7 @@ static LOGIN: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/login")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        (
-            "INVALID_CREDENTIALS",
-            "Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.",
-        ),
-        (
-            "INVALID_OTP",
-            "Pass the current six-digit code from the authenticator app; check that the device clock is right.",
-        ),
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static REFRESH: rt::Operation = rt::Operation {
     id: "auth.refresh",
@@ -209,14 +197,7 @@ static REFRESH: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/refresh")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        (
-            "INVALID_CREDENTIALS",
-            "Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.",
-        ),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static LOGOUT: rt::Operation = rt::Operation {
     id: "auth.logout",
@@ -224,11 +205,7 @@ static LOGOUT: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/logout")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static REQUEST_RESET: rt::Operation = rt::Operation {
     id: "auth.request_reset",
@@ -236,11 +213,7 @@ static REQUEST_RESET: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/password/request")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static RESET_PASSWORD: rt::Operation = rt::Operation {
     id: "auth.reset_password",
@@ -248,12 +221,7 @@ static RESET_PASSWORD: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth/password/reset")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static LIST_PROVIDERS: rt::Operation = rt::Operation {
     id: "auth.list_providers",
@@ -261,8 +229,7 @@ static LIST_PROVIDERS: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/auth")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static START_SSO: rt::Operation = rt::Operation {
     id: "auth.start_sso",
@@ -276,8 +243,7 @@ static START_SSO: rt::Operation = rt::Operation {
             "SSO is not enabled on this server, or it has no provider of that name: check AUTH_PROVIDERS, and the licence on Directus 12.",
         ),
     ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Auth::login`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

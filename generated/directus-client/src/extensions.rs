@@ -47,11 +47,7 @@ static LIST: rt::Operation = rt::Operation {
         },
     ],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Extensions::list`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

@@ -142,61 +142,40 @@ static LIST_ALL: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/fields")],
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static LIST: rt::Operation = rt::Operation {
     id: "fields.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/fields/{collection}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "fields.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/fields/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "fields.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/fields/{collection}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "fields.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/fields/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "fields.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/fields/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };

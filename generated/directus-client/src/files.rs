@@ -217,101 +217,63 @@ static LIST: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/files")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_QUERY", "Check the query parameter the message names."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "files.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/files/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "files.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/files")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "files.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/files/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE_MANY: rt::Operation = rt::Operation {
     id: "files.update_many",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/files")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static REPLACE: rt::Operation = rt::Operation {
     id: "files.replace",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/files/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "files.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/files/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "files.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/files")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static IMPORT: rt::Operation = rt::Operation {
     id: "files.import",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/files/import")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Files::create`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

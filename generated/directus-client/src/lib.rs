@@ -227,8 +227,7 @@ impl Query {
     }
 }
 /// What to do about each Directus error code, from the spec; operations add their own.
-#[allow(dead_code)]
-pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[
+const ERROR_HINTS: &[(&str, &str)] = &[
     (
         "INVALID_CREDENTIALS",
         "Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.",
@@ -261,3 +260,9 @@ pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[
     ),
     ("INTERNAL_SERVER_ERROR", "Look at the Directus server log for the cause."),
 ];
+/// What every operation descriptor starts from; each names only what differs.
+#[allow(dead_code)]
+pub(crate) const BASE: directus_runtime::Operation = directus_runtime::Operation {
+    common_hints: ERROR_HINTS,
+    ..directus_runtime::Operation::BASE
+};

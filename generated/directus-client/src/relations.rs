@@ -136,58 +136,40 @@ static LIST_ALL: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/relations")],
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static LIST: rt::Operation = rt::Operation {
     id: "relations.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/relations/{collection}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "relations.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/relations/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "relations.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/relations")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "relations.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/relations/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "relations.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/relations/{collection}/{field}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };

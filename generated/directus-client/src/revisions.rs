@@ -58,21 +58,12 @@ static LIST: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/revisions")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_QUERY", "Check the query parameter the message names."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "revisions.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/revisions/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };

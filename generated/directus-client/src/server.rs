@@ -76,19 +76,14 @@ static INFO: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/info")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static HEALTH: rt::Operation = rt::Operation {
     id: "server.health",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/server/health")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static PING: rt::Operation = rt::Operation {
     id: "server.ping",
@@ -96,8 +91,7 @@ static PING: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/ping")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static OPENAPI: rt::Operation = rt::Operation {
     id: "server.openapi",
@@ -105,8 +99,7 @@ static OPENAPI: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/specs/oas")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GRAPHQL: rt::Operation = rt::Operation {
     id: "server.graphql",
@@ -114,6 +107,5 @@ static GRAPHQL: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/server/specs/graphql/{scope}")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };

@@ -342,126 +342,77 @@ static LIST: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_QUERY", "Check the query parameter the message names."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "users.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static ME: rt::Operation = rt::Operation {
     id: "users.me",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/users/me")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        (
-            "INVALID_CREDENTIALS",
-            "Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.",
-        ),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "users.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE_MANY: rt::Operation = rt::Operation {
     id: "users.create_many",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "users.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE_MANY: rt::Operation = rt::Operation {
     id: "users.update_many",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "users.delete",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/users/{id}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "users.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/users")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE_ME: rt::Operation = rt::Operation {
     id: "users.update_me",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/users/me")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static INVITE: rt::Operation = rt::Operation {
     id: "users.invite",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/users/invite")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static ACCEPT_INVITE: rt::Operation = rt::Operation {
     id: "users.accept_invite",
@@ -469,12 +420,7 @@ static ACCEPT_INVITE: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/users/invite/accept")],
     auth: rt::Auth::None,
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GENERATE_TFA: rt::Operation = rt::Operation {
     id: "users.generate_tfa",
@@ -488,8 +434,7 @@ static GENERATE_TFA: rt::Operation = rt::Operation {
         ),
         ("INVALID_PAYLOAD", "Pass the password; to start over, disable 2FA first."),
     ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static ENABLE_TFA: rt::Operation = rt::Operation {
     id: "users.enable_tfa",
@@ -503,8 +448,7 @@ static ENABLE_TFA: rt::Operation = rt::Operation {
         ),
         ("FORBIDDEN", "Give the user a policy that allows updating directus_users."),
     ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DISABLE_TFA: rt::Operation = rt::Operation {
     id: "users.disable_tfa",
@@ -512,8 +456,7 @@ static DISABLE_TFA: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/users/me/tfa/disable")],
     since: Some(rt::Version::new(9, 0, 0)),
     hints: &[("INVALID_PAYLOAD", "Use the current code; check that 2FA is on.")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Users::invite`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

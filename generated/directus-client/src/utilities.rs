@@ -148,8 +148,7 @@ static RANDOM_STRING: rt::Operation = rt::Operation {
     routes: &[rt::Route::new("/utils/random/string")],
     auth: rt::Auth::Optional,
     since: Some(rt::Version::new(9, 0, 0)),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GENERATE_HASH: rt::Operation = rt::Operation {
     id: "utilities.generate_hash",
@@ -159,10 +158,7 @@ static GENERATE_HASH: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(12, 1, 0)),
     replacement: Some("nothing: the endpoint has no replacement"),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
+    ..crate::BASE
 };
 static VERIFY_HASH: rt::Operation = rt::Operation {
     id: "utilities.verify_hash",
@@ -172,44 +168,28 @@ static VERIFY_HASH: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(12, 1, 0)),
     replacement: Some("nothing: the endpoint has no replacement"),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
+    ..crate::BASE
 };
 static CLEAR_CACHE: rt::Operation = rt::Operation {
     id: "utilities.clear_cache",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/cache/clear")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static IMPORT: rt::Operation = rt::Operation {
     id: "utilities.import",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/import/{collection}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-        ("UNSUPPORTED_MEDIA_TYPE", "Send JSON, or multipart for uploads."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static SORT: rt::Operation = rt::Operation {
     id: "utilities.sort",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/utils/sort/{collection}")],
     since: Some(rt::Version::new(9, 0, 0)),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Utilities::random_string`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

@@ -195,12 +195,7 @@ static LIST: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("INVALID_QUERY", "Check the query parameter the message names."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "webhooks.get",
@@ -209,11 +204,7 @@ static GET: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "webhooks.create",
@@ -222,12 +213,7 @@ static CREATE: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.create_many",
@@ -236,11 +222,7 @@ static CREATE_MANY: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("INVALID_PAYLOAD", "Read the reason in the message and correct that value."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "webhooks.update",
@@ -249,11 +231,7 @@ static UPDATE: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.update_many",
@@ -262,11 +240,7 @@ static UPDATE_MANY: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(10, 10, 5)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE: rt::Operation = rt::Operation {
     id: "webhooks.delete",
@@ -275,11 +249,7 @@ static DELETE: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "webhooks.delete_many",
@@ -288,9 +258,5 @@ static DELETE_MANY: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 14, 0)),
     replacement: Some("Flows (/flows and /operations)"),
-    hints: &[
-        ("FORBIDDEN", "Check the user's role and policies, and that the item exists."),
-    ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };

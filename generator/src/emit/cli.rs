@@ -37,6 +37,21 @@ pub fn command_name(op: &Operation) -> String {
     names::kebab(&op.id)
 }
 
+/// Whether clap derives `name` by itself from the Rust identifier `ident` (kebab-case). Only plain
+/// lower-case words are trusted to convert the same way; anything else is written out.
+fn clap_default(ident: &str, name: &str) -> bool {
+    ident.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && ident.replace('_', "-") == name
+}
+
+/// `long = "flag"`, or just `long` when clap would name the flag that way from the field.
+fn long(field: &str, flag: &str) -> TokenStream {
+    if clap_default(field, flag) {
+        quote! { long }
+    } else {
+        quote! { long = #flag }
+    }
+}
+
 pub fn file(model: &Model) -> Result<String, String> {
     let krate = format_ident!("{}", model.api.crate_name.replace('-', "_"));
     let about = format!("Command-line client for the {} (generated from the spec for Directus {}).", model.api.title, model.api.api_version);
@@ -119,7 +134,11 @@ fn resource_enum(r: &Resource) -> TokenStream {
         let a = args_ident(r, op);
         let d = doc(&format!("{}: {}", op.title, op.summary));
         let name = command_name(op);
-        quote! { #d #[command(name = #name)] #v(#a), }
+        if clap_default(&names::snake(&op.id), &name) {
+            quote! { #d #v(#a), }
+        } else {
+            quote! { #d #[command(name = #name)] #v(#a), }
+        }
     });
     quote! {
         // Variant names are operation ids, which may share a suffix (`..._tfa`); the enum is
@@ -165,7 +184,8 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         // Stdin can carry only one secret.
         let others: Vec<String> = secrets.iter().filter(|s| s.name != p.name).map(|s| stdin_field(s).to_string()).collect();
         let conflicts = (!others.is_empty()).then(|| quote! { , conflicts_with_all = [#(#others),*] });
-        return quote! { #d #[arg(long = #flag #conflicts)] #stdin: bool, };
+        let long = long(&stdin.to_string(), &flag);
+        return quote! { #d #[arg(#long #conflicts)] #stdin: bool, };
     }
     let d = doc(&help(p));
     let values = (!p.values.is_empty()).then(|| {
@@ -182,12 +202,13 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         Type::File => (quote! { std::path::PathBuf }, quote! {}),
     };
     let is_list = matches!(p.ty, Type::StringList | Type::IntegerList);
+    let long = long(&name.to_string(), &flag);
     let ty = match (p.required, is_list) {
-        (true, true) => return quote! { #d #[arg(long = #flag, required = true #extra #values)] #name: #ty, },
+        (true, true) => return quote! { #d #[arg(#long, required = true #extra #values)] #name: #ty, },
         (true, false) | (false, true) => ty,
         (false, false) => quote! { Option<#ty> },
     };
-    quote! { #d #[arg(long = #flag #extra #values)] #name: #ty, }
+    quote! { #d #[arg(#long #extra #values)] #name: #ty, }
 }
 
 fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
@@ -201,28 +222,28 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
     if op.open_body {
         fields.push(quote! {
             /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
-            #[arg(long = "data", value_name = "JSON")]
+            #[arg(long, value_name = "JSON")]
             data: Option<String>,
         });
     }
     match &op.body {
         Body::Array { name, items, description } => {
             let n = ident(name);
-            let flag = names::kebab(name);
+            let long = long(&n.to_string(), &names::kebab(name));
             let d = doc(&format!("{} (comma-separated)", if description.is_empty() { "Keys" } else { description.lines().next().unwrap_or_default() }));
             let field = match items {
-                Type::Integer => quote! { #[arg(long = #flag, value_delimiter = ',', required = true)] #n: Vec<i64>, },
+                Type::Integer => quote! { #[arg(#long, value_delimiter = ',', required = true)] #n: Vec<i64>, },
                 // A JSON array (inline, @FILE, -), or comma-separated values.
-                Type::Json => quote! { #[arg(long = #flag, value_name = "JSON|A,B,...")] #n: String, },
-                _ => quote! { #[arg(long = #flag, value_delimiter = ',', required = true)] #n: Vec<String>, },
+                Type::Json => quote! { #[arg(#long, value_name = "JSON|A,B,...")] #n: String, },
+                _ => quote! { #[arg(#long, value_delimiter = ',', required = true)] #n: Vec<String>, },
             };
             fields.push(quote! { #d #field });
         }
         Body::Value { name, description } => {
             let n = ident(name);
-            let flag = names::kebab(name);
+            let long = long(&n.to_string(), &names::kebab(name));
             let d = doc(&format!("{} (JSON inline, @FILE, or - for stdin)", if description.is_empty() { "Request body" } else { description.lines().next().unwrap_or_default() }));
-            fields.push(quote! { #d #[arg(long = #flag)] #n: String, });
+            fields.push(quote! { #d #[arg(#long)] #n: String, });
         }
         _ => {}
     }

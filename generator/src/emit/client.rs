@@ -4,13 +4,13 @@
 use super::rust::{
     self, add_multipart_required, add_optional, add_required, arg_type, const_ident, doc, ident, inner_doc, owned_type, type_ident,
 };
-use crate::model::{AuthMode, Body, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
+use crate::model::{AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The module of one resource, `<resource>.rs`.
-pub fn resource_file(r: &Resource) -> Result<(String, String), String> {
-    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(r), &r.name)?;
+pub fn resource_file(model: &Model, r: &Resource) -> Result<(String, String), String> {
+    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(&model.api.errors, r), &r.name)?;
     Ok((format!("{}.rs", r.name), text))
 }
 
@@ -100,8 +100,11 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #(#query_sets)*
 
         /// What to do about each Directus error code, from the spec; operations add their own.
+        const ERROR_HINTS: &[(&str, &str)] = &[#(#hints),*];
+
+        /// What every operation descriptor starts from; each names only what differs.
         #[allow(dead_code)]
-        pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[#(#hints),*];
+        pub(crate) const BASE: directus_runtime::Operation = directus_runtime::Operation { common_hints: ERROR_HINTS, ..directus_runtime::Operation::BASE };
     };
     Ok(rust::header("spec/", &model.spec_hash) + &rust::print(tokens, "lib.rs")?)
 }
@@ -138,12 +141,12 @@ fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
     }
 }
 
-fn resource(r: &Resource) -> TokenStream {
+fn resource(catalog: &[ErrorInfo], r: &Resource) -> TokenStream {
     let ty = type_ident(&r.name);
     let module_doc = inner_doc(&format!("{}\n\n{}", r.title, r.description));
     let struct_doc = doc(&format!("{} operations; get them with [`crate::Client::{}`].", r.title, r.name));
     let methods = r.operations.iter().map(|op| method(r, op));
-    let statics = r.operations.iter().map(descriptor);
+    let statics = r.operations.iter().map(|op| descriptor(catalog, op));
     let types = r.operations.iter().map(|op| types(r, op));
     quote! {
         #module_doc
@@ -395,7 +398,7 @@ fn version_tokens(v: Option<Version>) -> TokenStream {
     }
 }
 
-fn descriptor(op: &Operation) -> TokenStream {
+fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
     let stat = const_ident(&op.id);
     let id = &op.full_id;
     let method = format_ident!("{}", match op.method {
@@ -430,9 +433,12 @@ fn descriptor(op: &Operation) -> TokenStream {
         quote! { removed_in: #v, }
     });
     let replacement = op.replacement.as_ref().map(|r| quote! { replacement: Some(#r), });
+    // A hint the API-wide table already gives for the code is found there at run time.
+    let same_as_catalog = |code: &str, fix: &str| catalog.iter().any(|c| c.code == code && c.fix == fix);
     let hints: Vec<TokenStream> = op
         .errors
         .iter()
+        .filter(|e| !same_as_catalog(&e.code, &e.fix))
         .map(|e| {
             let (c, f) = (&e.code, &e.fix);
             quote! { (#c, #f) }
@@ -440,8 +446,6 @@ fn descriptor(op: &Operation) -> TokenStream {
         .collect();
     let hints = (!hints.is_empty()).then(|| quote! { hints: &[#(#hints),*], });
     let auth = (op.auth != AuthMode::Required).then(|| quote! { auth: rt::Auth::#auth, });
-    let all_given = auth.is_some() && since.is_some() && removed.is_some() && replacement.is_some() && hints.is_some();
-    let base = (!all_given).then(|| quote! { ..rt::Operation::BASE });
     quote! {
         static #stat: rt::Operation = rt::Operation {
             id: #id,
@@ -452,8 +456,7 @@ fn descriptor(op: &Operation) -> TokenStream {
             #removed
             #replacement
             #hints
-            common_hints: crate::ERROR_HINTS,
-            #base
+            ..crate::BASE
         };
     }
 }

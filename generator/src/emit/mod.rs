@@ -71,10 +71,8 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
     ];
     for r in &model.resources {
-        jobs.push(Box::new(|| client::resource_file(r).map(|(name, text)| file(src.join(name), text))));
-        jobs.push(Box::new(move || {
-            docs::resource_pages(templates, model, r).map(|pages| pages.into_iter().map(|(name, text)| OutputFile { path: PathBuf::from("docs").join(name), contents: text }).collect())
-        }));
+        jobs.push(Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text))));
+        jobs.push(Box::new(move || docs::resource_page(templates, model, r).map(|(name, text)| file(PathBuf::from("docs").join(name), text))));
     }
     let mut files = run_jobs(&jobs)?;
     for (name, mut schema) in crate::spec::json_schemas() {

@@ -85,478 +85,358 @@ enum Command {
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ActivityCommand {
     /// List: Lists activity, with Directus query parameters.
-    #[command(name = "list")]
     List(ActivityListArgs),
     /// Get: Reads one activity row.
-    #[command(name = "get")]
     Get(ActivityGetArgs),
     /// Create Comment: Comments on an item.
-    #[command(name = "create")]
     Create(ActivityCreateArgs),
     /// Update Comment: Edits a comment.
-    #[command(name = "update")]
     Update(ActivityUpdateArgs),
     /// Delete Comment: Deletes a comment.
-    #[command(name = "delete")]
     Delete(ActivityDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AssetsCommand {
     /// Get: Downloads a file, optionally transformed.
-    #[command(name = "get")]
     Get(AssetsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AuthCommand {
     /// Login: Logs in with e-mail and password and returns tokens.
-    #[command(name = "login")]
     Login(AuthLoginArgs),
     /// Refresh Token: Exchanges a refresh token for new tokens.
-    #[command(name = "refresh")]
     Refresh(AuthRefreshArgs),
     /// Log Out: Ends a session by its refresh token.
-    #[command(name = "logout")]
     Logout(AuthLogoutArgs),
     /// Request Password Reset: Sends a password reset mail.
-    #[command(name = "request-reset")]
     RequestReset(AuthRequestResetArgs),
     /// Reset Password: Sets a new password with the token from a reset mail.
-    #[command(name = "reset-password")]
     ResetPassword(AuthResetPasswordArgs),
     /// List Providers: Lists the single sign-on providers the server offers.
-    #[command(name = "list-providers")]
     ListProviders(AuthListProvidersArgs),
     /// Start SSO Flow: Starts a single sign-on login: returns the provider's login URL.
-    #[command(name = "start-sso")]
     StartSso(AuthStartSsoArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum CollectionsCommand {
     /// List: Lists the collections.
-    #[command(name = "list")]
     List(CollectionsListArgs),
     /// Get: Reads one collection by name.
-    #[command(name = "get")]
     Get(CollectionsGetArgs),
     /// Create: Creates a collection, and its table when `schema` is given.
-    #[command(name = "create")]
     Create(CollectionsCreateArgs),
     /// Update: Changes the settings (`meta`) of a collection.
-    #[command(name = "update")]
     Update(CollectionsUpdateArgs),
     /// Delete: Deletes a collection and drops its table with all its data.
-    #[command(name = "delete")]
     Delete(CollectionsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ExtensionsCommand {
     /// List: Lists installed extensions.
-    #[command(name = "list")]
     List(ExtensionsListArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FieldsCommand {
     /// List All: Lists the fields of every collection.
-    #[command(name = "list-all")]
     ListAll(FieldsListAllArgs),
     /// List: Lists the fields of one collection.
-    #[command(name = "list")]
     List(FieldsListArgs),
     /// Get: Reads one field.
-    #[command(name = "get")]
     Get(FieldsGetArgs),
     /// Create: Adds a field (and its column) to a collection.
-    #[command(name = "create")]
     Create(FieldsCreateArgs),
     /// Update: Changes a field.
-    #[command(name = "update")]
     Update(FieldsUpdateArgs),
     /// Delete: Deletes a field and drops its column.
-    #[command(name = "delete")]
     Delete(FieldsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FilesCommand {
     /// List: Lists files, with Directus query parameters.
-    #[command(name = "list")]
     List(FilesListArgs),
     /// Get: Reads one file by its key.
-    #[command(name = "get")]
     Get(FilesGetArgs),
     /// Create / Upload: Uploads a file, with its metadata.
-    #[command(name = "create")]
     Create(FilesCreateArgs),
     /// Update: Updates one file by its key.
-    #[command(name = "update")]
     Update(FilesUpdateArgs),
     /// Update Multiple: Applies the same change to several files.
-    #[command(name = "update-many")]
     UpdateMany(FilesUpdateManyArgs),
     /// Replace File: Replaces a file's bytes (and optionally its metadata), keeping its id.
-    #[command(name = "replace")]
     Replace(FilesReplaceArgs),
     /// Delete: Deletes one file by its key.
-    #[command(name = "delete")]
     Delete(FilesDeleteArgs),
     /// Delete Multiple: Deletes several files by key.
-    #[command(name = "delete-many")]
     DeleteMany(FilesDeleteManyArgs),
     /// Import File: Has the server download a file from a URL into the file library.
-    #[command(name = "import")]
     Import(FilesImportArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FoldersCommand {
     /// List: Lists folders, with Directus query parameters.
-    #[command(name = "list")]
     List(FoldersListArgs),
     /// Get: Reads one folder by its key.
-    #[command(name = "get")]
     Get(FoldersGetArgs),
     /// Create: Creates one folder.
-    #[command(name = "create")]
     Create(FoldersCreateArgs),
     /// Create Multiple: Creates several folders in one request.
-    #[command(name = "create-many")]
     CreateMany(FoldersCreateManyArgs),
     /// Update: Updates one folder by its key.
-    #[command(name = "update")]
     Update(FoldersUpdateArgs),
     /// Update Multiple: Applies the same change to several folders.
-    #[command(name = "update-many")]
     UpdateMany(FoldersUpdateManyArgs),
     /// Delete: Deletes one folder by its key.
-    #[command(name = "delete")]
     Delete(FoldersDeleteArgs),
     /// Delete Multiple: Deletes several folders by key.
-    #[command(name = "delete-many")]
     DeleteMany(FoldersDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ItemsCommand {
     /// List: Lists the items of a collection, with Directus query parameters.
-    #[command(name = "list")]
     List(ItemsListArgs),
     /// Export: Downloads the items of a collection as a CSV, JSON, XML or YAML file.
-    #[command(name = "export")]
     Export(ItemsExportArgs),
     /// Get: Reads one item by its key.
-    #[command(name = "get")]
     Get(ItemsGetArgs),
     /// Create: Creates one item.
-    #[command(name = "create")]
     Create(ItemsCreateArgs),
     /// Create Multiple: Creates several items in one request.
-    #[command(name = "create-many")]
     CreateMany(ItemsCreateManyArgs),
     /// Update: Updates one item by its key.
-    #[command(name = "update")]
     Update(ItemsUpdateArgs),
     /// Update Multiple: Applies the same change to several items.
-    #[command(name = "update-many")]
     UpdateMany(ItemsUpdateManyArgs),
     /// Delete: Deletes one item by its key.
-    #[command(name = "delete")]
     Delete(ItemsDeleteArgs),
     /// Delete Multiple: Deletes several items by key.
-    #[command(name = "delete-many")]
     DeleteMany(ItemsDeleteManyArgs),
     /// Upsert: Updates the item that matches a filter, or creates it when none does.
-    #[command(name = "upsert")]
     Upsert(ItemsUpsertArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PermissionsCommand {
     /// List: Lists permissions, with Directus query parameters.
-    #[command(name = "list")]
     List(PermissionsListArgs),
     /// Get: Reads one permission by its key.
-    #[command(name = "get")]
     Get(PermissionsGetArgs),
     /// Create: Creates one permission.
-    #[command(name = "create")]
     Create(PermissionsCreateArgs),
     /// Create Multiple: Creates several permissions in one request.
-    #[command(name = "create-many")]
     CreateMany(PermissionsCreateManyArgs),
     /// Update: Updates one permission by its key.
-    #[command(name = "update")]
     Update(PermissionsUpdateArgs),
     /// Update Multiple: Applies the same change to several permissions.
-    #[command(name = "update-many")]
     UpdateMany(PermissionsUpdateManyArgs),
     /// Delete: Deletes one permission by its key.
-    #[command(name = "delete")]
     Delete(PermissionsDeleteArgs),
     /// Delete Multiple: Deletes several permissions by key.
-    #[command(name = "delete-many")]
     DeleteMany(PermissionsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PresetsCommand {
     /// List: Lists presets, with Directus query parameters.
-    #[command(name = "list")]
     List(PresetsListArgs),
     /// Get: Reads one preset by its key.
-    #[command(name = "get")]
     Get(PresetsGetArgs),
     /// Create: Creates one preset.
-    #[command(name = "create")]
     Create(PresetsCreateArgs),
     /// Create Multiple: Creates several presets in one request.
-    #[command(name = "create-many")]
     CreateMany(PresetsCreateManyArgs),
     /// Update: Updates one preset by its key.
-    #[command(name = "update")]
     Update(PresetsUpdateArgs),
     /// Update Multiple: Applies the same change to several presets.
-    #[command(name = "update-many")]
     UpdateMany(PresetsUpdateManyArgs),
     /// Delete: Deletes one preset by its key.
-    #[command(name = "delete")]
     Delete(PresetsDeleteArgs),
     /// Delete Multiple: Deletes several presets by key.
-    #[command(name = "delete-many")]
     DeleteMany(PresetsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RelationsCommand {
     /// List All: Lists every relation.
-    #[command(name = "list-all")]
     ListAll(RelationsListAllArgs),
     /// List: Lists the relations of one collection.
-    #[command(name = "list")]
     List(RelationsListArgs),
     /// Get: Reads the relation of one field.
-    #[command(name = "get")]
     Get(RelationsGetArgs),
     /// Create: Creates a relation (and its foreign key).
-    #[command(name = "create")]
     Create(RelationsCreateArgs),
     /// Update: Changes a relation.
-    #[command(name = "update")]
     Update(RelationsUpdateArgs),
     /// Delete: Deletes a relation.
-    #[command(name = "delete")]
     Delete(RelationsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RevisionsCommand {
     /// List: Lists revisions, with Directus query parameters.
-    #[command(name = "list")]
     List(RevisionsListArgs),
     /// Get: Reads one revision by its key.
-    #[command(name = "get")]
     Get(RevisionsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RolesCommand {
     /// List: Lists roles, with Directus query parameters.
-    #[command(name = "list")]
     List(RolesListArgs),
     /// Get: Reads one role by its key.
-    #[command(name = "get")]
     Get(RolesGetArgs),
     /// Create: Creates one role.
-    #[command(name = "create")]
     Create(RolesCreateArgs),
     /// Create Multiple: Creates several roles in one request.
-    #[command(name = "create-many")]
     CreateMany(RolesCreateManyArgs),
     /// Update: Updates one role by its key.
-    #[command(name = "update")]
     Update(RolesUpdateArgs),
     /// Update Multiple: Applies the same change to several roles.
-    #[command(name = "update-many")]
     UpdateMany(RolesUpdateManyArgs),
     /// Delete: Deletes one role by its key.
-    #[command(name = "delete")]
     Delete(RolesDeleteArgs),
     /// Delete Multiple: Deletes several roles by key.
-    #[command(name = "delete-many")]
     DeleteMany(RolesDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ServerCommand {
     /// System Info: Reads the project info and, for a logged-in user, the server version.
-    #[command(name = "info")]
     Info(ServerInfoArgs),
     /// Health: Checks the server and what it depends on (database, storage, mail).
-    #[command(name = "health")]
     Health(ServerHealthArgs),
     /// Ping: Answers pong when the server is up.
-    #[command(name = "ping")]
     Ping(ServerPingArgs),
     /// Get OpenAPI: Reads the OpenAPI document of what the caller may access.
-    #[command(name = "openapi")]
     Openapi(ServerOpenapiArgs),
     /// Get GraphQL: Reads the GraphQL schema (SDL) of the items or system endpoint.
-    #[command(name = "graphql")]
     Graphql(ServerGraphqlArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum SettingsCommand {
     /// Get: Reads the project settings.
-    #[command(name = "get")]
     Get(SettingsGetArgs),
     /// Update: Changes project settings.
-    #[command(name = "update")]
     Update(SettingsUpdateArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UsersCommand {
     /// List: Lists users, with Directus query parameters.
-    #[command(name = "list")]
     List(UsersListArgs),
     /// Get: Reads one user by its key.
-    #[command(name = "get")]
     Get(UsersGetArgs),
     /// Get Current: Reads the user the token belongs to.
-    #[command(name = "me")]
     Me(UsersMeArgs),
     /// Create: Creates one user.
-    #[command(name = "create")]
     Create(UsersCreateArgs),
     /// Create Multiple: Creates several users in one request.
-    #[command(name = "create-many")]
     CreateMany(UsersCreateManyArgs),
     /// Update: Updates one user by its key.
-    #[command(name = "update")]
     Update(UsersUpdateArgs),
     /// Update Multiple: Applies the same change to several users.
-    #[command(name = "update-many")]
     UpdateMany(UsersUpdateManyArgs),
     /// Delete: Deletes one user by its key.
-    #[command(name = "delete")]
     Delete(UsersDeleteArgs),
     /// Delete Multiple: Deletes several users by key.
-    #[command(name = "delete-many")]
     DeleteMany(UsersDeleteManyArgs),
     /// Update Current: Updates the user the token belongs to.
-    #[command(name = "update-me")]
     UpdateMe(UsersUpdateMeArgs),
     /// Invite: Invites people by e-mail; each becomes a user with status invited.
-    #[command(name = "invite")]
     Invite(UsersInviteArgs),
     /// Accept Invite: Accepts an invitation: sets the password and activates the user.
-    #[command(name = "accept-invite")]
     AcceptInvite(UsersAcceptInviteArgs),
     /// Generate 2FA: Generates a two-factor authentication secret for the current user.
-    #[command(name = "generate-tfa")]
     GenerateTfa(UsersGenerateTfaArgs),
     /// Enable 2FA: Turns two-factor authentication on for the current user.
-    #[command(name = "enable-tfa")]
     EnableTfa(UsersEnableTfaArgs),
     /// Disable 2FA: Turns two-factor authentication off for the current user.
-    #[command(name = "disable-tfa")]
     DisableTfa(UsersDisableTfaArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UtilitiesCommand {
     /// Get Random String: Returns a random string.
-    #[command(name = "random-string")]
     RandomString(UtilitiesRandomStringArgs),
     /// Generate Hash: Hashes a string with argon2.
-    #[command(name = "generate-hash")]
     GenerateHash(UtilitiesGenerateHashArgs),
     /// Verify Hash: Checks a string against an argon2 hash.
-    #[command(name = "verify-hash")]
     VerifyHash(UtilitiesVerifyHashArgs),
     /// Clear Cache: Clears the data cache (and the schema cache with system).
-    #[command(name = "clear-cache")]
     ClearCache(UtilitiesClearCacheArgs),
     /// Import File Data: Imports items into a collection from a CSV or JSON file.
-    #[command(name = "import")]
     Import(UtilitiesImportArgs),
     /// Sort Items: Moves an item to another item's place in a manually sorted collection.
-    #[command(name = "sort")]
     Sort(UtilitiesSortArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum WebhooksCommand {
     /// List: Lists webhooks, with Directus query parameters.
-    #[command(name = "list")]
     List(WebhooksListArgs),
     /// Get: Reads one webhook by its key.
-    #[command(name = "get")]
     Get(WebhooksGetArgs),
     /// Create: Creates one webhook.
-    #[command(name = "create")]
     Create(WebhooksCreateArgs),
     /// Create Multiple: Creates several webhooks in one request.
-    #[command(name = "create-many")]
     CreateMany(WebhooksCreateManyArgs),
     /// Update: Updates one webhook by its key.
-    #[command(name = "update")]
     Update(WebhooksUpdateArgs),
     /// Update Multiple: Applies the same change to several webhooks.
-    #[command(name = "update-many")]
     UpdateMany(WebhooksUpdateManyArgs),
     /// Delete: Deletes one webhook by its key.
-    #[command(name = "delete")]
     Delete(WebhooksDeleteArgs),
     /// Delete Multiple: Deletes several webhooks by key.
-    #[command(name = "delete-many")]
     DeleteMany(WebhooksDeleteManyArgs),
 }
 #[derive(Args)]
 struct QueryArgs {
     /// Fields to return; dot notation reaches into relations, * means all (comma-separated)
-    #[arg(long = "fields", value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     fields: Vec<String>,
     /// Which items to return, as a filter object, e.g. {"status": {"_eq": "published"}} (JSON, @FILE or - for stdin)
-    #[arg(long = "filter")]
+    #[arg(long)]
     filter: Option<String>,
     /// Text to search for in all string fields
-    #[arg(long = "search")]
+    #[arg(long)]
     search: Option<String>,
     /// Fields to sort by; a leading - sorts descending (comma-separated)
-    #[arg(long = "sort", value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     sort: Vec<String>,
     /// How many items to return; -1 for all
-    #[arg(long = "limit")]
+    #[arg(long)]
     limit: Option<i64>,
     /// How many items to skip
-    #[arg(long = "offset")]
+    #[arg(long)]
     offset: Option<i64>,
     /// Which page of `limit` items to return
-    #[arg(long = "page")]
+    #[arg(long)]
     page: Option<i64>,
     /// Metadata to add to the reply: total_count, filter_count or *
-    #[arg(long = "meta")]
+    #[arg(long)]
     meta: Option<String>,
     /// Query parameters for nested relations, as an object (JSON, @FILE or - for stdin)
-    #[arg(long = "deep")]
+    #[arg(long)]
     deep: Option<String>,
     /// Other names for fields, as an object of alias to field (JSON, @FILE or - for stdin)
-    #[arg(long = "alias")]
+    #[arg(long)]
     alias: Option<String>,
     /// Aggregates, e.g. {"count": "*"} or {"sum": "views"} (JSON, @FILE or - for stdin)
-    #[arg(long = "aggregate")]
+    #[arg(long)]
     aggregate: Option<String>,
     /// Fields to group aggregates by (comma-separated)
-    #[arg(long = "group-by", value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     group_by: Vec<String>,
     /// Whether * in fields follows relations back to the item they came from (Directus 11 and later)
-    #[arg(long = "backlink", action = clap::ArgAction::Set)]
+    #[arg(long, action = clap::ArgAction::Set)]
     backlink: Option<bool>,
 }
 impl QueryArgs {
@@ -606,7 +486,7 @@ struct ActivityListArgs {
 #[derive(Args)]
 struct ActivityGetArgs {
     /// The activity id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     #[command(flatten)]
     query: QueryArgs,
@@ -614,69 +494,61 @@ struct ActivityGetArgs {
 #[derive(Args)]
 struct ActivityCreateArgs {
     /// The collection of the item
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The key of the item
-    #[arg(long = "item")]
+    #[arg(long)]
     item: String,
     /// The comment text (Markdown)
-    #[arg(long = "comment")]
+    #[arg(long)]
     comment: String,
 }
 #[derive(Args)]
 struct ActivityUpdateArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The new text
-    #[arg(long = "comment")]
+    #[arg(long)]
     comment: String,
 }
 #[derive(Args)]
 struct ActivityDeleteArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct AssetsGetArgs {
     /// The file id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// A transformation preset key from the settings
-    #[arg(long = "key")]
+    #[arg(long)]
     key: Option<String>,
     /// Sharp transformations, as a JSON array of [method, ...args] (JSON, @FILE or - for stdin)
-    #[arg(long = "transforms")]
+    #[arg(long)]
     transforms: Option<String>,
     /// How the image fits width and height
-    #[arg(long = "fit", value_parser = ["cover", "contain", "inside", "outside"])]
+    #[arg(long, value_parser = ["cover", "contain", "inside", "outside"])]
     fit: Option<String>,
     /// Width in pixels
-    #[arg(long = "width")]
+    #[arg(long)]
     width: Option<i64>,
     /// Height in pixels
-    #[arg(long = "height")]
+    #[arg(long)]
     height: Option<i64>,
     /// Quality, 1 to 100
-    #[arg(long = "quality")]
+    #[arg(long)]
     quality: Option<i64>,
     /// The image format to convert to
-    #[arg(
-        long = "format",
-        value_parser = ["auto",
-        "jpg",
-        "png",
-        "webp",
-        "tiff",
-        "avif"]
-    )]
+    #[arg(long, value_parser = ["auto", "jpg", "png", "webp", "tiff", "avif"])]
     format: Option<String>,
     /// Do not enlarge images smaller than width and height
-    #[arg(long = "without-enlargement", action = clap::ArgAction::Set)]
+    #[arg(long, action = clap::ArgAction::Set)]
     without_enlargement: Option<bool>,
     /// Ask for Content-Disposition: attachment
-    #[arg(long = "download", action = clap::ArgAction::Set)]
+    #[arg(long, action = clap::ArgAction::Set)]
     download: Option<bool>,
     /// Write the file here instead of to stdout
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -685,43 +557,43 @@ struct AssetsGetArgs {
 #[derive(Args)]
 struct AuthLoginArgs {
     /// The user's e-mail address
-    #[arg(long = "email")]
+    #[arg(long)]
     email: String,
     /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
-    #[arg(long = "password-stdin", conflicts_with_all = ["otp_stdin"])]
+    #[arg(long, conflicts_with_all = ["otp_stdin"])]
     password_stdin: bool,
     /// Read the otp from stdin (otherwise from $DIRECTUS_OTP, or a prompt)
-    #[arg(long = "otp-stdin", conflicts_with_all = ["password_stdin"])]
+    #[arg(long, conflicts_with_all = ["password_stdin"])]
     otp_stdin: bool,
     /// Where the refresh token goes; json returns it in the reply
-    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    #[arg(long, value_parser = ["json", "cookie", "session"])]
     mode: Option<String>,
 }
 #[derive(Args)]
 struct AuthRefreshArgs {
     /// Read the refresh token from stdin (otherwise from $DIRECTUS_REFRESH_TOKEN, or a prompt)
-    #[arg(long = "refresh-token-stdin")]
+    #[arg(long)]
     refresh_token_stdin: bool,
     /// Where the new refresh token goes
-    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    #[arg(long, value_parser = ["json", "cookie", "session"])]
     mode: Option<String>,
 }
 #[derive(Args)]
 struct AuthLogoutArgs {
     /// Read the refresh token from stdin (otherwise from $DIRECTUS_REFRESH_TOKEN, or a prompt)
-    #[arg(long = "refresh-token-stdin")]
+    #[arg(long)]
     refresh_token_stdin: bool,
     /// How the session was opened
-    #[arg(long = "mode", value_parser = ["json", "cookie", "session"])]
+    #[arg(long, value_parser = ["json", "cookie", "session"])]
     mode: Option<String>,
 }
 #[derive(Args)]
 struct AuthRequestResetArgs {
     /// The user's e-mail address
-    #[arg(long = "email")]
+    #[arg(long)]
     email: String,
     /// Where the mail link points; must be in PASSWORD_RESET_URL_ALLOW_LIST
-    #[arg(long = "reset-url")]
+    #[arg(long)]
     reset_url: Option<String>,
 }
 #[derive(Args)]
@@ -730,7 +602,7 @@ struct AuthResetPasswordArgs {
     #[arg(long = "body-token-stdin", conflicts_with_all = ["password_stdin"])]
     token_stdin: bool,
     /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
-    #[arg(long = "password-stdin", conflicts_with_all = ["token_stdin"])]
+    #[arg(long, conflicts_with_all = ["token_stdin"])]
     password_stdin: bool,
 }
 #[derive(Args)]
@@ -738,10 +610,10 @@ struct AuthListProvidersArgs {}
 #[derive(Args)]
 struct AuthStartSsoArgs {
     /// The provider name from AUTH_PROVIDERS
-    #[arg(long = "provider")]
+    #[arg(long)]
     provider: String,
     /// Where the browser goes after login
-    #[arg(long = "redirect")]
+    #[arg(long)]
     redirect: Option<String>,
 }
 #[derive(Args)]
@@ -749,28 +621,28 @@ struct CollectionsListArgs {}
 #[derive(Args)]
 struct CollectionsGetArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
 }
 #[derive(Args)]
 struct CollectionsCreateArgs {
     /// The collection: `collection` (its name), `meta`, `schema` and `fields`. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct CollectionsUpdateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The changes, e.g. a `meta` object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct CollectionsDeleteArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
 }
 #[derive(Args)]
@@ -790,46 +662,46 @@ struct FieldsListAllArgs {}
 #[derive(Args)]
 struct FieldsListArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
 }
 #[derive(Args)]
 struct FieldsGetArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
 }
 #[derive(Args)]
 struct FieldsCreateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field: `field`, `type`, and optionally `meta` and `schema`. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FieldsUpdateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
     /// The changes: `type`, `meta`, `schema`. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FieldsDeleteArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
 }
 #[derive(Args)]
@@ -840,7 +712,7 @@ struct FilesListArgs {
 #[derive(Args)]
 struct FilesGetArgs {
     /// The file id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -848,58 +720,58 @@ struct FilesGetArgs {
 #[derive(Args)]
 struct FilesCreateArgs {
     /// A title for the file
-    #[arg(long = "title")]
+    #[arg(long)]
     title: Option<String>,
     /// The folder (UUID) to put it in
-    #[arg(long = "folder")]
+    #[arg(long)]
     folder: Option<String>,
     /// The storage location; the server default when left out
-    #[arg(long = "storage")]
+    #[arg(long)]
     storage: Option<String>,
     /// The file to upload; it is streamed from disk
-    #[arg(long = "file")]
+    #[arg(long)]
     file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct FilesUpdateArgs {
     /// The file id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FilesUpdateManyArgs {
     /// Keys of the files to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<String>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FilesReplaceArgs {
     /// The file id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// A new title
-    #[arg(long = "title")]
+    #[arg(long)]
     title: Option<String>,
     /// The new contents; streamed from disk
-    #[arg(long = "file")]
+    #[arg(long)]
     file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct FilesDeleteArgs {
     /// The file id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct FilesDeleteManyArgs {
     /// Keys of the files to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
@@ -908,7 +780,7 @@ struct FilesImportArgs {
     #[arg(long = "body-url")]
     url: String,
     /// Metadata of the new file, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: Option<String>,
 }
 #[derive(Args)]
@@ -919,7 +791,7 @@ struct FoldersListArgs {
 #[derive(Args)]
 struct FoldersGetArgs {
     /// The folder id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -927,49 +799,49 @@ struct FoldersGetArgs {
 #[derive(Args)]
 struct FoldersCreateArgs {
     /// The folder as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FoldersCreateManyArgs {
     /// The folders, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct FoldersUpdateArgs {
     /// The folder id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FoldersUpdateManyArgs {
     /// Keys of the folders to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<String>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct FoldersDeleteArgs {
     /// The folder id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct FoldersDeleteManyArgs {
     /// Keys of the folders to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
 struct ItemsListArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -977,10 +849,10 @@ struct ItemsListArgs {
 #[derive(Args)]
 struct ItemsExportArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The file format
-    #[arg(long = "export", value_parser = ["csv", "json", "xml", "yaml"])]
+    #[arg(long, value_parser = ["csv", "json", "xml", "yaml"])]
     export: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -991,10 +863,10 @@ struct ItemsExportArgs {
 #[derive(Args)]
 struct ItemsGetArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The item key (an integer or a string, as the collection has it)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -1002,73 +874,73 @@ struct ItemsGetArgs {
 #[derive(Args)]
 struct ItemsCreateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The item, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ItemsCreateManyArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The items, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct ItemsUpdateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The item key (an integer or a string, as the collection has it)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The fields to change. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ItemsUpdateManyArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// Keys of the items to change, as a JSON array (JSON, @FILE or - for stdin)
-    #[arg(long = "keys")]
+    #[arg(long)]
     keys: String,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ItemsDeleteArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The item key (an integer or a string, as the collection has it)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct ItemsDeleteManyArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// Keys of the items to delete. (comma-separated)
-    #[arg(long = "keys", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     keys: String,
 }
 #[derive(Args)]
 struct ItemsUpsertArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The filter that finds the item, e.g. {"slug": {"_eq": "home"}} (JSON, @FILE or - for stdin)
-    #[arg(long = "filter")]
+    #[arg(long)]
     filter: String,
     /// The item, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
@@ -1079,7 +951,7 @@ struct PermissionsListArgs {
 #[derive(Args)]
 struct PermissionsGetArgs {
     /// The permission id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     #[command(flatten)]
     query: QueryArgs,
@@ -1087,43 +959,43 @@ struct PermissionsGetArgs {
 #[derive(Args)]
 struct PermissionsCreateArgs {
     /// The permission as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PermissionsCreateManyArgs {
     /// The permissions, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct PermissionsUpdateArgs {
     /// The permission id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PermissionsUpdateManyArgs {
     /// Keys of the permissions to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<i64>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PermissionsDeleteArgs {
     /// The permission id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
 }
 #[derive(Args)]
 struct PermissionsDeleteManyArgs {
     /// Keys of the permissions to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<i64>,
 }
 #[derive(Args)]
@@ -1134,7 +1006,7 @@ struct PresetsListArgs {
 #[derive(Args)]
 struct PresetsGetArgs {
     /// The preset id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     #[command(flatten)]
     query: QueryArgs,
@@ -1142,43 +1014,43 @@ struct PresetsGetArgs {
 #[derive(Args)]
 struct PresetsCreateArgs {
     /// The preset as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PresetsCreateManyArgs {
     /// The presets, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct PresetsUpdateArgs {
     /// The preset id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PresetsUpdateManyArgs {
     /// Keys of the presets to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<i64>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct PresetsDeleteArgs {
     /// The preset id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
 }
 #[derive(Args)]
 struct PresetsDeleteManyArgs {
     /// Keys of the presets to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<i64>,
 }
 #[derive(Args)]
@@ -1186,43 +1058,43 @@ struct RelationsListAllArgs {}
 #[derive(Args)]
 struct RelationsListArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
 }
 #[derive(Args)]
 struct RelationsGetArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
 }
 #[derive(Args)]
 struct RelationsCreateArgs {
     /// The relation: `collection`, `field`, `related_collection`, and optionally `meta` and `schema`. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct RelationsUpdateArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
     /// The changes: `meta`, `schema`. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct RelationsDeleteArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The field name
-    #[arg(long = "field")]
+    #[arg(long)]
     field: String,
 }
 #[derive(Args)]
@@ -1233,7 +1105,7 @@ struct RevisionsListArgs {
 #[derive(Args)]
 struct RevisionsGetArgs {
     /// The revision id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     #[command(flatten)]
     query: QueryArgs,
@@ -1246,7 +1118,7 @@ struct RolesListArgs {
 #[derive(Args)]
 struct RolesGetArgs {
     /// The role id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -1254,43 +1126,43 @@ struct RolesGetArgs {
 #[derive(Args)]
 struct RolesCreateArgs {
     /// The role as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct RolesCreateManyArgs {
     /// The roles, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct RolesUpdateArgs {
     /// The role id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct RolesUpdateManyArgs {
     /// Keys of the roles to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<String>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct RolesDeleteArgs {
     /// The role id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct RolesDeleteManyArgs {
     /// Keys of the roles to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
@@ -1304,7 +1176,7 @@ struct ServerOpenapiArgs {}
 #[derive(Args)]
 struct ServerGraphqlArgs {
     /// items for user collections, system for Directus's own
-    #[arg(long = "scope", value_parser = ["items", "system"])]
+    #[arg(long, value_parser = ["items", "system"])]
     scope: String,
 }
 #[derive(Args)]
@@ -1315,7 +1187,7 @@ struct SettingsGetArgs {
 #[derive(Args)]
 struct SettingsUpdateArgs {
     /// The settings to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
@@ -1326,7 +1198,7 @@ struct UsersListArgs {
 #[derive(Args)]
 struct UsersGetArgs {
     /// The user id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -1339,61 +1211,61 @@ struct UsersMeArgs {
 #[derive(Args)]
 struct UsersCreateArgs {
     /// The user as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct UsersCreateManyArgs {
     /// The users, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct UsersUpdateArgs {
     /// The user id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct UsersUpdateManyArgs {
     /// Keys of the users to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<String>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct UsersDeleteArgs {
     /// The user id (a UUID)
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
 }
 #[derive(Args)]
 struct UsersDeleteManyArgs {
     /// Keys of the users to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
 struct UsersUpdateMeArgs {
     /// The fields to change. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct UsersInviteArgs {
     /// The addresses to invite (comma-separated)
-    #[arg(long = "email", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     email: Vec<String>,
     /// The role (UUID) the new users get
-    #[arg(long = "role")]
+    #[arg(long)]
     role: String,
     /// Where the mail link points; must be in USER_INVITE_URL_ALLOW_LIST
-    #[arg(long = "invite-url")]
+    #[arg(long)]
     invite_url: Option<String>,
 }
 #[derive(Args)]
@@ -1402,76 +1274,76 @@ struct UsersAcceptInviteArgs {
     #[arg(long = "body-token-stdin", conflicts_with_all = ["password_stdin"])]
     token_stdin: bool,
     /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
-    #[arg(long = "password-stdin", conflicts_with_all = ["token_stdin"])]
+    #[arg(long, conflicts_with_all = ["token_stdin"])]
     password_stdin: bool,
 }
 #[derive(Args)]
 struct UsersGenerateTfaArgs {
     /// Read the password from stdin (otherwise from $DIRECTUS_PASSWORD, or a prompt)
-    #[arg(long = "password-stdin")]
+    #[arg(long)]
     password_stdin: bool,
 }
 #[derive(Args)]
 struct UsersEnableTfaArgs {
     /// Read the secret from stdin (otherwise from $DIRECTUS_SECRET, or a prompt)
-    #[arg(long = "secret-stdin", conflicts_with_all = ["otp_stdin"])]
+    #[arg(long, conflicts_with_all = ["otp_stdin"])]
     secret_stdin: bool,
     /// Read the otp from stdin (otherwise from $DIRECTUS_OTP, or a prompt)
-    #[arg(long = "otp-stdin", conflicts_with_all = ["secret_stdin"])]
+    #[arg(long, conflicts_with_all = ["secret_stdin"])]
     otp_stdin: bool,
 }
 #[derive(Args)]
 struct UsersDisableTfaArgs {
     /// Read the otp from stdin (otherwise from $DIRECTUS_OTP, or a prompt)
-    #[arg(long = "otp-stdin")]
+    #[arg(long)]
     otp_stdin: bool,
 }
 #[derive(Args)]
 struct UtilitiesRandomStringArgs {
     /// How many characters, 1 to 500 [server default: 32]
-    #[arg(long = "length")]
+    #[arg(long)]
     length: Option<i64>,
 }
 #[derive(Args)]
 struct UtilitiesGenerateHashArgs {
     /// The string to hash
-    #[arg(long = "string")]
+    #[arg(long)]
     string: String,
 }
 #[derive(Args)]
 struct UtilitiesVerifyHashArgs {
     /// The string to check
-    #[arg(long = "string")]
+    #[arg(long)]
     string: String,
     /// The hash to check it against
-    #[arg(long = "hash")]
+    #[arg(long)]
     hash: String,
 }
 #[derive(Args)]
 struct UtilitiesClearCacheArgs {
     /// Clear the system caches too
-    #[arg(long = "system", action = clap::ArgAction::Set)]
+    #[arg(long, action = clap::ArgAction::Set)]
     system: Option<bool>,
 }
 #[derive(Args)]
 struct UtilitiesImportArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// A .csv or .json file of items; it is streamed from disk
-    #[arg(long = "file")]
+    #[arg(long)]
     file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct UtilitiesSortArgs {
     /// The collection name
-    #[arg(long = "collection")]
+    #[arg(long)]
     collection: String,
     /// The key of the item to move (JSON, @FILE or - for stdin)
-    #[arg(long = "item")]
+    #[arg(long)]
     item: String,
     /// The key of the item whose place it takes (JSON, @FILE or - for stdin)
-    #[arg(long = "to")]
+    #[arg(long)]
     to: String,
 }
 #[derive(Args)]
@@ -1482,7 +1354,7 @@ struct WebhooksListArgs {
 #[derive(Args)]
 struct WebhooksGetArgs {
     /// The webhook id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     #[command(flatten)]
     query: QueryArgs,
@@ -1490,43 +1362,43 @@ struct WebhooksGetArgs {
 #[derive(Args)]
 struct WebhooksCreateArgs {
     /// The webhook as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct WebhooksCreateManyArgs {
     /// The webhooks, as JSON objects. (comma-separated)
-    #[arg(long = "items", value_name = "JSON|A,B,...")]
+    #[arg(long, value_name = "JSON|A,B,...")]
     items: String,
 }
 #[derive(Args)]
 struct WebhooksUpdateArgs {
     /// The webhook id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct WebhooksUpdateManyArgs {
     /// Keys of the webhooks to change (comma-separated)
-    #[arg(long = "keys", required = true, value_delimiter = ',')]
+    #[arg(long, required = true, value_delimiter = ',')]
     keys: Vec<i64>,
     /// The fields to change, as a JSON object (JSON, @FILE or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct WebhooksDeleteArgs {
     /// The webhook id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
 }
 #[derive(Args)]
 struct WebhooksDeleteManyArgs {
     /// Keys of the webhooks to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<i64>,
 }
 fn main() -> ExitCode {

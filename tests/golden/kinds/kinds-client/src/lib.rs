@@ -72,8 +72,13 @@ impl Query {
     }
 }
 /// What to do about each Directus error code, from the spec; operations add their own.
-#[allow(dead_code)]
-pub(crate) static ERROR_HINTS: &[(&str, &str)] = &[
+const ERROR_HINTS: &[(&str, &str)] = &[
     ("FORBIDDEN", "Check permissions."),
     ("INVALID_PAYLOAD", "Fix the value named in the message."),
 ];
+/// What every operation descriptor starts from; each names only what differs.
+#[allow(dead_code)]
+pub(crate) const BASE: directus_runtime::Operation = directus_runtime::Operation {
+    common_hints: ERROR_HINTS,
+    ..directus_runtime::Operation::BASE
+};

@@ -247,44 +247,37 @@ static LIST: rt::Operation = rt::Operation {
     id: "things.list",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static GET: rt::Operation = rt::Operation {
     id: "things.get",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things/{id}")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static CREATE: rt::Operation = rt::Operation {
     id: "things.create",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/things")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DELETE_MANY: rt::Operation = rt::Operation {
     id: "things.delete_many",
     method: rt::Method::Delete,
     routes: &[rt::Route::new("/things")],
-    hints: &[("FORBIDDEN", "Check permissions.")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPLOAD: rt::Operation = rt::Operation {
     id: "things.upload",
     method: rt::Method::Post,
     routes: &[rt::Route::new("/things/files")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static DOWNLOAD: rt::Operation = rt::Operation {
     id: "things.download",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/things/files/{id}")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static EXTENSIONS: rt::Operation = rt::Operation {
     id: "things.extensions",
@@ -301,8 +294,7 @@ static EXTENSIONS: rt::Operation = rt::Operation {
             until: None,
         },
     ],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static LEGACY: rt::Operation = rt::Operation {
     id: "things.legacy",
@@ -311,45 +303,39 @@ static LEGACY: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     removed_in: Some(rt::Version::new(11, 0, 0)),
     replacement: Some("the things endpoints"),
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static PING: rt::Operation = rt::Operation {
     id: "things.ping",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/ping")],
     auth: rt::Auth::None,
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static START: rt::Operation = rt::Operation {
     id: "things.start",
     method: rt::Method::Get,
     routes: &[rt::Route::new("/start/{provider}")],
     auth: rt::Auth::None,
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
     id: "things.update",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/things/{id}")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static UPSERT: rt::Operation = rt::Operation {
     id: "things.upsert",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/things")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 static SETTINGS: rt::Operation = rt::Operation {
     id: "things.settings",
     method: rt::Method::Patch,
     routes: &[rt::Route::new("/settings")],
-    common_hints: crate::ERROR_HINTS,
-    ..rt::Operation::BASE
+    ..crate::BASE
 };
 /// Optional inputs of [`Things::list`]; start from `Default::default()`.
 #[derive(Clone, Debug, Default)]

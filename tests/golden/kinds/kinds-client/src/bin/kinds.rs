@@ -31,58 +31,45 @@ enum Command {
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ThingsCommand {
     /// List: Lists things, with query parameters.
-    #[command(name = "list")]
     List(ThingsListArgs),
     /// Get: Reads one thing by id.
-    #[command(name = "get")]
     Get(ThingsGetArgs),
     /// Create: Creates a thing from any JSON.
-    #[command(name = "create")]
     Create(ThingsCreateArgs),
     /// Delete Multiple: Deletes things by key.
-    #[command(name = "delete-many")]
     DeleteMany(ThingsDeleteManyArgs),
     /// Upload: Uploads a file with metadata.
-    #[command(name = "upload")]
     Upload(ThingsUploadArgs),
     /// Download: Downloads a file.
-    #[command(name = "download")]
     Download(ThingsDownloadArgs),
     /// List Extensions: Lists extensions; the route moved in 10.7.
-    #[command(name = "extensions")]
     Extensions(ThingsExtensionsArgs),
     /// Legacy: An operation that was removed.
-    #[command(name = "legacy")]
     Legacy(ThingsLegacyArgs),
     /// Ping: Answers with text.
-    #[command(name = "ping")]
     Ping(ThingsPingArgs),
     /// Start: Answers with a redirect.
-    #[command(name = "start")]
     Start(ThingsStartArgs),
     /// Update: Updates a thing from any JSON.
-    #[command(name = "update")]
     Update(ThingsUpdateArgs),
     /// Upsert: Updates the thing matching a filter, or creates it.
-    #[command(name = "upsert")]
     Upsert(ThingsUpsertArgs),
     /// Settings: Updates settings, named and free-form.
-    #[command(name = "settings")]
     Settings(ThingsSettingsArgs),
 }
 #[derive(Args)]
 struct QueryArgs {
     /// Fields to return (comma-separated)
-    #[arg(long = "fields", value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     fields: Vec<String>,
     /// A filter object (JSON, @FILE or - for stdin)
-    #[arg(long = "filter")]
+    #[arg(long)]
     filter: Option<String>,
     /// How many
-    #[arg(long = "limit")]
+    #[arg(long)]
     limit: Option<i64>,
     /// Aggregates, e.g. {"count": "*"} (JSON, @FILE or - for stdin)
-    #[arg(long = "aggregate")]
+    #[arg(long)]
     aggregate: Option<String>,
 }
 impl QueryArgs {
@@ -108,10 +95,10 @@ impl QueryArgs {
 #[derive(Args)]
 struct ThingsListArgs {
     /// Fields to group by (comma-separated)
-    #[arg(long = "group-by", value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     group_by: Vec<String>,
     /// Metadata to add
-    #[arg(long = "meta", value_parser = ["total_count", "filter_count", "*"])]
+    #[arg(long, value_parser = ["total_count", "filter_count", "*"])]
     meta: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
@@ -119,40 +106,40 @@ struct ThingsListArgs {
 #[derive(Args)]
 struct ThingsGetArgs {
     /// The thing's id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: i64,
 }
 #[derive(Args)]
 struct ThingsCreateArgs {
     /// The thing to create. (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsDeleteManyArgs {
     /// Keys of the things to delete. (comma-separated)
-    #[arg(long = "keys", value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
 struct ThingsUploadArgs {
     /// A title
-    #[arg(long = "title")]
+    #[arg(long)]
     title: Option<String>,
     /// Where to store it
-    #[arg(long = "storage")]
+    #[arg(long)]
     storage: String,
     /// The file
-    #[arg(long = "file")]
+    #[arg(long)]
     file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct ThingsDownloadArgs {
     /// The file id
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// Resize to this width
-    #[arg(long = "width")]
+    #[arg(long)]
     width: Option<i64>,
     /// Write the file here instead of to stdout
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -167,10 +154,10 @@ struct ThingsExtensionsArgs {
 #[derive(Args)]
 struct ThingsLegacyArgs {
     /// A name
-    #[arg(long = "name")]
+    #[arg(long)]
     name: String,
     /// Read the reset token from stdin (otherwise from $DIRECTUS_RESET_TOKEN, or a prompt)
-    #[arg(long = "reset-token-stdin")]
+    #[arg(long)]
     reset_token_stdin: bool,
 }
 #[derive(Args)]
@@ -178,37 +165,37 @@ struct ThingsPingArgs {}
 #[derive(Args)]
 struct ThingsStartArgs {
     /// Provider name
-    #[arg(long = "provider")]
+    #[arg(long)]
     provider: String,
     /// Where to return
-    #[arg(long = "redirect")]
+    #[arg(long)]
     redirect: Option<String>,
 }
 #[derive(Args)]
 struct ThingsUpdateArgs {
     /// The thing's key
-    #[arg(long = "id")]
+    #[arg(long)]
     id: String,
     /// Request body (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsUpsertArgs {
     /// Which thing (JSON, @FILE or - for stdin)
-    #[arg(long = "filter")]
+    #[arg(long)]
     filter: String,
     /// Request body (JSON inline, @FILE, or - for stdin)
-    #[arg(long = "data")]
+    #[arg(long)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsSettingsArgs {
     /// The name
-    #[arg(long = "project-name")]
+    #[arg(long)]
     project_name: Option<String>,
     /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
-    #[arg(long = "data", value_name = "JSON")]
+    #[arg(long, value_name = "JSON")]
     data: Option<String>,
 }
 fn main() -> ExitCode {
