@@ -1,5 +1,8 @@
 //! `generator`: the command line of the Directus client generator.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use directus_generator::{emit, generate, load_model, output, GenerateError};
 use std::path::PathBuf;
