@@ -44,26 +44,34 @@ fn previous(out: &Path) -> BTreeSet<PathBuf> {
         .unwrap_or_default()
 }
 
-/// Writes one file unless it already holds `contents`; true when it was written.
+/// Writes one file unless it already holds `contents`; true when it was written. Its folder
+/// exists already.
 fn write_one(out: &Path, rel: &Path, contents: &str) -> io::Result<bool> {
     let path = out.join(rel);
-    if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
-        return Ok(false);
+    match std::fs::read(&path) {
+        Ok(old) if old == contents.as_bytes() => Ok(false),
+        // A new file holds nothing to lose if the run is cut short, and the next run rewrites it.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::write(&path, contents.as_bytes()).map(|()| true),
+        _ => {
+            // Write beside, then rename: an interrupted run never leaves a truncated file.
+            let tmp = path.with_extension("generating");
+            std::fs::write(&tmp, contents.as_bytes())?;
+            std::fs::rename(&tmp, &path)?;
+            Ok(true)
+        }
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    // Write beside, then rename: an interrupted run never leaves a truncated file.
-    let tmp = path.with_extension("generating");
-    std::fs::write(&tmp, contents.as_bytes())?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(true)
 }
 
 pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
     let mut report = Report::default();
     let before = previous(out);
     let current: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    // Each folder once, rather than a `create_dir_all` per file.
+    let dirs: BTreeSet<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
+    std::fs::create_dir_all(out)?;
+    for dir in dirs {
+        std::fs::create_dir_all(out.join(dir))?;
+    }
     // Thousands of small files: write them from every core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = files.len().div_ceil(threads).max(1);
@@ -97,6 +105,12 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
         if path.is_file() {
             std::fs::remove_file(&path)?;
             report.removed.push(old.clone());
+            // Folders the generator made and emptied go too; one holding anything else stays.
+            for dir in old.ancestors().skip(1).filter(|d| !d.as_os_str().is_empty()) {
+                if std::fs::remove_dir(out.join(dir)).is_err() {
+                    break;
+                }
+            }
         }
     }
     Ok(report)

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 const INDEX: &str = include_str!("../../templates/index.md.j2");
 const RESOURCE: &str = include_str!("../../templates/resource.md.j2");
-const OPERATION: &str = include_str!("../../templates/operation.md.j2");
 
 #[derive(Serialize)]
 struct Property {
@@ -28,7 +27,6 @@ struct RouteView {
 #[derive(Serialize)]
 struct OpView<'a> {
     op: &'a Operation,
-    resource: ResourceRef<'a>,
     routes: Vec<RouteView>,
     properties: Vec<Property>,
     output: String,
@@ -52,7 +50,7 @@ pub fn env() -> Result<Environment<'static>, String> {
     env.add_filter("exit_code", exit_code);
     env.add_global("generator_version", env!("CARGO_PKG_VERSION"));
     env.add_global("regenerate", super::REGENERATE);
-    for (name, src) in [("index", INDEX), ("resource", RESOURCE), ("operation", OPERATION)] {
+    for (name, src) in [("index", INDEX), ("resource", RESOURCE)] {
         env.add_template(name, src).map_err(|e| format!("template {name}: {e}"))?;
     }
     Ok(env)
@@ -65,29 +63,17 @@ pub fn index(env: &Environment<'_>, model: &Model) -> Result<(String, String), S
     Ok(("README.md".to_owned(), text))
 }
 
-/// The index page of one resource and a page per operation.
-pub fn resource_pages(env: &Environment<'_>, model: &Model, r: &Resource) -> Result<Vec<(String, String)>, String> {
+/// The page of one resource, `<resource>.md`: its operations, a section each. One page per
+/// resource rather than per operation: creating files is most of a large spec's generation time.
+pub fn resource_page(env: &Environment<'_>, model: &Model, r: &Resource) -> Result<(String, String), String> {
     let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
-    // Only what a page shows goes into its context: serializing the whole model for each page
+    // Only what the page shows goes into its context: serializing the whole model for each page
     // made generation quadratic in the number of operations.
-    let mut out = vec![(format!("{}/README.md", r.name), render(env, "resource", context! { resource => r, ops => &ops })?)];
-    for v in &ops {
-        out.push((format!("{}/{}.md", r.name, v.op.id), render(env, "operation", context! { v })?));
-    }
-    Ok(out)
+    Ok((format!("{}.md", r.name), render(env, "resource", context! { resource => r, ops => &ops })?))
 }
 
 fn render(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Result<String, String> {
     env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| format!("rendering {name}: {e:#}"))
-}
-
-/// What an operation page says about its resource (not its other operations).
-#[derive(Serialize)]
-struct ResourceRef<'a> {
-    name: &'a str,
-    title: &'a str,
-    source: &'a str,
-    source_hash: &'a str,
 }
 
 #[derive(Serialize)]
@@ -117,7 +103,7 @@ fn coverage(model: &Model) -> Coverage {
             }
             rows.push(CoverageRow {
                 id: op.full_id.clone(),
-                link: format!("{}/{}.md", r.name, op.id),
+                link: format!("{}.md#{}", r.name, op.id),
                 routes: routes(op),
                 tested_on: if op.tested_on.is_empty() { "—".into() } else { op.tested_on.join(", ") },
             });
@@ -158,6 +144,19 @@ fn routes(op: &Operation) -> Vec<RouteView> {
 fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
     let routes = routes(op);
     let mut properties: Vec<Property> = op.inputs().map(property).collect();
+    if let Some(set) = op.query_set.as_ref().and_then(|q| model.api.query_sets.iter().find(|s| &s.name == q)) {
+        let flags: Vec<String> = set.params.iter().map(|p| format!("`--{}`", flag_name(p))).collect();
+        properties.push(Property {
+            name: set.name.clone(),
+            location: "query",
+            meaning: format!(
+                "{} Optional: `{}::default()` sends none. CLI: {}.",
+                or(&set.description, "Query parameters."),
+                names::pascal(&names::snake(&set.name)),
+                flags.join(", ")
+            ),
+        });
+    }
     match &op.body {
         Body::Array { name, description, .. } => properties.push(Property {
             name: name.clone(),
@@ -210,7 +209,6 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
     OpView {
         common_errors,
         op,
-        resource: ResourceRef { name: &r.name, title: &r.title, source: &r.source, source_hash: &r.source_hash },
         routes,
         properties,
         output,
@@ -271,6 +269,9 @@ fn rust_example(r: &Resource, op: &Operation) -> String {
     match &op.body {
         Body::Array { name, .. } | Body::Value { name, .. } => args.push(format!("&{name}")),
         _ => {}
+    }
+    if let Some(q) = &op.query_set {
+        args.push(format!("&{}::default()", names::pascal(&names::snake(q))));
     }
     if op.inputs().any(|p| !p.required) {
         args.push(format!("&{}Options::default()", names::pascal(&op.id)));
