@@ -25,6 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
 QUICK = "--quick" in sys.argv
 ROUNDS = 5
+# Generation runs are short, and this machine's noise is not: more rounds for the medians.
+GEN_ROUNDS = 15
 RESULTS = {}
 TMP = tempfile.mkdtemp(prefix="directus-bench-")
 
@@ -101,7 +103,7 @@ def count_ops(spec_dir):
 def generation(prog, edited):
     gen = os.path.join(ROOT, "target", "release", "generator")
     ours, theirs = [], []
-    for i in range(ROUNDS):
+    for i in range(GEN_ROUNDS):
         t, _ = timed([gen, "generate", "--spec", "spec", "--out", os.path.join(TMP, f"ours-{i}")])
         ours.append(t)
         t, _ = timed([prog, "progenitor", "-i", edited, "-o", os.path.join(TMP, f"prog-{i}"), "-n", "directus-prog", "-v", "0.1.0"])
