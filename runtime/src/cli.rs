@@ -112,6 +112,14 @@ impl Output {
             .map(Output::Json)
             .map_err(|e| CliError::Output(format!("the result could not be printed as JSON: {e}")))
     }
+
+    /// A list: the items alone, as without `--meta`; `{"data": …, "meta": …}` when `meta` came back.
+    pub fn page<T: Serialize>(page: crate::Page<T>) -> CliResult {
+        match page.meta {
+            None => Output::json(page.data),
+            Some(_) => Output::json(page),
+        }
+    }
 }
 
 /// Parses the global flags, runs `command` on a client, prints its output and returns the exit code.

@@ -24,7 +24,7 @@ pub use error::{ApiError, Error, ErrorClass, ErrorCode, Result};
 pub use operation::{Auth, Method, Operation};
 pub use query::QueryValue;
 pub use request::Request;
-pub use response::{Download, Response};
+pub use response::{Download, ListMeta, Page, Response};
 pub use secret::Secret;
 pub use version::{ParseVersionError, Route, Version};
 

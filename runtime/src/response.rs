@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
@@ -18,6 +18,27 @@ struct DataEnvelope<T> {
     data: T,
     #[serde(default)]
     meta: Option<serde_json::Value>,
+}
+
+/// A list reply with the `meta` Directus adds when the query asks for it (the `meta` query
+/// parameter: `total_count`, `filter_count` or `*`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    /// Absent when the query did not ask for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListMeta>,
+}
+
+/// The counts Directus can report about a list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ListMeta {
+    /// Items in the collection, whatever the filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+    /// Items that match the filter (and search), before `limit` and `offset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_count: Option<u64>,
 }
 
 impl Response {
@@ -43,13 +64,22 @@ impl Response {
 
     /// Decodes `{"data": …, "meta": …}`; `meta` is there when the query asked for it.
     pub async fn data_and_meta<T: DeserializeOwned>(self) -> Result<(T, Option<serde_json::Value>)> {
+        self.envelope::<DataEnvelope<T>>().await.map(|env| (env.data, env.meta))
+    }
+
+    /// Decodes a list reply with its `meta`.
+    pub async fn page<T: DeserializeOwned>(self) -> Result<Page<T>> {
+        self.envelope().await
+    }
+
+    async fn envelope<E: DeserializeOwned>(self) -> Result<E> {
         let op = self.op.id;
         let (status, body) = self.body().await?;
         if body.is_empty() {
             return Err(Error::decode(op, status, "expected JSON with a `data` field, got an empty body", &body));
         }
-        match serde_json::from_slice::<DataEnvelope<T>>(&body) {
-            Ok(env) => Ok((env.data, env.meta)),
+        match serde_json::from_slice::<E>(&body) {
+            Ok(env) => Ok(env),
             Err(e) => {
                 let what = if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
                     format!("the JSON does not have the expected shape ({e})")

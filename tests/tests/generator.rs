@@ -124,6 +124,20 @@ fn broken_spec_reports_every_problem_with_its_location() {
 }
 
 #[test]
+fn a_query_set_meta_must_name_one_of_its_parameters() {
+    let root = repo_root();
+    let dir = directus_e2e::temp_dir("meta");
+    std::fs::create_dir_all(dir.join("resources")).unwrap();
+    let api = std::fs::read_to_string(root.join("tests/fixtures/kinds/api.yaml")).unwrap().replace("    meta: meta\n", "    meta: counts\n");
+    std::fs::write(dir.join("api.yaml"), api).unwrap();
+    std::fs::copy(root.join("tests/fixtures/kinds/resources/things.yaml"), dir.join("resources/things.yaml")).unwrap();
+    let diags = load_model(&dir).expect_err("`meta: counts` names no parameter");
+    let d = diags.iter().find(|d| d.spec_path == "query_sets.query.meta").unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(d.message.contains("`counts`") && d.line > 0, "{d}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn mangled_specs_give_errors_not_panics() {
     let root = repo_root();
     let source = std::fs::read_to_string(root.join("tests/fixtures/kinds/resources/things.yaml")).unwrap();
@@ -214,7 +228,7 @@ fn spec_diff_reports_every_change_class_with_its_impact() {
     for class in [
         "resource-added", "resource-removed", "operation-added", "operation-removed", "method", "path", "versions", "auth",
         "param-added", "param-removed", "param-required", "param-optional", "param-type", "param-secret", "param-values",
-        "body", "query-set", "response", "response-field-added", "response-field-removed", "response-field-type", "docs",
+        "body", "query-set", "query-set-meta", "response", "response-field-added", "response-field-removed", "response-field-type", "docs",
         "api-version",
     ] {
         assert!(classes.contains(class), "the fixture pair has no `{class}` change");

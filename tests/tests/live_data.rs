@@ -2,7 +2,7 @@
 //! generated client (and the CLI once per resource) against a real Directus 12.4.1. Every write is
 //! read back; every delete is checked to be gone.
 
-use directus_client::{Client, ErrorCode, Query};
+use directus_client::{Client, ErrorCode, ListMeta, Query};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
 
@@ -125,6 +125,20 @@ async fn items_crud_batch_upsert_sort_import() {
     let page: Vec<Value> = items.list(&name, &Query { limit: Some(1), offset: Some(1), sort: Some(vec!["id".into()]), ..query() }).await.unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0]["title"], "Second");
+    // `meta` comes back beside the items when the query asks for it, from the client and the CLI.
+    let ir = json!({ "title": { "_contains": "ir" } });
+    let counted = items
+        .list_with_meta::<Value>(&name, &Query { filter: Some(ir.clone()), limit: Some(1), meta: Some("total_count,filter_count".into()), ..query() })
+        .await
+        .unwrap();
+    assert_eq!(counted.data.len(), 1);
+    assert_eq!(counted.meta, Some(ListMeta { total_count: Some(3), filter_count: Some(2) }));
+    let plain = items.list_with_meta::<Value>(&name, &query()).await.unwrap();
+    assert_eq!((plain.data.len(), plain.meta), (3, None));
+    let printed = cli(s, &["items", "list", "--collection", &name, "--meta", "*", "--filter", &ir.to_string(), "--limit", "1"]);
+    assert_eq!(printed["meta"], json!({ "total_count": 3, "filter_count": 2 }), "{printed}");
+    assert_eq!(printed["data"].as_array().map(Vec::len), Some(1), "{printed}");
+    assert!(cli(s, &["items", "list", "--collection", &name]).is_array(), "without --meta the CLI prints the items alone");
 
     let updated: Value = items.update(&name, &id, &json!({ "title": "First (edited)" })).await.unwrap();
     assert_eq!(updated["title"], "First (edited)");

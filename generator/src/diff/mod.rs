@@ -123,6 +123,16 @@ fn api(d: &mut Diff, old: &Model, new: &Model) {
             Some(np) => inputs(d, "(api)", None, &format!("query set `{name}`"), params, np),
         }
     }
+    let metas = |m: &Model| m.api.query_sets.iter().map(|q| (q.name.clone(), q.meta.clone())).collect::<BTreeMap<_, _>>();
+    let (om, nm) = (metas(old), metas(new));
+    for (name, meta) in &om {
+        match (meta, nm.get(name)) {
+            // The `_with_meta` methods go, and the CLI prints lists without their `meta`.
+            (Some(_), Some(None)) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: lists no longer return `meta`"), B, B),
+            (None, Some(Some(_))) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: lists return `meta` (new `_with_meta` methods)"), C, C),
+            _ => {}
+        }
+    }
     for name in ns.keys().filter(|n| !os.contains_key(*n)) {
         d.push("(api)", None, "query-set-added", format!("query set `{name}` added"), C, C);
     }

@@ -68,7 +68,7 @@ pub fn file(model: &Model) -> Result<String, String> {
     let arms = model.resources.iter().map(|r| {
         let v = type_ident(&r.name);
         let sub = format_ident!("{}Command", v);
-        let op_arms = r.operations.iter().map(|op| dispatch_arm(&krate, r, op));
+        let op_arms = r.operations.iter().map(|op| dispatch_arm(&krate, model, r, op));
         quote! {
             Command::#v(command) => match command {
                 #(#sub::#op_arms)*
@@ -317,10 +317,12 @@ fn query_set_args(krate: &proc_macro2::Ident, q: &crate::model::QuerySet) -> Tok
     }
 }
 
-fn dispatch_arm(krate: &proc_macro2::Ident, r: &Resource, op: &Operation) -> TokenStream {
+fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Operation) -> TokenStream {
     let v = type_ident(&op.id);
     let accessor = ident(&r.name);
-    let method = ident(&op.id);
+    // A list whose query can ask for `meta` prints it when it came back.
+    let pages = op.query_set.as_ref().and_then(|q| model.api.query_sets.iter().find(|s| &s.name == q)).is_some_and(|s| s.pages(op));
+    let method = if pages { format_ident!("{}_with_meta", names::snake(&op.id)) } else { ident(&op.id) };
     let module = ident(&r.name);
     let mut binds = Vec::new();
     let mut call_args = Vec::new();
@@ -374,6 +376,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, r: &Resource, op: &Operation) -> Tok
     let turbofish = super::client::is_generic(op).then(|| quote! { ::<serde_json::Value> });
     let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*).await? };
     let output = match op.response.kind {
+        ResponseKind::Json if pages => quote! { Output::page(#call) },
         ResponseKind::Json => quote! { Output::json(#call) },
         ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },
         ResponseKind::Text => quote! { Ok(Output::Text(#call)) },

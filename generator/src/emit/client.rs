@@ -4,13 +4,13 @@
 use super::rust::{
     self, add_multipart_required, add_optional, add_required, arg_type, const_ident, doc, ident, inner_doc, owned_type, type_ident,
 };
-use crate::model::{AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
+use crate::model::{Api, AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The module of one resource, `<resource>.rs`.
 pub fn resource_file(model: &Model, r: &Resource) -> Result<(String, String), String> {
-    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(&model.api.errors, r), &r.name)?;
+    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(&model.api, r), &r.name)?;
     Ok((format!("{}.rs", r.name), text))
 }
 
@@ -54,7 +54,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #crate_doc
 
         pub use directus_runtime::{
-            ApiError, ClientBuilder, Download, Error, ErrorClass, ErrorCode, Result, Secret, Tokens, Version,
+            ApiError, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ListMeta, Page, Result, Secret, Tokens, Version,
         };
         pub use serde_json;
 
@@ -141,12 +141,12 @@ fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
     }
 }
 
-fn resource(catalog: &[ErrorInfo], r: &Resource) -> TokenStream {
+fn resource(api: &Api, r: &Resource) -> TokenStream {
     let ty = type_ident(&r.name);
     let module_doc = inner_doc(&format!("{}\n\n{}", r.title, r.description));
     let struct_doc = doc(&format!("{} operations; get them with [`crate::Client::{}`].", r.title, r.name));
-    let methods = r.operations.iter().map(|op| method(r, op));
-    let statics = r.operations.iter().map(|op| descriptor(catalog, op));
+    let methods = r.operations.iter().map(|op| method(api, r, op));
+    let statics = r.operations.iter().map(|op| descriptor(&api.errors, op));
     let types = r.operations.iter().map(|op| types(r, op));
     quote! {
         #module_doc
@@ -222,7 +222,7 @@ fn options_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Options", type_ident(&op.id))
 }
 
-fn method(r: &Resource, op: &Operation) -> TokenStream {
+fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let name = ident(&op.id);
     let stat = const_ident(&op.id);
     let multipart = matches!(op.body, Body::Multipart(_));
@@ -236,16 +236,20 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
             quote! { #a: #t }
         })
         .collect();
-    let secret_lets = required.iter().filter(|p| p.secret).map(|p| {
-        let a = ident(&p.name);
-        quote! { let #a: rt::Secret = #a.into(); }
-    });
+    let secret_lets: Vec<TokenStream> = required
+        .iter()
+        .filter(|p| p.secret)
+        .map(|p| {
+            let a = ident(&p.name);
+            quote! { let #a: rt::Secret = #a.into(); }
+        })
+        .collect();
     // In spec order: a multipart file part must follow the fields Directus should read.
-    let adds = op.inputs().map(|p| match (p.required, multipart && p.location == crate::model::ParamIn::Body) {
+    let adds: Vec<TokenStream> = op.inputs().map(|p| match (p.required, multipart && p.location == crate::model::ParamIn::Body) {
         (true, true) => add_multipart_required(p),
         (true, false) => add_required(p),
         (false, _) => add_optional(p, multipart),
-    });
+    }).collect();
     let body_add = match &op.body {
         Body::Array { name, items, .. } => {
             let a = ident(name);
@@ -273,17 +277,19 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
         args.push(quote! { options: &#o });
     }
     let read = if op.response.envelope { quote! { .data().await } } else { quote! { .json().await } };
+    let item = if op.response.fields.is_empty() {
+        // Free-form records: the caller picks the type (`serde_json::Value`, or a struct of theirs).
+        quote! { T }
+    } else {
+        let t = format_ident!("{}Item", type_ident(&op.id));
+        quote! { #t }
+    };
     let (ret, finish) = match (op.response.kind, op.response.shape, op.response.fields.is_empty()) {
         (ResponseKind::Json, Shape::Object, false) => {
             let t = format_ident!("{}Response", type_ident(&op.id));
             (quote! { #t }, read)
         }
-        (ResponseKind::Json, Shape::Array, false) => {
-            let t = format_ident!("{}Item", type_ident(&op.id));
-            (quote! { Vec<#t> }, read)
-        }
-        // Free-form records: the caller picks the type (`serde_json::Value`, or a struct of theirs).
-        (ResponseKind::Json, Shape::Array, true) => (quote! { Vec<T> }, read),
+        (ResponseKind::Json, Shape::Array, _) => (quote! { Vec<#item> }, read),
         (ResponseKind::Json, _, _) => (quote! { T }, read),
         (ResponseKind::Empty, _, _) => (quote! { () }, quote! { .empty().await }),
         (ResponseKind::Text, _, _) => (quote! { String }, quote! { .text().await }),
@@ -331,18 +337,36 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
     if op.query_set.is_some() {
         start = quote! { query.apply(#start) };
     }
+    let send = quote! { let req = #start #(#adds)* #body_add; };
     let body = if op.composite.is_some() {
         body
     } else {
         quote! {
-            let req = #start #(#adds)* #body_add;
+            #send
             #finish
         }
     };
     let d = doc(&text);
     let lint = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let generic = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned> });
-    let _ = r;
+    // The same request, read with the `meta` the query may ask for.
+    let with_meta = op.query_set.as_ref().and_then(|q| api.query_sets.iter().find(|s| &s.name == q)).filter(|set| set.pages(op)).map(|set| {
+        let paged = format_ident!("{}_with_meta", crate::model::names::snake(&op.id));
+        let param = set.meta.as_deref().unwrap_or_default();
+        let d = doc(&format!(
+            "{}, with `meta`\n\nLike [`Self::{name}`], and also returns the `meta` Directus adds when the query's `{param}` asks for it (`total_count`, `filter_count` or `*`).",
+            op.title
+        ));
+        quote! {
+            #d
+            #lint
+            pub async fn #paged #generic (&self, #(#args),*) -> rt::Result<rt::Page<#item>> {
+                #(#secret_lets)*
+                #send
+                self.client.execute(req).await?.page().await
+            }
+        }
+    });
     quote! {
         #d
         #lint
@@ -350,6 +374,7 @@ fn method(r: &Resource, op: &Operation) -> TokenStream {
             #(#secret_lets)*
             #body
         }
+        #with_meta
     }
 }
 

@@ -150,10 +150,17 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
             name: set.name.clone(),
             location: "query",
             meaning: format!(
-                "{} Optional: `{}::default()` sends none. CLI: {}.",
+                "{} Optional: `{}::default()` sends none. CLI: {}.{}",
                 or(&set.description, "Query parameters."),
                 names::pascal(&names::snake(&set.name)),
-                flags.join(", ")
+                flags.join(", "),
+                match &set.meta {
+                    Some(m) if set.pages(op) => format!(
+                        " With `{m}` (e.g. `total_count`), `{}_with_meta` returns the counts beside the items, and the CLI prints `{{\"data\": …, \"meta\": …}}`.",
+                        names::snake(&op.id)
+                    ),
+                    _ => String::new(),
+                }
             ),
         });
     }

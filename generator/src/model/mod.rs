@@ -32,6 +32,15 @@ pub struct QuerySet {
     pub name: String,
     pub description: String,
     pub params: Vec<Param>,
+    /// The parameter that asks list replies for `meta`.
+    pub meta: Option<String>,
+}
+
+impl QuerySet {
+    /// Whether `op`, which takes this set, also gets a method that returns the reply's `meta`.
+    pub fn pages(&self, op: &Operation) -> bool {
+        self.meta.is_some() && op.composite.is_none() && op.response.kind == ResponseKind::Json && op.response.shape == Shape::Array && op.response.envelope
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

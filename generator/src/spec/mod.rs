@@ -41,6 +41,10 @@ pub struct QuerySetDef {
     pub description: String,
     /// Query parameters (`in: query`).
     pub params: Vec<ParamDef>,
+    /// The parameter that makes a list reply carry `meta` (Directus: `meta`, e.g. `total_count`).
+    /// List operations taking this set also get a `<operation>_with_meta` method that returns it.
+    #[serde(default)]
+    pub meta: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

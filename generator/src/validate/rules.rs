@@ -72,7 +72,12 @@ pub fn query_set(r: &mut Reporter<'_>, i: usize, q: &crate::spec::QuerySetDef) -
             params.push(param);
         }
     }
-    (r.out.len() == before).then(|| crate::model::QuerySet { name: q.name.clone(), description: q.description.trim().to_owned(), params })
+    if let Some(m) = &q.meta {
+        if !q.params.iter().any(|p| &p.name == m) {
+            err(r, &at.key("meta", "meta"), format!("`meta` names `{m}`, which is not a parameter of this set"), "name one of the set's parameters (Directus: `meta`), or drop `meta`");
+        }
+    }
+    (r.out.len() == before).then(|| crate::model::QuerySet { name: q.name.clone(), description: q.description.trim().to_owned(), params, meta: q.meta.clone() })
 }
 
 /// A composite names other operations of its resource; they must exist.
