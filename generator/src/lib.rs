@@ -1,6 +1,7 @@
 //! The Directus client generator: spec (YAML) → validate → model → emitters (Rust client,
 //! clap CLI, Markdown docs, JSON Schema of the spec format).
 
+mod cores;
 pub mod diagnostics;
 pub mod diff;
 pub mod drift;

@@ -73,22 +73,12 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<Report> {
         std::fs::create_dir_all(out.join(dir))?;
     }
     // Thousands of small files: write them from every core.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    let results: Vec<io::Result<Vec<(PathBuf, bool)>>> = std::thread::scope(|s| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|f| write_one(out, &f.path, &f.contents).map(|w| (f.path.clone(), w))).collect()))
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a writer thread panicked")))).collect()
-    });
-    for part in results {
-        for (rel, written) in part? {
-            if written {
-                report.written.push(rel);
-            } else {
-                report.unchanged += 1;
-            }
+    let results = crate::cores::map(files, |f| write_one(out, &f.path, &f.contents), |_| Err(io::Error::other("a writer thread panicked")));
+    for (f, written) in files.iter().zip(results) {
+        if written? {
+            report.written.push(f.path.clone());
+        } else {
+            report.unchanged += 1;
         }
     }
     let list = PathBuf::from(LIST);

@@ -30,26 +30,9 @@ pub fn provenance(comment: &str, source: &str, hash: &str) -> String {
 
 type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>;
 
-/// Runs independent jobs on every core, each thread taking the next job in turn. The files are
-/// sorted afterwards, so the output does not depend on which thread finished first.
+/// Runs independent jobs on every core; the files are sorted afterwards.
 fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<OutputFile>, String> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
-    let results = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break out };
-                        out.push(job());
-                    }
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|_| vec![Err("internal error: an emitter panicked".into())])).collect::<Vec<_>>()
-    });
+    let results = crate::cores::map(jobs, |job| job(), |_| Err("internal error: an emitter panicked".into()));
     let mut files = Vec::new();
     for r in results {
         files.extend(r?);

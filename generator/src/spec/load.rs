@@ -93,29 +93,11 @@ fn parse_all(paths: Vec<PathBuf>) -> Vec<Parsed> {
         }
         (path.clone(), Some(text), diags, parsed)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len()).max(1);
-    if threads == 1 {
-        return paths.iter().map(one).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        out.push((i, one(path)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, p)| p).collect()
+    let lost = |path: &PathBuf| {
+        let diag = file_error(path, "internal error: reading this file panicked".into(), "report this as a generator bug");
+        (path.clone(), None, vec![diag], None)
+    };
+    crate::cores::map(&paths, one, lost)
 }
 
 /// `operations.3.response.colour` → `users.get.response.colour`: the reader knows ids, not indexes.
