@@ -281,7 +281,7 @@ fn rust_example(r: &Resource, op: &Operation) -> String {
         args.push(format!("&{}::default()", names::pascal(&names::snake(q))));
     }
     if op.inputs().any(|p| !p.required) {
-        args.push(format!("&{}Options::default()", names::pascal(&op.id)));
+        args.push(format!("&{}::{}Options::default()", names::snake(&r.name), names::pascal(&op.id)));
     }
     format!("client.{}().{}({}).await?", r.name, op.id, args.join(", "))
 }
