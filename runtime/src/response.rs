@@ -34,11 +34,26 @@ pub struct Page<T> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ListMeta {
     /// Items in the collection, whatever the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "count", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<u64>,
     /// Items that match the filter (and search), before `limit` and `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "count", skip_serializing_if = "Option::is_none")]
     pub filter_count: Option<u64>,
+}
+
+/// A count as a number or, as some databases hand counts to Directus, a string of digits.
+fn count<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Count {
+        Number(u64),
+        Text(String),
+    }
+    match Option::<Count>::deserialize(d)? {
+        None => Ok(None),
+        Some(Count::Number(n)) => Ok(Some(n)),
+        Some(Count::Text(t)) => t.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("a count, got {t:?}"))),
+    }
 }
 
 impl Response {
@@ -237,6 +252,15 @@ fn filename_from_disposition(value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn list_meta_counts_are_numbers_or_digit_strings() {
+        let page: super::Page<u8> = serde_json::from_str(r#"{"data":[1],"meta":{"total_count":"12","filter_count":3}}"#).unwrap();
+        assert_eq!(page.meta, Some(super::ListMeta { total_count: Some(12), filter_count: Some(3) }));
+        let page: super::Page<u8> = serde_json::from_str(r#"{"data":[]}"#).unwrap();
+        assert_eq!(page.meta, None);
+        assert!(serde_json::from_str::<super::Page<u8>>(r#"{"data":[],"meta":{"total_count":"many"}}"#).is_err());
+    }
+
     use super::filename_from_disposition as f;
 
     #[test]
