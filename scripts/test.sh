@@ -14,6 +14,8 @@ tests/harness/install-directus.sh 12.4.1 >/dev/null
 tests/harness/install-directus.sh 10.10.4 >/dev/null
 
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# Rustdoc of the generated crate and the runtime: every intra-doc link must resolve.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --locked -p directus-client -p directus-runtime
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
