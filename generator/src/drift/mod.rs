@@ -142,7 +142,7 @@ pub fn compare(
     let mut drift = Drift { server_version: version.to_string(), source: source.to_owned(), ..Default::default() };
     let query_set_names = |op: &Operation| -> BTreeSet<String> {
         let mut names: BTreeSet<String> = op.query_params.iter().map(|p| p.name.clone()).collect();
-        if let Some(set) = op.query_set.as_ref().and_then(|q| model.api.query_sets.iter().find(|s| &s.name == q)) {
+        if let Some(set) = model.api.query_set_of(op) {
             names.extend(set.params.iter().map(|p| p.name.clone()));
         }
         names

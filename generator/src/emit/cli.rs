@@ -321,8 +321,8 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let v = type_ident(&op.id);
     let accessor = ident(&r.name);
     // A list whose query can ask for `meta` prints it when it came back.
-    let pages = op.query_set.as_ref().and_then(|q| model.api.query_sets.iter().find(|s| &s.name == q)).is_some_and(|s| s.pages(op));
-    let method = if pages { format_ident!("{}_with_meta", names::snake(&op.id)) } else { ident(&op.id) };
+    let pages = model.api.paged_set_of(op).is_some();
+    let method = if pages { format_ident!("{}", op.with_meta_name()) } else { ident(&op.id) };
     let module = ident(&r.name);
     let mut binds = Vec::new();
     let mut call_args = Vec::new();

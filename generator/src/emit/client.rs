@@ -350,8 +350,8 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let lint = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let generic = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned> });
     // The same request, read with the `meta` the query may ask for.
-    let with_meta = op.query_set.as_ref().and_then(|q| api.query_sets.iter().find(|s| &s.name == q)).filter(|set| set.pages(op)).map(|set| {
-        let paged = format_ident!("{}_with_meta", crate::model::names::snake(&op.id));
+    let with_meta = api.paged_set_of(op).map(|set| {
+        let paged = format_ident!("{}", op.with_meta_name());
         let param = set.meta.as_deref().unwrap_or_default();
         let d = doc(&format!(
             "{}, with `meta`\n\nLike [`Self::{name}`], and also returns the `meta` Directus adds when the query's `{param}` asks for it (`total_count`, `filter_count` or `*`).",

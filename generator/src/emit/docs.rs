@@ -144,7 +144,7 @@ fn routes(op: &Operation) -> Vec<RouteView> {
 fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
     let routes = routes(op);
     let mut properties: Vec<Property> = op.inputs().map(property).collect();
-    if let Some(set) = op.query_set.as_ref().and_then(|q| model.api.query_sets.iter().find(|s| &s.name == q)) {
+    if let Some(set) = model.api.query_set_of(op) {
         let flags: Vec<String> = set.params.iter().map(|p| format!("`--{}`", flag_name(p))).collect();
         properties.push(Property {
             name: set.name.clone(),
@@ -154,10 +154,10 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
                 or(&set.description, "Query parameters."),
                 names::pascal(&names::snake(&set.name)),
                 flags.join(", "),
-                match &set.meta {
-                    Some(m) if set.pages(op) => format!(
-                        " With `{m}` (e.g. `total_count`), `{}_with_meta` returns the counts beside the items, and the CLI prints `{{\"data\": …, \"meta\": …}}`.",
-                        names::snake(&op.id)
+                match (&set.meta, set.pages(op)) {
+                    (Some(m), true) => format!(
+                        " With `{m}` (e.g. `total_count`), `{}` returns the counts beside the items, and the CLI prints `{{\"data\": …, \"meta\": …}}`.",
+                        op.with_meta_name()
                     ),
                     _ => String::new(),
                 }

@@ -27,6 +27,18 @@ pub struct Api {
     pub query_sets: Vec<QuerySet>,
 }
 
+impl Api {
+    /// The query set `op` takes, if any.
+    pub fn query_set_of(&self, op: &Operation) -> Option<&QuerySet> {
+        op.query_set.as_ref().and_then(|q| self.query_sets.iter().find(|s| &s.name == q))
+    }
+
+    /// The query set of `op` when `op` also gets a `_with_meta` twin.
+    pub fn paged_set_of(&self, op: &Operation) -> Option<&QuerySet> {
+        self.query_set_of(op).filter(|s| s.pages(op))
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct QuerySet {
     pub name: String,
@@ -142,6 +154,11 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The twin of a list that also returns the reply's `meta`.
+    pub fn with_meta_name(&self) -> String {
+        format!("{}_with_meta", names::snake(&self.id))
+    }
+
     /// Every input in the order a caller reads them: path, query, then body.
     pub fn inputs(&self) -> impl Iterator<Item = &Param> {
         let body: &[Param] = match &self.body {
