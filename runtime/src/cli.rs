@@ -39,23 +39,49 @@ pub mod exit {
 }
 
 /// Flags every command takes.
+///
+/// Each has an explicit clap `id` with a `-`, which no generated argument can have (those ids are
+/// snake_case Rust field names). clap merges a global argument with any subcommand argument of the
+/// same id, so with the default ids an operation's `url` field (`files import --body-url`) landed
+/// in the server URL, and the admin's token went to whatever host the flag named.
 #[derive(Clone, Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Base URL of the Directus server, e.g. http://127.0.0.1:8055
-    #[arg(long, env = "DIRECTUS_URL", global = true, value_name = "URL", help_heading = "Global options")]
+    #[arg(id = "global-url", long = "url", env = "DIRECTUS_URL", global = true, value_name = "URL", help_heading = "Global options")]
     pub url: Option<String>,
 
-    /// Access token. Prefer the DIRECTUS_TOKEN variable: a flag shows up in the process list.
-    #[arg(long, env = "DIRECTUS_TOKEN", hide_env_values = true, global = true, value_name = "TOKEN", help_heading = "Global options")]
+    /// Read the access token from stdin (otherwise it comes from $DIRECTUS_TOKEN)
+    #[arg(id = "global-token-stdin", long = "token-stdin", global = true, help_heading = "Global options")]
+    pub token_stdin: bool,
+
+    /// Refused: a token on the command line shows in the process list and shell history. Kept,
+    /// hidden, so that old scripts get a clear message instead of "unexpected argument".
+    #[arg(id = "global-token", long = "token", global = true, hide = true, value_name = "TOKEN")]
     pub token: Option<String>,
 
     /// The server's Directus version, to skip asking the server (e.g. 12.4.1)
-    #[arg(long, env = "DIRECTUS_SERVER_VERSION", global = true, value_name = "VERSION", help_heading = "Global options")]
+    #[arg(id = "global-server-version", long = "server-version", env = "DIRECTUS_SERVER_VERSION", global = true, value_name = "VERSION", help_heading = "Global options")]
     pub server_version: Option<String>,
 
     /// Pretty-print JSON output even when stdout is not a terminal
-    #[arg(long, global = true, help_heading = "Global options")]
+    #[arg(id = "global-pretty", long = "pretty", global = true, help_heading = "Global options")]
     pub pretty: bool,
+}
+
+/// The environment variable the access token comes from (or `--token-stdin`).
+pub const TOKEN_ENV: &str = "DIRECTUS_TOKEN";
+
+/// The flag stdin has been read for, once it has: it can be read to its end only once, so a second
+/// reader (another secret, or `--data -`) is told why instead of getting an empty value.
+static STDIN_TAKEN_BY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Claims stdin for `flag`, or says which flag has it already and what to do instead.
+fn claim_stdin(flag: &str, instead: &str) -> Result<(), CliError> {
+    if STDIN_TAKEN_BY.set(flag.to_owned()).is_ok() {
+        return Ok(());
+    }
+    let first = STDIN_TAKEN_BY.get().map(String::as_str).unwrap_or("another flag");
+    Err(CliError::Usage(format!("{flag}: stdin can carry only one secret or input, and {first} reads it already; {instead}")))
 }
 
 /// Why a command failed.
@@ -141,13 +167,22 @@ where
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Escaped as a whole, so the error stays one line of plain text whatever it quotes:
+            // server text, a file name, a URL.
+            eprintln!("error: {}", crate::error::escape_controls(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
 }
 
 fn client(global: &GlobalArgs) -> Result<Client, CliError> {
+    if global.token.is_some() {
+        // The value is not repeated: it is a secret that already went where it should not.
+        return Err(CliError::Usage(format!(
+            "--token is not accepted: a token on the command line shows in the process list and shell history; \
+             set {TOKEN_ENV} or pipe it in with --token-stdin"
+        )));
+    }
     let url = global
         .url
         .as_deref()
@@ -155,7 +190,12 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
     let mut builder = Client::builder(url)
         .user_agent(concat!("directus-cli/", env!("CARGO_PKG_VERSION")))
         .upload_progress(std::io::stderr().is_terminal());
-    if let Some(token) = global.token.as_deref().filter(|t| !t.is_empty()) {
+    let token = if global.token_stdin {
+        Some(read_stdin_secret("--token-stdin", "access token", TOKEN_ENV)?)
+    } else {
+        std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()).map(Secret::new)
+    };
+    if let Some(token) = token {
         builder = builder.token(token);
     }
     if let Some(v) = global.server_version.as_deref() {
@@ -217,15 +257,7 @@ pub struct SecretSource<'a> {
 /// Reads a secret from stdin (when asked), the environment, or a prompt without echo on a terminal.
 pub fn read_secret(src: SecretSource<'_>) -> Result<Secret, CliError> {
     if src.from_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::Usage(format!("{}: could not read stdin: {e}", src.stdin_flag)))?;
-        let value = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
-        if value.is_empty() {
-            return Err(CliError::Usage(format!("{}: stdin was empty; pipe the {} in", src.stdin_flag, src.name)));
-        }
-        return Ok(Secret::new(value));
+        return read_stdin_secret(src.stdin_flag, src.name, src.env);
     }
     if let Ok(value) = std::env::var(src.env) {
         if !value.is_empty() {
@@ -245,6 +277,20 @@ pub fn read_secret(src: SecretSource<'_>) -> Result<Secret, CliError> {
     )))
 }
 
+/// Reads a secret from stdin, without one trailing newline (`echo` adds it).
+fn read_stdin_secret(flag: &str, name: &str, env: &str) -> Result<Secret, CliError> {
+    claim_stdin(flag, &format!("set {env} for the {name} instead"))?;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::Usage(format!("{flag}: could not read stdin: {e}")))?;
+    let value = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    if value.is_empty() {
+        return Err(CliError::Usage(format!("{flag}: stdin was empty; pipe the {name} in")));
+    }
+    Ok(Secret::new(value))
+}
+
 /// Reads an optional secret: from stdin when asked, else from the environment, else none.
 /// Never prompts: an optional value must not hold the command up.
 pub fn read_optional_secret(src: SecretSource<'_>) -> Result<Option<Secret>, CliError> {
@@ -257,6 +303,7 @@ pub fn read_optional_secret(src: SecretSource<'_>) -> Result<Option<Secret>, Cli
 /// Reads a JSON argument: inline text, `@path` for a file, or `-` for stdin.
 pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
     let (text, origin) = if arg == "-" {
+        claim_stdin(flag, "pass the JSON inline or as @FILE instead")?;
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
@@ -321,6 +368,53 @@ fn kind_of(v: &serde_json::Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    /// A tool shaped like a generated one, with an operation whose body field is named `url`.
+    #[derive(Parser)]
+    struct Tool {
+        #[command(flatten)]
+        global: GlobalArgs,
+        #[command(subcommand)]
+        command: ToolCommand,
+    }
+
+    #[derive(clap::Subcommand)]
+    enum ToolCommand {
+        Import(ImportArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct ImportArgs {
+        #[arg(long = "body-url")]
+        url: String,
+        #[arg(long = "body-pretty")]
+        pretty: bool,
+    }
+
+    #[test]
+    fn an_operation_flag_never_fills_a_global_one() {
+        use clap::CommandFactory;
+        Tool::command().debug_assert();
+        let tool = Tool::try_parse_from(["t", "--url", "http://directus", "import", "--body-url", "http://elsewhere/x", "--body-pretty"]).unwrap();
+        let ToolCommand::Import(args) = tool.command;
+        assert_eq!(tool.global.url.as_deref(), Some("http://directus"));
+        assert_eq!(args.url, "http://elsewhere/x");
+        assert!(args.pretty && !tool.global.pretty);
+    }
+
+    #[test]
+    fn a_token_on_the_command_line_is_refused_without_repeating_it() {
+        let tool = Tool::try_parse_from(["t", "--url", "http://h", "--token", "abc-secret", "import", "--body-url", "x"]).unwrap();
+        let err = client(&tool.global).expect_err("--token is refused");
+        assert_eq!(err.exit_code(), exit::USAGE);
+        let text = err.to_string();
+        assert!(text.contains("DIRECTUS_TOKEN") && text.contains("--token-stdin"), "{text}");
+        assert!(!text.contains("abc-secret"), "{text}");
+        // Not in the help either: it is there only to explain itself.
+        let help = <Tool as clap::CommandFactory>::command().render_long_help().to_string();
+        assert!(help.contains("--token-stdin") && !help.contains("--token <"), "{help}");
+    }
 
     #[test]
     fn json_errors_name_the_position() {

@@ -102,6 +102,31 @@ impl<C: From<Client>> ClientBuilder<C> {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("`{base_url}` must start with http:// or https://")));
         }
+        // Routes are appended to the base URL as text, so anything after the path would swallow
+        // them: with `http://h/?x=` every request goes to `/?x=/items/...`, the server's root.
+        // Credentials in the URL would be sent as Basic auth to every route and shown in
+        // messages that quote the URL; Directus takes a token or a login instead. The example
+        // is rebuilt from the parsed parts, so a password never appears in the message.
+        let plain = format!(
+            "{}://{}{}{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or("127.0.0.1"),
+            parsed.port().map(|p| format!(":{p}")).unwrap_or_default(),
+            parsed.path().trim_end_matches('/')
+        );
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(invalid(format!(
+                "the server URL holds a user name or password (`user:pass@`), which would be sent to every \
+                 route and shown in messages; give the address alone, e.g. {plain}, and a token or login for the credentials"
+            )));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            let what = if parsed.query().is_some() { "a query (`?…`)" } else { "a fragment (`#…`)" };
+            return Err(invalid(format!(
+                "`{base_url}` has {what}; the routes are appended to the base URL, so every request would go to \
+                 the wrong place; give the address alone, e.g. {plain}"
+            )));
+        }
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .user_agent(self.user_agent)
@@ -165,6 +190,14 @@ impl Client {
         if let Some(message) = req.invalid {
             return Err(Error::InvalidInput { operation: op.id, message });
         }
+        // Local files are checked (and opened) before anything goes out, even a version lookup
+        // or a token refresh: a path that is not a readable file is the caller's mistake, and
+        // finding it mid-upload would look like a broken connection.
+        let (json, form) = match req.body {
+            Body::None => (None, None),
+            Body::Json(v) => (Some(v), None),
+            Body::Multipart(parts) => (None, Some(multipart(op, parts, self.inner.upload_progress).await?)),
+        };
         let route = self.pick_route(op).await?;
         let url = format!("{}{}", self.inner.base_url, fill_path(op, route.path, &req.path_params)?);
         let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes())
@@ -178,11 +211,12 @@ impl Client {
                 builder = builder.bearer_auth(token.expose());
             }
         }
-        builder = match req.body {
-            Body::None => builder,
-            Body::Json(v) => builder.json(&v),
-            Body::Multipart(parts) => builder.multipart(multipart(op, parts, self.inner.upload_progress).await?),
-        };
+        if let Some(v) = &json {
+            builder = builder.json(v);
+        }
+        if let Some(form) = form {
+            builder = builder.multipart(form);
+        }
         let reply = builder.send().await.map_err(|source| Error::Transport { operation: op.id, source })?;
         let status = reply.status();
         if let Some(observe) = OBSERVER.get() {
@@ -289,6 +323,20 @@ fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) 
         if value.is_empty() {
             return Err(Error::InvalidInput { operation: op.id, message: format!("path parameter `{name}` is empty") });
         }
+        // `.` and `..` are unreserved, so encoding leaves them as they are, and URL normalisation
+        // then removes them with the segment before: `/items/{collection}/{id}` with `..` and
+        // `settings` would become `/settings`, and a delete of `..` would address the route's
+        // parent. Encoding the dots would not help: `%2e` segments are normalised the same way.
+        // A record keyed `..` cannot be addressed over HTTP at all, so the value is refused.
+        if value == "." || value == ".." {
+            return Err(Error::InvalidInput {
+                operation: op.id,
+                message: format!(
+                    "path parameter `{name}` is `{value}`, which would address another route: URLs drop `.` and \
+                     `..` segments, so the request would not reach what is named `{value}`; check the value"
+                ),
+            });
+        }
         out.extend(utf8_percent_encode(value, PATH_SEGMENT));
         rest = &rest[end + 1..];
     }
@@ -303,9 +351,15 @@ async fn multipart(op: &'static Operation, parts: Vec<Part>, progress: bool) -> 
             Part::Text(name, value) => form.text(name, value),
             Part::File(name, path) => {
                 let io = |source| Error::Io { operation: op.id, path: path.clone(), source };
+                // Looked at before opening: opening a FIFO would wait for a writer, and a
+                // directory opens fine on Linux and fails only once the upload is under way.
+                let meta = tokio::fs::metadata(&path).await.map_err(io)?;
+                let filename = upload_name(op, &path, &meta)?;
                 let file = tokio::fs::File::open(&path).await.map_err(io)?;
-                let len = file.metadata().await.map_err(io)?.len();
-                let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+                let meta = file.metadata().await.map_err(io)?;
+                // Again on what was opened, in case the path was replaced in between.
+                upload_name(op, &path, &meta)?;
+                let len = meta.len();
                 let mime = guess_mime(&filename);
                 let body = if progress { crate::progress::body(file, len, filename.clone()) } else { reqwest::Body::from(file) };
                 let part = reqwest::multipart::Part::stream_with_length(body, len)
@@ -317,6 +371,35 @@ async fn multipart(op: &'static Operation, parts: Vec<Part>, progress: bool) -> 
         };
     }
     Ok(form)
+}
+
+/// The file name an upload's part carries, or why `path` cannot be uploaded: it must be a regular
+/// file (its length is sent up front, and a directory or device would fail half-way through), and
+/// its name must fit in the part's `Content-Disposition` header. reqwest writes the name inside
+/// quotes and does not remove CR or LF, so a name holding them would end the header early and let
+/// the rest of the name forge headers or parts; a quote or other control character garbles it.
+fn upload_name(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata) -> Result<String> {
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+        return Err(Error::Io {
+            operation: op.id,
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{what}; give the path of a file to upload")),
+        });
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    if let Some(bad) = name.chars().find(|c| c.is_control() || *c == '"') {
+        return Err(Error::InvalidInput {
+            operation: op.id,
+            message: format!(
+                "the file name of {} holds {}, which cannot be sent in an upload's header; \
+                 copy or link the file under a plain name and upload that",
+                path.display().to_string().escape_debug(),
+                if bad == '"' { "a double quote".to_owned() } else { format!("the control character {:?}", bad) }
+            ),
+        });
+    }
+    Ok(name)
 }
 
 /// Directus stores the part's content type as the file's type, so send a sensible one.
@@ -357,6 +440,65 @@ mod tests {
     fn missing_or_empty_path_params_are_errors() {
         assert!(fill_path(&OP, "/files/{id}", &[]).is_err());
         assert!(fill_path(&OP, "/files/{id}", &[("id", String::new())]).is_err());
+    }
+
+    #[test]
+    fn dot_segments_are_refused_not_normalised_away() {
+        // `items update --collection .. --id settings` would otherwise PATCH /settings.
+        for value in [".", ".."] {
+            let err = fill_path(&OP, "/items/{collection}/{id}", &[("collection", value.into()), ("id", "settings".into())])
+                .expect_err(value);
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+            let text = err.to_string();
+            assert!(text.contains(&format!("path parameter `collection` is `{value}`")), "{text}");
+            assert_eq!(err.class(), crate::ErrorClass::Usage);
+        }
+        // Dots inside a value are ordinary characters and stay in their segment.
+        let p = fill_path(&OP, "/files/{id}", &[("id", "...".into())]).unwrap();
+        assert_eq!(p, "/files/...");
+        assert_eq!(fill_path(&OP, "/files/{id}", &[("id", "a.b".into())]).unwrap(), "/files/a.b");
+        // An encoded dot cannot get through as a dot: `%` itself is encoded.
+        assert_eq!(fill_path(&OP, "/files/{id}", &[("id", "%2e%2e".into())]).unwrap(), "/files/%252e%252e");
+    }
+
+    #[test]
+    fn a_base_url_with_query_fragment_or_credentials_is_refused() {
+        for url in ["http://h/?x=", "http://h/#x", "http://h:8055/api?", "http://h/#"] {
+            let err = Client::new(url).expect_err(url).to_string();
+            assert!(err.contains("the routes are appended") && err.contains("e.g. http://h"), "{url}: {err}");
+        }
+        let err = Client::new("http://user:hunter2@h:8055/").expect_err("credentials").to_string();
+        assert!(err.contains("user name or password") && err.contains("e.g. http://h:8055"), "{err}");
+        assert!(!err.contains("hunter2"), "the password is never shown: {err}");
+        assert!(Client::new("http://user@h").is_err());
+        // A path prefix (Directus behind a proxy) is fine.
+        assert_eq!(Client::new("https://h/directus/").unwrap().base_url(), "https://h/directus");
+    }
+
+    #[test]
+    fn an_upload_must_be_a_regular_file_with_a_plain_name() {
+        let dir = std::env::temp_dir().join(format!("directus-runtime-upload-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let meta = |p: &std::path::Path| std::fs::metadata(p).unwrap();
+
+        let err = upload_name(&OP, &dir, &meta(&dir)).expect_err("a directory");
+        assert!(matches!(err, Error::Io { .. }) && err.to_string().contains("a directory"), "{err}");
+        assert_eq!(err.class(), crate::ErrorClass::Usage);
+
+        let plain = dir.join("report 1.txt");
+        std::fs::write(&plain, "x").unwrap();
+        assert_eq!(upload_name(&OP, &plain, &meta(&plain)).unwrap(), "report 1.txt");
+
+        for name in ["a\r\nb.txt", "a\nContent-Type: text-html.txt", "q\"uote.txt", "bell\u{7}.txt"] {
+            let path = dir.join(name);
+            std::fs::write(&path, "x").unwrap();
+            let err = upload_name(&OP, &path, &meta(&path)).expect_err(name);
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+            let text = err.to_string();
+            assert!(text.contains(&dir.display().to_string()) && text.contains("plain name"), "{text}");
+            assert!(!text.contains(['\r', '\n', '\u{7}']), "the message itself stays on one line: {text:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

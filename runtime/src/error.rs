@@ -211,6 +211,31 @@ fn excerpt(body: &[u8]) -> String {
     out
 }
 
+/// `text` with every character that could act on a terminal written out as an escape: C0 and C1
+/// controls (ESC starts colour, cursor and OSC title sequences; CR and LF forge lines), DEL, the
+/// bidirectional overrides that reorder what is shown, and the Unicode line separators. Plain text,
+/// other languages included, is unchanged. Used for text the server chose and, by the CLI, for
+/// each whole error line.
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    fn risky(c: char) -> bool {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    }
+    if !text.chars().any(risky) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if risky(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -221,7 +246,9 @@ impl fmt::Display for Error {
                 }
                 for (i, e) in errors.iter().enumerate() {
                     let sep = if i == 0 { ": " } else { "; " };
-                    write!(f, "{sep}{} {}", e.code, e.message)?;
+                    // The code and message are the server's text: escaped, so a hostile or
+                    // broken server cannot drive the terminal that shows the error.
+                    write!(f, "{sep}{} {}", escape_controls(e.code.as_str()), escape_controls(&e.message))?;
                 }
                 if let Some(h) = hint {
                     write!(f, " (hint: {h})")?;
@@ -342,6 +369,17 @@ mod tests {
         assert_eq!(api(403, "FORBIDDEN").class(), ErrorClass::Forbidden);
         assert_eq!(api(400, "INVALID_PAYLOAD").class(), ErrorClass::Usage);
         assert_eq!(api(503, "SERVICE_UNAVAILABLE").class(), ErrorClass::Server);
+    }
+
+    #[test]
+    fn server_text_cannot_reach_the_terminal_raw() {
+        let body = "{\"errors\":[{\"message\":\"evil\\u001b]0;pwned\\u0007\\r\\nfake line \\u202e\\u009b\",\"extensions\":{\"code\":\"X\\u001b[2J\"}}]}";
+        let errors = parse_api_errors(body.as_bytes()).unwrap();
+        assert!(errors[0].message.contains('\u{1b}'), "the error keeps the server's text as it came");
+        let text = Error::Api { operation: "x.y", status: 400, errors, hint: None }.to_string();
+        assert_eq!(text, r"x.y: HTTP 400: X\u{1b}[2J evil\u{1b}]0;pwned\u{7}\r\nfake line \u{202e}\u{9b}");
+        assert_eq!(escape_controls("Ünïcode, \"quotes\" and \\ stay"), "Ünïcode, \"quotes\" and \\ stay");
+        assert!(matches!(escape_controls("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -144,8 +144,26 @@ async fn bad_input_gets_clear_errors() {
     let (code, err) = cli_fails(s, &["utilities", "random-string", "--length", "many"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--length"), "{err}");
-    // An operation this server's version lacks.
+    // The string to hash is a secret: never an argument.
     let (code, err) = cli_fails(s, &["utilities", "verify-hash", "--string", "a", "--hash", "b"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--string"), "{err}");
+    // An operation this server's version lacks.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["utilities", "verify-hash", "--string-stdin", "--hash", "b"])
+        .env("DIRECTUS_URL", &s.url)
+        .env("DIRECTUS_TOKEN", &s.admin_token)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(b"a")?;
+            child.wait_with_output()
+        })
+        .expect("run the CLI");
+    let (code, err) = (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned());
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("removed in 12.1.0"), "{err}");
 }

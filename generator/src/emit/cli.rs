@@ -2,40 +2,9 @@
 //! dispatch arm per operation that turns flags into a client call.
 
 use super::rust::{self, doc, ident, inner_doc, type_ident};
-use crate::model::{names, Body, Model, Operation, Param, ParamIn, Resource, ResponseKind, Type};
+use crate::model::{names, Body, Model, Operation, Param, Resource, ResponseKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Flags the tool itself takes; a parameter with one of these names gets a prefixed flag.
-const RESERVED: &[&str] = &["url", "token", "server-version", "pretty", "output", "help", "version"];
-
-pub fn flag_name(p: &Param) -> String {
-    let base = names::kebab(&names::snake(&p.name));
-    if RESERVED.contains(&base.as_str()) {
-        let prefix = match p.location {
-            ParamIn::Path => "path",
-            ParamIn::Query => "query",
-            ParamIn::Body => "body",
-        };
-        format!("{prefix}-{base}")
-    } else {
-        base
-    }
-}
-
-/// The environment variable a secret may come from.
-pub fn secret_env(p: &Param) -> String {
-    let base = names::screaming(&names::snake(&p.name));
-    if matches!(base.as_str(), "URL" | "TOKEN" | "SERVER_VERSION") {
-        format!("DIRECTUS_BODY_{base}")
-    } else {
-        format!("DIRECTUS_{base}")
-    }
-}
-
-pub fn command_name(op: &Operation) -> String {
-    names::kebab(&op.id)
-}
 
 /// Whether clap derives `name` by itself from the Rust identifier `ident` (kebab-case). Only plain
 /// lower-case words are trusted to convert the same way; anything else is written out.
@@ -133,7 +102,7 @@ fn resource_enum(r: &Resource) -> TokenStream {
         let v = type_ident(&op.id);
         let a = args_ident(r, op);
         let d = doc(&format!("{}: {}", op.title, op.summary));
-        let name = command_name(op);
+        let name = names::command(op);
         if clap_default(&names::snake(&op.id), &name) {
             quote! { #d #v(#a), }
         } else {
@@ -170,16 +139,16 @@ fn help(p: &Param) -> String {
 }
 
 fn stdin_field(p: &Param) -> proc_macro2::Ident {
-    format_ident!("{}_stdin", names::snake(&p.name))
+    format_ident!("{}", names::stdin_field(p))
 }
 
 fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
     let name = ident(&p.name);
-    let flag = flag_name(p);
+    let flag = names::flag(p);
     if p.secret {
         let stdin = stdin_field(p);
-        let flag = format!("{flag}-stdin");
-        let env = secret_env(p);
+        let flag = names::stdin_flag(p);
+        let env = names::secret_env(p);
         let d = doc(&format!("Read the {} from stdin (otherwise from ${env}, or a prompt)", names::snake(&p.name).replace('_', " ")));
         // Stdin can carry only one secret.
         let others: Vec<String> = secrets.iter().filter(|s| s.name != p.name).map(|s| stdin_field(s).to_string()).collect();
@@ -267,12 +236,12 @@ fn convert(p: &Param) -> (TokenStream, TokenStream) {
 
 fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
     let name = ident(&p.name);
-    let flag = format!("--{}", flag_name(p));
+    let flag = format!("--{}", names::flag(p));
     if p.secret {
         let stdin = stdin_field(p);
         let label = names::snake(&p.name).replace('_', " ");
-        let stdin_flag = format!("{flag}-stdin");
-        let env = secret_env(p);
+        let stdin_flag = format!("--{}", names::stdin_flag(p));
+        let env = names::secret_env(p);
         let read = if p.required { quote! { cli::read_secret } } else { quote! { cli::read_optional_secret } };
         let bind = quote! {
             let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: #args.#stdin, env: #env })?;

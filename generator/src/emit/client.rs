@@ -388,8 +388,10 @@ fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> Tok
     let (list_opts, create_opts, update_opts) = (defaults(&c.list), defaults(&c.create), defaults(&c.update));
     let (list, create, update) = (ident(&c.list), ident(&c.create), ident(&c.update));
     let key = &c.key;
+    // The list's own query set (validate checks it has filter, limit and fields).
+    let set = r.operations.iter().find(|o| o.id == c.list).and_then(|o| o.query_set.as_deref()).map(type_ident);
     quote! {
-        let query = crate::Query { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
+        let query = crate::#set { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
         let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).await?;
         let done = match found.first().and_then(|item| item.get(#key)) {
             Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).await?,

@@ -1,6 +1,5 @@
 //! Markdown docs, rendered with the minijinja templates in generator/templates/.
 
-use super::cli::{command_name, flag_name, secret_env};
 use super::client::method_str;
 use crate::model::{names, AuthMode, Body, Model, Operation, Param, Resource, ResponseKind, Shape};
 use minijinja::{context, Environment};
@@ -145,7 +144,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
     let routes = routes(op);
     let mut properties: Vec<Property> = op.inputs().map(property).collect();
     if let Some(set) = model.api.query_set_of(op) {
-        let flags: Vec<String> = set.params.iter().map(|p| format!("`--{}`", flag_name(p))).collect();
+        let flags: Vec<String> = set.params.iter().map(|p| format!("`--{}`", names::flag(p))).collect();
         properties.push(Property {
             name: set.name.clone(),
             location: "query",
@@ -188,7 +187,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
     let output = if op.response.description.is_empty() { output } else { format!("{} {output}", op.response.description) };
     let example = op.response.example.as_ref().and_then(|e| serde_json::to_string_pretty(e).ok());
     let credentials = match op.auth {
-        AuthMode::Required => "A logged-in user or a static token (`--token` / `DIRECTUS_TOKEN`, or `ClientBuilder::token`).",
+        AuthMode::Required => "A logged-in user or a static token (`DIRECTUS_TOKEN` or `--token-stdin` in the CLI, `ClientBuilder::token` in Rust).",
         AuthMode::Optional => "None needed; with a token the reply covers what that user may see.",
         AuthMode::None => "None: this operation is called without a token.",
     };
@@ -256,9 +255,9 @@ fn property(p: &Param) -> Property {
         m += &format!(" One of: {}.", p.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "));
     }
     if p.secret {
-        m += &format!(" Secret: never on the command line; the CLI reads it from `--{}-stdin`, `${}` or a prompt, and it is redacted in logs and errors.", flag_name(p), secret_env(p));
+        m += &format!(" Secret: never on the command line; the CLI reads it from `--{}`, `${}` or a prompt, and it is redacted in logs and errors.", names::stdin_flag(p), names::secret_env(p));
     } else {
-        m += &format!(" CLI: `--{}`.", flag_name(p));
+        m += &format!(" CLI: `--{}`.", names::flag(p));
     }
     Property {
         name: p.name.clone(),
@@ -287,16 +286,16 @@ fn rust_example(r: &Resource, op: &Operation) -> String {
 }
 
 fn cli_example(model: &Model, r: &Resource, op: &Operation) -> String {
-    let mut cmd = vec![model.api.binary.clone(), names::kebab(&r.name), command_name(op)];
+    let mut cmd = vec![model.api.binary.clone(), names::kebab(&r.name), names::command(op)];
     let mut stdin = None;
     for p in op.inputs().filter(|p| p.required) {
         if p.secret {
             if stdin.is_none() {
                 stdin = Some(names::snake(&p.name).to_ascii_uppercase());
-                cmd.push(format!("--{}-stdin", flag_name(p)));
+                cmd.push(format!("--{}", names::stdin_flag(p)));
             }
         } else {
-            cmd.push(format!("--{} <{}>", flag_name(p), names::snake(&p.name).to_ascii_uppercase()));
+            cmd.push(format!("--{} <{}>", names::flag(p), names::snake(&p.name).to_ascii_uppercase()));
         }
     }
     match &op.body {

@@ -23,14 +23,68 @@ pub fn const_ident(name: &str) -> Ident {
 
 /// One `#[doc]` per line, so prettyplease prints `///` comments.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner doc attributes (`//!`), for a file's own documentation.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// Spec text as rustdoc lines that can never run or warn:
+/// - every code fence opens as `text`, so a ```` ```rust ```` block in a description is never a
+///   doctest, and leading spaces outside fences are dropped, so no indented code block is either;
+/// - a line that continues a list item is indented under it, and one that continues a quote gets
+///   `> `, as clippy's `doc_lazy_continuation` asks.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    // The indentation a continuation of the current list item needs; `>` for a quote.
+    let mut block: Option<String> = None;
+    for raw in text.trim().lines() {
+        let line = raw.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| line.starts_with(m));
+        if let Some(open) = fence {
+            if marker == Some(open) && line.trim_end().chars().all(|c| c == open.as_bytes()[0] as char) {
+                fence = None;
+            }
+            out.push(format!(" {raw}").trim_end().to_owned());
+            continue;
+        }
+        if let Some(m) = marker {
+            fence = Some(m);
+            block = None;
+            out.push(format!(" {m}text"));
+            continue;
+        }
+        if line.is_empty() {
+            block = None;
+            out.push(String::new());
+            continue;
+        }
+        if let Some(width) = list_marker_width(line) {
+            block = Some(" ".repeat(width));
+            out.push(format!(" {line}"));
+        } else if line.starts_with('>') {
+            block = Some("> ".into());
+            out.push(format!(" {line}"));
+        } else {
+            out.push(format!(" {}{line}", block.as_deref().unwrap_or_default()));
+        }
+    }
+    out
+}
+
+/// The width of a Markdown list marker starting `line` (`- `, `* `, `+ `, `1. `, `2) `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 /// The Rust type a caller passes for a required input.
@@ -114,4 +168,21 @@ pub fn header(source: &str, hash: &str) -> String {
 pub fn print(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn spec_text_never_becomes_a_doctest() {
+        let lines = doc_lines("Intro.\n\n```rust\npanic!();\n```\n\n    indented();\n~~~\nx\n~~~");
+        assert_eq!(lines, [" Intro.", "", " ```text", " panic!();", " ```", "", " indented();", " ~~~text", " x", " ~~~"]);
+    }
+
+    #[test]
+    fn continuations_are_indented_under_their_list_item_or_quote() {
+        let lines = doc_lines("- a\nb\n10. c\nd\n\ne\n> q\nr");
+        assert_eq!(lines, [" - a", "   b", " 10. c", "     d", "", " e", " > q", " > r"]);
+    }
 }

@@ -2,6 +2,7 @@
 //! emitters never meet a bad value.
 
 pub mod names;
+pub mod symbols;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -170,6 +171,21 @@ impl Operation {
 
     pub fn secrets(&self) -> impl Iterator<Item = &Param> {
         self.inputs().filter(|p| p.secret)
+    }
+
+    /// Whether the method takes an `…Options` struct: some input is optional, or the body is open.
+    pub fn has_options(&self) -> bool {
+        self.open_body || self.inputs().any(|p| !p.required)
+    }
+
+    /// The struct a JSON reply with named fields is read into: `…Response` for an object,
+    /// `…Item` for each item of an array; none when the caller picks the type.
+    pub fn reply_type(&self) -> Option<String> {
+        if self.response.kind != ResponseKind::Json || self.response.fields.is_empty() {
+            return None;
+        }
+        let suffix = if self.response.shape == Shape::Array { "Item" } else { "Response" };
+        Some(format!("{}{suffix}", names::type_name(&self.id)))
     }
 }
 

@@ -1,4 +1,95 @@
-//! Name forms for one spec name: Rust items, CLI flags, environment variables.
+//! Name forms for one spec name: Rust items, CLI flags, environment variables. The emitters and
+//! the name table (`symbols.rs`, which `validate` checks for collisions) both use these, so what
+//! is checked is what is written.
+
+use super::{Operation, Param, ParamIn};
+
+/// A spec name as a Rust value or module identifier, without `r#`: `groupBy` → `group_by`.
+pub fn ident(name: &str) -> String {
+    snake(name)
+}
+
+/// A spec name as a Rust type or variant name: `group_by` → `GroupBy`.
+pub fn type_name(name: &str) -> String {
+    pascal(&snake(name))
+}
+
+/// A spec name as a Rust constant: `generate_tfa` → `GENERATE_TFA`.
+pub fn const_name(name: &str) -> String {
+    screaming(&snake(name))
+}
+
+/// Identifiers that cannot be written even as raw identifiers (`r#self` is not allowed).
+pub fn is_unrawable(ident: &str) -> bool {
+    matches!(ident, "self" | "Self" | "super" | "crate" | "_")
+}
+
+/// Flags the CLI itself takes on every command; a parameter with one of these names gets a
+/// prefixed flag (`--body-url`).
+pub const GLOBAL_FLAGS: &[&str] = &["url", "token", "token-stdin", "server-version", "pretty", "output", "help", "version"];
+
+/// The environment variables the CLI itself reads.
+pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];
+
+/// The CLI flag of a parameter (without `--`).
+pub fn flag(p: &Param) -> String {
+    let base = kebab(&snake(&p.name));
+    if GLOBAL_FLAGS.contains(&base.as_str()) {
+        let prefix = match p.location {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Body => "body",
+        };
+        format!("{prefix}-{base}")
+    } else {
+        base
+    }
+}
+
+/// The flag that reads a secret parameter from stdin (without `--`).
+pub fn stdin_flag(p: &Param) -> String {
+    format!("{}-stdin", flag(p))
+}
+
+/// The field (and clap id) of the `--…-stdin` switch of a secret parameter.
+pub fn stdin_field(p: &Param) -> String {
+    format!("{}_stdin", snake(&p.name))
+}
+
+/// The environment variable a secret may come from.
+pub fn secret_env(p: &Param) -> String {
+    let name = format!("DIRECTUS_{}", screaming(&snake(&p.name)));
+    if GLOBAL_ENV.contains(&name.as_str()) {
+        format!("DIRECTUS_BODY_{}", screaming(&snake(&p.name)))
+    } else {
+        name
+    }
+}
+
+/// The CLI subcommand of an operation.
+pub fn command(op: &Operation) -> String {
+    kebab(&op.id)
+}
+
+/// The struct of an operation's optional inputs.
+pub fn options_type(op: &Operation) -> String {
+    format!("{}Options", type_name(&op.id))
+}
+
+/// The clap arguments struct of an operation's command.
+pub fn args_type(resource: &str, op: &Operation) -> String {
+    format!("{}{}Args", type_name(resource), type_name(&op.id))
+}
+
+/// The clap arguments struct of a query set.
+pub fn query_args_type(set: &str) -> String {
+    format!("{}Args", type_name(set))
+}
+
+/// The clap enum of a resource's commands.
+pub fn command_type(resource: &str) -> String {
+    format!("{}Command", type_name(resource))
+}
 
 /// `generate_tfa` → `GenerateTfa`.
 pub fn pascal(name: &str) -> String {

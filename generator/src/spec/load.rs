@@ -38,6 +38,11 @@ pub struct RawSpec {
     pub coverage: Option<Loaded<std::collections::BTreeMap<String, Vec<String>>>>,
     /// Every file read, parsed or not, in order: the input of the spec hash.
     pub files: Vec<(PathBuf, String)>,
+    /// How many resource files were found, read or not: "no resources" means none was there.
+    pub resource_files: usize,
+    /// Resources whose file could not be read or parsed, by file stem: their operations are
+    /// unknown, so `coverage.yaml` entries naming them are not reported as strays.
+    pub unreadable: Vec<String>,
 }
 
 pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
@@ -52,6 +57,14 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            // Only regular files (or links to them): reading a FIFO or a device would hang.
+            .filter(|p| {
+                let regular = std::fs::metadata(p).is_ok_and(|m| m.is_file());
+                if !regular {
+                    diags.push(file_error(p, "not a regular file, so it is not read".into(), "remove it from spec/resources/, or replace it with a YAML file"));
+                }
+                regular
+            })
             .collect(),
         Err(e) => {
             diags.push(file_error(&res_dir, format!("cannot read the resources folder: {e}"), "create spec/resources/ with one <resource>.yaml per resource"));
@@ -59,11 +72,16 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
         }
     };
     paths.sort();
+    let resource_files = paths.len();
     let mut resources = Vec::new();
+    let mut unreadable = Vec::new();
     for (path, text, file_diags, parsed) in parse_all(paths) {
         diags.extend(file_diags);
         if let Some(text) = text {
-            files.push((path, text));
+            files.push((path.clone(), text));
+        }
+        if parsed.is_none() {
+            unreadable.push(path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
         }
         resources.extend(parsed);
     }
@@ -76,7 +94,7 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> RawSpec {
     } else {
         None
     };
-    RawSpec { api, resources, coverage, files }
+    RawSpec { api, resources, coverage, files, resource_files, unreadable }
 }
 
 type Parsed = (PathBuf, Option<String>, Vec<Diagnostic>, Option<Loaded<ResourceFile>>);
@@ -113,9 +131,30 @@ fn name_operations(file: &ResourceFile, diags: &mut [Diagnostic]) {
     }
 }
 
+/// Reads a file as the parser should see it (see [`super::text`]); a file with characters no spec
+/// may hold, or nested too deep, is reported and not parsed.
 fn read(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     match std::fs::read_to_string(path) {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            let t = super::text::normalise(t);
+            let mut problems = super::text::check(&t);
+            if problems.is_empty() {
+                if let Some((yaml_path, mut p)) = super::text::escaped_character(&t) {
+                    (p.line, p.column) = KeyIndex::new(&t).find(&yaml_path);
+                    problems.push(p);
+                }
+            }
+            let ok = problems.is_empty();
+            diags.extend(problems.into_iter().map(|p| Diagnostic {
+                file: path.to_path_buf(),
+                line: p.line,
+                column: p.column,
+                spec_path: String::new(),
+                message: p.message,
+                fix: p.fix,
+            }));
+            ok.then_some(t)
+        }
         Err(e) => {
             diags.push(file_error(path, format!("cannot read the file: {e}"), "check that the spec folder path is right"));
             None

@@ -3,6 +3,7 @@
 
 pub mod load;
 pub mod locate;
+pub mod text;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -176,7 +177,7 @@ pub struct ParamDef {
     pub default: Option<Value>,
     /// Allowed values, when the server accepts only some.
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Option<Vec<String>>,
     /// `bracket`: a JSON object sent as `name[key]=value` pairs (Directus's `aggregate`).
     #[serde(default)]
     #[schemars(with = "Option<ParamStyle>")]
@@ -238,7 +239,7 @@ pub struct FieldDef {
     #[serde(default)]
     pub default: Option<Value>,
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

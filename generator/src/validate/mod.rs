@@ -2,6 +2,7 @@
 //! location and a fix; the model is returned only when there is none.
 
 mod rules;
+mod symbols;
 
 pub use rules::placeholders;
 
@@ -22,7 +23,7 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
             resources.push(res);
         }
     }
-    if raw.resources.is_empty() && raw.api.is_some() {
+    if raw.resource_files == 0 && raw.api.is_some() {
         diags.push(Diagnostic {
             file: spec_dir.join("resources"),
             line: 0,
@@ -40,13 +41,22 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
             res.source_hash = spec_hash(&api_file.iter().cloned().chain([own]).collect::<Vec<_>>());
         }
     }
+    if let Some(api) = &raw.api {
+        unused_query_sets(api, raw, diags);
+    }
     if let Some(cov) = &raw.coverage {
-        apply_coverage(cov, &mut resources, diags);
+        // Resources with problems are not in the model; their operations are not strays.
+        let mut failed: BTreeSet<&str> = raw.unreadable.iter().map(String::as_str).collect();
+        failed.extend(raw.resources.iter().map(|l| l.value.resource.as_str()).filter(|n| !resources.iter().any(|r| &r.name == n)));
+        apply_coverage(cov, &mut resources, &failed, diags);
     }
     if !diags.is_empty() {
         return None;
     }
-    Some(Model { api: api?, resources, spec_hash: spec_hash(&raw.files) })
+    let model = Model { api: api?, resources, spec_hash: spec_hash(&raw.files) };
+    // Names are checked on the whole model: collisions cross resources and api.yaml.
+    symbols::check(raw, &model, diags);
+    diags.is_empty().then_some(model)
 }
 
 fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Api> {
@@ -57,15 +67,22 @@ fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Ap
         r.error("format", "format", format!("unknown spec format {}", a.format), "set `format: 1`; it is the only format this generator reads");
     }
     rules::version(&mut r, "api_version", "api_version", &a.api_version);
+    one_line(&mut r, "title", "title", &a.title);
+    if a.title.trim().is_empty() {
+        r.error("title", "title", "`title` is empty", "write the API's title: the docs and Cargo.toml show it");
+    }
     let k = &a.krate;
-    if !k.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') || k.name.is_empty() {
-        r.error("crate.name", "crate.name", format!("`{}` is not a crate name", k.name), "use lowercase letters, digits and `-`, e.g. directus-client");
+    if let Some(why) = crate_name_problem(&k.name) {
+        r.error("crate.name", "crate.name", format!("`{}` is not a usable crate name: {why}", k.name), "use lowercase letters, digits and `-`, starting with a letter, e.g. directus-client");
     }
-    if !is_semver(&k.version) {
-        r.error("crate.version", "crate.version", format!("`{}` is not a semver version", k.version), "write MAJOR.MINOR.PATCH, e.g. 0.1.0");
+    if let Err(e) = semver::Version::parse(&k.version) {
+        r.error("crate.version", "crate.version", format!("`{}` is not a semver version: {e}", k.version), "write MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0 (quote it)");
     }
-    if k.binary.is_empty() || !k.binary.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        r.error("crate.binary", "crate.binary", format!("`{}` is not a usable binary name", k.binary), "use letters, digits and `-`, e.g. directus");
+    if k.binary.is_empty() || !k.binary.starts_with(|c: char| c.is_ascii_alphabetic()) || !k.binary.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        r.error("crate.binary", "crate.binary", format!("`{}` is not a usable binary name", k.binary), "use letters, digits and `-`, starting with a letter, e.g. directus");
+    }
+    if k.runtime_path.is_empty() || k.runtime_path.starts_with('/') || k.runtime_path.contains(['\n', '\\']) {
+        r.error("crate.runtime_path", "crate.runtime_path", format!("`{}` is not a relative path", k.runtime_path.escape_debug()), "give the runtime crate's folder relative to the generated crate's, with `/`, e.g. ../../runtime");
     }
     let mut codes = BTreeSet::new();
     for (i, e) in a.errors.iter().enumerate() {
@@ -129,6 +146,10 @@ fn check_resource(
     if !seen.insert(f.resource.clone()) {
         r.error("resource", &f.resource, format!("resource `{}` is defined in two files", f.resource), "merge the two files");
     }
+    one_line(r, "title", &format!("{}.title", f.resource), &f.title);
+    if f.title.trim().is_empty() {
+        r.error("title", &format!("{}.title", f.resource), "`title` is empty", "write the title: the docs and --help show it");
+    }
     if f.operations.is_empty() {
         r.error("operations", &f.resource, "the resource has no operations", "add at least one operation, or delete the file");
     }
@@ -138,7 +159,7 @@ fn check_resource(
         if !ids.insert(op.id.as_str()) {
             r.error(&format!("operations.{i}.id"), &format!("{}.{}", f.resource, op.id), format!("duplicate operation id `{}`", op.id), "give each operation of a resource its own id");
         }
-        rules::composite(r, &f.resource, i, op, &f.operations);
+        rules::composite(r, &f.resource, i, op, &f.operations, api);
         if let Some(o) = rules::operation(r, &f.resource, i, op, api) {
             operations.push(o);
         }
@@ -157,10 +178,29 @@ fn check_resource(
     })
 }
 
+/// A query set no operation takes would be dead code in the generated crate.
+fn unused_query_sets(api: &Loaded<ApiFile>, raw: &RawSpec, diags: &mut Vec<Diagnostic>) {
+    let mut r = Reporter { source: &api.source, out: diags };
+    for (i, q) in api.value.query_sets.iter().enumerate() {
+        let used = raw.resources.iter().flat_map(|l| &l.value.operations).any(|o| o.query.as_deref() == Some(q.name.as_str()));
+        if !used && raw.unreadable.is_empty() {
+            r.error(&format!("query_sets.{i}.name"), &format!("query_sets.{}", q.name), format!("no operation takes query set `{}`", q.name), "use it with `query: <name>` in an operation, or remove it");
+        }
+    }
+}
+
 /// Attaches the recorded live-test versions to the operations they name.
-fn apply_coverage(cov: &Loaded<std::collections::BTreeMap<String, Vec<String>>>, resources: &mut [Resource], diags: &mut Vec<Diagnostic>) {
+fn apply_coverage(
+    cov: &Loaded<std::collections::BTreeMap<String, Vec<String>>>,
+    resources: &mut [Resource],
+    failed: &BTreeSet<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut r = Reporter { source: &cov.source, out: diags };
     for (id, versions) in &cov.value {
+        if id.split_once('.').is_some_and(|(res, _)| failed.contains(res)) {
+            continue;
+        }
         let op = resources.iter_mut().flat_map(|res| res.operations.iter_mut()).find(|op| &op.full_id == id);
         match op {
             Some(op) => {
@@ -175,10 +215,33 @@ fn apply_coverage(cov: &Loaded<std::collections::BTreeMap<String, Vec<String>>>,
     }
 }
 
-fn is_semver(v: &str) -> bool {
-    let core = v.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<_> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+/// Why `name` cannot be the generated crate's name, if it cannot. Cargo's rules, plus names that
+/// would shadow the crates the generated code uses.
+fn crate_name_problem(name: &str) -> Option<&'static str> {
+    let lib = name.replace('-', "_");
+    if name.is_empty() || name.len() > 64 {
+        Some("it must have 1 to 64 characters")
+    } else if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Some("it must start with a lowercase letter")
+    } else if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        Some("only lowercase letters, digits, `-` and `_` are allowed")
+    } else if names::is_keyword(&lib) {
+        Some("it is a Rust keyword")
+    } else if matches!(lib.as_str(), "std" | "core" | "alloc" | "proc_macro" | "test") {
+        Some("it is the name of a crate of the standard library")
+    } else if matches!(lib.as_str(), "serde" | "serde_json" | "clap" | "directus_runtime" | "tokio" | "reqwest") {
+        Some("the generated crate depends on a crate of that name")
+    } else {
+        None
+    }
+}
+
+/// Titles go into headings, Cargo.toml and `--help` lines: one line each.
+pub(crate) fn one_line(r: &mut Reporter<'_>, raw: &str, spec: &str, text: &str) {
+    if text.trim().contains('\n') {
+        let key = raw.rsplit('.').next().unwrap_or(raw);
+        r.error(raw, spec, format!("`{key}` must be one line"), "write it on one line; longer text belongs in `description`");
+    }
 }
 
 /// FNV-1a over file names and contents: stable across machines, no dependency needed.

@@ -30,11 +30,16 @@ fn err(r: &mut Reporter<'_>, at: &At, message: impl Into<String>, fix: impl Into
 
 pub fn version(r: &mut Reporter<'_>, raw: &str, spec: &str, text: &str) -> Option<Version> {
     let parts: Vec<_> = text.split('.').collect();
-    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    // Digits only (`u32::from_str` also takes `+1`), and no leading zeros, as in semver.
+    let number = |p: &&str| -> Option<u32> {
+        let digits = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+        digits.then(|| p.parse().ok()).flatten()
+    };
+    let nums: Option<Vec<u32>> = parts.iter().map(number).collect();
     match nums.as_deref() {
         Some([a, b, c]) => Some(Version(*a, *b, *c)),
         _ => {
-            r.error(raw, spec, format!("`{text}` is not a Directus version"), "write MAJOR.MINOR.PATCH, e.g. 10.7.0 (quote it if YAML reads it as a number)");
+            r.error(raw, spec, format!("`{text}` is not a Directus version"), "write MAJOR.MINOR.PATCH with plain numbers, e.g. 10.7.0 (quote it if YAML reads it as a number)");
             None
         }
     }
@@ -80,16 +85,69 @@ pub fn query_set(r: &mut Reporter<'_>, i: usize, q: &crate::spec::QuerySetDef) -
     (r.out.len() == before).then(|| crate::model::QuerySet { name: q.name.clone(), description: q.description.trim().to_owned(), params, meta: q.meta.clone() })
 }
 
-/// A composite names other operations of its resource; they must exist.
-pub fn composite(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationDef, all: &[OperationDef]) {
+/// A composite names other operations of its resource; they must exist and have the shapes its
+/// generated code calls them with: `list(path…, &query)`, `create(path…, data)`,
+/// `update(path…, key, data)`, and itself takes a required json `filter` and a value body `data`.
+pub fn composite(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationDef, all: &[OperationDef], api: Option<&Api>) {
     let Some(c) = &op.composite else { return };
     let at = At { raw: format!("operations.{i}.composite"), spec: format!("{resource}.{}.composite", op.id) };
     if c.kind != "upsert" {
         err(r, &at.key("kind", "kind"), format!("unknown composite `{}`", c.kind), "the only composite is `upsert`");
+        return;
+    }
+    let path_params = |o: &OperationDef| o.params.iter().filter(|p| p.location == "path").map(|p| p.name.clone()).collect::<Vec<_>>();
+    let list = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ") };
+    let own_path = path_params(op);
+    let value_body = |o: &OperationDef| o.body.as_ref().is_some_and(|b| b.kind == "value" && b.name.as_deref().unwrap_or("data") == "data");
+    let oat = At { raw: format!("operations.{i}"), spec: format!("{resource}.{}", op.id) };
+    if !op.params.iter().any(|p| p.name == "filter" && p.location == "query" && p.ty == "json" && p.required) {
+        err(r, &oat.key("params", "params"), "an upsert needs a required json query parameter `filter`", "add { name: filter, in: query, type: json, required: true }");
+    }
+    if !value_body(op) {
+        err(r, &oat.key("body", "body"), "an upsert needs a `kind: value` body named `data`", "set body: { kind: value }");
     }
     for (key, target) in [("list", &c.list), ("create", &c.create), ("update", &c.update)] {
-        if !all.iter().any(|o| &o.id == target) {
-            err(r, &at.key(key, key), format!("`{target}` is not an operation of `{resource}`"), "name an operation id of this resource");
+        let kat = at.key(key, key);
+        let Some(t) = all.iter().find(|o| &o.id == target) else {
+            err(r, &kat, format!("`{target}` is not an operation of `{resource}`"), "name an operation id of this resource");
+            continue;
+        };
+        let path = path_params(t);
+        let problem = match key {
+            "list" => {
+                let set = t.query.as_deref().and_then(|q| api.and_then(|a| a.query_sets.iter().find(|s| s.name == q)));
+                let has = |name: &str| set.is_some_and(|s| s.params.iter().any(|p| p.name == name));
+                if t.query.is_none() || (api.is_some() && !(has("filter") && has("limit") && has("fields"))) {
+                    Some("takes no query set with `filter`, `limit` and `fields`".to_owned())
+                } else if t.response.kind != "json" || t.response.shape.as_deref() != Some("array") {
+                    Some("does not return a JSON array".to_owned())
+                } else if path != own_path {
+                    Some(format!("has path parameters {}, not the upsert's ({})", list(&path), list(&own_path)))
+                } else {
+                    None
+                }
+            }
+            "create" if !value_body(t) => Some("has no `kind: value` body named `data`".to_owned()),
+            "create" if path != own_path => Some(format!("has path parameters {}, not the upsert's ({})", list(&path), list(&own_path))),
+            "update" if !value_body(t) => Some("has no `kind: value` body named `data`".to_owned()),
+            "update" => {
+                let key_param = t.params.iter().filter(|p| p.location == "path").nth(own_path.len());
+                if path.len() != own_path.len() + 1 || path[..own_path.len()] != own_path[..] {
+                    Some(format!("must have the upsert's path parameters ({}) and then the item's key", list(&own_path)))
+                } else if key_param.is_some_and(|p| p.ty != "string") {
+                    Some("must take the item's key as a string path parameter".to_owned())
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let what = if key == "list" { "find the item with" } else { "call" };
+            err(r, &kat, format!("`{target}` {problem}, so the upsert cannot {what} it"), format!("point `{key}` at an operation of the shape the upsert needs, or fix `{target}`"));
+        }
+        if t.response.kind != "json" {
+            err(r, &kat, format!("`{target}` does not return JSON"), "the upsert returns what `create` or `update` returns: use JSON operations");
         }
     }
 }
@@ -104,6 +162,8 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         if value.trim().is_empty() {
             err(r, &at.key(key, key), format!("`{key}` is empty"), format!("write the {key}: the docs and --help show it"));
         }
+        let kat = at.key(key, key);
+        super::one_line(r, &kat.raw, &kat.spec, value);
     }
     let method = match op.method.as_str() {
         "GET" => Some(Method::Get),
@@ -348,6 +408,30 @@ fn looks_secret(name: &str) -> bool {
     n.contains("password") || n.contains("token") || n == "otp" || n.ends_with("_otp") || n == "secret" || n.ends_with("_secret") || n.contains("api_key")
 }
 
+/// A string of an example that looks like a real credential: under a secret-looking key (or a
+/// field marked secret), long and mixing cases and digits; or a JWT anywhere. Placeholders
+/// (`<token>`, `…`, `***`, UPPER_CASE words) pass. Returns the key it was under, if any.
+fn leaked_secret<'a>(v: &'a Value, key: Option<&'a str>, secret_fields: &[&str]) -> Option<Option<&'a str>> {
+    match v {
+        Value::String(s) => {
+            let jwt = s.starts_with("eyJ") && s.matches('.').count() == 2;
+            let placeholder = s.contains(['<', '…', '*']) || s.contains("...") || !s.bytes().any(|b| b.is_ascii_lowercase());
+            // A run of 16+ letters and digits mixing lower case, upper case and digits.
+            let random = s.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+                w.len() >= 16
+                    && w.bytes().any(|b| b.is_ascii_lowercase())
+                    && w.bytes().any(|b| b.is_ascii_uppercase())
+                    && w.bytes().any(|b| b.is_ascii_digit())
+            });
+            let secret_key = key.is_some_and(|k| looks_secret(k) || secret_fields.contains(&k));
+            (jwt || (secret_key && random && !placeholder)).then_some(key)
+        }
+        Value::Array(items) => items.iter().find_map(|i| leaked_secret(i, key, secret_fields)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| leaked_secret(v, Some(k), secret_fields)),
+        _ => None,
+    }
+}
+
 fn parse_type(r: &mut Reporter<'_>, at: &At, ty: &str) -> Option<Type> {
     Some(match ty {
         "string" => Type::String,
@@ -373,7 +457,7 @@ struct Input<'a> {
     secret: bool,
     description: &'a str,
     default: &'a Option<Value>,
-    values: &'a [String],
+    values: Option<&'a [String]>,
     style: Option<&'a str>,
 }
 
@@ -392,8 +476,29 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
     if ty == Some(Type::File) && location != ParamIn::Body {
         err(r, &at.key("type", "type"), "`file` is only for multipart body fields", "declare the file in a `kind: multipart` body");
     }
-    if !i.values.is_empty() && ty != Some(Type::String) {
+    let values = i.values.unwrap_or_default();
+    if i.values.is_some() && ty != Some(Type::String) {
         err(r, &at.key("values", "values"), "`values` is only for string parameters", "drop `values`, or make the type string");
+    } else if i.values.is_some_and(|v| v.is_empty()) {
+        err(r, &at.key("values", "values"), "`values` is empty, so no value would be allowed", "list the allowed values, or drop `values`");
+    }
+    for (k, v) in values.iter().enumerate() {
+        if values[..k].contains(v) {
+            err(r, &at.key(format!("values.{k}"), "values"), format!("`{v}` is listed twice in `values`"), "keep one");
+        } else if v.is_empty() || v.trim() != v {
+            err(r, &at.key(format!("values.{k}"), "values"), format!("`{}` is not a usable value", v.escape_debug()), "write the value without surrounding spaces");
+        }
+    }
+    if i.secret && i.default.is_some() {
+        err(r, &at.key("default", "default"), "a secret has a `default`", "drop the default: it would be published in the docs and --help");
+    }
+    if location == ParamIn::Path {
+        if i.secret {
+            err(r, &at.key("secret", "secret"), "a secret cannot be a path parameter: URLs end up in server and proxy logs", "send it in the body instead");
+        }
+        if matches!(ty, Some(Type::Json | Type::StringList | Type::IntegerList | Type::Boolean)) {
+            err(r, &at.key("type", "type"), format!("a path parameter cannot be of type {}", i.ty), "path parameters are one segment: use string, integer or number");
+        }
     }
     let bracket = match i.style {
         None => false,
@@ -433,7 +538,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         secret: i.secret,
         description: i.description.trim().to_owned(),
         default: i.default.clone(),
-        values: i.values.to_vec(),
+        values: values.to_vec(),
         bracket,
     })
 }
@@ -450,11 +555,11 @@ fn param(r: &mut Reporter<'_>, at: &At, p: &ParamDef) -> Option<Param> {
     if p.secret && location == ParamIn::Query {
         err(r, &at.key("secret", "secret"), "a secret cannot be a query parameter: URLs end up in server and proxy logs", "send it in the body instead");
     }
-    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: &p.values, style: p.style.as_deref() }, location)
+    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: p.values.as_deref(), style: p.style.as_deref() }, location)
 }
 
 fn field(r: &mut Reporter<'_>, at: &At, f: &FieldDef) -> Option<Param> {
-    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: &f.values, style: None }, ParamIn::Body)
+    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: f.values.as_deref(), style: None }, ParamIn::Body)
 }
 
 fn fields(r: &mut Reporter<'_>, at: &At, list: &[FieldDef]) -> Option<Vec<Param>> {
@@ -581,6 +686,12 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
     }
     if r.out.len() > before {
         return None;
+    }
+    if let Some(example) = &d.example {
+        let secret_fields: Vec<&str> = d.fields.iter().filter(|f| f.secret).map(|f| f.name.as_str()).collect();
+        if let Some(key) = leaked_secret(example, None, &secret_fields) {
+            err(r, &at.key("example", "example"), format!("the example holds what looks like a real secret{}", key.map(|k| format!(" under `{k}`")).unwrap_or_default()), "use a placeholder such as \"<access token>\": examples are published in the docs");
+        }
     }
     if d.envelope == Some(false) && !is_json {
         err(r, &at.key("envelope", "envelope"), "`envelope` is for JSON replies", "drop it");

@@ -1,0 +1,247 @@
+//! The name table: every name the emitters will write (Rust items, methods, arguments, fields,
+//! modules and files, Cargo features, CLI commands, flags, clap ids, locals, environment
+//! variables), each in the scope where it must be unique, with the spec value it came from.
+//!
+//! `validate` checks the table for names that cannot be identifiers, reserved names and
+//! collisions, so a spec either gets located errors or a crate that compiles. The entries are
+//! made with the same functions of `names.rs` the emitters call; a new kind of generated name
+//! belongs here as well as in its emitter (the hostile-spec tests build crates to catch a miss).
+
+use super::names::{self, ident, type_name};
+use super::{Body, Model, Operation, Param, ParamIn, ResponseKind};
+
+/// Where a name came from in the spec, to place an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A key of api.yaml, e.g. `crate.name`.
+    Api(&'static str),
+    Resource { resource: String },
+    Operation { resource: String, op: String },
+    /// A path or query parameter, or a body field.
+    Input { resource: String, op: String, name: String, location: ParamIn },
+    /// The `name` of an array or value body.
+    BodyName { resource: String, op: String },
+    ReplyField { resource: String, op: String, name: String },
+    QuerySet { set: String },
+    QuerySetParam { set: String, name: String },
+    /// A name the generated code or its dependencies already use.
+    Reserved(&'static str),
+}
+
+#[derive(Clone, Debug)]
+pub struct Symbol {
+    /// The scope the name must be unique in, as the reader would say it.
+    pub scope: String,
+    pub name: String,
+    /// Whether the name is written as a Rust identifier (so it must not be `self` and the like).
+    pub rust: bool,
+    /// What the name is for the spec value it came from, e.g. "options struct"; empty when the
+    /// spec value names itself (a parameter).
+    pub what: String,
+    pub origin: Origin,
+}
+
+struct Table {
+    out: Vec<Symbol>,
+}
+
+impl Table {
+    fn add(&mut self, scope: &str, name: String, rust: bool, what: String, origin: Origin) {
+        self.out.push(Symbol { scope: scope.to_owned(), name, rust, what, origin });
+    }
+
+    fn reserve(&mut self, scope: &str, names: &[&str], why: &'static str) {
+        for n in names {
+            self.out.push(Symbol { scope: scope.to_owned(), name: (*n).to_owned(), rust: false, what: why.to_owned(), origin: Origin::Reserved(why) });
+        }
+    }
+}
+
+/// Type names of Rust's prelude: a generated type with one of these names would shadow it for
+/// the generated code around it.
+const PRELUDE_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy", "Debug", "Send",
+    "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "Extend", "ToString", "ToOwned",
+    "From", "Into", "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "TryFrom", "TryInto", "FromIterator", "Self",
+];
+
+/// Methods a generated `Client` has, or gets from the runtime client it dereferences to.
+const CLIENT_METHODS: &[&str] = &[
+    "new", "with_token", "builder", "from", "deref", "clone", "fmt", "login", "login_with_otp", "logout", "refresh",
+    "set_token", "server_version", "base_url", "execute", "record_composite",
+];
+
+/// Names in the generated crate root besides the resource modules and query sets.
+const LIB_TYPES: &[&str] = &[
+    "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
+    "Secret", "Tokens", "Version",
+];
+
+/// Types the CLI file defines or imports.
+const CLI_TYPES: &[&str] = &[
+    "Cli", "Command", "Args", "Parser", "Subcommand", "CliResult", "GlobalArgs", "Output", "SecretSource", "Client", "ExitCode",
+];
+
+/// Crates the generated code names by path; a module of that name would shadow them.
+const CRATES: &[&str] = &["std", "core", "alloc", "serde", "serde_json", "clap", "directus_runtime", "tokio"];
+
+fn op_origin(resource: &str, op: &Operation) -> Origin {
+    Origin::Operation { resource: resource.to_owned(), op: op.id.clone() }
+}
+
+fn input_origin(resource: &str, op: &Operation, p: &Param) -> Origin {
+    Origin::Input { resource: resource.to_owned(), op: op.id.clone(), name: p.name.clone(), location: p.location }
+}
+
+/// Every generated name of the model.
+pub fn table(model: &Model) -> Vec<Symbol> {
+    let mut t = Table { out: Vec::new() };
+    let api = &model.api;
+    let bin = &api.binary;
+    let lib_name = api.crate_name.replace('-', "_");
+
+    t.reserve("file in src/", &["lib", "main", "bin"], "a file or folder Cargo gives its own meaning");
+    t.reserve("docs page", &["readme"], "the docs index, README.md");
+    t.reserve("Cargo feature", &["default", "all", "cli", "clap", "serde", "serde_json", "directus-runtime"], "a feature or dependency of the generated crate");
+    t.reserve("module of the crate root", CRATES, "a crate the generated code uses");
+    t.add("module of the crate root", lib_name.clone(), false, "crate name".into(), Origin::Api("crate.name"));
+    t.reserve("type of the crate root", LIB_TYPES, "a type the crate root defines or re-exports");
+    t.reserve("type of the crate root", PRELUDE_TYPES, "a type of Rust's prelude");
+    t.reserve("method of Client", CLIENT_METHODS, "a method every client has");
+    t.reserve("type of the CLI", CLI_TYPES, "a type the CLI file defines or imports");
+    t.reserve("type of the CLI", PRELUDE_TYPES, "a type of Rust's prelude");
+    t.reserve(&format!("command of `{bin}`"), &["help"], "clap's help command");
+
+    for q in &api.query_sets {
+        let origin = Origin::QuerySet { set: q.name.clone() };
+        t.add("type of the crate root", type_name(&q.name), true, "struct".into(), origin.clone());
+        t.add("type of the CLI", names::query_args_type(&q.name), true, "CLI arguments struct".into(), origin);
+        let scope = format!("field of query set `{}`", q.name);
+        for p in &q.params {
+            let origin = Origin::QuerySetParam { set: q.name.clone(), name: p.name.clone() };
+            t.add(&scope, ident(&p.name), true, String::new(), origin);
+        }
+    }
+
+    for r in &model.resources {
+        let res = Origin::Resource { resource: r.name.clone() };
+        let rname = &r.name;
+        t.add("file in src/", r.name.clone(), false, "module file".into(), res.clone());
+        t.add("docs page", r.name.clone(), false, "docs page".into(), res.clone());
+        t.add("Cargo feature", r.name.clone(), false, "Cargo feature".into(), res.clone());
+        t.add("module of the crate root", ident(rname), true, "module".into(), res.clone());
+        t.add("method of Client", ident(rname), true, "accessor".into(), res.clone());
+        t.add(&format!("command of `{bin}`"), names::kebab(rname), false, "command".into(), res.clone());
+        t.add("variant of the CLI's Command", type_name(rname), true, "enum variant".into(), res.clone());
+        t.add("type of the CLI", names::command_type(rname), true, "CLI command enum".into(), res.clone());
+
+        let types = format!("type of module `{rname}`");
+        t.reserve(&types, PRELUDE_TYPES, "a type of Rust's prelude");
+        t.add(&types, type_name(rname), true, "struct".into(), res.clone());
+        let methods = format!("method of resource `{rname}`");
+        t.reserve(&methods, &["new"], "the resource struct's constructor");
+        let commands = format!("command of `{bin} {}`", names::kebab(rname));
+        t.reserve(&commands, &["help"], "clap's help command");
+
+        for op in &r.operations {
+            let o = op_origin(rname, op);
+            t.add(&format!("static of module `{rname}`"), names::const_name(&op.id), true, "descriptor".into(), o.clone());
+            t.add(&methods, ident(&op.id), true, "method".into(), o.clone());
+            if api.paged_set_of(op).is_some() {
+                t.add(&methods, op.with_meta_name(), true, "`_with_meta` method".into(), o.clone());
+            }
+            if op.has_options() {
+                t.add(&types, names::options_type(op), true, "options struct".into(), o.clone());
+            }
+            if let Some(reply) = op.reply_type() {
+                t.add(&types, reply, true, "reply struct".into(), o.clone());
+            }
+            t.add(&commands, names::command(op), false, "command".into(), o.clone());
+            t.add(&format!("variant of the CLI's {}", names::command_type(rname)), type_name(&op.id), true, "enum variant".into(), o.clone());
+            t.add("type of the CLI", names::args_type(rname, op), true, "CLI arguments struct".into(), o.clone());
+            operation(&mut t, model, rname, op);
+        }
+    }
+    t.out
+}
+
+/// The names inside one operation: method arguments, struct fields, flags, clap ids, CLI locals,
+/// environment variables.
+fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
+    let full = &op.full_id;
+    let args = format!("argument of the method `{full}`");
+    let options = format!("field of `{}`", names::options_type(op));
+    let flags = format!("flag of the command `{full}`");
+    let ids = format!("field of the CLI arguments of `{full}`");
+    let locals = format!("local of the CLI code of `{full}`");
+    let envs = format!("environment variable of the command `{full}`");
+
+    t.reserve(&args, &["self", "req"], "a name the generated method uses itself");
+    if op.composite.is_some() {
+        t.reserve(&args, &["query", "found", "done", "key"], "a name the composite's code uses");
+    }
+    t.reserve(&flags, names::GLOBAL_FLAGS, "a flag every command takes");
+    t.reserve(&locals, &["client", "args", "command"], "a name the CLI's dispatch code uses");
+    t.reserve(&envs, names::GLOBAL_ENV, "a variable the CLI itself reads");
+
+    for p in op.inputs() {
+        let o = input_origin(resource, op, p);
+        let what = String::new();
+        let id = ident(&p.name);
+        if p.required {
+            t.add(&args, id.clone(), true, what.clone(), o.clone());
+        } else {
+            t.add(&options, id.clone(), true, what.clone(), o.clone());
+        }
+        t.add(&locals, id.clone(), true, what.clone(), o.clone());
+        if p.secret {
+            t.add(&flags, names::stdin_flag(p), false, what.clone(), o.clone());
+            t.add(&ids, names::stdin_field(p), true, what.clone(), o.clone());
+            t.add(&envs, names::secret_env(p), false, what, o);
+        } else {
+            t.add(&flags, names::flag(p), false, what.clone(), o.clone());
+            t.add(&ids, id, true, what, o);
+        }
+    }
+    if let Some(set) = model.api.query_set_of(op) {
+        let o = Origin::QuerySet { set: set.name.clone() };
+        t.add(&args, "query".into(), true, "method argument".into(), o.clone());
+        t.add(&ids, "query".into(), true, "CLI arguments field".into(), o.clone());
+        t.add(&locals, "query".into(), true, "CLI local".into(), o);
+        for p in &set.params {
+            let o = Origin::QuerySetParam { set: set.name.clone(), name: p.name.clone() };
+            let what = String::new();
+            t.add(&flags, names::flag(p), false, what.clone(), o.clone());
+            t.add(&ids, ident(&p.name), true, what, o);
+        }
+    }
+    if op.has_options() {
+        t.add(&args, "options".into(), true, "options argument".into(), op_origin(resource, op));
+    }
+    if op.open_body {
+        let o = op_origin(resource, op);
+        t.add(&options, "extra".into(), true, "field for other body fields".into(), o.clone());
+        t.add(&flags, "data".into(), false, "`--data` flag".into(), o.clone());
+        t.add(&ids, "data".into(), true, "`--data` field".into(), o);
+    }
+    if let Body::Array { name, .. } | Body::Value { name, .. } = &op.body {
+        let o = Origin::BodyName { resource: resource.to_owned(), op: op.id.clone() };
+        let what = String::new();
+        t.add(&args, ident(name), true, what.clone(), o.clone());
+        t.add(&flags, names::kebab(name), false, what.clone(), o.clone());
+        t.add(&ids, ident(name), true, what.clone(), o.clone());
+        t.add(&locals, ident(name), true, what, o);
+    }
+    if op.response.kind == ResponseKind::Binary {
+        let o = op_origin(resource, op);
+        t.add(&ids, "output".into(), true, "`--output` field".into(), o);
+    }
+    if let Some(reply) = op.reply_type() {
+        let scope = format!("field of `{reply}`");
+        t.reserve(&scope, &["extra"], "the field that keeps fields the spec does not name");
+        for f in &op.response.fields {
+            let o = Origin::ReplyField { resource: resource.to_owned(), op: op.id.clone(), name: f.name.clone() };
+            t.add(&scope, ident(&f.name), true, String::new(), o);
+        }
+    }
+}
