@@ -62,9 +62,10 @@ enum Command {
         /// A live server: reads its OpenAPI document and version, and probes the routes the document leaves out
         #[arg(long, value_name = "URL")]
         url: Option<String>,
-        /// Token for --url (an admin sees every route); prefer the environment variable
-        #[arg(long, env = "DIRECTUS_TOKEN", hide_env_values = true)]
-        token: Option<String>,
+        /// Read the token for --url from stdin (an admin sees every route); otherwise it comes
+        /// from DIRECTUS_TOKEN. Never an argument: arguments show in the process list.
+        #[arg(long)]
+        token_stdin: bool,
         /// The server's version, when the document does not say (12.x puts a hash in info.version)
         #[arg(long, value_name = "VERSION")]
         server_version: Option<String>,
@@ -84,7 +85,7 @@ enum Format {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Diff { old, new, base, spec, format, write_version } => diff(old, new, base, spec, format, write_version),
-        Command::Drift { oas, url, token, server_version, spec, format } => drift(oas, url, token, server_version, spec, format),
+        Command::Drift { oas, url, token_stdin, server_version, spec, format } => drift(oas, url, token_stdin, server_version, spec, format),
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
                 let ops: usize = model.resources.iter().map(|r| r.operations.len()).sum();
@@ -205,7 +206,25 @@ fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: 
     }
 }
 
-fn drift(oas: Option<PathBuf>, url: Option<String>, token: Option<String>, version: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+/// The token for `drift --url`: from stdin when asked, else DIRECTUS_TOKEN, else none.
+fn drift_token(from_stdin: bool) -> Result<Option<String>, String> {
+    if from_stdin {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| format!("--token-stdin: could not read stdin: {e}"))?;
+        let token = text.trim_end_matches(['\r', '\n']).to_owned();
+        return if token.is_empty() { Err("--token-stdin: stdin was empty; pipe the token in".into()) } else { Ok(Some(token)) };
+    }
+    Ok(std::env::var("DIRECTUS_TOKEN").ok().filter(|t| !t.is_empty()))
+}
+
+fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+    let token = match drift_token(token_stdin) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     use directus_generator::drift;
     let fail = |message: String| {
         eprintln!("error: {message}");

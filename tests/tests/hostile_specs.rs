@@ -175,6 +175,15 @@ fn build_clippy_clean(work: &Path, crates: &[PathBuf]) {
     // --keep-going: one run reports every crate that fails, not just the first.
     let (ok, log) = run(&["clippy", "--workspace", "--all-targets", "--all-features", "--keep-going", "--", "-D", "warnings"]);
     assert!(ok, "the generated crates of the compile cases do not build clippy-clean:\n{log}");
+    // Spec text must never become code: the doctests of the crates whose descriptions hold code
+    // blocks (fenced, tilde, indented, `rust` with a panic) must be none, or pass.
+    let mut doc = vec!["test", "--doc", "--all-features"];
+    for n in names.iter().filter(|n| n.starts_with("hostile-description-")) {
+        doc.extend(["-p", n.as_str()]);
+    }
+    assert!(doc.len() > 3, "no description cases in the corpus");
+    let (ok, log) = run(&doc);
+    assert!(ok, "spec text ran as a doctest:\n{log}");
 }
 
 #[test]

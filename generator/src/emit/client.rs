@@ -10,7 +10,20 @@ use quote::{format_ident, quote};
 
 /// The module of one resource, `<resource>.rs`.
 pub fn resource_file(model: &Model, r: &Resource) -> Result<(String, String), String> {
-    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &rust::print(resource(&model.api, r), &r.name)?;
+    let code = rust::print(resource(&model.api, r), &format!("module `{}`", r.name)).map_err(|e| {
+        // Name the operation whose code does not parse, when one alone does not.
+        let culprit = r.operations.iter().find(|op| {
+            let m = method(&model.api, r, op);
+            syn::parse2::<syn::File>(quote! { impl X { #m } }).is_err()
+                || syn::parse2::<syn::File>(types(r, op)).is_err()
+                || syn::parse2::<syn::File>(descriptor(&model.api.errors, op)).is_err()
+        });
+        match culprit {
+            Some(op) => format!("{e} (in the code of `{}`)", op.full_id),
+            None => e,
+        }
+    })?;
+    let text = rust::header(&format!("spec/{}", r.source), &r.source_hash) + &code;
     Ok((format!("{}.rs", r.name), text))
 }
 

@@ -46,6 +46,8 @@ pub fn env() -> Result<Environment<'static>, String> {
     env.set_keep_trailing_newline(true);
     // A Markdown table cell holds one line and no bare `|`.
     env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    // Link text in a table cell: also no bare brackets, which would end or nest the link.
+    env.add_filter("link_text", |s: String| s.replace('\\', "\\\\").replace('|', "\\|").replace('[', "\\[").replace(']', "\\]"));
     env.add_filter("exit_code", exit_code);
     env.add_global("generator_version", env!("CARGO_PKG_VERSION"));
     env.add_global("regenerate", super::REGENERATE);

@@ -28,11 +28,14 @@ pub fn provenance(comment: &str, source: &str, hash: &str) -> String {
     )
 }
 
-type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>;
+/// What a job writes (for messages), and the job.
+type Job<'a> = (String, Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>);
 
-/// Runs independent jobs on every core; the files are sorted afterwards.
+/// Runs independent jobs on every core; the files are sorted afterwards. A job that panics is an
+/// error naming what it was writing, never an abort.
 fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<OutputFile>, String> {
-    let results = crate::cores::map(jobs, |job| job(), |_| Err("internal error: an emitter panicked".into()));
+    let lost = |(what, _): &Job<'_>| Err(format!("internal error: the generator panicked while writing {what}; please report it with the spec"));
+    let results = crate::cores::map(jobs, |(_, job)| job(), lost);
     let mut files = Vec::new();
     for r in results {
         files.extend(r?);
@@ -48,14 +51,17 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     let templates = &templates;
     // The CLI is the largest job: first, so it does not finish last.
     let mut jobs: Vec<Job<'_>> = vec![
-        Box::new(|| Ok(file(crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), cli::file(model)?))),
-        Box::new(|| Ok(file(src.join("lib.rs"), client::lib(model)?))),
-        Box::new(|| Ok(file(crate_dir.join("Cargo.toml"), manifest::cargo_toml(model)))),
-        Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
+        ("the CLI".into(), Box::new(|| Ok(file(crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), cli::file(model)?)))),
+        ("lib.rs".into(), Box::new(|| Ok(file(src.join("lib.rs"), client::lib(model)?)))),
+        ("Cargo.toml".into(), Box::new(|| Ok(file(crate_dir.join("Cargo.toml"), manifest::cargo_toml(model))))),
+        ("the docs index".into(), Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text)))),
     ];
     for r in &model.resources {
-        jobs.push(Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text))));
-        jobs.push(Box::new(move || docs::resource_page(templates, model, r).map(|(name, text)| file(PathBuf::from("docs").join(name), text))));
+        jobs.push((format!("the client module of resource `{}`", r.name), Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text)))));
+        jobs.push((
+            format!("the docs page of resource `{}`", r.name),
+            Box::new(move || docs::resource_page(templates, model, r).map(|(name, text)| file(PathBuf::from("docs").join(name), text))),
+        ));
     }
     let mut files = run_jobs(&jobs)?;
     for (name, mut schema) in crate::spec::json_schemas() {

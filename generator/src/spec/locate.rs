@@ -69,7 +69,8 @@ impl KeyIndex {
         Self { positions }
     }
 
-    /// Line and column (1-based) of the path, or of its nearest parent; (0, 0) if none is known.
+    /// Line and column (1-based) of the path, or of its nearest parent; the document's start
+    /// (1, 1) when no parent is placed either (a key written in flow style at the top level).
     pub fn find(&self, path: &str) -> (usize, usize) {
         let mut p = path;
         loop {
@@ -78,7 +79,7 @@ impl KeyIndex {
             }
             match p.rfind('.') {
                 Some(i) => p = &p[..i],
-                None => return (0, 0),
+                None => return (1, 1),
             }
         }
     }
@@ -140,6 +141,6 @@ operations:
         assert_eq!(ix.find("operations.0.body.fields.1.name"), (11, 9));
         assert_eq!(ix.find("operations.1.method"), (13, 3));
         assert_eq!(ix.find("operations.1.nope"), (12, 1));
-        assert_eq!(ix.find("text"), (0, 0), "block scalar content is not a key");
+        assert_eq!(ix.find("text"), (1, 1), "block scalar content is not a key: the document's start");
     }
 }
