@@ -89,7 +89,12 @@ fn main() -> ExitCode {
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
                 let ops: usize = model.resources.iter().map(|r| r.operations.len()).sum();
-                println!("{}: ok ({} resources, {ops} operations)", spec.display(), model.resources.len());
+                println!(
+                    "{}: ok ({}, {})",
+                    spec.display(),
+                    directus_generator::diff::report::count(model.resources.len(), "resource"),
+                    directus_generator::diff::report::count(ops, "operation")
+                );
                 ExitCode::SUCCESS
             }
             Err(diags) => {

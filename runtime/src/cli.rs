@@ -220,7 +220,8 @@ async fn print(output: Output, pretty: bool) -> Result<(), CliError> {
         }
         Output::Text(t) => {
             stdout.write_all(t.as_bytes()).map_err(out_err)?;
-            if !t.ends_with('\n') && std::io::stdout().is_terminal() {
+            // Text ends with a line break, as shell tools' output does (`server ping` → `pong\n`).
+            if !t.ends_with('\n') {
                 writeln!(stdout).map_err(out_err)?;
             }
         }
@@ -316,8 +317,11 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
         (arg.to_owned(), "the argument".to_owned())
     };
     serde_json::from_str(&text).map_err(|e| {
+        // serde_json's message ends with the position, which this one gives first.
+        let message = e.to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_owned();
         CliError::Usage(format!(
-            "{flag}: invalid JSON in {origin} at line {}, column {}: {e}; pass JSON inline, @FILE or - for stdin",
+            "{flag}: invalid JSON in {origin} at line {}, column {}: {message}; pass JSON inline, @FILE or - for stdin",
             e.line(),
             e.column()
         ))
@@ -420,6 +424,7 @@ mod tests {
     fn json_errors_name_the_position() {
         let err = read_json("--data", "{\"a\": }").unwrap_err().to_string();
         assert!(err.contains("line 1, column 7"), "{err}");
+        assert_eq!(err.matches("column").count(), 1, "the position once: {err}");
         assert!(err.starts_with("--data:"), "{err}");
         assert_eq!(read_json("--data", "[1,2]").unwrap(), serde_json::json!([1, 2]));
         assert_eq!(read_json_list("--keys", "1, a,true").unwrap(), serde_json::json!([1, "a", true]).as_array().unwrap().clone());

@@ -52,11 +52,23 @@ if [ ! -f "$dir/.installed-ok" ]; then
       export PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg"
     fi
     export JOBS=2
-    npm install --no-audit --no-fund --foreground-scripts >"$dir/install.log" 2>&1 || {
-      echo "npm install of Directus $version failed; last lines of $dir/install.log:" >&2
+    # A line a minute while npm works (its output goes to the log), so a long first install is
+    # not mistaken for a hang.
+    started=$SECONDS
+    ( while sleep 60; do
+        echo "  ... still installing Directus $version: $(( (SECONDS - started) / 60 )) min so far; log: $dir/install.log" >&2
+      done ) &
+    ticker=$!
+    status=0
+    npm install --no-audit --no-fund --foreground-scripts >"$dir/install.log" 2>&1 || status=$?
+    kill "$ticker" 2>/dev/null || true
+    if [ "$status" != 0 ]; then
+      echo "npm install of Directus $version failed after $(( SECONDS - started )) s; last lines of $dir/install.log:" >&2
       tail -n 30 "$dir/install.log" >&2
+      echo "the whole log: $dir/install.log" >&2
       exit 1
-    }
+    fi
+    echo "installed Directus $version in $(( SECONDS - started )) s" >&2
   )
   echo "$node_pkg" > "$dir/.node"
   touch "$dir/.installed-ok"

@@ -8,6 +8,17 @@
 # The install is cached outside the work tree (see install-directus.sh).
 set -euo pipefail
 
+if [ $# -lt 3 ]; then
+  echo "usage: $0 VERSION WORK_DIR PORT (for the tests; to try Directus by hand, run scripts/local-directus.sh)" >&2
+  exit 2
+fi
+# Checked before anything starts, so a missing one never leaves a server running with unknown credentials.
+for var in ADMIN_EMAIL ADMIN_PASSWORD ADMIN_TOKEN SECRET; do
+  if [ -z "${!var:-}" ]; then
+    echo "error: $var must be set (see the header of $0); to try Directus by hand, run scripts/local-directus.sh" >&2
+    exit 2
+  fi
+done
 version="$1" work="$2" port="$3"
 here="$(cd "$(dirname "$0")" && pwd)"
 dir="$("$here/install-directus.sh" "$version" | tail -n 1)"

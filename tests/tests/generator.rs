@@ -34,7 +34,7 @@ fn kinds_fixture_matches_its_golden_files() {
     assert_fresh(
         &root.join("tests/fixtures/kinds"),
         &root.join("tests/golden/kinds"),
-        "UPDATE_GOLDEN=1 cargo test -p directus-e2e --test generator",
+        "scripts/accept.sh",
     );
 }
 
@@ -114,7 +114,7 @@ fn broken_spec_reports_every_problem_with_its_location() {
         std::fs::write(&golden, &text).unwrap();
     }
     let expected = std::fs::read_to_string(&golden).expect("tests/golden/broken.txt");
-    assert_eq!(text, expected, "set UPDATE_GOLDEN=1 to accept the new output");
+    assert_eq!(text, expected, "if the change is intended, run `scripts/accept.sh` and review the diff");
     // Each kind of problem the issue names is there, with a line number.
     for needle in ["unknown HTTP method", "is not declared", "duplicate operation id", "unknown field", "cannot read the YAML", "looks like a secret"] {
         let d = diags.iter().find(|d| d.message.contains(needle)).unwrap_or_else(|| panic!("no diagnostic about {needle}"));
@@ -207,7 +207,11 @@ fn assert_golden(rel: &str, text: &str) {
         std::fs::write(&path, text).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    assert!(text == expected, "{rel} differs from what the code gives now; set UPDATE_GOLDEN=1 to accept:\n{text}");
+    assert!(
+        text == expected,
+        "{rel} differs from what the code gives now; if the change is intended, run `scripts/accept.sh` (or \
+         `UPDATE_GOLDEN=1 cargo test -p directus-e2e --test generator`) and review the diff:\n{text}"
+    );
 }
 
 fn diff_fixture() -> Vec<directus_generator::diff::Change> {

@@ -104,7 +104,7 @@ async fn cli_reads_settings_and_server_info() {
     };
     let settings: Value = serde_json::from_str(&run(&["settings", "get", "--fields", "project_name,project_color"])).unwrap();
     assert!(settings["project_name"].is_string() && settings["project_color"].is_string(), "{settings}");
-    assert_eq!(run(&["server", "ping"]), "pong");
+    assert_eq!(run(&["server", "ping"]), "pong\n", "text output ends with a line break");
     let info: Value = serde_json::from_str(&run(&["server", "info"])).unwrap();
     assert_eq!(info["version"], "12.4.1");
     let s16: Value = serde_json::from_str(&run(&["utilities", "random-string", "--length", "5"])).unwrap();

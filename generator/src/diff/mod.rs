@@ -90,7 +90,7 @@ pub fn compare(old: &Model, new: &Model) -> Vec<Change> {
     }
     for (name, nr) in &news {
         match olds.get(name) {
-            None => d.push(name, None, "resource-added", format!("resource `{name}` added with {} operations", nr.operations.len()), C, C),
+            None => d.push(name, None, "resource-added", format!("resource `{name}` added with {}", report::count(nr.operations.len(), "operation")), C, C),
             Some(or) => resource(&mut d, or, nr),
         }
     }

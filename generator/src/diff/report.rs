@@ -67,6 +67,35 @@ pub fn report<'a>(old: &'a str, new: &'a str, changes: &'a [Change], crate_versi
     }
 }
 
+/// `1 operation`, `2 operations`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Which number of the version a release changes, named as Cargo reads it: below 1.0 the minor
+/// number is the breaking one, so 0.1.0 → 0.1.1 is a patch-number release that may add features.
+fn release(r: &Report<'_>) -> String {
+    let nums = |v: &str| -> Vec<u64> { v.split(['-', '+']).next().unwrap_or(v).split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    let (old, new) = (nums(&r.crate_version), nums(&r.next_crate_version));
+    let part = match (0..3).find(|&i| old.get(i) != new.get(i)) {
+        Some(0) => "major",
+        Some(1) => "minor",
+        Some(_) => "patch",
+        None => return format!("The generated crate keeps its version, {}.", r.crate_version),
+    };
+    let kind = match r.bump {
+        Bump::Major => "a **breaking** release",
+        Bump::Minor => "a **compatible** release with additions",
+        Bump::Patch | Bump::None => "a **docs-only** release",
+    };
+    let zero = if old.first() == Some(&0) { "; below 1.0 Cargo treats the minor number as the breaking one" } else { "" };
+    format!("The generated crate needs {kind}: {} → {} (the {part} number{zero}).", r.crate_version, r.next_crate_version)
+}
+
 fn impact(i: Impact) -> &'static str {
     match i {
         Impact::None => "—",
@@ -82,18 +111,7 @@ pub fn markdown(r: &Report<'_>) -> String {
         return out;
     }
     let breaking = r.changes.iter().filter(|c| c.rust == Impact::Breaking || c.cli == Impact::Breaking).count();
-    out += &format!(
-        "{} change(s), {breaking} breaking. The generated crate needs a **{}** bump: {} → {}.\n",
-        r.changes.len(),
-        match r.bump {
-            Bump::None => "no",
-            Bump::Patch => "patch",
-            Bump::Minor => "minor",
-            Bump::Major => "major",
-        },
-        r.crate_version,
-        r.next_crate_version
-    );
+    out += &format!("{}, {breaking} breaking. {}\n", count(r.changes.len(), "change"), release(r));
     let mut resources: Vec<&str> = r.changes.iter().map(|c| c.resource.as_str()).collect();
     resources.dedup();
     resources.sort();

@@ -161,14 +161,15 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         let v = &p.values;
         quote! { , value_parser = [#(#v),*] }
     });
+    // Values may start with `-`: `--sort -date`, `--limit -1`, `--search -x`.
     let (ty, extra) = match p.ty {
-        Type::String | Type::Json => (quote! { String }, quote! {}),
-        Type::Integer => (quote! { i64 }, quote! {}),
-        Type::Number => (quote! { f64 }, quote! {}),
+        Type::String | Type::Json => (quote! { String }, quote! { , allow_hyphen_values = true }),
+        Type::Integer => (quote! { i64 }, quote! { , allow_hyphen_values = true }),
+        Type::Number => (quote! { f64 }, quote! { , allow_hyphen_values = true }),
         Type::Boolean => (quote! { bool }, quote! { , action = clap::ArgAction::Set }),
-        Type::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',' }),
-        Type::IntegerList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',' }),
-        Type::File => (quote! { std::path::PathBuf }, quote! {}),
+        Type::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
+        Type::IntegerList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
+        Type::File => (quote! { std::path::PathBuf }, quote! { , allow_hyphen_values = true }),
     };
     let is_list = matches!(p.ty, Type::StringList | Type::IntegerList);
     let long = long(&name.to_string(), &flag);
@@ -191,7 +192,7 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
     if op.open_body {
         fields.push(quote! {
             /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
-            #[arg(long, value_name = "JSON")]
+            #[arg(long, value_name = "JSON", allow_hyphen_values = true)]
             data: Option<String>,
         });
     }
@@ -201,10 +202,10 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
             let long = long(&n.to_string(), &names::kebab(name));
             let d = doc(&format!("{} (comma-separated)", if description.is_empty() { "Keys" } else { description.lines().next().unwrap_or_default() }));
             let field = match items {
-                Type::Integer => quote! { #[arg(#long, value_delimiter = ',', required = true)] #n: Vec<i64>, },
+                Type::Integer => quote! { #[arg(#long, value_delimiter = ',', required = true, allow_hyphen_values = true)] #n: Vec<i64>, },
                 // A JSON array (inline, @FILE, -), or comma-separated values.
-                Type::Json => quote! { #[arg(#long, value_name = "JSON|A,B,...")] #n: String, },
-                _ => quote! { #[arg(#long, value_delimiter = ',', required = true)] #n: Vec<String>, },
+                Type::Json => quote! { #[arg(#long, value_name = "JSON|A,B,...", allow_hyphen_values = true)] #n: String, },
+                _ => quote! { #[arg(#long, value_delimiter = ',', required = true, allow_hyphen_values = true)] #n: Vec<String>, },
             };
             fields.push(quote! { #d #field });
         }
@@ -212,7 +213,7 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
             let n = ident(name);
             let long = long(&n.to_string(), &names::kebab(name));
             let d = doc(&format!("{} (JSON inline, @FILE, or - for stdin)", if description.is_empty() { "Request body" } else { description.lines().next().unwrap_or_default() }));
-            fields.push(quote! { #d #[arg(#long)] #n: String, });
+            fields.push(quote! { #d #[arg(#long, allow_hyphen_values = true)] #n: String, });
         }
         _ => {}
     }

@@ -75,6 +75,6 @@ fn main() -> ExitCode {
     for p in &problems {
         eprintln!("coverage: {p}");
     }
-    eprintln!("fix the tests, or run `cargo run -p directus-e2e --bin coverage -- --update` and regenerate");
+    eprintln!("if the tests are right, accept what this run showed: `scripts/accept.sh --coverage` (it updates spec/coverage.yaml and regenerates the docs), then review the diff");
     ExitCode::FAILURE
 }

@@ -60,19 +60,25 @@ enum ThingsCommand {
 #[derive(Args)]
 struct QueryArgs {
     /// Fields to return (comma-separated)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     fields: Vec<String>,
     /// A filter object (JSON, @FILE or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     filter: Option<String>,
     /// How many
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     limit: Option<i64>,
     /// Counts to return beside the items
-    #[arg(long, value_parser = ["total_count", "filter_count", "*"])]
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        value_parser = ["total_count",
+        "filter_count",
+        "*"]
+    )]
     meta: Option<String>,
     /// Aggregates, e.g. {"count": "*"} (JSON, @FILE or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     aggregate: Option<String>,
 }
 impl QueryArgs {
@@ -99,7 +105,7 @@ impl QueryArgs {
 #[derive(Args)]
 struct ThingsListArgs {
     /// Fields to group by (comma-separated)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     group_by: Vec<String>,
     #[command(flatten)]
     query: QueryArgs,
@@ -107,40 +113,40 @@ struct ThingsListArgs {
 #[derive(Args)]
 struct ThingsGetArgs {
     /// The thing's id
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     id: i64,
 }
 #[derive(Args)]
 struct ThingsCreateArgs {
     /// The thing to create. (JSON inline, @FILE, or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsDeleteManyArgs {
     /// Keys of the things to delete. (comma-separated)
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true, allow_hyphen_values = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
 struct ThingsUploadArgs {
     /// A title
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     title: Option<String>,
     /// Where to store it
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     storage: String,
     /// The file
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     file: std::path::PathBuf,
 }
 #[derive(Args)]
 struct ThingsDownloadArgs {
     /// The file id
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     id: String,
     /// Resize to this width
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     width: Option<i64>,
     /// Write the file here instead of to stdout
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -149,13 +155,13 @@ struct ThingsDownloadArgs {
 #[derive(Args)]
 struct ThingsExtensionsArgs {
     /// Only before 10.7
-    #[arg(long = "type")]
+    #[arg(long = "type", allow_hyphen_values = true)]
     r#type: Option<String>,
 }
 #[derive(Args)]
 struct ThingsLegacyArgs {
     /// A name
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     name: String,
     /// Read the reset token from stdin (otherwise from $DIRECTUS_RESET_TOKEN, or a prompt)
     #[arg(long)]
@@ -166,37 +172,37 @@ struct ThingsPingArgs {}
 #[derive(Args)]
 struct ThingsStartArgs {
     /// Provider name
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     provider: String,
     /// Where to return
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     redirect: Option<String>,
 }
 #[derive(Args)]
 struct ThingsUpdateArgs {
     /// The thing's key
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     id: String,
     /// Request body (JSON inline, @FILE, or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsUpsertArgs {
     /// Which thing (JSON, @FILE or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     filter: String,
     /// Request body (JSON inline, @FILE, or - for stdin)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     data: String,
 }
 #[derive(Args)]
 struct ThingsSettingsArgs {
     /// The name
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     project_name: Option<String>,
     /// Other fields, as a JSON object (inline, @FILE, or - for stdin); flags win over it
-    #[arg(long, value_name = "JSON")]
+    #[arg(long, value_name = "JSON", allow_hyphen_values = true)]
     data: Option<String>,
 }
 fn main() -> ExitCode {
