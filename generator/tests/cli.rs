@@ -64,7 +64,7 @@ fn check_names_stale_files_and_the_fix() {
 fn diff_exit_codes_and_bad_input() {
     let (code, stdout, _) = run(&["diff", "tests/fixtures/diff/old", "tests/fixtures/diff/new"]);
     assert_eq!(code, 1, "breaking changes exit 1");
-    assert!(stdout.contains("needs a **major** bump: 0.1.0 → 0.2.0"), "{stdout}");
+    assert!(stdout.contains("needs a **breaking** release: 0.1.0 → 0.2.0 (the minor number;"), "{stdout}");
     let (code, stdout, _) = run(&["diff", "tests/fixtures/kinds", "tests/fixtures/kinds"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("No changes"), "{stdout}");

@@ -128,3 +128,22 @@ pub fn markdown(r: &Report<'_>) -> String {
             or a script reading the output stops working.\n";
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(version: &str, bump: Bump) -> String {
+        let r = Report { old: "a", new: "b", changes: &[], breaking: false, bump, crate_version: version.into(), next_crate_version: next_version(version, bump) };
+        release(&r)
+    }
+
+    #[test]
+    fn releases_are_named_by_the_number_that_changes() {
+        assert_eq!(say("0.1.0", Bump::Minor), "The generated crate needs a **compatible** release with additions: 0.1.0 → 0.1.1 (the patch number; below 1.0 Cargo treats the minor number as the breaking one).");
+        assert_eq!(say("1.2.3", Bump::Major), "The generated crate needs a **breaking** release: 1.2.3 → 2.0.0 (the major number).");
+        assert_eq!(say("1.2.3", Bump::Minor), "The generated crate needs a **compatible** release with additions: 1.2.3 → 1.3.0 (the minor number).");
+        assert_eq!(count(1, "operation"), "1 operation");
+        assert_eq!(count(2, "operation"), "2 operations");
+    }
+}
