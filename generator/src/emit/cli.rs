@@ -157,6 +157,22 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         return quote! { #d #[arg(#long #conflicts)] #stdin: bool, };
     }
     let d = doc(&help(p));
+    let long_attr = long(&name.to_string(), &flag);
+    if p.ty == Type::Boolean {
+        // Switches: `--system` sends true; an optional one also has `--no-system`, which sends
+        // false (neither sends nothing, leaving the server's default).
+        if !names::is_switch_pair(p) {
+            return quote! { #d #[arg(#long_attr)] #name: bool, };
+        }
+        let (id, no_id) = (names::ident(&p.name), names::negated_field(p));
+        let no = format_ident!("{}", no_id);
+        let no_long = long(&no_id, &names::negated_flag(p));
+        let no_doc = doc(&format!("Send false for --{flag}"));
+        return quote! {
+            #d #[arg(#long_attr, overrides_with = #no_id)] #name: bool,
+            #no_doc #[arg(#no_long, overrides_with = #id)] #no: bool,
+        };
+    }
     let values = (!p.values.is_empty()).then(|| {
         let v = &p.values;
         quote! { , value_parser = [#(#v),*] }
@@ -166,19 +182,28 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         Type::String | Type::Json => (quote! { String }, quote! { , allow_hyphen_values = true }),
         Type::Integer => (quote! { i64 }, quote! { , allow_hyphen_values = true }),
         Type::Number => (quote! { f64 }, quote! { , allow_hyphen_values = true }),
-        Type::Boolean => (quote! { bool }, quote! { , action = clap::ArgAction::Set }),
+        Type::Boolean => unreachable!("switches are handled above"),
         Type::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
         Type::IntegerList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
         Type::File => (quote! { std::path::PathBuf }, quote! { , allow_hyphen_values = true }),
     };
     let is_list = matches!(p.ty, Type::StringList | Type::IntegerList);
-    let long = long(&name.to_string(), &flag);
+    // A required input the server has a default for (`server graphql`'s scope) may be left out.
+    let default = match (&p.default, p.required && !is_list) {
+        (Some(serde_json::Value::String(d)), true) => Some(d.clone()),
+        (Some(d @ serde_json::Value::Number(_)), true) => Some(d.to_string()),
+        _ => None,
+    };
+    let extra = match default {
+        Some(d) => quote! { #extra, default_value = #d },
+        None => extra,
+    };
     let ty = match (p.required, is_list) {
-        (true, true) => return quote! { #d #[arg(#long, required = true #extra #values)] #name: #ty, },
+        (true, true) => return quote! { #d #[arg(#long_attr, required = true #extra #values)] #name: #ty, },
         (true, false) | (false, true) => ty,
         (false, false) => quote! { Option<#ty> },
     };
-    quote! { #d #[arg(#long #extra #values)] #name: #ty, }
+    quote! { #d #[arg(#long_attr #extra #values)] #name: #ty, }
 }
 
 fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
@@ -248,6 +273,10 @@ fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
             let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: #args.#stdin, env: #env })?;
         };
         return (bind, quote! { #name });
+    }
+    if names::is_switch_pair(p) {
+        let no = format_ident!("{}", names::negated_field(p));
+        return (quote! {}, quote! { #args.#name.then_some(true).or(#args.#no.then_some(false)) });
     }
     match (p.ty, p.required) {
         (Type::Json, true) => (quote! { let #name = cli::read_json(#flag, &#args.#name)?; }, quote! { &#name }),

@@ -46,6 +46,21 @@ pub fn flag(p: &Param) -> String {
     }
 }
 
+/// The flag that sends `false` for an optional boolean (`--no-system`); `--system` sends `true`.
+pub fn negated_flag(p: &Param) -> String {
+    format!("no-{}", flag(p))
+}
+
+/// The field (and clap id) of [`negated_flag`].
+pub fn negated_field(p: &Param) -> String {
+    format!("no_{}", snake(&p.name))
+}
+
+/// Whether the CLI shows the parameter as a `--x` / `--no-x` pair of switches.
+pub fn is_switch_pair(p: &Param) -> bool {
+    p.ty == super::Type::Boolean && !p.required
+}
+
 /// The flag that reads a secret parameter from stdin (without `--`).
 pub fn stdin_flag(p: &Param) -> String {
     format!("{}-stdin", flag(p))

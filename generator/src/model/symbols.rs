@@ -197,10 +197,14 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         if p.secret {
             t.add(&flags, names::stdin_flag(p), false, what.clone(), o.clone());
             t.add(&ids, names::stdin_field(p), true, what.clone(), o.clone());
-            t.add(&envs, names::secret_env(p), false, what, o);
+            t.add(&envs, names::secret_env(p), false, what, o.clone());
         } else {
             t.add(&flags, names::flag(p), false, what.clone(), o.clone());
-            t.add(&ids, id, true, what, o);
+            t.add(&ids, id, true, what.clone(), o.clone());
+        }
+        if names::is_switch_pair(p) {
+            t.add(&flags, names::negated_flag(p), false, "`--no-…` switch".into(), o.clone());
+            t.add(&ids, names::negated_field(p), true, "`--no-…` switch".into(), o);
         }
     }
     if let Some(set) = model.api.query_set_of(op) {
@@ -212,7 +216,11 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
             let o = Origin::QuerySetParam { set: set.name.clone(), name: p.name.clone() };
             let what = String::new();
             t.add(&flags, names::flag(p), false, what.clone(), o.clone());
-            t.add(&ids, ident(&p.name), true, what, o);
+            t.add(&ids, ident(&p.name), true, what, o.clone());
+            if names::is_switch_pair(p) {
+                t.add(&flags, names::negated_flag(p), false, "`--no-…` switch".into(), o.clone());
+                t.add(&ids, names::negated_field(p), true, "`--no-…` switch".into(), o);
+            }
         }
     }
     if op.has_options() {
