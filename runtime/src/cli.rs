@@ -251,14 +251,32 @@ pub struct SecretSource<'a> {
     /// The `--NAME-stdin` flag that was given.
     pub stdin_flag: &'a str,
     pub from_stdin: bool,
+    /// The `--NAME-file` flag, and the file it names (`-` is stdin), when given. A file lets a
+    /// command take two secrets (a password and an OTP) without the environment.
+    pub file_flag: &'a str,
+    pub file: Option<&'a std::path::Path>,
     /// The environment variable that may hold it.
     pub env: &'a str,
 }
 
-/// Reads a secret from stdin (when asked), the environment, or a prompt without echo on a terminal.
+/// Reads a secret from stdin or a file (when asked), the environment, or a prompt without echo
+/// on a terminal.
 pub fn read_secret(src: SecretSource<'_>) -> Result<Secret, CliError> {
     if src.from_stdin {
         return read_stdin_secret(src.stdin_flag, src.name, src.env);
+    }
+    if let Some(path) = src.file {
+        if path.as_os_str() == "-" {
+            return read_stdin_secret(src.file_flag, src.name, src.env);
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("{}: could not read {}: {e}", src.file_flag, path.display())))?;
+        // One trailing line break is the file's, not the secret's.
+        let value = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+        if value.is_empty() {
+            return Err(CliError::Usage(format!("{}: {} is empty", src.file_flag, path.display())));
+        }
+        return Ok(Secret::new(value));
     }
     if let Ok(value) = std::env::var(src.env) {
         if !value.is_empty() {
@@ -292,10 +310,10 @@ fn read_stdin_secret(flag: &str, name: &str, env: &str) -> Result<Secret, CliErr
     Ok(Secret::new(value))
 }
 
-/// Reads an optional secret: from stdin when asked, else from the environment, else none.
+/// Reads an optional secret: from stdin or a file when asked, else from the environment, else none.
 /// Never prompts: an optional value must not hold the command up.
 pub fn read_optional_secret(src: SecretSource<'_>) -> Result<Option<Secret>, CliError> {
-    if src.from_stdin {
+    if src.from_stdin || src.file.is_some() {
         return read_secret(src).map(Some);
     }
     Ok(std::env::var(src.env).ok().filter(|v| !v.is_empty()).map(Secret::new))
@@ -328,25 +346,92 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
     })
 }
 
-/// Reads a list: a JSON array (inline, `@path`, or `-`), or comma-separated values, each taken as
-/// JSON when it is a number, boolean or null and as a string otherwise (`1,2` or `a,b`).
-pub fn read_json_list(flag: &str, arg: &str) -> Result<Vec<serde_json::Value>, CliError> {
-    let trimmed = arg.trim_start();
-    if trimmed.starts_with('[') || trimmed.starts_with('@') || trimmed == "-" {
-        return match read_json(flag, arg)? {
+/// Reads a list, the one way every list flag is read (keys, fields, items): each occurrence of the
+/// flag is a JSON array (`[1,"a"]`), comma-separated values (`1,2` or `a,b`: numbers, booleans and
+/// null as JSON, the rest as strings), or `@FILE` / `-` (stdin) holding a JSON array or one value
+/// per line (NDJSON, or plain keys). What could be read two ways is an error, never a guess: a
+/// comma-separated item that starts like JSON (`{`, `[`, `"`), or an empty item.
+pub fn read_list(flag: &str, args: &[String]) -> Result<Vec<serde_json::Value>, CliError> {
+    let mut out = Vec::new();
+    for arg in args {
+        out.extend(read_list_arg(flag, arg)?);
+    }
+    Ok(out)
+}
+
+fn read_list_arg(flag: &str, arg: &str) -> Result<Vec<serde_json::Value>, CliError> {
+    let trimmed = arg.trim();
+    if trimmed.starts_with('[') {
+        return match read_json(flag, trimmed)? {
             serde_json::Value::Array(items) => Ok(items),
             other => Err(CliError::Usage(format!("{flag}: expected a JSON array ([...]), got {}", kind_of(&other)))),
         };
     }
-    Ok(arg
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| match serde_json::from_str::<serde_json::Value>(s) {
+    if trimmed == "-" || trimmed.starts_with('@') {
+        let (text, origin) = if trimmed == "-" {
+            claim_stdin(flag, "pass the list inline or as @FILE instead")?;
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| CliError::Usage(format!("{flag}: could not read stdin: {e}")))?;
+            (text, "stdin".to_owned())
+        } else {
+            let path = &trimmed[1..];
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{flag}: could not read {path}: {e}")))?;
+            (text, path.to_owned())
+        };
+        if text.trim_start().starts_with('[') {
+            return read_list_arg(flag, text.trim());
+        }
+        // One value per line: JSON (NDJSON), or a plain key.
+        let mut items = Vec::new();
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let line = line.trim();
+            let item = match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(v) => v,
+                Err(e) if line.starts_with(['{', '[', '"']) => {
+                    return Err(CliError::Usage(format!("{flag}: line {} of {origin} is not valid JSON: {e}", n + 1)));
+                }
+                Err(_) => serde_json::Value::String(line.to_owned()),
+            };
+            items.push(item);
+        }
+        return Ok(items);
+    }
+    let mut items = Vec::new();
+    for part in arg.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(CliError::Usage(format!("{flag}: `{arg}` has an empty item; write A,B,C without empty places")));
+        }
+        if part.starts_with(['{', '[', '"']) {
+            return Err(CliError::Usage(format!(
+                "{flag}: `{part}` looks like JSON inside a comma-separated list; pass the whole list as one JSON array, e.g. [{{\"a\":1}},{{\"a\":2}}], or @FILE"
+            )));
+        }
+        items.push(match serde_json::from_str::<serde_json::Value>(part) {
             Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_) | serde_json::Value::Null)) => v,
-            _ => serde_json::Value::String(s.to_owned()),
+            _ => serde_json::Value::String(part.to_owned()),
+        });
+    }
+    Ok(items)
+}
+
+/// [`read_list`] for a list of strings: numbers are taken as their text (`--keys 1,2` on string keys).
+pub fn read_strings(flag: &str, args: &[String]) -> Result<Vec<String>, CliError> {
+    read_list(flag, args)?
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Ok(s),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            other => Err(CliError::Usage(format!("{flag}: expected strings, got {}", kind_of(&other)))),
         })
-        .collect())
+        .collect()
+}
+
+/// [`read_list`] for a list of integers.
+pub fn read_integers(flag: &str, args: &[String]) -> Result<Vec<i64>, CliError> {
+    read_list(flag, args)?
+        .into_iter()
+        .map(|v| v.as_i64().ok_or_else(|| CliError::Usage(format!("{flag}: expected whole numbers, got {v}"))))
+        .collect()
 }
 
 /// Reads an optional JSON object argument (inline, `@path`, or `-`); none gives an empty object.
@@ -427,8 +512,32 @@ mod tests {
         assert_eq!(err.matches("column").count(), 1, "the position once: {err}");
         assert!(err.starts_with("--data:"), "{err}");
         assert_eq!(read_json("--data", "[1,2]").unwrap(), serde_json::json!([1, 2]));
-        assert_eq!(read_json_list("--keys", "1, a,true").unwrap(), serde_json::json!([1, "a", true]).as_array().unwrap().clone());
-        assert_eq!(read_json_list("--items", r#"[{"a":1}]"#).unwrap().len(), 1);
-        assert!(read_json_list("--items", "[1,").is_err());
+    }
+
+    #[test]
+    fn lists_are_read_one_way_everywhere() {
+        let list = |arg: &str| read_list("--keys", &[arg.to_owned()]);
+        assert_eq!(list("1, a,true").unwrap(), serde_json::json!([1, "a", true]).as_array().unwrap().clone());
+        assert_eq!(list(r#"["a","b"]"#).unwrap(), vec![serde_json::json!("a"), serde_json::json!("b")]);
+        assert_eq!(list(r#"[{"a":1}]"#).unwrap().len(), 1);
+        assert!(list("[1,").is_err());
+        // Ambiguous: JSON pieces in a comma list, empty items.
+        let err = list(r#"{"a":1},{"b":2}"#).unwrap_err().to_string();
+        assert!(err.contains("one JSON array"), "{err}");
+        assert!(list(r#"["a","#).is_err());
+        assert!(list("a,,b").is_err());
+        // Occurrences add up; strings and integers are checked.
+        assert_eq!(read_strings("--fields", &["a,b".into(), "c".into()]).unwrap(), ["a", "b", "c"]);
+        assert_eq!(read_strings("--keys", &["1,2".into()]).unwrap(), ["1", "2"]);
+        assert_eq!(read_integers("--keys", &["[1,2]".into()]).unwrap(), [1, 2]);
+        assert!(read_integers("--keys", &["1,x".into()]).is_err());
+        // A file: a JSON array, or one value per line.
+        let dir = std::env::temp_dir().join(format!("directus-rs-list-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("keys.txt"), "a1\n\nb2\n").unwrap();
+        std::fs::write(dir.join("items.ndjson"), "{\"a\":1}\n{\"a\":2}\n").unwrap();
+        assert_eq!(list(&format!("@{}", dir.join("keys.txt").display())).unwrap(), vec![serde_json::json!("a1"), serde_json::json!("b2")]);
+        assert_eq!(list(&format!("@{}", dir.join("items.ndjson").display())).unwrap().len(), 2);
+        std::fs::remove_dir_all(dir).ok();
     }
 }

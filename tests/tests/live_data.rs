@@ -143,7 +143,7 @@ async fn items_crud_batch_upsert_sort_import() {
     let updated: Value = items.update(&name, &id, &json!({ "title": "First (edited)" })).await.unwrap();
     assert_eq!(updated["title"], "First (edited)");
     let keys: Vec<Value> = many.iter().map(|i| i["id"].clone()).collect();
-    let changed: Vec<Value> = items.update_many(&name, &json!(keys), &json!({ "slug": "bulk" })).await.unwrap();
+    let changed: Vec<Value> = items.update_many(&name, &keys, &json!({ "slug": "bulk" })).await.unwrap();
     assert_eq!(changed.len(), 2);
     let bulk: Vec<Value> = items.list(&name, &Query { filter: Some(json!({ "slug": { "_eq": "bulk" } })), ..query() }).await.unwrap();
     assert_eq!(bulk.len(), 2);
@@ -193,7 +193,15 @@ async fn items_crud_batch_upsert_sort_import() {
     let key = made["id"].to_string();
     let found = cli(s, &["items", "list", "--collection", &name, "--filter", r#"{"title":{"_eq":"From CLI"}}"#]);
     assert_eq!(found.as_array().map(Vec::len), Some(1));
-    cli(s, &["items", "delete-many", "--collection", &name, "--keys", &key]);
+    let second = cli(s, &["items", "create", "--collection", &name, "--data", r#"{"title":"Second from CLI"}"#]);
+    let both = format!("{key},{}", second["id"]);
+    // Keys are read one way everywhere: a comma list, or a JSON array.
+    let changed = cli(s, &["items", "update-many", "--collection", &name, "--keys", &both, "--data", r#"{"slug":"cli-bulk"}"#]);
+    assert_eq!(changed.as_array().map(Vec::len), Some(2), "{changed}");
+    let json_keys = format!("[{key},{}]", second["id"]);
+    let changed = cli(s, &["items", "update-many", "--collection", &name, "--keys", &json_keys, "--data", r#"{"slug":"cli-json"}"#]);
+    assert_eq!(changed.as_array().map(Vec::len), Some(2), "{changed}");
+    cli(s, &["items", "delete-many", "--collection", &name, "--keys", &json_keys]);
     assert!(items.list::<Value>(&name, &query()).await.unwrap().is_empty());
 
     c.collections().delete(&name).await.unwrap();

@@ -118,7 +118,7 @@ async fn an_operation_flag_named_url_never_replaces_the_server_url() {
     let source = format!("{}/x.txt", cap.url);
     // `files import` has a body field `url`; it once shared clap's id with the global `--url`, so
     // the request, admin token and all, went to the import source instead of Directus.
-    let out = admin_cli(s, &["files", "import", "--body-url", &source]).await;
+    let out = admin_cli(s, &["files", "import", "--from-url", &source]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let received = cap.received.lock().unwrap().clone();

@@ -242,6 +242,7 @@ fn type_name(t: Type) -> &'static str {
         Type::Json => "json",
         Type::StringList => "string_list",
         Type::IntegerList => "integer_list",
+        Type::JsonList => "json_list",
         Type::File => "file",
     }
 }

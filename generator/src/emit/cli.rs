@@ -122,6 +122,9 @@ fn args_ident(r: &Resource, op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}{}Args", type_ident(&r.name), type_ident(&op.id))
 }
 
+/// How every list flag is read (`cli::read_list`).
+const LIST_HELP: &str = " (A,B,… or a JSON array; @FILE or - for one per line)";
+
 fn help(p: &Param) -> String {
     let mut h = p.description.lines().next().unwrap_or_default().trim_end_matches('.').to_owned();
     if h.is_empty() {
@@ -132,7 +135,7 @@ fn help(p: &Param) -> String {
     }
     match p.ty {
         Type::Json => h += " (JSON, @FILE or - for stdin)",
-        Type::StringList | Type::IntegerList => h += " (comma-separated)",
+        Type::StringList | Type::IntegerList | Type::JsonList => h += LIST_HELP,
         _ => {}
     }
     h
@@ -149,12 +152,21 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         let stdin = stdin_field(p);
         let flag = names::stdin_flag(p);
         let env = names::secret_env(p);
-        let d = doc(&format!("Read the {} from stdin (otherwise from ${env}, or a prompt)", names::snake(&p.name).replace('_', " ")));
-        // Stdin can carry only one secret.
+        let label = names::snake(&p.name).replace('_', " ");
+        let prompt = if p.required { ", or a prompt" } else { "" };
+        let d = doc(&format!("Read the {label} from stdin (otherwise from --{} or ${env}{prompt})", names::file_flag(p)));
+        let file = format_ident!("{}", names::file_field(p));
+        let file_d = doc(&format!("Read the {label} from this file (- for stdin)"));
+        let file_long = long(&names::file_field(p), &names::file_flag(p));
+        // Stdin can carry only one secret; a file can carry each of the others.
         let others: Vec<String> = secrets.iter().filter(|s| s.name != p.name).map(|s| stdin_field(s).to_string()).collect();
         let conflicts = (!others.is_empty()).then(|| quote! { , conflicts_with_all = [#(#others),*] });
+        let stdin_id = stdin.to_string();
         let long = long(&stdin.to_string(), &flag);
-        return quote! { #d #[arg(#long #conflicts)] #stdin: bool, };
+        return quote! {
+            #d #[arg(#long #conflicts)] #stdin: bool,
+            #file_d #[arg(#file_long, value_name = "PATH", conflicts_with = #stdin_id)] #file: Option<std::path::PathBuf>,
+        };
     }
     let d = doc(&help(p));
     let long_attr = long(&name.to_string(), &flag);
@@ -183,11 +195,11 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
         Type::Integer => (quote! { i64 }, quote! { , allow_hyphen_values = true }),
         Type::Number => (quote! { f64 }, quote! { , allow_hyphen_values = true }),
         Type::Boolean => unreachable!("switches are handled above"),
-        Type::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
-        Type::IntegerList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',', allow_hyphen_values = true }),
+        // Lists are read by `cli::read_list`: each occurrence is A,B,…, a JSON array, @FILE or -.
+        Type::StringList | Type::IntegerList | Type::JsonList => (quote! { Vec<String> }, quote! { , value_name = "LIST", allow_hyphen_values = true }),
         Type::File => (quote! { std::path::PathBuf }, quote! { , allow_hyphen_values = true }),
     };
-    let is_list = matches!(p.ty, Type::StringList | Type::IntegerList);
+    let is_list = matches!(p.ty, Type::StringList | Type::IntegerList | Type::JsonList);
     // A required input the server has a default for (`server graphql`'s scope) may be left out.
     let default = match (&p.default, p.required && !is_list) {
         (Some(serde_json::Value::String(d)), true) => Some(d.clone()),
@@ -225,14 +237,10 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
         Body::Array { name, items, description } => {
             let n = ident(name);
             let long = long(&n.to_string(), &names::kebab(name));
-            let d = doc(&format!("{} (comma-separated)", if description.is_empty() { "Keys" } else { description.lines().next().unwrap_or_default() }));
-            let field = match items {
-                Type::Integer => quote! { #[arg(#long, value_delimiter = ',', required = true, allow_hyphen_values = true)] #n: Vec<i64>, },
-                // A JSON array (inline, @FILE, -), or comma-separated values.
-                Type::Json => quote! { #[arg(#long, value_name = "JSON|A,B,...", allow_hyphen_values = true)] #n: String, },
-                _ => quote! { #[arg(#long, value_delimiter = ',', required = true, allow_hyphen_values = true)] #n: Vec<String>, },
-            };
-            fields.push(quote! { #d #field });
+            let what = if description.is_empty() { "Keys" } else { description.lines().next().unwrap_or_default() };
+            let d = doc(&format!("{}{LIST_HELP}", what.trim_end_matches('.')));
+            let _ = items;
+            fields.push(quote! { #d #[arg(#long, value_name = "LIST", required = true, allow_hyphen_values = true)] #n: Vec<String>, });
         }
         Body::Value { name, description } => {
             let n = ident(name);
@@ -269,8 +277,17 @@ fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
         let stdin_flag = format!("--{}", names::stdin_flag(p));
         let env = names::secret_env(p);
         let read = if p.required { quote! { cli::read_secret } } else { quote! { cli::read_optional_secret } };
+        let file = format_ident!("{}", names::file_field(p));
+        let file_flag = format!("--{}", names::file_flag(p));
         let bind = quote! {
-            let #name = #read(SecretSource { name: #label, stdin_flag: #stdin_flag, from_stdin: #args.#stdin, env: #env })?;
+            let #name = #read(SecretSource {
+                name: #label,
+                stdin_flag: #stdin_flag,
+                from_stdin: #args.#stdin,
+                file_flag: #file_flag,
+                file: #args.#file.as_deref(),
+                env: #env,
+            })?;
         };
         return (bind, quote! { #name });
     }
@@ -281,9 +298,23 @@ fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
     match (p.ty, p.required) {
         (Type::Json, true) => (quote! { let #name = cli::read_json(#flag, &#args.#name)?; }, quote! { &#name }),
         (Type::Json, false) => (quote! { let #name = #args.#name.as_deref().map(|v| cli::read_json(#flag, v)).transpose()?; }, quote! { #name }),
-        (Type::StringList, true) => (quote! { let #name: Vec<&str> = #args.#name.iter().map(String::as_str).collect(); }, quote! { &#name }),
-        (Type::StringList | Type::IntegerList, false) => (quote! {}, quote! { (!#args.#name.is_empty()).then_some(#args.#name) }),
-        (Type::IntegerList, true) => (quote! {}, quote! { &#args.#name }),
+        (Type::StringList, true) => (
+            quote! {
+                let #name = cli::read_strings(#flag, &#args.#name)?;
+                let #name: Vec<&str> = #name.iter().map(String::as_str).collect();
+            },
+            quote! { &#name },
+        ),
+        (Type::IntegerList, true) => (quote! { let #name = cli::read_integers(#flag, &#args.#name)?; }, quote! { &#name }),
+        (Type::JsonList, true) => (quote! { let #name = cli::read_list(#flag, &#args.#name)?; }, quote! { &#name }),
+        (Type::StringList | Type::IntegerList | Type::JsonList, false) => {
+            let read = match p.ty {
+                Type::StringList => quote! { cli::read_strings },
+                Type::IntegerList => quote! { cli::read_integers },
+                _ => quote! { cli::read_list },
+            };
+            (quote! { let #name = (!#args.#name.is_empty()).then(|| #read(#flag, &#args.#name)).transpose()?; }, quote! { #name })
+        }
         (Type::String | Type::File, true) => (quote! {}, quote! { &#args.#name }),
         (_, true) => (quote! {}, quote! { #args.#name }),
         (_, false) => (quote! {}, quote! { #args.#name }),
@@ -342,16 +373,14 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
             let n = ident(name);
             let flag = format!("--{}", names::kebab(name));
             match items {
-                Type::Integer => call_args.push(quote! { &args.#n }),
-                Type::Json => {
-                    binds.push(quote! { let #n = cli::read_json_list(#flag, &args.#n)?; });
-                    call_args.push(quote! { &#n });
-                }
-                _ => {
-                    binds.push(quote! { let #n: Vec<&str> = args.#n.iter().map(String::as_str).collect(); });
-                    call_args.push(quote! { &#n });
-                }
+                Type::Integer => binds.push(quote! { let #n = cli::read_integers(#flag, &args.#n)?; }),
+                Type::Json => binds.push(quote! { let #n = cli::read_list(#flag, &args.#n)?; }),
+                _ => binds.push(quote! {
+                    let #n = cli::read_strings(#flag, &args.#n)?;
+                    let #n: Vec<&str> = #n.iter().map(String::as_str).collect();
+                }),
             }
+            call_args.push(quote! { &#n });
         }
         Body::Value { name, .. } => {
             let n = ident(name);

@@ -257,7 +257,7 @@ fn property(p: &Param) -> Property {
         m += &format!(" One of: {}.", p.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "));
     }
     if p.secret {
-        m += &format!(" Secret: never on the command line; the CLI reads it from `--{}`, `${}` or a prompt, and it is redacted in logs and errors.", names::stdin_flag(p), names::secret_env(p));
+        m += &format!(" Secret: never on the command line; the CLI reads it from `--{}`, `--{} PATH`, `${}` or a prompt, and it is redacted in logs and errors.", names::stdin_flag(p), names::file_flag(p), names::secret_env(p));
     } else if names::is_switch_pair(p) {
         m += &format!(" CLI: `--{}` sends true, `--{}` false.", names::flag(p), names::negated_flag(p));
     } else {

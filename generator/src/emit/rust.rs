@@ -100,6 +100,7 @@ pub fn arg_type(p: &Param) -> TokenStream {
         Type::Json => quote! { &serde_json::Value },
         Type::StringList => quote! { &[&str] },
         Type::IntegerList => quote! { &[i64] },
+        Type::JsonList => quote! { &[serde_json::Value] },
         Type::File => quote! { impl AsRef<std::path::Path> },
     }
 }
@@ -117,6 +118,7 @@ pub fn owned_type(p: &Param) -> TokenStream {
         Type::Json => quote! { serde_json::Value },
         Type::StringList => quote! { Vec<String> },
         Type::IntegerList => quote! { Vec<i64> },
+        Type::JsonList => quote! { Vec<serde_json::Value> },
         Type::File => quote! { std::path::PathBuf },
     }
 }
@@ -125,7 +127,7 @@ pub fn owned_type(p: &Param) -> TokenStream {
 pub fn add_required(p: &Param) -> TokenStream {
     let name = &p.name;
     let arg = ident(&p.name);
-    let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList) && !p.secret;
+    let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList | Type::JsonList) && !p.secret;
     let value = if by_ref { quote! { #arg } } else { quote! { &#arg } };
     match (p.location, p.ty) {
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },

@@ -199,6 +199,8 @@ pub enum Type {
     Json,
     StringList,
     IntegerList,
+    /// A list of any JSON values: keys that may be numbers or strings.
+    JsonList,
     File,
 }
 
@@ -222,6 +224,8 @@ pub struct Param {
     pub values: Vec<String>,
     /// Sent as `name[key]=value` pairs.
     pub bracket: bool,
+    /// The CLI flag the spec names, if it names one (see `names::flag`).
+    pub flag: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -2,7 +2,7 @@
 //! the name table (`symbols.rs`, which `validate` checks for collisions) both use these, so what
 //! is checked is what is written.
 
-use super::{Operation, Param, ParamIn};
+use super::{Operation, Param};
 
 /// A spec name as a Rust value or module identifier, without `r#`: `groupBy` → `group_by`.
 pub fn ident(name: &str) -> String {
@@ -24,26 +24,16 @@ pub fn is_unrawable(ident: &str) -> bool {
     matches!(ident, "self" | "Self" | "super" | "crate" | "_")
 }
 
-/// Flags the CLI itself takes on every command; a parameter with one of these names gets a
-/// prefixed flag (`--body-url`).
+/// Flags the CLI itself takes on every command. A parameter whose flag would be one of these
+/// needs a `flag:` of its own in the spec (the name table reports it).
 pub const GLOBAL_FLAGS: &[&str] = &["url", "token", "token-stdin", "server-version", "pretty", "output", "help", "version"];
 
 /// The environment variables the CLI itself reads.
 pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];
 
-/// The CLI flag of a parameter (without `--`).
+/// The CLI flag of a parameter (without `--`): the spec's `flag:`, or the name in kebab-case.
 pub fn flag(p: &Param) -> String {
-    let base = kebab(&snake(&p.name));
-    if GLOBAL_FLAGS.contains(&base.as_str()) {
-        let prefix = match p.location {
-            ParamIn::Path => "path",
-            ParamIn::Query => "query",
-            ParamIn::Body => "body",
-        };
-        format!("{prefix}-{base}")
-    } else {
-        base
-    }
+    p.flag.clone().unwrap_or_else(|| kebab(&snake(&p.name)))
 }
 
 /// The flag that sends `false` for an optional boolean (`--no-system`); `--system` sends `true`.
@@ -66,19 +56,24 @@ pub fn stdin_flag(p: &Param) -> String {
     format!("{}-stdin", flag(p))
 }
 
+/// The flag that reads a secret parameter from a file, `-` being stdin (without `--`).
+pub fn file_flag(p: &Param) -> String {
+    format!("{}-file", flag(p))
+}
+
+/// The field (and clap id) of [`file_flag`].
+pub fn file_field(p: &Param) -> String {
+    format!("{}_file", snake(&p.name))
+}
+
 /// The field (and clap id) of the `--…-stdin` switch of a secret parameter.
 pub fn stdin_field(p: &Param) -> String {
     format!("{}_stdin", snake(&p.name))
 }
 
-/// The environment variable a secret may come from.
+/// The environment variable a secret may come from: `DIRECTUS_` and its flag (`DIRECTUS_PASSWORD`).
 pub fn secret_env(p: &Param) -> String {
-    let name = format!("DIRECTUS_{}", screaming(&snake(&p.name)));
-    if GLOBAL_ENV.contains(&name.as_str()) {
-        format!("DIRECTUS_BODY_{}", screaming(&snake(&p.name)))
-    } else {
-        name
-    }
+    format!("DIRECTUS_{}", screaming(&flag(p)))
 }
 
 /// The CLI subcommand of an operation.

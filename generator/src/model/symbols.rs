@@ -197,6 +197,8 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         if p.secret {
             t.add(&flags, names::stdin_flag(p), false, what.clone(), o.clone());
             t.add(&ids, names::stdin_field(p), true, what.clone(), o.clone());
+            t.add(&flags, names::file_flag(p), false, what.clone(), o.clone());
+            t.add(&ids, names::file_field(p), true, what.clone(), o.clone());
             t.add(&envs, names::secret_env(p), false, what, o.clone());
         } else {
             t.add(&flags, names::flag(p), false, what.clone(), o.clone());

@@ -178,6 +178,11 @@ pub struct ParamDef {
     /// Allowed values, when the server accepts only some.
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// The CLI flag, without `--`, when the name does not make a good one or is a flag every
+    /// command has (`url`, `token`): e.g. `from-url`. A secret's `--…-stdin`/`--…-file` flags and
+    /// environment variable are named from it too (`reset-token` → `DIRECTUS_RESET_TOKEN`).
+    #[serde(default)]
+    pub flag: Option<String>,
     /// `bracket`: a JSON object sent as `name[key]=value` pairs (Directus's `aggregate`).
     #[serde(default)]
     #[schemars(with = "Option<ParamStyle>")]
@@ -240,6 +245,11 @@ pub struct FieldDef {
     pub default: Option<Value>,
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// The CLI flag, without `--`, when the name does not make a good one or is a flag every
+    /// command has (`url`, `token`): e.g. `from-url`. A secret's `--…-stdin`/`--…-file` flags and
+    /// environment variable are named from it too (`reset-token` → `DIRECTUS_RESET_TOKEN`).
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -317,6 +327,7 @@ enum TypeName {
     Json,
     StringList,
     IntegerList,
+    JsonList,
     File,
 }
 

@@ -441,9 +441,10 @@ fn parse_type(r: &mut Reporter<'_>, at: &At, ty: &str) -> Option<Type> {
         "json" => Type::Json,
         "string_list" => Type::StringList,
         "integer_list" => Type::IntegerList,
+        "json_list" => Type::JsonList,
         "file" => Type::File,
         other => {
-            err(r, at, format!("unknown type `{other}`"), "use string, integer, number, boolean, json, string_list, integer_list or file");
+            err(r, at, format!("unknown type `{other}`"), "use string, integer, number, boolean, json, string_list, integer_list, json_list or file");
             return None;
         }
     })
@@ -459,6 +460,7 @@ struct Input<'a> {
     default: &'a Option<Value>,
     values: Option<&'a [String]>,
     style: Option<&'a str>,
+    flag: Option<&'a str>,
 }
 
 fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Option<Param> {
@@ -472,6 +474,9 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
     }
     if i.secret && ty.is_some_and(|t| t != Type::String) {
         err(r, &at.key("secret", "secret"), "only string values can be secret", "make the type string, or drop `secret`");
+    }
+    if ty == Some(Type::JsonList) && location != ParamIn::Body {
+        err(r, &at.key("type", "type"), "`json_list` is only for body fields", "use string_list or integer_list for a query parameter");
     }
     if ty == Some(Type::File) && location != ParamIn::Body {
         err(r, &at.key("type", "type"), "`file` is only for multipart body fields", "declare the file in a `kind: multipart` body");
@@ -489,6 +494,15 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
             err(r, &at.key(format!("values.{k}"), "values"), format!("`{}` is not a usable value", v.escape_debug()), "write the value without surrounding spaces");
         }
     }
+    if let Some(f) = i.flag {
+        let kebab = f.starts_with(|c: char| c.is_ascii_lowercase())
+            && f.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !f.ends_with('-')
+            && !f.contains("--");
+        if !kebab {
+            err(r, &at.key("flag", "flag"), format!("`{}` is not a CLI flag name", f.escape_debug()), "write it in kebab-case without `--`, e.g. from-url");
+        }
+    }
     if i.secret && i.default.is_some() {
         err(r, &at.key("default", "default"), "a secret has a `default`", "drop the default: it would be published in the docs and --help");
     }
@@ -496,7 +510,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         if i.secret {
             err(r, &at.key("secret", "secret"), "a secret cannot be a path parameter: URLs end up in server and proxy logs", "send it in the body instead");
         }
-        if matches!(ty, Some(Type::Json | Type::StringList | Type::IntegerList | Type::Boolean)) {
+        if matches!(ty, Some(Type::Json | Type::StringList | Type::IntegerList | Type::JsonList | Type::Boolean)) {
             err(r, &at.key("type", "type"), format!("a path parameter cannot be of type {}", i.ty), "path parameters are one segment: use string, integer or number");
         }
     }
@@ -518,7 +532,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
             Type::Integer => d.is_i64() || d.is_u64(),
             Type::Number => d.is_number(),
             Type::Boolean => d.is_boolean(),
-            Type::StringList | Type::IntegerList => d.is_array(),
+            Type::StringList | Type::IntegerList | Type::JsonList => d.is_array(),
             Type::Json => true,
             Type::File => false,
         };
@@ -540,6 +554,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         default: i.default.clone(),
         values: values.to_vec(),
         bracket,
+        flag: i.flag.map(str::to_owned),
     })
 }
 
@@ -555,11 +570,11 @@ fn param(r: &mut Reporter<'_>, at: &At, p: &ParamDef) -> Option<Param> {
     if p.secret && location == ParamIn::Query {
         err(r, &at.key("secret", "secret"), "a secret cannot be a query parameter: URLs end up in server and proxy logs", "send it in the body instead");
     }
-    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: p.values.as_deref(), style: p.style.as_deref() }, location)
+    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: p.values.as_deref(), style: p.style.as_deref(), flag: p.flag.as_deref() }, location)
 }
 
 fn field(r: &mut Reporter<'_>, at: &At, f: &FieldDef) -> Option<Param> {
-    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: f.values.as_deref(), style: None }, ParamIn::Body)
+    input(r, at, Input { name: &f.name, ty: &f.ty, required: f.required, secret: f.secret, description: &f.description, default: &f.default, values: f.values.as_deref(), style: None, flag: f.flag.as_deref() }, ParamIn::Body)
 }
 
 fn fields(r: &mut Reporter<'_>, at: &At, list: &[FieldDef]) -> Option<Vec<Param>> {

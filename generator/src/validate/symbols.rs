@@ -33,7 +33,11 @@ pub fn check(raw: &RawSpec, model: &Model, diags: &mut Vec<Diagnostic>) {
         let (message, fix) = match earlier.origin {
             Origin::Reserved(why) => (
                 format!("{} becomes `{}`, which is reserved ({}: {why})", describe(s), s.name, s.scope),
-                "choose another name".to_owned(),
+                if s.scope.starts_with("flag of") || s.scope.starts_with("environment variable") {
+                    "give it a CLI name of its own with `flag:`, e.g. `flag: from-url`".to_owned()
+                } else {
+                    "choose another name".to_owned()
+                },
             ),
             _ => (
                 format!("{} and {} both become `{}` ({})", describe(s), describe(earlier), s.name, s.scope),

@@ -59,8 +59,8 @@ enum ThingsCommand {
 }
 #[derive(Args)]
 struct QueryArgs {
-    /// Fields to return (comma-separated)
-    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    /// Fields to return (A,B,… or a JSON array; @FILE or - for one per line)
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     fields: Vec<String>,
     /// A filter object (JSON, @FILE or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
@@ -83,6 +83,9 @@ struct QueryArgs {
 }
 impl QueryArgs {
     fn into_query(self) -> Result<kinds_client::Query, cli::CliError> {
+        let fields = (!self.fields.is_empty())
+            .then(|| cli::read_strings("--fields", &self.fields))
+            .transpose()?;
         let filter = self
             .filter
             .as_deref()
@@ -94,7 +97,7 @@ impl QueryArgs {
             .map(|v| cli::read_json("--aggregate", v))
             .transpose()?;
         Ok(kinds_client::Query {
-            fields: (!self.fields.is_empty()).then_some(self.fields),
+            fields,
             filter,
             limit: self.limit,
             meta: self.meta,
@@ -104,8 +107,8 @@ impl QueryArgs {
 }
 #[derive(Args)]
 struct ThingsListArgs {
-    /// Fields to group by (comma-separated)
-    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    /// Fields to group by (A,B,… or a JSON array; @FILE or - for one per line)
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
     group_by: Vec<String>,
     #[command(flatten)]
     query: QueryArgs,
@@ -124,8 +127,8 @@ struct ThingsCreateArgs {
 }
 #[derive(Args)]
 struct ThingsDeleteManyArgs {
-    /// Keys of the things to delete. (comma-separated)
-    #[arg(long, value_delimiter = ',', required = true, allow_hyphen_values = true)]
+    /// Keys of the things to delete (A,B,… or a JSON array; @FILE or - for one per line)
+    #[arg(long, value_name = "LIST", required = true, allow_hyphen_values = true)]
     keys: Vec<String>,
 }
 #[derive(Args)]
@@ -163,9 +166,12 @@ struct ThingsLegacyArgs {
     /// A name
     #[arg(long, allow_hyphen_values = true)]
     name: String,
-    /// Read the reset token from stdin (otherwise from $DIRECTUS_RESET_TOKEN, or a prompt)
+    /// Read the reset token from stdin (otherwise from --reset-token-file or $DIRECTUS_RESET_TOKEN)
     #[arg(long)]
     reset_token_stdin: bool,
+    /// Read the reset token from this file (- for stdin)
+    #[arg(long, value_name = "PATH", conflicts_with = "reset_token_stdin")]
+    reset_token_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct ThingsPingArgs {}
@@ -214,6 +220,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Things(command) => {
             match command {
                 ThingsCommand::List(args) => {
+                    let group_by = (!args.group_by.is_empty())
+                        .then(|| cli::read_strings("--group-by", &args.group_by))
+                        .transpose()?;
                     let query = args.query.into_query()?;
                     Output::page(
                         client
@@ -223,8 +232,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             >(
                                 &query,
                                 &kinds_client::things::ListOptions {
-                                    group_by: (!args.group_by.is_empty())
-                                        .then_some(args.group_by),
+                                    group_by,
                                 },
                             )
                             .await?,
@@ -240,7 +248,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ThingsCommand::DeleteMany(args) => {
-                    let keys: Vec<&str> = args.keys.iter().map(String::as_str).collect();
+                    let keys = cli::read_strings("--keys", &args.keys)?;
+                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                     client.things().delete_many(&keys).await?;
                     Ok(Output::Empty)
                 }
@@ -293,6 +302,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         name: "reset token",
                         stdin_flag: "--reset-token-stdin",
                         from_stdin: args.reset_token_stdin,
+                        file_flag: "--reset-token-file",
+                        file: args.reset_token_file.as_deref(),
                         env: "DIRECTUS_RESET_TOKEN",
                     })?;
                     Output::json(
