@@ -26,7 +26,20 @@ pub fn is_unrawable(ident: &str) -> bool {
 
 /// Flags the CLI itself takes on every command; a parameter with one of these names gets a
 /// prefixed flag (`--body-url`).
-pub const GLOBAL_FLAGS: &[&str] = &["url", "token", "token-stdin", "server-version", "pretty", "output", "help", "version"];
+pub const GLOBAL_FLAGS: &[&str] = &[
+    "url",
+    "token",
+    "token-stdin",
+    "server-version",
+    "pretty",
+    "timeout",
+    "connect-timeout",
+    "idle-timeout",
+    "retries",
+    "output",
+    "help",
+    "version",
+];
 
 /// The environment variables the CLI itself reads.
 pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];
