@@ -20,7 +20,7 @@ mod version;
 pub mod cli;
 
 pub use auth::{SessionTokens, Tokens};
-pub use client::{set_observer, Client, ClientBuilder, Observer, DEFAULT_MAX_CONCURRENCY};
+pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation};
 pub use query::QueryValue;
