@@ -6,7 +6,7 @@ use crate::operation::{Auth, Method, Operation};
 use crate::request::{Body, Part, Request};
 use crate::response::Response;
 use crate::secret::Secret;
-use crate::transport::{self, Activity, Deadline, ReadLimits, RetryPolicy, Settings};
+use crate::transport::{self, Activity, Deadline, ReadLimits, RetryPolicy, CallSettings};
 use crate::version::{Route, Version};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::marker::PhantomData;
@@ -27,7 +27,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remo
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
-    settings: Arc<Settings>,
+    settings: Arc<CallSettings>,
 }
 
 pub(crate) struct Inner {
@@ -79,7 +79,7 @@ pub struct ClientBuilder<C = Client> {
     token: Option<Secret>,
     session: Option<SessionTokens>,
     version: Option<Version>,
-    settings: Settings,
+    settings: CallSettings,
     max_concurrency: usize,
     hooks: Vec<Hook>,
     user_agent: String,
@@ -94,7 +94,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             token: None,
             session: None,
             version: None,
-            settings: Settings::default(),
+            settings: CallSettings::default(),
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             hooks: Vec::new(),
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -169,7 +169,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// All the call settings at once.
-    pub fn settings(mut self, settings: Settings) -> Self {
+    pub fn call_settings(mut self, settings: CallSettings) -> Self {
         self.settings = settings;
         self
     }
@@ -273,14 +273,14 @@ impl Client {
     }
 
     /// This handle's call settings.
-    pub fn settings(&self) -> &Settings {
+    pub fn call_settings(&self) -> &CallSettings {
         &self.settings
     }
 
     /// A handle that shares this client's session, connections and concurrency limit, with other
     /// call settings: e.g. a longer total timeout or no retries for some calls. The connect
     /// timeout belongs to the connections and stays as built.
-    pub fn with_settings(&self, settings: Settings) -> Client {
+    pub fn with_call_settings(&self, settings: CallSettings) -> Client {
         Client { inner: self.inner.clone(), settings: Arc::new(settings) }
     }
 
@@ -308,7 +308,7 @@ impl Client {
     }
 
     /// Sends a request built by generated code and checks the status, retrying as the
-    /// client's [`Settings`] say.
+    /// client's [`CallSettings`] say.
     pub async fn execute(&self, req: Request) -> Result<Response> {
         let op = req.op;
         if let Some(message) = req.invalid {

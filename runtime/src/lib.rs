@@ -27,7 +27,7 @@ pub use query::QueryValue;
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
 pub use secret::Secret;
-pub use transport::{RetryPolicy, Settings, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
+pub use transport::{CallSettings, RetryPolicy, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
 pub use version::{ParseVersionError, Route, Version};
 
 /// An item key as it goes into a path: strings as they are, numbers as digits.

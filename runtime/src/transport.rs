@@ -14,13 +14,13 @@ pub const DEFAULT_MAX_REPLY_SIZE: u64 = 256 * 1024 * 1024;
 pub const MAX_ERROR_BODY: u64 = 1024 * 1024;
 
 /// How calls behave on a slow or failing network. Set on [`crate::ClientBuilder`], or per call
-/// with [`crate::Client::with_settings`]; start from `Default::default()`.
+/// with [`crate::Client::with_call_settings`]; start from `Default::default()`.
 ///
 /// The defaults: a 10 s connect timeout, a 60 s idle timeout (no bytes moved for that long), no
 /// total or per-attempt timeout, 3 attempts for idempotent calls, 256 MiB for a JSON reply.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct Settings {
+pub struct CallSettings {
     /// How long making a connection (TCP and TLS) may take. Nothing has been sent when it fires.
     /// Set on the builder only: it belongs to the connection pool. Capped at `idle_timeout`.
     pub connect_timeout: Duration,
@@ -40,7 +40,7 @@ pub struct Settings {
     pub max_reply_size: u64,
 }
 
-impl Default for Settings {
+impl Default for CallSettings {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(10),
@@ -53,7 +53,7 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
+impl CallSettings {
     pub fn connect_timeout(mut self, limit: Duration) -> Self {
         self.connect_timeout = limit;
         self
