@@ -230,6 +230,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             // Only the connect timeout is reqwest's: the others are the runtime's, which can tell
             // which one fired, and leave streamed transfers uncapped.
             .connect_timeout(self.settings.connect_timeout.min(self.settings.idle_timeout))
+            // No more idle connections than requests in flight, so the pool cannot grow past the
+            // limit over time.
+            .pool_max_idle_per_host(self.max_concurrency)
             .user_agent(self.user_agent)
             // Redirect replies (OAuth start) are results, not something to follow.
             .redirect(reqwest::redirect::Policy::none())
