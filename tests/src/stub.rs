@@ -181,6 +181,8 @@ extern "C" {
 
 /// Runs `cmd` to its end and returns its exit code, its stderr and its peak resident memory in
 /// bytes (the kernel's `ru_maxrss` of that child alone).
+// The child is reaped by `wait4`, which std's `Child` does not know about.
+#[allow(clippy::zombie_processes)]
 pub fn run_measured(cmd: &mut std::process::Command) -> (Option<i32>, String, u64) {
     use std::process::Stdio;
     let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the child");

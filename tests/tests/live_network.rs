@@ -23,9 +23,12 @@ fn short_lived() -> &'static Mutex<Server> {
 }
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Operation id and status (none when no reply came) of each attempt.
+type Attempts = Vec<(String, Option<u16>)>;
+
 /// Counts attempts per operation id.
 #[derive(Clone, Default)]
-struct Counter(Arc<Mutex<Vec<(String, Option<u16>)>>>);
+struct Counter(Arc<Mutex<Attempts>>);
 
 impl Counter {
     fn hook(&self) -> impl Fn(&directus_runtime::Attempt<'_>) + Send + Sync + 'static {
