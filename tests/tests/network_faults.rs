@@ -17,6 +17,7 @@ fn quick_retries(attempts: u32) -> RetryPolicy {
 
 /// Within 10 % of `limit` (and never before it).
 fn assert_near(elapsed: Duration, limit: Duration, what: &str) {
+    eprintln!("{what}: fired after {elapsed:?} for a limit of {limit:?}");
     assert!(elapsed >= limit.mul_f64(0.98) && elapsed <= limit.mul_f64(1.10), "{what}: {elapsed:?} for a limit of {limit:?}");
 }
 
@@ -102,6 +103,7 @@ async fn a_429_with_retry_after_is_waited_out_and_retried_once() {
     let info: Value = client.server().info().await.expect("success after one retry");
     let took = started.elapsed();
     assert!(info["project"].is_object(), "{info}");
+    eprintln!("429 with Retry-After: 1, then 200: {took:?}");
     assert_eq!(stub.count(), 2, "one retry");
     assert!(took >= Duration::from_secs(1) && took < Duration::from_millis(2500), "waited what Retry-After asked: {took:?}");
 }
