@@ -1,4 +1,7 @@
 //! Credentials: a static token, or a login session refreshed before it expires.
+//!
+//! One refresh at a time: the session lock is held while it runs, and every call that waited
+//! on it shares its result, the error included, so N waiting calls cause one refresh call.
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -6,8 +9,10 @@ use crate::operation::{Auth, Method, Operation};
 use crate::request::Request;
 use crate::secret::Secret;
 use crate::version::Route;
-use serde::Deserialize;
-use std::time::{Duration, Instant};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// Refresh this long before the access token expires (or at half its life, if that is sooner),
 /// so a request in flight never carries a token that dies on the way.
@@ -22,7 +27,37 @@ pub(crate) enum AuthState {
 pub(crate) struct Session {
     access: Secret,
     refresh: Secret,
-    refresh_at: Instant,
+    expires_at: SystemTime,
+    /// Wall-clock time, so a machine that slept wakes up knowing the token is old.
+    refresh_at: SystemTime,
+    /// Why the last refresh failed, for the calls that waited on it.
+    failure: Option<Arc<Error>>,
+}
+
+/// A session's tokens and when its access token expires (wall-clock time): what to store to
+/// carry a login over to another process, and to give [`Client::restore_session`] or
+/// [`crate::ClientBuilder::session`] there. Serializing writes the real tokens: store them as
+/// you would a password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SessionTokens {
+    pub access_token: Secret,
+    pub refresh_token: Secret,
+    /// When the access token expires.
+    pub expires_at: SystemTime,
+}
+
+impl SessionTokens {
+    pub fn new(access_token: impl Into<Secret>, refresh_token: impl Into<Secret>, expires_at: SystemTime) -> Self {
+        Self { access_token: access_token.into(), refresh_token: refresh_token.into(), expires_at }
+    }
+}
+
+impl From<Tokens> for SessionTokens {
+    /// The tokens of a login that has just happened: the lifetime counts from now.
+    fn from(t: Tokens) -> Self {
+        Self::new(t.access_token, t.refresh_token, SystemTime::now() + Duration::from_millis(t.expires))
+    }
 }
 
 /// The tokens of a login, as Directus returns them.
@@ -36,10 +71,14 @@ pub struct Tokens {
 }
 
 impl Session {
-    fn from_tokens(t: Tokens) -> Self {
-        let lifetime = Duration::from_millis(t.expires);
-        let refresh_at = Instant::now() + lifetime - REFRESH_MARGIN.min(lifetime / 2);
-        Self { access: t.access_token, refresh: t.refresh_token, refresh_at }
+    pub(crate) fn from_tokens(t: SessionTokens) -> Self {
+        let left = t.expires_at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+        let refresh_at = t.expires_at - REFRESH_MARGIN.min(left / 2);
+        Self { access: t.access_token, refresh: t.refresh_token, expires_at: t.expires_at, refresh_at, failure: None }
+    }
+
+    fn tokens(&self) -> SessionTokens {
+        SessionTokens::new(self.access.clone(), self.refresh.clone(), self.expires_at)
     }
 }
 
@@ -84,15 +123,34 @@ impl Client {
             .field_opt("otp", otp.as_ref())
             .field("mode", "json");
         let tokens: Tokens = self.execute(req).await?.data().await?;
-        self.set_session(Session::from_tokens(tokens.clone())).await;
+        self.set_session(Session::from_tokens(tokens.clone().into())).await;
         Ok(tokens)
+    }
+
+    /// A client that carries on a session stored earlier (see [`Client::session_tokens`]).
+    pub fn with_session(url: impl Into<String>, tokens: SessionTokens) -> Result<Self> {
+        crate::ClientBuilder::new(url).session(tokens).build()
+    }
+
+    /// Replaces the credentials with a stored session; it is refreshed when it is due.
+    pub async fn restore_session(&self, tokens: SessionTokens) {
+        self.set_session(Session::from_tokens(tokens)).await;
+    }
+
+    /// The current session's tokens, to store: `None` without a login session. They change at
+    /// every refresh, and a refresh token works once, so store them again after calls.
+    pub async fn session_tokens(&self) -> Option<SessionTokens> {
+        match &*self.session().await {
+            AuthState::Session(s) => Some(s.tokens()),
+            _ => None,
+        }
     }
 
     /// Exchanges the refresh token for new tokens now (requests do this by themselves when needed).
     pub async fn refresh(&self) -> Result<()> {
         let mut state = self.session().await;
         match &mut *state {
-            AuthState::Session(s) => refresh_session(self, s).await,
+            AuthState::Session(s) => self.refresh_locked(REFRESH.id, s).await,
             _ => Err(not_logged_in(REFRESH.id)),
         }
     }
@@ -115,29 +173,66 @@ impl Client {
     }
 
     /// The token to send, refreshing a session that is about to expire.
-    pub(crate) async fn bearer(&self, _op: &Operation) -> Result<Option<Secret>> {
+    pub(crate) async fn bearer(&self, op: &Operation) -> Result<Option<Secret>> {
+        // Read before waiting for the lock: if it has moved once the lock is ours, a refresh
+        // ran while this call waited, and its result is this call's too.
+        let seen = self.inner().refresh_epoch.load(Ordering::SeqCst);
         let mut state = self.session().await;
         match &mut *state {
             AuthState::Anonymous => Ok(None),
             AuthState::Static(t) => Ok(Some(t.clone())),
             AuthState::Session(s) => {
-                if Instant::now() >= s.refresh_at {
-                    refresh_session(self, s).await?;
+                if SystemTime::now() >= s.refresh_at {
+                    if let Some(failure) = self.failed_while_waiting(seen, s) {
+                        return Err(Error::RefreshFailed { operation: op.id, source: failure });
+                    }
+                    self.refresh_locked(op.id, s).await?;
                 }
                 Ok(Some(s.access.clone()))
             }
         }
     }
-}
 
-/// Runs with the session lock held, so concurrent requests never spend the same
-/// (single-use) refresh token twice.
-async fn refresh_session(client: &Client, s: &mut Session) -> Result<()> {
-    let req = Request::new(&REFRESH).field("refresh_token", &s.refresh).field("mode", "json");
-    // Boxed: `execute` calls back into here through `bearer`.
-    let tokens: Tokens = Box::pin(client.execute(req)).await?.data().await?;
-    *s = Session::from_tokens(tokens);
-    Ok(())
+    /// After a reply of 401 `TOKEN_EXPIRED` to a call that sent `sent`: refreshes the session
+    /// (once for all the calls that got the same) and says whether to send the call again.
+    pub(crate) async fn refresh_expired(&self, op: &Operation, sent: &Secret) -> Result<bool> {
+        let seen = self.inner().refresh_epoch.load(Ordering::SeqCst);
+        let mut state = self.session().await;
+        let AuthState::Session(s) = &mut *state else { return Ok(false) };
+        if s.access != *sent {
+            return Ok(true); // refreshed since this call went out
+        }
+        if let Some(failure) = self.failed_while_waiting(seen, s) {
+            return Err(Error::RefreshFailed { operation: op.id, source: failure });
+        }
+        self.refresh_locked(op.id, s).await?;
+        Ok(true)
+    }
+
+    fn failed_while_waiting(&self, seen: u64, s: &Session) -> Option<Arc<Error>> {
+        (self.inner().refresh_epoch.load(Ordering::SeqCst) != seen).then(|| s.failure.clone()).flatten()
+    }
+
+    /// Runs with the session lock held, so concurrent requests never spend the same
+    /// (single-use) refresh token twice; the result is kept for the calls waiting on the lock.
+    async fn refresh_locked(&self, operation: &'static str, s: &mut Session) -> Result<()> {
+        let req = Request::new(&REFRESH).field("refresh_token", &s.refresh).field("mode", "json");
+        // Boxed: `execute` calls back into here through `bearer`.
+        let result = async { Box::pin(self.execute(req)).await?.data::<Tokens>().await }.await;
+        let outcome = match result {
+            Ok(tokens) => {
+                *s = Session::from_tokens(tokens.into());
+                Ok(())
+            }
+            Err(e) => {
+                let e = Arc::new(e);
+                s.failure = Some(e.clone());
+                Err(Error::RefreshFailed { operation, source: e })
+            }
+        };
+        self.inner().refresh_epoch.fetch_add(1, Ordering::SeqCst);
+        outcome
+    }
 }
 
 fn not_logged_in(operation: &'static str) -> Error {

@@ -8,7 +8,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Exit codes, one per error class, so scripts can tell failures apart.
+/// Exit codes, one per error class, so scripts can tell failures apart: 0 success, 1 local
+/// failure, 2 bad arguments or a rejected payload, 3 auth, 4 forbidden or not found, 5 server
+/// error or operation not in this server version, 6 network (unreachable, broken connection,
+/// timeout), 7 unreadable or oversized reply, 8 rate limited (HTTP 429).
 pub mod exit {
     /// Local failure, such as writing the output.
     pub const OTHER: u8 = 1;
@@ -20,10 +23,13 @@ pub mod exit {
     pub const FORBIDDEN: u8 = 4;
     /// The server failed, or its version does not have the operation.
     pub const SERVER: u8 = 5;
-    /// The server could not be reached.
+    /// The server could not be reached, the connection broke, or a timeout fired. The message
+    /// says whether the server may have applied the request.
     pub const NETWORK: u8 = 6;
-    /// The server's reply could not be read.
+    /// The server's reply could not be read, is too large, or redirects elsewhere.
     pub const BAD_REPLY: u8 = 7;
+    /// Rate limited (HTTP 429), after the retries `--retries` allows; try again later.
+    pub const RATE_LIMITED: u8 = 8;
 
     pub fn of(class: crate::ErrorClass) -> u8 {
         use crate::ErrorClass::*;
@@ -34,6 +40,7 @@ pub mod exit {
             Server => SERVER,
             Network => NETWORK,
             BadReply => BAD_REPLY,
+            RateLimited => RATE_LIMITED,
         }
     }
 }
@@ -66,6 +73,34 @@ pub struct GlobalArgs {
     /// Pretty-print JSON output even when stdout is not a terminal
     #[arg(id = "global-pretty", long = "pretty", global = true, help_heading = "Global options")]
     pub pretty: bool,
+
+    /// Give up on the call after SECS seconds in all, retries included (uploads and downloads
+    /// are limited by --idle-timeout only) [default: none]
+    #[arg(id = "global-timeout", long = "timeout", global = true, value_name = "SECS", value_parser = seconds, help_heading = "Global options")]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Give up connecting after SECS seconds [default: 10]
+    #[arg(id = "global-connect-timeout", long = "connect-timeout", global = true, value_name = "SECS", value_parser = seconds, help_heading = "Global options")]
+    pub connect_timeout: Option<std::time::Duration>,
+
+    /// Give up when no bytes move for SECS seconds (a stalled server or transfer) [default: 60]
+    #[arg(id = "global-idle-timeout", long = "idle-timeout", global = true, value_name = "SECS", value_parser = seconds, help_heading = "Global options")]
+    pub idle_timeout: Option<std::time::Duration>,
+
+    /// Retries of a failed call: on connection errors, and for reads, PUT and DELETE also on
+    /// 429, 502, 503, 504 and timeouts; never for a create (POST) that may have reached the
+    /// server [default: 2]
+    #[arg(id = "global-retries", long = "retries", global = true, value_name = "N", help_heading = "Global options")]
+    pub retries: Option<u32>,
+}
+
+/// A number of seconds, fractions allowed (`0.5`).
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{text}` must be a positive number of seconds"))
 }
 
 /// The environment variable the access token comes from (or `--token-stdin`).
@@ -201,6 +236,18 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
     if let Some(v) = global.server_version.as_deref() {
         let v: Version = v.parse().map_err(|e| CliError::Usage(format!("--server-version: {e}")))?;
         builder = builder.server_version(v);
+    }
+    if let Some(t) = global.timeout {
+        builder = builder.timeout(t);
+    }
+    if let Some(t) = global.connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    if let Some(t) = global.idle_timeout {
+        builder = builder.idle_timeout(t);
+    }
+    if let Some(n) = global.retries {
+        builder = builder.retry(crate::RetryPolicy::attempts(n.saturating_add(1)));
     }
     builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))
 }

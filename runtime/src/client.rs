@@ -1,35 +1,68 @@
 //! The transport: one `execute` that every generated method goes through.
 
-use crate::auth::{AuthState, Session};
-use crate::error::{parse_api_errors, Error, Result};
+use crate::auth::{AuthState, Session, SessionTokens};
+use crate::error::{parse_api_errors, Error, ErrorCode, Outcome, Result, TimeoutKind};
 use crate::operation::{Auth, Method, Operation};
 use crate::request::{Body, Part, Request};
 use crate::response::Response;
 use crate::secret::Secret;
+use crate::transport::{self, Activity, Deadline, ReadLimits, RetryPolicy, CallSettings};
 use crate::version::{Route, Version};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::marker::PhantomData;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::{Mutex, OnceCell, Semaphore};
+
+/// Requests one client has in flight at most, by default; the rest wait their turn.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 
 /// Characters a path segment keeps as they are (RFC 3986 unreserved); all else is encoded,
 /// so an id like `a/b` stays one segment.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A connection to one Directus server. Cheap to clone; clones share the login session.
+/// A connection to one Directus server. Cheap to clone; clones share the login session, the
+/// connection pool and the limit on requests in flight.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    settings: Arc<CallSettings>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     base_url: String,
     pub(crate) auth: Mutex<AuthState>,
+    /// Counts finished refreshes, so callers that waited on one can tell it happened.
+    pub(crate) refresh_epoch: AtomicU64,
     version: OnceCell<Version>,
     upload_progress: bool,
+    /// One permit per request in flight; a reply holds its permit until it has been read.
+    limiter: Arc<Semaphore>,
+    hooks: Vec<Hook>,
 }
+
+/// What a hook is told after each attempt of a call: the reply's status, or the error when no
+/// reply came. Holds no secret, path value or body: the route is the template.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Attempt<'a> {
+    pub base_url: &'a str,
+    pub operation: &'static Operation,
+    /// The route template, e.g. `/items/{collection}/{id}`.
+    pub route: &'static str,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    pub status: Option<u16>,
+    /// Why no reply came (a reply with an error status has a status and no error here).
+    pub error: Option<&'a Error>,
+    /// From the start of this attempt to its reply's head (or its failure).
+    pub elapsed: Duration,
+}
+
+/// A function called after every attempt of every call of one client (and its handles).
+pub type Hook = Arc<dyn Fn(&Attempt<'_>) + Send + Sync>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,8 +77,11 @@ impl std::fmt::Debug for Client {
 pub struct ClientBuilder<C = Client> {
     url: String,
     token: Option<Secret>,
+    session: Option<SessionTokens>,
     version: Option<Version>,
-    timeout: Duration,
+    settings: CallSettings,
+    max_concurrency: usize,
+    hooks: Vec<Hook>,
     user_agent: String,
     upload_progress: bool,
     _client: PhantomData<fn() -> C>,
@@ -56,8 +92,11 @@ impl<C: From<Client>> ClientBuilder<C> {
         Self {
             url: url.into(),
             token: None,
+            session: None,
             version: None,
-            timeout: Duration::from_secs(60),
+            settings: CallSettings::default(),
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            hooks: Vec::new(),
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             upload_progress: false,
             _client: PhantomData,
@@ -67,6 +106,14 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// A static token (a user's token field, or an access token from elsewhere).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
+        self.session = None;
+        self
+    }
+
+    /// A login session stored earlier ([`Client::session_tokens`]); refreshed when it is due.
+    pub fn session(mut self, tokens: SessionTokens) -> Self {
+        self.session = Some(tokens);
+        self.token = None;
         self
     }
 
@@ -77,9 +124,61 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Time limit for a whole request, reply included. Default 60 s.
+    /// A limit on each whole call, retries and reply included (not the body of a streamed upload
+    /// or download). None by default: the idle timeout catches a stalled server.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.total_timeout = Some(timeout);
+        self
+    }
+
+    /// How long making a connection may take. Default 10 s; capped at the idle timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a call may go without a byte moving either way (a stalled server). Default 60 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.idle_timeout = timeout;
+        self
+    }
+
+    /// A limit on each attempt of a call that is not streamed. None by default.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// When failed calls are tried again; [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// The largest JSON reply read into memory, in bytes. Default 256 MiB.
+    pub fn max_reply_size(mut self, bytes: u64) -> Self {
+        self.settings.max_reply_size = bytes;
+        self
+    }
+
+    /// Calls `hook` after every attempt of every call, with the operation, status or error, and
+    /// time taken: for metrics, logs or test coverage. Several hooks run in the order added.
+    pub fn hook(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// All the call settings at once.
+    pub fn call_settings(mut self, settings: CallSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// How many requests the client has in flight at most (and so how many connections it
+    /// opens); further calls wait their turn. Default 32. A reply that has not been read (a
+    /// [`crate::Download`] not yet saved) keeps its place until it is read or dropped.
+    pub fn max_concurrency(mut self, requests: usize) -> Self {
+        self.max_concurrency = requests.max(1);
         self
     }
 
@@ -128,22 +227,37 @@ impl<C: From<Client>> ClientBuilder<C> {
             )));
         }
         let http = reqwest::Client::builder()
-            .timeout(self.timeout)
+            // Only the connect timeout is reqwest's: the others are the runtime's, which can tell
+            // which one fired, and leave streamed transfers uncapped.
+            .connect_timeout(self.settings.connect_timeout.min(self.settings.idle_timeout))
+            // No more idle connections than requests in flight, so the pool cannot grow past the
+            // limit over time.
+            .pool_max_idle_per_host(self.max_concurrency)
             .user_agent(self.user_agent)
             // Redirect replies (OAuth start) are results, not something to follow.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| invalid(format!("the HTTP client could not be set up: {e}")))?;
-        let auth = match self.token {
-            Some(t) => AuthState::Static(t),
-            None => AuthState::Anonymous,
+        let auth = match (self.token, self.session) {
+            (Some(t), _) => AuthState::Static(t),
+            (None, Some(tokens)) => AuthState::Session(Session::from_tokens(tokens)),
+            (None, None) => AuthState::Anonymous,
         };
         let version = match self.version {
             Some(v) => OnceCell::new_with(Some(v)),
             None => OnceCell::new(),
         };
-        let upload_progress = self.upload_progress;
-        Ok(C::from(Client { inner: Arc::new(Inner { http, base_url, auth: Mutex::new(auth), version, upload_progress }) }))
+        let inner = Inner {
+            http,
+            base_url,
+            auth: Mutex::new(auth),
+            refresh_epoch: AtomicU64::new(0),
+            version,
+            upload_progress: self.upload_progress,
+            limiter: Arc::new(Semaphore::new(self.max_concurrency)),
+            hooks: self.hooks,
+        };
+        Ok(C::from(Client { inner: Arc::new(inner), settings: Arc::new(self.settings) }))
     }
 }
 
@@ -159,6 +273,18 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// This handle's call settings.
+    pub fn call_settings(&self) -> &CallSettings {
+        &self.settings
+    }
+
+    /// A handle that shares this client's session, connections and concurrency limit, with other
+    /// call settings: e.g. a longer total timeout or no retries for some calls. The connect
+    /// timeout belongs to the connections and stays as built.
+    pub fn with_call_settings(&self, settings: CallSettings) -> Client {
+        Client { inner: self.inner.clone(), settings: Arc::new(settings) }
     }
 
     /// The server's version: configured, or read once from `GET /server/info`
@@ -184,56 +310,133 @@ impl Client {
             .copied()
     }
 
-    /// Sends a request built by generated code and checks the status.
+    /// Sends a request built by generated code and checks the status, retrying as the
+    /// client's [`CallSettings`] say.
     pub async fn execute(&self, req: Request) -> Result<Response> {
         let op = req.op;
         if let Some(message) = req.invalid {
             return Err(Error::InvalidInput { operation: op.id, message });
         }
+        let settings = self.settings.clone();
+        let total = settings.total_timeout.map(|t| Deadline::after(t, TimeoutKind::Total));
+        let activity = Arc::new(Activity::new());
         // Local files are checked (and opened) before anything goes out, even a version lookup
         // or a token refresh: a path that is not a readable file is the caller's mistake, and
         // finding it mid-upload would look like a broken connection.
-        let (json, form) = match req.body {
-            Body::None => (None, None),
-            Body::Json(v) => (Some(v), None),
-            Body::Multipart(parts) => (None, Some(multipart(op, parts, self.inner.upload_progress).await?)),
+        let (json, parts, mut form) = match req.body {
+            Body::None => (None, None, None),
+            Body::Json(v) => {
+                let bytes = serde_json::to_vec(&v)
+                    .map_err(|e| Error::InvalidInput { operation: op.id, message: format!("the body could not be encoded: {e}") })?;
+                (Some(bytes::Bytes::from(bytes)), None, None)
+            }
+            Body::Multipart(parts) => {
+                let form = multipart(op, &parts, self.inner.upload_progress, &activity).await?;
+                (None, Some(parts), Some(form))
+            }
         };
+        // An upload's body is streamed: no total or per-attempt cap, only the idle timeout.
+        let streamed = parts.is_some();
         let route = self.pick_route(op).await?;
         let url = format!("{}{}", self.inner.base_url, fill_path(op, route.path, &req.path_params)?);
         let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes())
             .map_err(|e| Error::InvalidInput { operation: op.id, message: e.to_string() })?;
-        let mut builder = self.inner.http.request(method, url);
-        if !req.query.is_empty() {
-            builder = builder.query(&req.query);
-        }
-        if op.auth != Auth::None {
-            if let Some(token) = self.bearer(op).await? {
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            // The token first, then a place among the requests in flight: a refresh is a request
+            // too, and must not wait behind calls that wait for it.
+            let token = if op.auth != Auth::None { self.bearer(op).await? } else { None };
+            let permit = self.inner.limiter.clone().acquire_owned().await.expect("the limiter is never closed");
+            let deadline = if streamed {
+                None
+            } else {
+                Deadline::earliest(total, settings.attempt_timeout.map(|t| Deadline::after(t, TimeoutKind::Attempt)))
+            };
+            let limits = ReadLimits { op: op.id, method: op.method, idle: settings.idle_timeout, deadline };
+            let mut builder = self.inner.http.request(method.clone(), &url);
+            if !req.query.is_empty() {
+                builder = builder.query(&req.query);
+            }
+            if let Some(token) = &token {
                 builder = builder.bearer_auth(token.expose());
             }
-        }
-        if let Some(v) = &json {
-            builder = builder.json(v);
-        }
-        if let Some(form) = form {
-            builder = builder.multipart(form);
-        }
-        let reply = builder.send().await.map_err(|source| Error::Transport { operation: op.id, source })?;
-        let status = reply.status();
-        if let Some(observe) = OBSERVER.get() {
-            observe(&self.inner.base_url, op, status.as_u16());
-        }
-        if status.is_success() || (status.is_redirection() && op.method == Method::Get) {
-            return Ok(Response::new(op, reply));
-        }
-        let code = status.as_u16();
-        let body = reply.bytes().await.map_err(|source| Error::Transport { operation: op.id, source })?;
-        match parse_api_errors(&body) {
-            Some(errors) => {
-                let hint = errors.first().and_then(|e| op.hint(e.code.as_str()));
-                Err(Error::Api { operation: op.id, status: code, errors, hint })
+            if let Some(bytes) = &json {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
             }
-            None => Err(Error::decode(op.id, code, "an error status without Directus's error list", &body)),
+            if let Some(parts) = &parts {
+                let form = match form.take() {
+                    Some(f) => f,
+                    None => multipart(op, parts, self.inner.upload_progress, &activity).await?,
+                };
+                builder = builder.multipart(form);
+            }
+            activity.touch();
+            let began = std::time::Instant::now();
+            let sent = tokio::select! {
+                reply = builder.send() => reply.map_err(|e| self.send_error(op, e)),
+                _ = activity.stalled(settings.idle_timeout) => Err(timeout(op, TimeoutKind::Idle, settings.idle_timeout)),
+                _ = Deadline::reached(deadline) => {
+                    let d = deadline.expect("only a deadline completes");
+                    Err(timeout(op, d.kind, d.limit))
+                }
+            };
+            let report = |status: Option<u16>, error: Option<&Error>| {
+                for hook in &self.inner.hooks {
+                    let base_url = &self.inner.base_url;
+                    hook(&Attempt { base_url, operation: op, route: route.path, attempt, status, error, elapsed: began.elapsed() });
+                }
+            };
+            if let Err(e) = &sent {
+                report(None, Some(e));
+            }
+            let (err, retry_after) = match sent {
+                Ok(mut reply) => {
+                    let status = reply.status();
+                    report(Some(status.as_u16()), None);
+                    if let Some(observe) = OBSERVER.get() {
+                        observe(&self.inner.base_url, op, status.as_u16());
+                    }
+                    if status.is_success() || (status.is_redirection() && op.method == Method::Get) {
+                        return Ok(Response::new(op, reply, limits, settings.max_reply_size, permit));
+                    }
+                    let retry_after = transport::retry_after(reply.headers());
+                    (error_reply(op, &mut reply, &limits, retry_after).await, retry_after)
+                }
+                Err(e) => (e, None),
+            };
+            drop(permit);
+            // An access token that expired on the way (a sleeping laptop, a clock off): one
+            // refresh, shared with every call that hit the same, and one more try.
+            if !refreshed && err.code() == Some(&ErrorCode::TokenExpired) {
+                if let Some(sent) = &token {
+                    if self.refresh_expired(op, sent).await? {
+                        refreshed = true;
+                        attempt -= 1;
+                        continue;
+                    }
+                }
+            }
+            match settings.retry.delay(op.method, &err, retry_after, attempt, total.map(|d| d.at)) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
         }
+    }
+
+    /// What a failed `send` means: a connection that could not be made sent nothing; anything
+    /// else happened after the request may have gone out.
+    fn send_error(&self, op: &'static Operation, source: reqwest::Error) -> Error {
+        if source.is_connect() {
+            if source.is_timeout() {
+                let after = self.settings.connect_timeout.min(self.settings.idle_timeout);
+                return Error::Timeout { operation: op.id, kind: TimeoutKind::Connect, after, outcome: Outcome::NotSent, method: op.method };
+            }
+            return Error::Transport { operation: op.id, source, outcome: Outcome::NotSent, method: op.method };
+        }
+        let outcome = if source.is_builder() { Outcome::NotSent } else { Outcome::Unknown };
+        Error::Transport { operation: op.id, source, outcome, method: op.method }
     }
 
     /// Reports a composite operation (one made of others) as done, to the observer.
@@ -273,6 +476,10 @@ impl Client {
         op.routes.iter().find(|r| r.serves(version)).ok_or_else(|| unsupported(op.since, op.removed_in))
     }
 
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     pub(crate) async fn session(&self) -> tokio::sync::MutexGuard<'_, AuthState> {
         self.inner.auth.lock().await
     }
@@ -284,6 +491,30 @@ impl Client {
 
     pub(crate) async fn set_session(&self, session: Session) {
         self.set_auth(AuthState::Session(session)).await;
+    }
+}
+
+/// A time limit that fired before the reply's status came.
+fn timeout(op: &'static Operation, kind: TimeoutKind, after: Duration) -> Error {
+    Error::Timeout { operation: op.id, kind, after, outcome: Outcome::Unknown, method: op.method }
+}
+
+/// The error an error status stands for, from at most [`transport::MAX_ERROR_BODY`] of its body.
+async fn error_reply(op: &'static Operation, reply: &mut reqwest::Response, limits: &ReadLimits, retry_after: Option<Duration>) -> Error {
+    let code = reply.status().as_u16();
+    let (body, cut) = match limits.body_prefix(reply, transport::MAX_ERROR_BODY).await {
+        Ok(read) => read,
+        Err(e) => return e,
+    };
+    let errors = if cut { None } else { parse_api_errors(&body) };
+    match errors {
+        _ if code == 429 => Error::RateLimited { operation: op.id, retry_after, errors: errors.unwrap_or_default() },
+        Some(errors) => {
+            let hint = errors.first().and_then(|e| op.hint(e.code.as_str()));
+            Error::Api { operation: op.id, status: code, errors, hint }
+        }
+        None if cut => Error::decode(op.id, code, "an error status whose body is over 1 MiB (only its start was read)", &body),
+        None => Error::decode(op.id, code, "an error status without Directus's error list", &body),
     }
 }
 
@@ -344,29 +575,29 @@ fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) 
     Ok(out)
 }
 
-async fn multipart(op: &'static Operation, parts: Vec<Part>, progress: bool) -> Result<reqwest::multipart::Form> {
+async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activity: &Arc<Activity>) -> Result<reqwest::multipart::Form> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
-            Part::Text(name, value) => form.text(name, value),
+            Part::Text(name, value) => form.text(*name, value.clone()),
             Part::File(name, path) => {
-                let io = |source| Error::Io { operation: op.id, path: path.clone(), source };
+                let io = |source| Error::Io { operation: op.id, path: path.to_owned(), source };
                 // Looked at before opening: opening a FIFO would wait for a writer, and a
                 // directory opens fine on Linux and fails only once the upload is under way.
                 let meta = tokio::fs::metadata(&path).await.map_err(io)?;
-                let filename = upload_name(op, &path, &meta)?;
+                let filename = upload_name(op, path, &meta)?;
                 let file = tokio::fs::File::open(&path).await.map_err(io)?;
                 let meta = file.metadata().await.map_err(io)?;
                 // Again on what was opened, in case the path was replaced in between.
-                upload_name(op, &path, &meta)?;
+                upload_name(op, path, &meta)?;
                 let len = meta.len();
                 let mime = guess_mime(&filename);
-                let body = if progress { crate::progress::body(file, len, filename.clone()) } else { reqwest::Body::from(file) };
+                let body = crate::progress::body(file, len, progress.then(|| filename.clone()), activity.clone());
                 let part = reqwest::multipart::Part::stream_with_length(body, len)
                     .file_name(filename)
                     .mime_str(mime)
-                    .map_err(|source| Error::Transport { operation: op.id, source })?;
-                form.part(name, part)
+                    .map_err(|source| Error::Transport { operation: op.id, source, outcome: Outcome::NotSent, method: op.method })?;
+                form.part(*name, part)
             }
         };
     }

@@ -1,9 +1,12 @@
 //! One error type for every call: what Directus said, what the transport said, or why the reply
 //! could not be read. No variant holds a secret: request bodies are never copied into errors.
 
+use crate::operation::Method;
 use crate::version::Version;
 use serde::Deserialize;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -85,8 +88,47 @@ pub struct ApiError {
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Whether a failed request may have reached the server, and so may have been applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing reached the server: the request was refused before sending (a bad argument, an
+    /// unsupported operation), or the connection could not be made (refused, DNS, TLS, connect
+    /// timeout). Safe to repeat, whatever the method.
+    NotSent,
+    /// The request went out, or may have, and no answer came (a timeout or a reset after
+    /// sending): the server may have applied it. Repeating a create may create it twice.
+    Unknown,
+    /// The server answered with a status, so what it did is known from that status.
+    Answered,
+}
+
+/// Which time limit fired; each is set on [`crate::ClientBuilder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Making the connection (TCP and TLS) took too long; nothing was sent.
+    Connect,
+    /// No bytes moved, either way, for the idle (read) timeout: a stalled server or transfer.
+    Idle,
+    /// One attempt took longer than the per-attempt timeout.
+    Attempt,
+    /// The whole call, retries included, took longer than the total timeout.
+    Total,
+}
+
+impl TimeoutKind {
+    fn describe(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Idle => "idle (read) timeout: no bytes moved for",
+            TimeoutKind::Attempt => "per-attempt timeout",
+            TimeoutKind::Total => "total timeout",
+        }
+    }
+}
+
 /// The broad class of a failure; the CLI maps it to its exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorClass {
     /// The caller gave something unusable (bad argument, bad payload).
     Usage,
@@ -100,6 +142,8 @@ pub enum ErrorClass {
     Network,
     /// The server answered with something this client cannot read.
     BadReply,
+    /// Too many requests (HTTP 429): wait and try again.
+    RateLimited,
 }
 
 impl ErrorClass {
@@ -117,6 +161,7 @@ impl ErrorClass {
                 ),
             )
             | (401, _) => ErrorClass::Auth,
+            (429, _) | (_, Some(ErrorCode::RequestsExceeded)) => ErrorClass::RateLimited,
             (403 | 404, _) => ErrorClass::Forbidden,
             (s, _) if s >= 500 => ErrorClass::Server,
             _ => ErrorClass::Usage,
@@ -145,8 +190,47 @@ pub enum Error {
         removed_in: Option<Version>,
         replacement: Option<&'static str>,
     },
+    /// Directus answered 429 (its rate limiter): too many requests. Retried for idempotent
+    /// operations when retries are on; this is what is left when they ran out or the wait the
+    /// server asked for is longer than the client waits.
+    RateLimited {
+        operation: &'static str,
+        /// What `Retry-After` asked for, when the server sent it.
+        retry_after: Option<Duration>,
+        errors: Vec<ApiError>,
+    },
     /// The request could not be sent or the reply not received.
-    Transport { operation: &'static str, source: reqwest::Error },
+    Transport {
+        operation: &'static str,
+        source: reqwest::Error,
+        /// Whether the server may have applied the request.
+        outcome: Outcome,
+        method: Method,
+    },
+    /// A time limit fired.
+    Timeout {
+        operation: &'static str,
+        kind: TimeoutKind,
+        /// The limit that was reached.
+        after: Duration,
+        outcome: Outcome,
+        method: Method,
+    },
+    /// The reply is larger than the client accepts ([`crate::ClientBuilder::max_reply_size`] for
+    /// JSON, 1 MiB for error bodies); it was not read to its end.
+    ReplyTooLarge {
+        operation: &'static str,
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+        /// What `Content-Length` announced, when it did.
+        length: Option<u64>,
+    },
+    /// The server answered with a redirect the client does not follow: to another origin (the
+    /// token must not go there), or for a method other than GET.
+    Redirect { operation: &'static str, status: u16, location: String },
+    /// The session's refresh failed; every call that waited on that refresh gets the same error.
+    RefreshFailed { operation: &'static str, source: Arc<Error> },
     /// The reply arrived but is not what the operation returns.
     Decode {
         operation: &'static str,
@@ -165,14 +249,47 @@ impl Error {
     /// The Directus code of the first error, for `Api` errors.
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
-            Error::Api { errors, .. } => errors.first().map(|e| &e.code),
+            Error::Api { errors, .. } | Error::RateLimited { errors, .. } => errors.first().map(|e| &e.code),
+            Error::RefreshFailed { source, .. } => source.code(),
             _ => None,
         }
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ReplyTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
+            Error::RateLimited { .. } => Some(429),
+            Error::RefreshFailed { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the server may have applied the request. Only [`Outcome::Unknown`] leaves that
+    /// open: check (e.g. list what a create would have made) before repeating a write.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Error::Transport { outcome, .. } | Error::Timeout { outcome, .. } => *outcome,
+            Error::Unsupported { .. } | Error::InvalidInput { .. } => Outcome::NotSent,
+            // An upload's file is read while sending; a failure to read it can come mid-way.
+            Error::Io { .. } => Outcome::NotSent,
+            // The refresh is its own request; the call that needed it was not sent.
+            Error::RefreshFailed { .. } => Outcome::NotSent,
+            Error::Api { .. }
+            | Error::RateLimited { .. }
+            | Error::Decode { .. }
+            | Error::ReplyTooLarge { .. }
+            | Error::Redirect { .. } => Outcome::Answered,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After` of a 429).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::RefreshFailed { source, .. } => source.retry_after(),
             _ => None,
         }
     }
@@ -188,7 +305,10 @@ impl Error {
         match self {
             Error::Api { status, errors, .. } => ErrorClass::of(*status, errors.first().map(|e| &e.code)),
             Error::Unsupported { .. } => ErrorClass::Server,
-            Error::Transport { .. } => ErrorClass::Network,
+            Error::RateLimited { .. } => ErrorClass::RateLimited,
+            Error::Transport { .. } | Error::Timeout { .. } => ErrorClass::Network,
+            Error::ReplyTooLarge { .. } | Error::Redirect { .. } => ErrorClass::BadReply,
+            Error::RefreshFailed { source, .. } => source.class(),
             // A proxy's HTML 502/503 page is still the server side failing.
             Error::Decode { status, .. } if *status >= 500 => ErrorClass::Server,
             Error::Decode { .. } => ErrorClass::BadReply,
@@ -267,10 +387,20 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Transport { operation, source } => {
+            Error::RateLimited { operation, retry_after, errors } => {
+                write!(f, "{operation}: HTTP 429 too many requests (rate limited)")?;
+                if let Some(e) = errors.first() {
+                    write!(f, ": {} {}", escape_controls(e.code.as_str()), escape_controls(&e.message))?;
+                }
+                match retry_after {
+                    Some(wait) => write!(f, "; the server asks to wait {} before trying again", seconds(*wait)),
+                    None => f.write_str("; wait a little before trying again"),
+                }
+            }
+            Error::Transport { operation, source, outcome, method } => {
                 let what = if source.is_timeout() {
                     "timed out"
-                } else if source.is_connect() {
+                } else if *outcome == Outcome::NotSent {
                     "could not connect to the server"
                 } else {
                     "request failed"
@@ -281,7 +411,27 @@ impl fmt::Display for Error {
                     write!(f, ": {e}")?;
                     inner = e.source();
                 }
-                Ok(())
+                write_outcome(f, *outcome, *method)
+            }
+            Error::Timeout { operation, kind, after, outcome, method } => {
+                write!(f, "{operation}: timed out: {} {}", kind.describe(), seconds(*after))?;
+                write_outcome(f, *outcome, *method)
+            }
+            Error::ReplyTooLarge { operation, status, limit, length } => {
+                write!(f, "{operation}: the server's reply (HTTP {status}) is larger than the {} limit", bytes_text(*limit))?;
+                if let Some(n) = length {
+                    write!(f, " ({} announced)", bytes_text(*n))?;
+                }
+                f.write_str("; it was not read. Ask for less (fields, limit) or raise ClientBuilder::max_reply_size")
+            }
+            Error::Redirect { operation, status, location } => write!(
+                f,
+                "{operation}: the server redirected (HTTP {status}) to {}, which the client does not follow: \
+                 only GETs within the server's own origin are followed, so the token never goes elsewhere",
+                escape_controls(location)
+            ),
+            Error::RefreshFailed { operation, source } => {
+                write!(f, "{operation}: the session could not be refreshed: {source}")
             }
             Error::Decode { operation, status, message, excerpt } => {
                 write!(f, "{operation}: the server's reply (HTTP {status}) could not be read: {message}")?;
@@ -296,11 +446,47 @@ impl fmt::Display for Error {
     }
 }
 
+/// A duration as a person reads it: `1.5 s`, `30 s`.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+fn bytes_text(n: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB as f64)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Says what the caller needs to know before repeating a call that failed on the way.
+fn write_outcome(f: &mut fmt::Formatter<'_>, outcome: Outcome, method: Method) -> fmt::Result {
+    match outcome {
+        Outcome::NotSent => f.write_str(" (nothing reached the server; safe to try again)"),
+        Outcome::Unknown if matches!(method, Method::Get | Method::Search) => {
+            f.write_str(" (the request was sent and no answer came)")
+        }
+        Outcome::Unknown => f.write_str(
+            " (the request was sent and no answer came: the server may have applied this; check before repeating it)",
+        ),
+        Outcome::Answered => Ok(()),
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
             Error::Io { source, .. } => Some(source),
+            Error::RefreshFailed { source, .. } => Some(&**source),
             _ => None,
         }
     }

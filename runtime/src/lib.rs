@@ -13,19 +13,21 @@ mod query;
 mod request;
 mod response;
 mod secret;
+mod transport;
 mod version;
 
 #[cfg(feature = "cli")]
 pub mod cli;
 
-pub use auth::Tokens;
-pub use client::{set_observer, Client, ClientBuilder, Observer};
-pub use error::{ApiError, Error, ErrorClass, ErrorCode, Result};
+pub use auth::{SessionTokens, Tokens};
+pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
+pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation};
 pub use query::QueryValue;
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
 pub use secret::Secret;
+pub use transport::{CallSettings, RetryPolicy, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
 pub use version::{ParseVersionError, Route, Version};
 
 /// An item key as it goes into a path: strings as they are, numbers as digits.

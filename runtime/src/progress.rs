@@ -1,13 +1,18 @@
-//! An upload body that reports how far it got on stderr, for the CLI on a terminal.
+//! An upload body read from disk piece by piece: it tells the idle timeout that bytes move and,
+//! for the CLI on a terminal, reports how far it got on stderr.
 
+use crate::transport::Activity;
 use std::io::Write;
+use std::sync::Arc;
 use tokio::io::AsyncReadExt;
 
 const CHUNK: usize = 64 * 1024;
 
 struct State {
     file: tokio::fs::File,
-    name: String,
+    /// The name shown with the progress; none shows nothing.
+    name: Option<String>,
+    activity: Arc<Activity>,
     total: u64,
     sent: u64,
     shown: Option<u64>,
@@ -16,14 +21,19 @@ struct State {
 
 impl State {
     fn show(&mut self) {
+        self.activity.touch();
+        if self.name.is_none() {
+            return;
+        }
         let percent = (self.sent * 100).checked_div(self.total).unwrap_or(100);
         if self.shown == Some(percent) {
             return;
         }
         self.shown = Some(percent);
+        let name = self.name.as_deref().unwrap_or_default();
         let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\ruploading {}: {:.1} of {:.1} MiB ({percent}%)", self.name, mib(self.sent), mib(self.total));
+        let _ = write!(err, "\ruploading {}: {:.1} of {:.1} MiB ({percent}%)", name, mib(self.sent), mib(self.total));
         if self.sent >= self.total {
             let _ = writeln!(err);
         }
@@ -32,8 +42,8 @@ impl State {
 }
 
 /// The file as a streamed body, read in 64 KiB pieces: memory stays flat whatever its size.
-pub(crate) fn body(file: tokio::fs::File, total: u64, name: String) -> reqwest::Body {
-    let state = State { file, name, total, sent: 0, shown: None, done: false };
+pub(crate) fn body(file: tokio::fs::File, total: u64, name: Option<String>, activity: Arc<Activity>) -> reqwest::Body {
+    let state = State { file, name, activity, total, sent: 0, shown: None, done: false };
     let stream = futures_util::stream::unfold(state, |mut s| async move {
         if s.done {
             return None;

@@ -2,15 +2,21 @@
 
 use crate::error::{Error, Result};
 use crate::operation::Operation;
+use crate::transport::ReadLimits;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::OwnedSemaphorePermit;
 
-/// A successful reply, not yet read.
+/// A successful reply, not yet read. It keeps its place among the client's requests in flight
+/// until it is read or dropped.
 pub struct Response {
     op: &'static Operation,
     inner: reqwest::Response,
+    limits: ReadLimits,
+    max_size: u64,
+    _permit: OwnedSemaphorePermit,
 }
 
 #[derive(Deserialize)]
@@ -57,19 +63,25 @@ fn count<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<u
 }
 
 impl Response {
-    pub(crate) fn new(op: &'static Operation, inner: reqwest::Response) -> Self {
-        Self { op, inner }
+    pub(crate) fn new(
+        op: &'static Operation,
+        inner: reqwest::Response,
+        limits: ReadLimits,
+        max_size: u64,
+        permit: OwnedSemaphorePermit,
+    ) -> Self {
+        Self { op, inner, limits, max_size, _permit: permit }
     }
 
     pub fn status(&self) -> u16 {
         self.inner.status().as_u16()
     }
 
-    async fn body(self) -> Result<(u16, Vec<u8>)> {
+    /// The whole body, within the size limit, the idle timeout and the call's deadline.
+    async fn body(mut self) -> Result<(u16, Vec<u8>)> {
         let status = self.status();
-        let op = self.op.id;
-        let bytes = self.inner.bytes().await.map_err(|source| Error::Transport { operation: op, source })?;
-        Ok((status, bytes.to_vec()))
+        let body = self.limits.body(&mut self.inner, self.max_size).await?;
+        Ok((status, body))
     }
 
     /// Decodes `{"data": …}` and returns what is inside.
@@ -142,16 +154,22 @@ impl Response {
         };
         let filename = header(reqwest::header::CONTENT_DISPOSITION).as_deref().and_then(filename_from_disposition);
         let content_type = header(reqwest::header::CONTENT_TYPE);
-        Download { op: self.op, inner: self.inner, filename, content_type }
+        // Streamed: no total cap, only the idle timeout between pieces.
+        let limits = ReadLimits { deadline: None, ..self.limits };
+        Download { op: self.op, inner: Box::new(self.inner), limits, filename, content_type, _permit: self._permit }
     }
 }
 
 /// A file coming from the server, read piece by piece so memory stays flat whatever its size.
+/// Each piece must come within the client's idle timeout; the whole has no time limit.
 pub struct Download {
     op: &'static Operation,
-    inner: reqwest::Response,
+    /// Boxed: a `Download` travels in the CLI's output by value.
+    inner: Box<reqwest::Response>,
+    limits: ReadLimits,
     filename: Option<String>,
     content_type: Option<String>,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl std::fmt::Debug for Download {
@@ -181,8 +199,7 @@ impl Download {
 
     /// The next piece of the body; `None` at the end.
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
-        let op = self.op.id;
-        let chunk = self.inner.chunk().await.map_err(|source| Error::Transport { operation: op, source })?;
+        let chunk = self.limits.chunk(&mut self.inner).await?;
         Ok(chunk.map(|c| c.to_vec()))
     }
 
@@ -191,7 +208,7 @@ impl Download {
         let op = self.op.id;
         let io = |source| Error::Io { operation: op, path: "<output>".into(), source };
         let mut written = 0u64;
-        while let Some(chunk) = self.inner.chunk().await.map_err(|source| Error::Transport { operation: op, source })? {
+        while let Some(chunk) = self.limits.chunk(&mut self.inner).await? {
             out.write_all(&chunk).await.map_err(io)?;
             written += chunk.len() as u64;
         }

@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod fixtures;
 pub mod server;
+pub mod stub;
 pub mod totp;
 
 use std::path::PathBuf;

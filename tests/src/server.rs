@@ -75,6 +75,12 @@ pub fn shared(version: &str) -> &'static Server {
 }
 
 pub fn start(version: &str) -> Result<Server, String> {
+    start_with(version, &[])
+}
+
+/// Like [`start`], with Directus settings of its own (e.g. `ACCESS_TOKEN_TTL`, the rate limiter):
+/// they go into a config file, which takes precedence over the environment the harness sets.
+pub fn start_with(version: &str, settings: &[(&str, &str)]) -> Result<Server, String> {
     static HOOK: OnceLock<()> = OnceLock::new();
     HOOK.get_or_init(|| {
         // SAFETY: registers a plain function; it runs once at normal process exit.
@@ -83,18 +89,53 @@ pub fn start(version: &str) -> Result<Server, String> {
     });
     let work = crate::temp_dir(&format!("directus-{version}"));
     let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
-    let script = crate::repo_root().join("tests/harness/start-directus.sh");
-    let admin_email = "admin@example.com".to_owned();
-    let admin_password = format!("Admin-{}", crate::random_hex(8));
-    let admin_token = crate::random_hex(24);
+    let config = work.join("extra.env");
+    let text: String = settings.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    std::fs::write(&config, text).map_err(|e| format!("could not write {}: {e}", config.display()))?;
+    let mut server = Server {
+        version: version.to_owned(),
+        url: format!("http://127.0.0.1:{port}"),
+        admin_email: "admin@example.com".to_owned(),
+        admin_password: format!("Admin-{}", crate::random_hex(8)),
+        admin_token: crate::random_hex(24),
+        mail_dir: work.join("mail"),
+        work,
+        pid: 0,
+    };
     let started = Instant::now();
+    server.pid = launch(&server, port, &crate::random_hex(32))?;
+    crate::coverage::register(&server.url, version);
+    eprintln!("Directus {version} is up on 127.0.0.1:{port} after {:.1} s", started.elapsed().as_secs_f64());
+    Ok(server)
+}
+
+impl Server {
+    /// Stops the server (SIGTERM, then SIGKILL after 10 s); [`Server::restart`] starts it again.
+    pub fn stop(&self) {
+        stop(self.pid);
+    }
+
+    /// Starts the stopped server again on the same port with the same database and settings.
+    pub fn restart(&mut self) -> Result<(), String> {
+        let port: u16 = self.url.rsplit(':').next().and_then(|p| p.parse().ok()).ok_or("no port in the URL")?;
+        let secret = std::fs::read_to_string(self.work.join("secret")).map_err(|e| format!("the secret: {e}"))?;
+        self.pid = launch(self, port, &secret)?;
+        Ok(())
+    }
+}
+
+fn launch(server: &Server, port: u16, secret: &str) -> Result<i32, String> {
+    let (version, work) = (&server.version, &server.work);
+    std::fs::write(work.join("secret"), secret).map_err(|e| format!("could not keep the secret: {e}"))?;
+    let script = crate::repo_root().join("tests/harness/start-directus.sh");
     let out = Command::new("bash")
         .arg(&script)
-        .args([version, &work.to_string_lossy(), &port.to_string()])
-        .env("ADMIN_EMAIL", &admin_email)
-        .env("ADMIN_PASSWORD", &admin_password)
-        .env("ADMIN_TOKEN", &admin_token)
-        .env("SECRET", crate::random_hex(32))
+        .args([version, &work.to_string_lossy().into_owned(), &port.to_string()])
+        .env("ADMIN_EMAIL", &server.admin_email)
+        .env("ADMIN_PASSWORD", &server.admin_password)
+        .env("ADMIN_TOKEN", &server.admin_token)
+        .env("SECRET", secret)
+        .env("CONFIG_PATH", work.join("extra.env"))
         // Short-lived access tokens, so the tests exercise the client's refresh.
         .env("ACCESS_TOKEN_TTL", "20s")
         .env("WATCH_PID", std::process::id().to_string())
@@ -119,17 +160,8 @@ pub fn start(version: &str) -> Result<Server, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     };
-    STARTED.lock().unwrap_or_else(|e| e.into_inner()).push((pid, work.clone()));
-    crate::coverage::register(&format!("http://127.0.0.1:{port}"), version);
-    eprintln!("Directus {version} is up on 127.0.0.1:{port} after {:.1} s", started.elapsed().as_secs_f64());
-    Ok(Server {
-        version: version.to_owned(),
-        url: format!("http://127.0.0.1:{port}"),
-        admin_email,
-        admin_password,
-        admin_token,
-        mail_dir: work.join("mail"),
-        work,
-        pid,
-    })
+    let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+    started.retain(|(_, w)| w != work);
+    started.push((pid, work.clone()));
+    Ok(pid)
 }

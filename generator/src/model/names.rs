@@ -26,7 +26,20 @@ pub fn is_unrawable(ident: &str) -> bool {
 
 /// Flags the CLI itself takes on every command. A parameter whose flag would be one of these
 /// needs a `flag:` of its own in the spec (the name table reports it).
-pub const GLOBAL_FLAGS: &[&str] = &["url", "token", "token-stdin", "server-version", "pretty", "output", "help", "version"];
+pub const GLOBAL_FLAGS: &[&str] = &[
+    "url",
+    "token",
+    "token-stdin",
+    "server-version",
+    "pretty",
+    "timeout",
+    "connect-timeout",
+    "idle-timeout",
+    "retries",
+    "output",
+    "help",
+    "version",
+];
 
 /// The environment variables the CLI itself reads.
 pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];

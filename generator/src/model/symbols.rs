@@ -68,13 +68,14 @@ const PRELUDE_TYPES: &[&str] = &[
 /// Methods a generated `Client` has, or gets from the runtime client it dereferences to.
 const CLIENT_METHODS: &[&str] = &[
     "new", "with_token", "builder", "from", "deref", "clone", "fmt", "login", "login_with_otp", "logout", "refresh",
-    "set_token", "server_version", "base_url", "execute", "record_composite",
+    "set_token", "server_version", "base_url", "execute", "record_composite", "with_session", "restore_session",
+    "session_tokens", "call_settings", "with_call_settings",
 ];
 
 /// Names in the generated crate root besides the resource modules and query sets.
 const LIB_TYPES: &[&str] = &[
     "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
-    "Secret", "Tokens", "Version",
+    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind",
 ];
 
 /// Types the CLI file defines or imports.

@@ -7,8 +7,9 @@
 //!
 //! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.things().list(…)`; login, logout and the server version come from the runtime client this one dereferences to.
 pub use directus_runtime::{
-    ApiError, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ListMeta, Page,
-    Result, Secret, Tokens, Version,
+    ApiError, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
+    ListMeta, Outcome, Page, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind,
+    Tokens, Version,
 };
 pub use serde_json;
 #[cfg(feature = "things")]
@@ -25,6 +26,15 @@ impl Client {
     /// A client with a static token.
     pub fn with_token(url: impl Into<String>, token: impl Into<Secret>) -> Result<Self> {
         ClientBuilder::new(url).token(token).build()
+    }
+    /// A client that carries on a login session stored earlier (`session_tokens`).
+    pub fn with_session(url: impl Into<String>, tokens: SessionTokens) -> Result<Self> {
+        ClientBuilder::new(url).session(tokens).build()
+    }
+    /// A handle sharing this client's session, connections and limits, with other call
+    /// settings (timeouts, retries, reply size).
+    pub fn with_call_settings(&self, settings: CallSettings) -> Self {
+        Self(self.0.with_call_settings(settings))
     }
     pub fn builder(url: impl Into<String>) -> ClientBuilder<Self> {
         ClientBuilder::new(url)

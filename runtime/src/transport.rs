@@ -1,0 +1,413 @@
+//! What makes a call survive a real network: time limits, retries with backoff, reply size
+//! limits, and the bookkeeping they need (when bytes last moved, when to give up).
+
+use crate::error::{Error, Outcome, Result, TimeoutKind};
+use crate::operation::Method;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The largest JSON reply read by default: 256 MiB.
+pub const DEFAULT_MAX_REPLY_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The most of an error reply that is read: 1 MiB. Directus's error bodies are a few hundred
+/// bytes; anything larger is a proxy's page or garbage, and only its start is shown.
+pub const MAX_ERROR_BODY: u64 = 1024 * 1024;
+
+/// How calls behave on a slow or failing network. Set on [`crate::ClientBuilder`], or per call
+/// with [`crate::Client::with_call_settings`]; start from `Default::default()`.
+///
+/// The defaults: a 10 s connect timeout, a 60 s idle timeout (no bytes moved for that long), no
+/// total or per-attempt timeout, 3 attempts for idempotent calls, 256 MiB for a JSON reply.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CallSettings {
+    /// How long making a connection (TCP and TLS) may take. Nothing has been sent when it fires.
+    /// Set on the builder only: it belongs to the connection pool. Capped at `idle_timeout`.
+    pub connect_timeout: Duration,
+    /// How long a call may go without a byte moving either way: waiting for the reply (connecting
+    /// included), between pieces of a reply, and between pieces of an upload. This is the limit
+    /// that catches a stalled server; a long transfer that keeps moving never hits it.
+    pub idle_timeout: Duration,
+    /// A limit on each attempt of a call that is not streamed (uploads and downloads are not
+    /// capped), reply included. None by default.
+    pub attempt_timeout: Option<Duration>,
+    /// A limit on the whole call, retries and their waits included, except the body of a streamed
+    /// upload or download. None by default.
+    pub total_timeout: Option<Duration>,
+    pub retry: RetryPolicy,
+    /// The largest JSON (or text) reply read into memory, in bytes. Downloads are streamed and
+    /// have no limit.
+    pub max_reply_size: u64,
+}
+
+impl Default for CallSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            attempt_timeout: None,
+            total_timeout: None,
+            retry: RetryPolicy::default(),
+            max_reply_size: DEFAULT_MAX_REPLY_SIZE,
+        }
+    }
+}
+
+impl CallSettings {
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.connect_timeout = limit;
+        self
+    }
+
+    pub fn idle_timeout(mut self, limit: Duration) -> Self {
+        self.idle_timeout = limit;
+        self
+    }
+
+    pub fn attempt_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.attempt_timeout = limit;
+        self
+    }
+
+    pub fn total_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.total_timeout = limit;
+        self
+    }
+
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    pub fn max_reply_size(mut self, bytes: u64) -> Self {
+        self.max_reply_size = bytes;
+        self
+    }
+}
+
+/// When a failed call is tried again.
+///
+/// A call is retried when the connection could not be made (nothing was sent, so any method),
+/// and, for idempotent methods only (GET, PUT, DELETE, SEARCH; never POST or PATCH), when the
+/// request was sent and no answer came, or the server answered 429, 502, 503 or 504. Between
+/// attempts it waits what `Retry-After` asks (seconds or an HTTP date) when the server sent one,
+/// up to `max_retry_after`, else an exponential backoff with full jitter: a random time up to
+/// `base_delay × 2^(attempt-1)`, at most `max_delay`. No wait goes past the total timeout.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off. Default 3.
+    pub max_attempts: u32,
+    /// Default 200 ms.
+    pub base_delay: Duration,
+    /// Default 10 s.
+    pub max_delay: Duration,
+    /// The longest `Retry-After` the client waits; a server that asks for more gets its error
+    /// returned at once (e.g. [`Error::RateLimited`] with the wait). Default 60 s.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call is tried once.
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// `attempts` in all (at least 1), with the default delays.
+    pub fn attempts(attempts: u32) -> Self {
+        Self { max_attempts: attempts.max(1), ..Self::default() }
+    }
+
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The backoff before attempt `attempt + 1`: full jitter over an exponential ceiling.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(20)).min(self.max_delay);
+        ceiling.mul_f64(random_unit())
+    }
+
+    /// How long to wait before trying `err` again after `attempt` attempts, or `None` to give up.
+    /// `retry_after` is what the failed reply asked for.
+    pub(crate) fn delay(
+        &self,
+        method: Method,
+        err: &Error,
+        retry_after: Option<Duration>,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !retryable(method, err) {
+            return None;
+        }
+        let wait = match retry_after {
+            Some(wait) if wait > self.max_retry_after => return None,
+            Some(wait) => wait,
+            None => self.backoff(attempt),
+        };
+        match deadline {
+            Some(d) if Instant::now() + wait >= d => None,
+            _ => Some(wait),
+        }
+    }
+}
+
+/// Methods whose repetition does what one call does.
+pub(crate) fn idempotent(method: Method) -> bool {
+    matches!(method, Method::Get | Method::Put | Method::Delete | Method::Search)
+}
+
+/// Whether `err` is worth another attempt of a call with `method`.
+fn retryable(method: Method, err: &Error) -> bool {
+    match err {
+        // Nothing reached the server: repeating cannot apply anything twice.
+        Error::Transport { outcome: Outcome::NotSent, .. } | Error::Timeout { outcome: Outcome::NotSent, .. } => true,
+        Error::Transport { .. } | Error::Timeout { kind: TimeoutKind::Idle | TimeoutKind::Attempt, .. } => idempotent(method),
+        Error::RateLimited { .. } => idempotent(method),
+        Error::Api { status, .. } | Error::Decode { status, .. } => idempotent(method) && matches!(status, 502..=504),
+        _ => false,
+    }
+}
+
+/// A number in [0, 1), different on every call: seeded by the standard library's per-map random
+/// keys, which is all the randomness jitter needs.
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(Instant::now().elapsed().as_nanos() as u64);
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// `Retry-After`: a number of seconds, or an HTTP date (a date in the past means now).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after)
+}
+
+/// When bytes last moved in an attempt: touched by the upload body as it is read and by the
+/// reply as it arrives.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    start: Instant,
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    pub(crate) fn new() -> Self {
+        Self { start: Instant::now(), last_ms: AtomicU64::new(0) }
+    }
+
+    pub(crate) fn touch(&self) {
+        self.last_ms.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> Instant {
+        self.start + Duration::from_millis(self.last_ms.load(Ordering::Relaxed))
+    }
+
+    /// Completes once nothing has moved for `idle`.
+    pub(crate) async fn stalled(&self, idle: Duration) {
+        loop {
+            let due = self.last() + idle;
+            if Instant::now() >= due {
+                return;
+            }
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+}
+
+/// A point in time after which a call gives up, and which limit it stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    pub at: Instant,
+    pub kind: TimeoutKind,
+    pub limit: Duration,
+}
+
+impl Deadline {
+    pub(crate) fn after(limit: Duration, kind: TimeoutKind) -> Self {
+        Self { at: Instant::now() + limit, kind, limit }
+    }
+
+    /// The earlier of two deadlines.
+    pub(crate) fn earliest(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub(crate) async fn reached(deadline: Option<Self>) {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d.at.into()).await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// What an attempt needs while it reads a reply.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReadLimits {
+    pub op: &'static str,
+    pub method: Method,
+    pub idle: Duration,
+    pub deadline: Option<Deadline>,
+}
+
+impl ReadLimits {
+    fn timeout(&self, kind: TimeoutKind, after: Duration) -> Error {
+        // The status line came, so the server answered.
+        Error::Timeout { operation: self.op, kind, after, outcome: Outcome::Answered, method: self.method }
+    }
+
+    /// The next piece of `reply`, within the idle timeout and the deadline.
+    pub(crate) async fn chunk(&self, reply: &mut reqwest::Response) -> Result<Option<bytes::Bytes>> {
+        tokio::select! {
+            chunk = tokio::time::timeout(self.idle, reply.chunk()) => match chunk {
+                Ok(Ok(c)) => Ok(c),
+                Ok(Err(source)) => Err(Error::Transport { operation: self.op, source, outcome: Outcome::Answered, method: self.method }),
+                Err(_) => Err(self.timeout(TimeoutKind::Idle, self.idle)),
+            },
+            _ = Deadline::reached(self.deadline) => {
+                let d = self.deadline.expect("only a deadline completes");
+                Err(self.timeout(d.kind, d.limit))
+            }
+        }
+    }
+
+    /// The whole body, refusing more than `limit` bytes: by `Content-Length` before reading
+    /// anything, else as soon as it is passed. The buffer is sized once from `Content-Length`,
+    /// so a reply is held once, not copied as it grows.
+    pub(crate) async fn body(&self, reply: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>> {
+        let status = reply.status().as_u16();
+        let too_large = |length| Error::ReplyTooLarge { operation: self.op, status, limit, length };
+        let announced = reply.content_length();
+        if let Some(n) = announced.filter(|n| *n > limit) {
+            return Err(too_large(Some(n)));
+        }
+        let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+        while let Some(chunk) = self.chunk(reply).await? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large(announced));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// At most `limit` bytes of the body, and whether there was more (left unread).
+    pub(crate) async fn body_prefix(&self, reply: &mut reqwest::Response, limit: u64) -> Result<(Vec<u8>, bool)> {
+        let mut body = Vec::with_capacity(reply.content_length().unwrap_or(0).min(limit) as usize);
+        while let Some(chunk) = self.chunk(reply).await? {
+            let room = limit as usize - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                return Ok((body, true));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((body, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("1"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_retry_after(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO), "a past date is now");
+        let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        let wait = parse_retry_after(&soon).unwrap();
+        assert!(wait > Duration::from_secs(27) && wait <= Duration::from_secs(30), "{wait:?}");
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_bounded() {
+        let p = RetryPolicy::attempts(10).base_delay(Duration::from_millis(100)).max_delay(Duration::from_secs(1));
+        let waits: Vec<Duration> = (1..=9).map(|a| p.backoff(a)).collect();
+        for (i, w) in waits.iter().enumerate() {
+            let ceiling = Duration::from_millis(100 * (1 << i)).min(Duration::from_secs(1));
+            assert!(*w <= ceiling, "attempt {}: {w:?} > {ceiling:?}", i + 1);
+        }
+        let distinct: std::collections::HashSet<_> = (0..20).map(|_| p.backoff(5)).collect();
+        assert!(distinct.len() > 10, "jitter varies: {distinct:?}");
+        assert!(p.backoff(u32::MAX) <= Duration::from_secs(1));
+    }
+
+    fn transport_timeout(outcome: Outcome) -> Error {
+        Error::Timeout { operation: "x", kind: TimeoutKind::Idle, after: Duration::from_secs(1), outcome, method: Method::Post }
+    }
+
+    #[test]
+    fn only_what_cannot_apply_twice_is_retried() {
+        let p = RetryPolicy::attempts(3);
+        let api = |status| Error::Api { operation: "x", status, errors: vec![], hint: None };
+        let limited = Error::RateLimited { operation: "x", retry_after: None, errors: vec![] };
+        for status in [502, 503, 504] {
+            assert!(p.delay(Method::Get, &api(status), None, 1, None).is_some(), "{status}");
+            assert!(p.delay(Method::Post, &api(status), None, 1, None).is_none(), "POST {status}");
+        }
+        for status in [400, 401, 403, 404, 500] {
+            assert!(p.delay(Method::Get, &api(status), None, 1, None).is_none(), "{status}");
+        }
+        assert!(p.delay(Method::Delete, &limited, None, 1, None).is_some());
+        assert!(p.delay(Method::Patch, &limited, None, 1, None).is_none());
+        // A POST whose outcome is unknown is never repeated; one that was not sent may be.
+        assert!(p.delay(Method::Post, &transport_timeout(Outcome::Unknown), None, 1, None).is_none());
+        assert!(p.delay(Method::Put, &transport_timeout(Outcome::Unknown), None, 1, None).is_some());
+        let not_sent = Error::Timeout {
+            operation: "x",
+            kind: TimeoutKind::Connect,
+            after: Duration::from_secs(1),
+            outcome: Outcome::NotSent,
+            method: Method::Post,
+        };
+        assert!(p.delay(Method::Post, &not_sent, None, 1, None).is_some());
+        // Attempts, Retry-After and the deadline bound it.
+        assert!(p.delay(Method::Get, &api(503), None, 3, None).is_none(), "3 attempts made");
+        assert_eq!(p.delay(Method::Get, &limited, Some(Duration::from_secs(2)), 1, None), Some(Duration::from_secs(2)));
+        assert!(p.delay(Method::Get, &limited, Some(Duration::from_secs(61)), 1, None).is_none(), "over the cap");
+        let soon = Instant::now() + Duration::from_millis(500);
+        assert!(p.delay(Method::Get, &limited, Some(Duration::from_secs(1)), 1, Some(soon)).is_none(), "past the deadline");
+        // Local mistakes are not retried.
+        assert!(p.delay(Method::Get, &Error::InvalidInput { operation: "x", message: String::new() }, None, 1, None).is_none());
+        assert!(RetryPolicy::none().delay(Method::Get, &api(503), None, 1, None).is_none());
+    }
+}

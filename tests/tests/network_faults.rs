@@ -1,0 +1,273 @@
+//! A hostile network, from scripted loopback stubs (a real Directus cannot stall, answer 429 or
+//! send a gigabyte on demand): timeouts that name themselves, retries that never repeat a write
+//! that may have happened, reply limits with flat memory, and the limit on requests in flight.
+
+use directus_client::{Client, Error, ErrorClass};
+use directus_e2e::stub::{self, head, reply, Step};
+use directus_runtime::{Outcome, RetryPolicy, TimeoutKind};
+use serde_json::Value;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+fn quick_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy::attempts(attempts).base_delay(Duration::from_millis(20)).max_delay(Duration::from_millis(100))
+}
+
+/// Within 10 % of `limit` (and never before it).
+fn assert_near(elapsed: Duration, limit: Duration, what: &str) {
+    eprintln!("{what}: fired after {elapsed:?} for a limit of {limit:?}");
+    assert!(elapsed >= limit.mul_f64(0.98) && elapsed <= limit.mul_f64(1.10), "{what}: {elapsed:?} for a limit of {limit:?}");
+}
+
+#[tokio::test]
+async fn stalled_headers_fire_the_idle_timeout_within_10_percent() {
+    let stub = stub::start(|_, _| vec![Step::Hang]);
+    let idle = Duration::from_secs(2);
+    let client = Client::builder(&stub.url).token("t").idle_timeout(idle).retry(RetryPolicy::none()).build().unwrap();
+    let started = Instant::now();
+    let err = client.server().info::<Value>().await.expect_err("stalled");
+    assert_near(started.elapsed(), idle, "idle timeout");
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Idle, .. }), "{err:?}");
+    assert_eq!(err.outcome(), Outcome::Unknown);
+    assert_eq!(err.class(), ErrorClass::Network);
+    assert!(err.to_string().contains("idle (read) timeout") && err.to_string().contains("2 s"), "{err}");
+}
+
+#[tokio::test]
+async fn a_stalled_body_fires_the_idle_timeout_within_10_percent() {
+    let stub = stub::start(|_, _| vec![head("200 OK", &[JSON, ("Content-Length", "100")]), Step::Send(b"{\"data\":".to_vec()), Step::Hang]);
+    let idle = Duration::from_millis(1500);
+    let client = Client::builder(&stub.url).token("t").idle_timeout(idle).retry(RetryPolicy::none()).build().unwrap();
+    let started = Instant::now();
+    let err = client.server().info::<Value>().await.expect_err("stalled body");
+    assert_near(started.elapsed(), idle, "idle timeout on the body");
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Idle, outcome: Outcome::Answered, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_dripping_reply_fires_the_total_timeout_within_10_percent() {
+    // A byte every 100 ms: never idle, never done.
+    let stub = stub::start(|_, _| {
+        vec![head("200 OK", &[JSON, ("Content-Length", "1000")]), Step::Drip { total: 1000, chunk: 1, every: Duration::from_millis(100), fill: b' ' }]
+    });
+    let total = Duration::from_secs(2);
+    let client = Client::builder(&stub.url).token("t").idle_timeout(Duration::from_secs(1)).timeout(total).build().unwrap();
+    let started = Instant::now();
+    let err = client.server().info::<Value>().await.expect_err("too slow");
+    assert_near(started.elapsed(), total, "total timeout");
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }), "{err:?}");
+    assert!(err.to_string().contains("total timeout 2 s"), "{err}");
+}
+
+#[tokio::test]
+async fn a_slow_download_that_keeps_moving_completes() {
+    // 30 MB at 1 MB/s with a 5 s idle timeout and a 5 s total timeout: the total caps the wait
+    // for the reply's head, never a streamed body.
+    const SIZE: u64 = 30 * 1000 * 1000;
+    let stub = stub::start(|_, _| {
+        vec![
+            head("200 OK", &[("Content-Type", "application/octet-stream"), ("Content-Length", &SIZE.to_string())]),
+            Step::Drip { total: SIZE, chunk: 100_000, every: Duration::from_millis(100), fill: b'x' },
+        ]
+    });
+    let client = Client::builder(&stub.url)
+        .token("t")
+        .idle_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let mut download = client.assets().get("f", &Default::default()).await.expect("the head");
+    let mut got = 0u64;
+    while let Some(chunk) = download.chunk().await.expect("every piece within the idle timeout") {
+        got += chunk.len() as u64;
+    }
+    assert_eq!(got, SIZE);
+    assert!(started.elapsed() > Duration::from_secs(25), "it really was slow: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_waited_out_and_retried_once() {
+    let stub = stub::start(|n, _| match n {
+        0 => vec![reply(
+            "429 Too Many Requests",
+            &[JSON, ("Retry-After", "1")],
+            r#"{"errors":[{"message":"Too many requests, retry after 1s.","extensions":{"code":"REQUESTS_EXCEEDED"}}]}"#,
+        )],
+        _ => vec![reply("200 OK", &[JSON], r#"{"data":{"project":{}}}"#)],
+    });
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let started = Instant::now();
+    let info: Value = client.server().info().await.expect("success after one retry");
+    let took = started.elapsed();
+    assert!(info["project"].is_object(), "{info}");
+    eprintln!("429 with Retry-After: 1, then 200: {took:?}");
+    assert_eq!(stub.count(), 2, "one retry");
+    assert!(took >= Duration::from_secs(1) && took < Duration::from_millis(2500), "waited what Retry-After asked: {took:?}");
+}
+
+#[tokio::test]
+async fn a_429_asking_for_too_long_is_a_rate_limited_error_with_the_wait() {
+    let stub = stub::start(|_, _| vec![reply("429 Too Many Requests", &[JSON, ("Retry-After", "3600")], "{}")]);
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let err = client.server().info::<Value>().await.expect_err("429");
+    assert_eq!(stub.count(), 1, "an hour is over the cap: not waited for");
+    assert!(matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)), "{err:?}");
+    assert_eq!(err.class(), ErrorClass::RateLimited);
+    assert!(err.to_string().contains("wait 3600 s"), "{err}");
+}
+
+#[tokio::test]
+async fn a_503_is_retried_up_to_the_attempt_limit() {
+    let stub = stub::start(|_, _| vec![reply("503 Service Unavailable", &[("Content-Type", "text/html")], "<h1>down</h1>")]);
+    let client = Client::builder(&stub.url).token("t").retry(quick_retries(4)).build().unwrap();
+    let err = client.server().info::<Value>().await.expect_err("always 503");
+    assert_eq!(stub.count(), 4, "max attempts, then the error");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.class(), ErrorClass::Server);
+}
+
+#[tokio::test]
+async fn a_post_create_is_never_retried() {
+    let stub = stub::start(|_, _| vec![reply("503 Service Unavailable", &[("Content-Type", "text/html")], "busy")]);
+    let client = Client::builder(&stub.url).token("t").retry(quick_retries(5)).build().unwrap();
+    let err = client.items().create::<Value>("articles", &serde_json::json!({"title": "x"})).await.expect_err("503");
+    assert_eq!(stub.count(), 1, "a create is sent once");
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test]
+async fn a_create_whose_timeout_fires_after_sending_is_outcome_unknown_and_not_retried() {
+    let stub = stub::start(|_, _| vec![Step::Hang]);
+    let client =
+        Client::builder(&stub.url).token("t").idle_timeout(Duration::from_millis(700)).retry(quick_retries(5)).build().unwrap();
+    let err = client.items().create::<Value>("articles", &serde_json::json!({"title": "x"})).await.expect_err("stalled");
+    assert_eq!(stub.count(), 1, "not repeated: it may have been applied");
+    assert_eq!(err.outcome(), Outcome::Unknown);
+    assert!(err.to_string().contains("the server may have applied this"), "{err}");
+    // A read in the same plight is repeated.
+    let before = stub.count();
+    let _ = client.items().list::<Value>("articles", &Default::default()).await.expect_err("stalled");
+    assert_eq!(stub.count() - before, 5, "a read is retried");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_not_sent_and_retried_even_for_a_post() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = Client::builder(format!("http://{closed}")).token("t").retry(quick_retries(3)).build().unwrap();
+    let err = client.items().create::<Value>("articles", &serde_json::json!({})).await.expect_err("refused");
+    assert_eq!(err.outcome(), Outcome::NotSent);
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("could not connect") && text.contains("nothing reached the server"), "{text}");
+}
+
+#[test]
+fn the_cli_says_the_server_may_have_applied_it_and_exits_8_when_rate_limited() {
+    let stub = stub::start(|_, head| {
+        if head.starts_with("POST") {
+            vec![Step::Hang]
+        } else {
+            vec![reply("429 Too Many Requests", &[JSON, ("Retry-After", "600")], "{}")]
+        }
+    });
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_directus"))
+            .args(args)
+            .env("DIRECTUS_URL", &stub.url)
+            .env("DIRECTUS_TOKEN", "t")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--idle-timeout", "0.5", "items", "create", "--collection", "a", "--data", "{}"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("the server may have applied this"), "{stderr}");
+    let out = run(&["server", "info"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(8), "{stderr}");
+    assert!(stderr.contains("rate limited") && stderr.contains("600 s"), "{stderr}");
+    let out = run(&["--timeout", "soon", "server", "info"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test]
+async fn requests_in_flight_never_exceed_the_limit() {
+    let stub = stub::start(|_, _| vec![Step::Wait(Duration::from_millis(30)), reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
+    let client = Client::builder(&stub.url).token("t").max_concurrency(8).build().unwrap();
+    let calls: Vec<_> = (0..200)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.server().info::<Value>().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("every call succeeds");
+    }
+    let peak = stub.peak.load(std::sync::atomic::Ordering::SeqCst);
+    eprintln!("200 calls, limit 8: at most {peak} requests in flight at once");
+    assert!((2..=8).contains(&peak), "peak {peak}");
+    assert_eq!(stub.count(), 200);
+}
+
+/// The CLI's peak memory reading a 1 GiB reply it must refuse: announced, and as an error body.
+#[test]
+fn a_gigabyte_reply_is_refused_with_flat_memory() {
+    const GIB: u64 = 1 << 30;
+    let stub = stub::start(|_, request| {
+        if request.contains("/server/info") {
+            // Announced: refused before reading.
+            vec![head_of(GIB), Step::Drip { total: GIB, chunk: 1 << 20, every: Duration::ZERO, fill: b' ' }]
+        } else {
+            // A 1 GiB error page, chunked: only its first MiB is read.
+            vec![
+                head("500 Internal Server Error", &[("Content-Type", "text/html")]),
+                Step::Drip { total: GIB, chunk: 1 << 20, every: Duration::ZERO, fill: b'x' },
+            ]
+        }
+    });
+    fn head_of(n: u64) -> Step {
+        head("200 OK", &[JSON, ("Content-Length", &n.to_string())])
+    }
+    let measure = |args: &[&str]| {
+        stub::run_measured(Command::new(env!("CARGO_BIN_EXE_directus")).args(args).env("DIRECTUS_URL", &stub.url).env("DIRECTUS_TOKEN", "t"))
+    };
+    let (code, stderr, peak) = measure(&["server", "info"]);
+    eprintln!("1 GiB JSON reply: exit {code:?}, peak RSS {:.1} MiB", peak as f64 / 1048576.0);
+    assert_eq!(code, Some(7), "{stderr}");
+    assert!(stderr.contains("larger than the 256 MiB limit") && stderr.contains("1024 MiB announced"), "{stderr}");
+    assert!(peak < 64 << 20, "peak RSS {peak}");
+
+    let (code, stderr, peak) = measure(&["server", "health"]);
+    eprintln!("1 GiB error body: exit {code:?}, peak RSS {:.1} MiB", peak as f64 / 1048576.0);
+    assert_eq!(code, Some(5), "{stderr}");
+    assert!(stderr.contains("over 1 MiB") && stderr.contains("xxxx"), "{stderr}");
+    assert!(peak < 64 << 20, "peak RSS {peak}");
+}
+
+/// A 1 GiB JSON reply that does not announce its length, read by a child process (this test
+/// binary again) with a 16 MiB limit: a clear error as soon as the limit is passed.
+#[test]
+fn an_unannounced_gigabyte_is_cut_at_the_limit_with_flat_memory() {
+    if let Ok(url) = std::env::var("DIRECTUS_RS_BIG_REPLY_URL") {
+        // The child: read it and report.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = Client::builder(&url).token("t").max_reply_size(16 << 20).build().unwrap();
+        let err = rt.block_on(client.server().info::<Value>()).expect_err("too large");
+        eprintln!("{err}");
+        std::process::exit(if matches!(err, Error::ReplyTooLarge { limit, .. } if limit == 16 << 20) { 0 } else { 1 });
+    }
+    let stub = stub::start(|_, _| {
+        vec![head("200 OK", &[JSON, ("Transfer-Encoding", "chunked")]), Step::Chunked { total: 1 << 30, chunk: 1 << 20, fill: b'1' }]
+    });
+    let exe = std::env::current_exe().unwrap();
+    let (code, stderr, peak) = stub::run_measured(
+        Command::new(exe).args(["--exact", "an_unannounced_gigabyte_is_cut_at_the_limit_with_flat_memory", "--nocapture"]).env("DIRECTUS_RS_BIG_REPLY_URL", &stub.url),
+    );
+    eprintln!("1 GiB unannounced reply, 16 MiB limit: peak RSS {:.1} MiB", peak as f64 / 1048576.0);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("larger than the 16 MiB limit"), "{stderr}");
+    assert!(peak < 64 << 20, "peak RSS {peak}");
+}
