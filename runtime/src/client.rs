@@ -402,7 +402,7 @@ impl Client {
                         return Ok(Response::new(op, reply, limits, settings.max_reply_size, permit));
                     }
                     let retry_after = transport::retry_after(reply.headers());
-                    (error_reply(op, &mut reply, &limits, retry_after).await, retry_after)
+                    (error_reply(op, &mut reply, &limits, retry_after, token.is_none()).await, retry_after)
                 }
                 Err(e) => (e, None),
             };
@@ -494,13 +494,18 @@ impl Client {
     }
 }
 
+/// Directus answers an anonymous request for something protected with 403 FORBIDDEN, the same
+/// as for a missing item, so say that no token went with it.
+const NO_TOKEN_HINT: &str = "no token was sent with this request: set DIRECTUS_TOKEN (or --token-stdin) for the CLI, or use Client::with_token or log in";
+
 /// A time limit that fired before the reply's status came.
 fn timeout(op: &'static Operation, kind: TimeoutKind, after: Duration) -> Error {
     Error::Timeout { operation: op.id, kind, after, outcome: Outcome::Unknown, method: op.method }
 }
 
 /// The error an error status stands for, from at most [`transport::MAX_ERROR_BODY`] of its body.
-async fn error_reply(op: &'static Operation, reply: &mut reqwest::Response, limits: &ReadLimits, retry_after: Option<Duration>) -> Error {
+/// `anonymous`: no token was sent, which is the likely reason for a 401 or 403.
+async fn error_reply(op: &'static Operation, reply: &mut reqwest::Response, limits: &ReadLimits, retry_after: Option<Duration>, anonymous: bool) -> Error {
     let code = reply.status().as_u16();
     let (body, cut) = match limits.body_prefix(reply, transport::MAX_ERROR_BODY).await {
         Ok(read) => read,
@@ -510,7 +515,11 @@ async fn error_reply(op: &'static Operation, reply: &mut reqwest::Response, limi
     match errors {
         _ if code == 429 => Error::RateLimited { operation: op.id, retry_after, errors: errors.unwrap_or_default() },
         Some(errors) => {
-            let hint = errors.first().and_then(|e| op.hint(e.code.as_str()));
+            let hint = if anonymous && matches!(code, 401 | 403) {
+                Some(NO_TOKEN_HINT)
+            } else {
+                errors.first().and_then(|e| op.hint(e.code.as_str()))
+            };
             Error::Api { operation: op.id, status: code, errors, hint }
         }
         None if cut => Error::decode(op.id, code, "an error status whose body is over 1 MiB (only its start was read)", &body),

@@ -192,3 +192,20 @@ fn drift_against_the_live_server() {
     let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() })).unwrap();
     assert!(files.is_empty());
 }
+
+#[test]
+fn an_anonymous_request_is_told_that_no_token_was_sent() {
+    let s = server();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["items", "list", "--collection", "directus_users"])
+        .env("DIRECTUS_URL", &s.url)
+        .env_remove("DIRECTUS_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("FORBIDDEN") && stderr.contains("no token was sent"), "{stderr}");
+    // With a token, a 403 keeps its own hint.
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["items", "list", "--collection", "no_such_collection"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("no token was sent"));
+}
