@@ -41,3 +41,7 @@ pub fn key_text(key: &serde_json::Value) -> String {
 /// Re-exported so generated crates need no direct dependency on them.
 pub use serde;
 pub use serde_json;
+
+/// This runtime's version. The generator writes it into generated crates' dependency on the
+/// runtime, so a published crate asks for the runtime it was generated against.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,16 +6,9 @@
 use crate::model::Model;
 use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-/// The crate version: the spec's, plus the Directus version as build metadata (`+directus.12.4.1`)
-/// when the spec's version carries no build metadata of its own. Cargo ignores build metadata when
-/// resolving, so it informs without constraining.
-pub fn crate_version(version: &str, api_version: &str) -> String {
-    if version.contains('+') {
-        version.to_owned()
-    } else {
-        format!("{version}+directus.{api_version}")
-    }
-}
+/// The Rust version the generated crate needs: the highest `rust-version` of the locked
+/// dependencies (tests/tests/crate.rs checks it against `cargo metadata`).
+pub const RUST_VERSION: &str = "1.88";
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
     Value::Array(items.into_iter().collect::<Array>())
@@ -31,12 +24,20 @@ pub fn cargo_toml(model: &Model) -> String {
     let api = &model.api;
     let mut package = Table::new();
     package["name"] = value(&api.crate_name);
-    package["version"] = value(crate_version(&api.crate_version, &api.api_version));
+    // The spec's version as it is: build metadata (`+directus.12.4.1`) would not tell two
+    // releases apart on crates.io, so the Directus version goes into the metadata table below.
+    package["version"] = value(&api.crate_version);
     package["description"] =
         value(format!("Typed client and CLI for the {}, generated from the spec for Directus {}.", api.title, api.api_version));
     package["edition"] = value("2021");
     package["license"] = value("MIT OR Apache-2.0");
-    package["rust-version"] = value("1.82");
+    package["rust-version"] = value(RUST_VERSION);
+    let mut directus = Table::new();
+    directus["api-version"] = value(&api.api_version);
+    let mut metadata = Table::new();
+    metadata.set_implicit(true);
+    metadata["directus"] = Item::Table(directus);
+    package["metadata"] = Item::Table(metadata);
 
     let mut features = Table::new();
     features["default"] = value(strings(["all"]));
@@ -62,7 +63,8 @@ pub fn cargo_toml(model: &Model) -> String {
         value(t)
     };
     let mut deps = Table::new();
-    deps["directus-runtime"] = inline(&[("path", api.runtime_path.as_str().into())]);
+    // A path for building here, and a version so that `cargo package` and `cargo publish` work.
+    deps["directus-runtime"] = inline(&[("path", api.runtime_path.as_str().into()), ("version", directus_runtime::VERSION.into())]);
     deps["serde"] = inline(&[("version", "1".into()), ("features", strings(["derive"]))]);
     deps["serde_json"] = value("1");
     deps["clap"] = inline(&[
@@ -78,15 +80,4 @@ pub fn cargo_toml(model: &Model) -> String {
     doc["bin"] = Item::ArrayOfTables(bins);
     doc["dependencies"] = Item::Table(deps);
     super::provenance("#", "spec/", &model.spec_hash) + &doc.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn build_metadata_is_added_once() {
-        assert_eq!(crate_version("0.1.0", "12.4.1"), "0.1.0+directus.12.4.1");
-        assert_eq!(crate_version("0.1.0+mine", "12.4.1"), "0.1.0+mine");
-    }
 }

@@ -1,0 +1,55 @@
+//! The generated crate as a Rust team adopting it sees it: the Rust version it declares is true for
+//! the locked dependencies, and it packages for crates.io together with the runtime.
+
+use directus_e2e::repo_root;
+use std::process::Command;
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(repo_root());
+    c
+}
+
+fn rust_version_of(manifest: &str) -> String {
+    let text = std::fs::read_to_string(repo_root().join(manifest)).unwrap();
+    let line = text.lines().find(|l| l.starts_with("rust-version")).unwrap_or_else(|| panic!("{manifest} has no rust-version"));
+    line.split('"').nth(1).unwrap().to_owned()
+}
+
+fn parse(v: &str) -> Vec<u64> {
+    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+#[test]
+fn the_declared_rust_version_is_true_for_the_locked_dependencies() {
+    let out = cargo().args(["metadata", "--format-version", "1", "--locked", "--offline"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (needed, by) = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| Some((p["rust_version"].as_str()?.to_owned(), p["name"].as_str()?.to_owned())))
+        .max_by_key(|(v, _)| parse(v))
+        .unwrap();
+    for manifest in ["Cargo.toml", "generated/directus-client/Cargo.toml"] {
+        let declared = rust_version_of(manifest);
+        assert!(parse(&declared) >= parse(&needed), "{manifest} declares Rust {declared}, but the locked {by} needs {needed}");
+    }
+    assert_eq!(rust_version_of("Cargo.toml"), rust_version_of("generated/directus-client/Cargo.toml"), "one Rust version for the project");
+}
+
+#[test]
+fn the_client_and_runtime_package_for_crates_io() {
+    let out = cargo()
+        .args(["package", "-p", "directus-runtime", "-p", "directus-client", "--no-verify", "--allow-dirty", "--offline"])
+        .args(["--target-dir", "target/scratch"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "cargo package failed:\n{stderr}");
+    let manifest = repo_root().join("generated/directus-client/Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let version = text.lines().find(|l| l.starts_with("version = ")).unwrap();
+    assert!(!version.contains('+'), "build metadata does not tell releases apart on crates.io: {version}");
+}
