@@ -143,7 +143,15 @@ fn routes(op: &Operation) -> Vec<RouteView> {
 }
 
 fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> {
-    let routes = routes(op);
+    // A composite sends the requests of its parts, so those are the routes it depends on.
+    let routes = match &op.composite {
+        Some(c) => [&c.list, &c.create, &c.update]
+            .iter()
+            .filter_map(|id| r.operations.iter().find(|o| &o.id == *id))
+            .flat_map(routes)
+            .collect(),
+        None => routes(op),
+    };
     let mut properties: Vec<Property> = op.inputs().map(property).collect();
     if let Some(set) = model.api.query_set_of(op) {
         let flags: Vec<String> = set.params.iter().map(|p| format!("`--{}`", names::flag(p))).collect();
@@ -294,9 +302,12 @@ fn cli_example(model: &Model, r: &Resource, op: &Operation) -> String {
     let mut stdin = None;
     for p in op.inputs().filter(|p| p.required) {
         if p.secret {
+            // Stdin carries one secret; the others come from files.
             if stdin.is_none() {
                 stdin = Some(names::snake(&p.name).to_ascii_uppercase());
                 cmd.push(format!("--{}", names::stdin_flag(p)));
+            } else {
+                cmd.push(format!("--{} {}.txt", names::file_flag(p), names::snake(&p.name)));
             }
         } else {
             cmd.push(format!("--{} <{}>", names::flag(p), names::snake(&p.name).to_ascii_uppercase()));

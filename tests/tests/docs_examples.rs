@@ -1,0 +1,144 @@
+//! Every CLI example of the generated docs (generated/docs/*.md, "Command line:") is run: its
+//! placeholders (`<ID>`, `<DATA>`, `@body.json`, `FILE`, `"$PASSWORD"`) get sample values and the
+//! command goes to a loopback stub that records the request. The example must parse (no usage
+//! error) and send exactly the request the docs page names: its method and route.
+//! What the server does with such requests is what the live tests check.
+
+use directus_e2e::stub::{self, reply};
+use std::path::Path;
+use std::process::Command;
+
+/// Sample values for the docs' placeholders.
+fn fill(line: &str, dir: &Path) -> String {
+    let mut out = line.to_owned();
+    let samples = [
+        ("<A,B,…>", "1,2"),
+        ("<KEYS>", "1,2"),
+        ("<DATA>", "'{}'"),
+        ("<FILTER>", r#"'{"id":{"_eq":1}}'"#),
+        ("<EXPORT>", "csv"),
+        ("<SCOPE>", "items"),
+        ("<EMAIL>", "someone@example.com"),
+        ("<URL>", "http://127.0.0.1:9/x.txt"),
+    ];
+    for (placeholder, value) in samples {
+        out = out.replace(placeholder, value);
+    }
+    let file = dir.join("upload.txt");
+    out = out.replace("<FILE>", &file.to_string_lossy());
+    out = out.replace(" FILE", &format!(" {}", dir.join("download.bin").display()));
+    // Any other placeholder is a name or a key.
+    while let Some(start) = out.find('<') {
+        let Some(len) = out[start..].find('>') else { break };
+        out.replace_range(start..start + len + 1, "1");
+    }
+    out
+}
+
+/// (resource page, method, first route path, example line) for every operation in the docs.
+fn examples() -> Vec<(String, String, String, String)> {
+    let docs = directus_e2e::repo_root().join("generated/docs");
+    let mut out = Vec::new();
+    let mut pages: Vec<_> = std::fs::read_dir(&docs).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    pages.sort();
+    for page in pages.iter().filter(|p| p.file_name().is_some_and(|n| n != "README.md")) {
+        let text = std::fs::read_to_string(page).unwrap();
+        // Each operation section: its "Dependencies" table gives the routes; its "Command line" the example.
+        for section in text.split("\n## ").skip(1) {
+            let Some(cli) = section.split("Command line:\n\n```sh\n").nth(1).and_then(|s| s.split("\n```").next()) else { continue };
+            let table = section
+                .split("| Endpoint | Method | Directus versions |")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{}: a section without routes", page.display()));
+            // Every route row (an operation that moved has one per version range).
+            for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+                let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+                let (path, method) = (cells[1].trim_matches('`').to_owned(), cells[2].to_owned());
+                out.push((page.display().to_string(), method, path, cli.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// A route template as a pattern of the request path: `{x}` matches one segment.
+fn matches_route(request_path: &str, template: &str) -> bool {
+    let path = request_path.split('?').next().unwrap_or_default();
+    let (a, b): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), template.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| y.starts_with('{') || x == y)
+}
+
+#[test]
+fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
+    let dir = directus_e2e::temp_dir("docs-examples");
+    std::fs::write(dir.join("upload.txt"), "hello").unwrap();
+    std::fs::write(dir.join("body.json"), "{}").unwrap();
+    // Second secrets come from files in the examples (`--otp-file otp.txt`).
+    for name in ["password", "otp", "token", "secret"] {
+        std::fs::write(dir.join(format!("{name}.txt")), "sample").unwrap();
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_directus")).parent().unwrap().to_owned();
+    let rows = examples();
+    // One run per example; any of its routes may be the one this version uses.
+    let mut all: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    for (page, method, route, line) in rows {
+        match all.iter_mut().find(|(p, _, l)| *p == page && *l == line) {
+            Some(entry) => entry.1.push((method, route)),
+            None => all.push((page, vec![(method, route)], line)),
+        }
+    }
+    assert!(all.len() >= 100, "found only {} examples", all.len());
+    let mut failures = Vec::new();
+    for (page, routes, line) in &all {
+        // Reads get an empty list, so an upsert goes on to create.
+        let stub = stub::start(|_, head| {
+            let body = if head.starts_with("GET ") { r#"{"data":[]}"# } else { r#"{"data":{}}"# };
+            vec![reply("200 OK", &[("Content-Type", "application/json")], body)]
+        });
+        let command = fill(line, &dir);
+        // Operations that went away are tried on the last version that had them.
+        let mut code = None;
+        let mut stderr = String::new();
+        for version in ["12.4.1", "10.10.4"] {
+            let out = Command::new("bash")
+                .args(["-c", &command])
+                .current_dir(&dir)
+                .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+                .env("DIRECTUS_URL", &stub.url)
+                .env("DIRECTUS_TOKEN", "t")
+                .env("DIRECTUS_SERVER_VERSION", version)
+                .env("PASSWORD", "pw")
+                .env("OTP", "123456")
+                .env("TOKEN", "tok")
+                .env("REFRESH_TOKEN", "rt")
+                .env("SECRET", "s")
+                .env("STRING", "s")
+                .env("RESET_TOKEN", "rt")
+                .env("INVITE_TOKEN", "it")
+                .output()
+                .unwrap();
+            code = out.status.code();
+            stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            if !(code == Some(5) && stderr.contains("not available")) {
+                break;
+            }
+        }
+        let requests = stub.requests.lock().unwrap().clone();
+        let lines: Vec<&str> = requests.iter().map(|r| r.lines().next().unwrap_or_default()).collect();
+        if code == Some(2) || lines.is_empty() {
+            failures.push(format!("{page}: `{line}` sent nothing (exit {code:?}): {stderr}"));
+            continue;
+        }
+        // A composite (upsert) sends others first; one of the requests is the documented one.
+        let documented = lines.iter().any(|l| {
+            let mut parts = l.split(' ');
+            let (m, p) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+            routes.iter().any(|(method, route)| m == method && matches_route(p, route))
+        });
+        if !documented {
+            failures.push(format!("{page}: `{line}` sent {lines:?}, the docs say {routes:?}"));
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+    assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), all.len(), failures.join("\n"));
+}
