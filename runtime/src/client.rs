@@ -314,6 +314,28 @@ impl Client {
     /// client's [`CallSettings`] say.
     pub async fn execute(&self, req: Request) -> Result<Response> {
         let op = req.op;
+        let known = self.inner.version.get().is_some();
+        match self.send(req).await {
+            // The version is not read before every call (`Operation::needs_version`), so a server
+            // older than the operation answers 404 ROUTE_NOT_FOUND; read it now and say so.
+            Err(e) if !known && op.since.is_some() && e.status() == Some(404) && e.code() == Some(&ErrorCode::RouteNotFound) => {
+                match self.server_version().await {
+                    Ok(version) if op.since.is_some_and(|s| version < s) => Err(Error::Unsupported {
+                        operation: op.id,
+                        server_version: version,
+                        since: op.since,
+                        removed_in: None,
+                        replacement: op.replacement,
+                    }),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn send(&self, req: Request) -> Result<Response> {
+        let op = req.op;
         if let Some(message) = req.invalid {
             return Err(Error::InvalidInput { operation: op.id, message });
         }

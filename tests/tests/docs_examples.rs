@@ -35,7 +35,10 @@ fn fill(line: &str, dir: &Path) -> String {
     out
 }
 
-/// (resource page, method, first route path, example line) for every operation in the docs.
+/// A documented route: method and path template.
+type Route = (String, String);
+
+/// (resource page, method, route path, example line) for every route of every operation in the docs.
 fn examples() -> Vec<(String, String, String, String)> {
     let docs = directus_e2e::repo_root().join("generated/docs");
     let mut out = Vec::new();
@@ -80,7 +83,7 @@ fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
     let bin = Path::new(env!("CARGO_BIN_EXE_directus")).parent().unwrap().to_owned();
     let rows = examples();
     // One run per example; any of its routes may be the one this version uses.
-    let mut all: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    let mut all: Vec<(String, Vec<Route>, String)> = Vec::new();
     for (page, method, route, line) in rows {
         match all.iter_mut().find(|(p, _, l)| *p == page && *l == line) {
             Some(entry) => entry.1.push((method, route)),

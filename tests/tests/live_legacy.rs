@@ -103,3 +103,16 @@ async fn the_version_is_read_from_the_server_and_drives_routes() {
     let err = told.webhooks().list::<Value>(&Query::default()).await.expect_err("12.4.1 has no webhooks");
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn permissions_on_an_item_and_the_access_model_a_10_x_server_lacks() {
+    let s = server();
+    let c = admin(s);
+    let me: Value = c.users().me(&Query::default()).await.unwrap();
+    let on_me: Value = c.permissions().me_item("directus_users", me["id"].as_str().unwrap()).await.unwrap();
+    assert!(on_me.is_object(), "{on_me}");
+    // Policies came with 11.0: the client says so without sending anything.
+    let err = c.policies().list::<Value>(&Query::default()).await.expect_err("10.10.4 has no policies");
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    assert!(err.to_string().contains("added in 11.0.0"), "{err}");
+}
