@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[command(
     name = "directus",
     version,
-    about = "Command-line client for the Directus REST API (generated from the spec for Directus 12.4.1)."
+    about = "Command-line client for the Directus REST API (generated from the spec for Directus 12.4.1).",
+    after_help = cli::exit::help()
 )]
 struct Cli {
     #[command(flatten)]
@@ -80,321 +81,551 @@ enum Command {
     /// Webhooks: Legacy webhooks.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Print the completion script for a shell (e.g. `source <(directus completion bash)`)
+    Completion(cli::CompletionArgs),
+    /// Print the manual page (roff), or write one page per command with --dir
+    Man(cli::ManArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ActivityCommand {
     /// List: Lists activity, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus activity list")]
     List(ActivityListArgs),
     /// Get: Reads one activity row.
+    #[command(after_help = "Examples:\n  directus activity get <ID>")]
     Get(ActivityGetArgs),
     /// Create Comment: Comments on an item.
+    #[command(
+        after_help = "Examples:\n  directus activity create --collection <COLLECTION> --item <ITEM> --comment <COMMENT>"
+    )]
     Create(ActivityCreateArgs),
     /// Update Comment: Edits a comment.
+    #[command(
+        after_help = "Examples:\n  directus activity update <ID> --comment <COMMENT>"
+    )]
     Update(ActivityUpdateArgs),
     /// Delete Comment: Deletes a comment.
+    #[command(after_help = "Examples:\n  directus activity delete <ID>")]
     Delete(ActivityDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AssetsCommand {
     /// Get: Downloads a file, optionally transformed.
+    #[command(after_help = "Examples:\n  directus assets get <ID> --output-file FILE")]
     Get(AssetsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AuthCommand {
     /// Login: Logs in with e-mail and password and returns tokens.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$PASSWORD\" | directus auth login --email <EMAIL> --password-stdin"
+    )]
     Login(AuthLoginArgs),
     /// Refresh Token: Exchanges a refresh token for new tokens.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$REFRESH_TOKEN\" | directus auth refresh --refresh-token-stdin"
+    )]
     Refresh(AuthRefreshArgs),
     /// Log Out: Ends a session by its refresh token.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$REFRESH_TOKEN\" | directus auth logout --refresh-token-stdin"
+    )]
     Logout(AuthLogoutArgs),
     /// Request Password Reset: Sends a password reset mail.
+    #[command(after_help = "Examples:\n  directus auth request-reset --email <EMAIL>")]
     RequestReset(AuthRequestResetArgs),
     /// Reset Password: Sets a new password with the token from a reset mail.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$TOKEN\" | directus auth reset-password --body-token-stdin"
+    )]
     ResetPassword(AuthResetPasswordArgs),
     /// List Providers: Lists the single sign-on providers the server offers.
+    #[command(after_help = "Examples:\n  directus auth list-providers")]
     ListProviders(AuthListProvidersArgs),
     /// Start SSO Flow: Starts a single sign-on login: returns the provider's login URL.
+    #[command(after_help = "Examples:\n  directus auth start-sso --provider <PROVIDER>")]
     StartSso(AuthStartSsoArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum CollectionsCommand {
     /// List: Lists the collections.
+    #[command(after_help = "Examples:\n  directus collections list")]
     List(CollectionsListArgs),
     /// Get: Reads one collection by name.
+    #[command(
+        after_help = "Examples:\n  directus collections get --collection <COLLECTION>"
+    )]
     Get(CollectionsGetArgs),
     /// Create: Creates a collection, and its table when `schema` is given.
+    #[command(after_help = "Examples:\n  directus collections create --data @body.json")]
     Create(CollectionsCreateArgs),
     /// Update: Changes the settings (`meta`) of a collection.
+    #[command(
+        after_help = "Examples:\n  directus collections update --collection <COLLECTION> --data @body.json"
+    )]
     Update(CollectionsUpdateArgs),
     /// Delete: Deletes a collection and drops its table with all its data.
+    #[command(
+        after_help = "Examples:\n  directus collections delete --collection <COLLECTION>"
+    )]
     Delete(CollectionsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ExtensionsCommand {
     /// List: Lists installed extensions.
+    #[command(after_help = "Examples:\n  directus extensions list")]
     List(ExtensionsListArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FieldsCommand {
     /// List All: Lists the fields of every collection.
+    #[command(after_help = "Examples:\n  directus fields list-all")]
     ListAll(FieldsListAllArgs),
     /// List: Lists the fields of one collection.
+    #[command(
+        after_help = "Examples:\n  directus fields list --collection <COLLECTION>"
+    )]
     List(FieldsListArgs),
     /// Get: Reads one field.
+    #[command(
+        after_help = "Examples:\n  directus fields get --collection <COLLECTION> --field <FIELD>"
+    )]
     Get(FieldsGetArgs),
     /// Create: Adds a field (and its column) to a collection.
+    #[command(
+        after_help = "Examples:\n  directus fields create --collection <COLLECTION> --data @body.json"
+    )]
     Create(FieldsCreateArgs),
     /// Update: Changes a field.
+    #[command(
+        after_help = "Examples:\n  directus fields update --collection <COLLECTION> --field <FIELD> --data @body.json"
+    )]
     Update(FieldsUpdateArgs),
     /// Delete: Deletes a field and drops its column.
+    #[command(
+        after_help = "Examples:\n  directus fields delete --collection <COLLECTION> --field <FIELD>"
+    )]
     Delete(FieldsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FilesCommand {
     /// List: Lists files, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus files list")]
     List(FilesListArgs),
     /// Get: Reads one file by its key.
+    #[command(after_help = "Examples:\n  directus files get <ID>")]
     Get(FilesGetArgs),
     /// Create / Upload: Uploads a file, with its metadata.
+    #[command(after_help = "Examples:\n  directus files create --file <FILE>")]
     Create(FilesCreateArgs),
     /// Update: Updates one file by its key.
+    #[command(after_help = "Examples:\n  directus files update <ID> --data @body.json")]
     Update(FilesUpdateArgs),
     /// Update Multiple: Applies the same change to several files.
+    #[command(
+        after_help = "Examples:\n  directus files update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(FilesUpdateManyArgs),
     /// Replace File: Replaces a file's bytes (and optionally its metadata), keeping its id.
+    #[command(after_help = "Examples:\n  directus files replace <ID> --file <FILE>")]
     Replace(FilesReplaceArgs),
     /// Delete: Deletes one file by its key.
+    #[command(after_help = "Examples:\n  directus files delete <ID>")]
     Delete(FilesDeleteArgs),
     /// Delete Multiple: Deletes several files by key.
+    #[command(after_help = "Examples:\n  directus files delete-many --keys <A,B,…>")]
     DeleteMany(FilesDeleteManyArgs),
     /// Import File: Has the server download a file from a URL into the file library.
+    #[command(after_help = "Examples:\n  directus files import --body-url <URL>")]
     Import(FilesImportArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FoldersCommand {
     /// List: Lists folders, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus folders list")]
     List(FoldersListArgs),
     /// Get: Reads one folder by its key.
+    #[command(after_help = "Examples:\n  directus folders get <ID>")]
     Get(FoldersGetArgs),
     /// Create: Creates one folder.
+    #[command(after_help = "Examples:\n  directus folders create --data @body.json")]
     Create(FoldersCreateArgs),
     /// Create Multiple: Creates several folders in one request.
+    #[command(
+        after_help = "Examples:\n  directus folders create-many --items <A,B,…>"
+    )]
     CreateMany(FoldersCreateManyArgs),
     /// Update: Updates one folder by its key.
+    #[command(
+        after_help = "Examples:\n  directus folders update <ID> --data @body.json"
+    )]
     Update(FoldersUpdateArgs),
     /// Update Multiple: Applies the same change to several folders.
+    #[command(
+        after_help = "Examples:\n  directus folders update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(FoldersUpdateManyArgs),
     /// Delete: Deletes one folder by its key.
+    #[command(after_help = "Examples:\n  directus folders delete <ID>")]
     Delete(FoldersDeleteArgs),
     /// Delete Multiple: Deletes several folders by key.
+    #[command(after_help = "Examples:\n  directus folders delete-many --keys <A,B,…>")]
     DeleteMany(FoldersDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ItemsCommand {
     /// List: Lists the items of a collection, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus items list --collection <COLLECTION>")]
     List(ItemsListArgs),
     /// Export: Downloads the items of a collection as a CSV, JSON, XML or YAML file.
+    #[command(
+        after_help = "Examples:\n  directus items export --collection <COLLECTION> --export <EXPORT> --output-file FILE"
+    )]
     Export(ItemsExportArgs),
     /// Get: Reads one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items get --collection <COLLECTION> --id <ID>"
+    )]
     Get(ItemsGetArgs),
     /// Create: Creates one item.
+    #[command(
+        after_help = "Examples:\n  directus items create --collection <COLLECTION> --data @body.json"
+    )]
     Create(ItemsCreateArgs),
     /// Create Multiple: Creates several items in one request.
+    #[command(
+        after_help = "Examples:\n  directus items create-many --collection <COLLECTION> --items <A,B,…>"
+    )]
     CreateMany(ItemsCreateManyArgs),
     /// Update: Updates one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items update --collection <COLLECTION> --id <ID> --data @body.json"
+    )]
     Update(ItemsUpdateArgs),
     /// Update Multiple: Applies the same change to several items.
+    #[command(
+        after_help = "Examples:\n  directus items update-many --collection <COLLECTION> --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(ItemsUpdateManyArgs),
     /// Delete: Deletes one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items delete --collection <COLLECTION> --id <ID>"
+    )]
     Delete(ItemsDeleteArgs),
     /// Delete Multiple: Deletes several items by key.
+    #[command(
+        after_help = "Examples:\n  directus items delete-many --collection <COLLECTION> --keys <A,B,…>"
+    )]
     DeleteMany(ItemsDeleteManyArgs),
     /// Upsert: Updates the item that matches a filter, or creates it when none does.
+    #[command(
+        after_help = "Examples:\n  directus items upsert --collection <COLLECTION> --filter <FILTER> --data @body.json"
+    )]
     Upsert(ItemsUpsertArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PermissionsCommand {
     /// List: Lists permissions, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus permissions list")]
     List(PermissionsListArgs),
     /// Get: Reads one permission by its key.
+    #[command(after_help = "Examples:\n  directus permissions get <ID>")]
     Get(PermissionsGetArgs),
     /// Create: Creates one permission.
+    #[command(after_help = "Examples:\n  directus permissions create --data @body.json")]
     Create(PermissionsCreateArgs),
     /// Create Multiple: Creates several permissions in one request.
+    #[command(
+        after_help = "Examples:\n  directus permissions create-many --items <A,B,…>"
+    )]
     CreateMany(PermissionsCreateManyArgs),
     /// Update: Updates one permission by its key.
+    #[command(
+        after_help = "Examples:\n  directus permissions update <ID> --data @body.json"
+    )]
     Update(PermissionsUpdateArgs),
     /// Update Multiple: Applies the same change to several permissions.
+    #[command(
+        after_help = "Examples:\n  directus permissions update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PermissionsUpdateManyArgs),
     /// Delete: Deletes one permission by its key.
+    #[command(after_help = "Examples:\n  directus permissions delete <ID>")]
     Delete(PermissionsDeleteArgs),
     /// Delete Multiple: Deletes several permissions by key.
+    #[command(
+        after_help = "Examples:\n  directus permissions delete-many --keys <A,B,…>"
+    )]
     DeleteMany(PermissionsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PresetsCommand {
     /// List: Lists presets, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus presets list")]
     List(PresetsListArgs),
     /// Get: Reads one preset by its key.
+    #[command(after_help = "Examples:\n  directus presets get <ID>")]
     Get(PresetsGetArgs),
     /// Create: Creates one preset.
+    #[command(after_help = "Examples:\n  directus presets create --data @body.json")]
     Create(PresetsCreateArgs),
     /// Create Multiple: Creates several presets in one request.
+    #[command(
+        after_help = "Examples:\n  directus presets create-many --items <A,B,…>"
+    )]
     CreateMany(PresetsCreateManyArgs),
     /// Update: Updates one preset by its key.
+    #[command(
+        after_help = "Examples:\n  directus presets update <ID> --data @body.json"
+    )]
     Update(PresetsUpdateArgs),
     /// Update Multiple: Applies the same change to several presets.
+    #[command(
+        after_help = "Examples:\n  directus presets update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PresetsUpdateManyArgs),
     /// Delete: Deletes one preset by its key.
+    #[command(after_help = "Examples:\n  directus presets delete <ID>")]
     Delete(PresetsDeleteArgs),
     /// Delete Multiple: Deletes several presets by key.
+    #[command(after_help = "Examples:\n  directus presets delete-many --keys <A,B,…>")]
     DeleteMany(PresetsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RelationsCommand {
     /// List All: Lists every relation.
+    #[command(after_help = "Examples:\n  directus relations list-all")]
     ListAll(RelationsListAllArgs),
     /// List: Lists the relations of one collection.
+    #[command(
+        after_help = "Examples:\n  directus relations list --collection <COLLECTION>"
+    )]
     List(RelationsListArgs),
     /// Get: Reads the relation of one field.
+    #[command(
+        after_help = "Examples:\n  directus relations get --collection <COLLECTION> --field <FIELD>"
+    )]
     Get(RelationsGetArgs),
     /// Create: Creates a relation (and its foreign key).
+    #[command(after_help = "Examples:\n  directus relations create --data @body.json")]
     Create(RelationsCreateArgs),
     /// Update: Changes a relation.
+    #[command(
+        after_help = "Examples:\n  directus relations update --collection <COLLECTION> --field <FIELD> --data @body.json"
+    )]
     Update(RelationsUpdateArgs),
     /// Delete: Deletes a relation.
+    #[command(
+        after_help = "Examples:\n  directus relations delete --collection <COLLECTION> --field <FIELD>"
+    )]
     Delete(RelationsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RevisionsCommand {
     /// List: Lists revisions, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus revisions list")]
     List(RevisionsListArgs),
     /// Get: Reads one revision by its key.
+    #[command(after_help = "Examples:\n  directus revisions get <ID>")]
     Get(RevisionsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RolesCommand {
     /// List: Lists roles, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus roles list")]
     List(RolesListArgs),
     /// Get: Reads one role by its key.
+    #[command(after_help = "Examples:\n  directus roles get <ID>")]
     Get(RolesGetArgs),
     /// Create: Creates one role.
+    #[command(after_help = "Examples:\n  directus roles create --data @body.json")]
     Create(RolesCreateArgs),
     /// Create Multiple: Creates several roles in one request.
+    #[command(after_help = "Examples:\n  directus roles create-many --items <A,B,…>")]
     CreateMany(RolesCreateManyArgs),
     /// Update: Updates one role by its key.
+    #[command(after_help = "Examples:\n  directus roles update <ID> --data @body.json")]
     Update(RolesUpdateArgs),
     /// Update Multiple: Applies the same change to several roles.
+    #[command(
+        after_help = "Examples:\n  directus roles update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(RolesUpdateManyArgs),
     /// Delete: Deletes one role by its key.
+    #[command(after_help = "Examples:\n  directus roles delete <ID>")]
     Delete(RolesDeleteArgs),
     /// Delete Multiple: Deletes several roles by key.
+    #[command(after_help = "Examples:\n  directus roles delete-many --keys <A,B,…>")]
     DeleteMany(RolesDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ServerCommand {
     /// System Info: Reads the project info and, for a logged-in user, the server version.
+    #[command(after_help = "Examples:\n  directus server info")]
     Info(ServerInfoArgs),
     /// Health: Checks the server and what it depends on (database, storage, mail).
+    #[command(after_help = "Examples:\n  directus server health")]
     Health(ServerHealthArgs),
     /// Ping: Answers pong when the server is up.
+    #[command(after_help = "Examples:\n  directus server ping")]
     Ping(ServerPingArgs),
     /// Get OpenAPI: Reads the OpenAPI document of what the caller may access.
+    #[command(after_help = "Examples:\n  directus server openapi")]
     Openapi(ServerOpenapiArgs),
     /// Get GraphQL: Reads the GraphQL schema (SDL) of the items or system endpoint.
+    #[command(after_help = "Examples:\n  directus server graphql --scope <SCOPE>")]
     Graphql(ServerGraphqlArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum SettingsCommand {
     /// Get: Reads the project settings.
+    #[command(after_help = "Examples:\n  directus settings get")]
     Get(SettingsGetArgs),
     /// Update: Changes project settings.
+    #[command(after_help = "Examples:\n  directus settings update --data @body.json")]
     Update(SettingsUpdateArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UsersCommand {
     /// List: Lists users, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus users list")]
     List(UsersListArgs),
     /// Get: Reads one user by its key.
+    #[command(after_help = "Examples:\n  directus users get <ID>")]
     Get(UsersGetArgs),
     /// Get Current: Reads the user the token belongs to.
+    #[command(after_help = "Examples:\n  directus users me")]
     Me(UsersMeArgs),
     /// Create: Creates one user.
+    #[command(after_help = "Examples:\n  directus users create --data @body.json")]
     Create(UsersCreateArgs),
     /// Create Multiple: Creates several users in one request.
+    #[command(after_help = "Examples:\n  directus users create-many --items <A,B,…>")]
     CreateMany(UsersCreateManyArgs),
     /// Update: Updates one user by its key.
+    #[command(after_help = "Examples:\n  directus users update <ID> --data @body.json")]
     Update(UsersUpdateArgs),
     /// Update Multiple: Applies the same change to several users.
+    #[command(
+        after_help = "Examples:\n  directus users update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(UsersUpdateManyArgs),
     /// Delete: Deletes one user by its key.
+    #[command(after_help = "Examples:\n  directus users delete <ID>")]
     Delete(UsersDeleteArgs),
     /// Delete Multiple: Deletes several users by key.
+    #[command(after_help = "Examples:\n  directus users delete-many --keys <A,B,…>")]
     DeleteMany(UsersDeleteManyArgs),
     /// Update Current: Updates the user the token belongs to.
+    #[command(after_help = "Examples:\n  directus users update-me --data @body.json")]
     UpdateMe(UsersUpdateMeArgs),
     /// Invite: Invites people by e-mail; each becomes a user with status invited.
+    #[command(
+        after_help = "Examples:\n  directus users invite --email <EMAIL> --role <ROLE>"
+    )]
     Invite(UsersInviteArgs),
     /// Accept Invite: Accepts an invitation: sets the password and activates the user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$TOKEN\" | directus users accept-invite --body-token-stdin"
+    )]
     AcceptInvite(UsersAcceptInviteArgs),
     /// Generate 2FA: Generates a two-factor authentication secret for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$PASSWORD\" | directus users generate-tfa --password-stdin"
+    )]
     GenerateTfa(UsersGenerateTfaArgs),
     /// Enable 2FA: Turns two-factor authentication on for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$SECRET\" | directus users enable-tfa --secret-stdin"
+    )]
     EnableTfa(UsersEnableTfaArgs),
     /// Disable 2FA: Turns two-factor authentication off for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$OTP\" | directus users disable-tfa --otp-stdin"
+    )]
     DisableTfa(UsersDisableTfaArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UtilitiesCommand {
     /// Get Random String: Returns a random string.
+    #[command(after_help = "Examples:\n  directus utilities random-string")]
     RandomString(UtilitiesRandomStringArgs),
     /// Generate Hash: Hashes a string with argon2.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$STRING\" | directus utilities generate-hash --string-stdin"
+    )]
     GenerateHash(UtilitiesGenerateHashArgs),
     /// Verify Hash: Checks a string against an argon2 hash.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$STRING\" | directus utilities verify-hash --string-stdin --hash <HASH>"
+    )]
     VerifyHash(UtilitiesVerifyHashArgs),
     /// Clear Cache: Clears the data cache (and the schema cache with system).
+    #[command(after_help = "Examples:\n  directus utilities clear-cache")]
     ClearCache(UtilitiesClearCacheArgs),
     /// Import File Data: Imports items into a collection from a CSV or JSON file.
+    #[command(
+        after_help = "Examples:\n  directus utilities import --collection <COLLECTION> --file <FILE>"
+    )]
     Import(UtilitiesImportArgs),
     /// Sort Items: Moves an item to another item's place in a manually sorted collection.
+    #[command(
+        after_help = "Examples:\n  directus utilities sort --collection <COLLECTION> --item <ITEM> --to <TO>"
+    )]
     Sort(UtilitiesSortArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum WebhooksCommand {
     /// List: Lists webhooks, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus webhooks list")]
     List(WebhooksListArgs),
     /// Get: Reads one webhook by its key.
+    #[command(after_help = "Examples:\n  directus webhooks get <ID>")]
     Get(WebhooksGetArgs),
     /// Create: Creates one webhook.
+    #[command(after_help = "Examples:\n  directus webhooks create --data @body.json")]
     Create(WebhooksCreateArgs),
     /// Create Multiple: Creates several webhooks in one request.
+    #[command(
+        after_help = "Examples:\n  directus webhooks create-many --items <A,B,…>"
+    )]
     CreateMany(WebhooksCreateManyArgs),
     /// Update: Updates one webhook by its key.
+    #[command(
+        after_help = "Examples:\n  directus webhooks update <ID> --data @body.json"
+    )]
     Update(WebhooksUpdateArgs),
     /// Update Multiple: Applies the same change to several webhooks.
+    #[command(
+        after_help = "Examples:\n  directus webhooks update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(WebhooksUpdateManyArgs),
     /// Delete: Deletes one webhook by its key.
+    #[command(after_help = "Examples:\n  directus webhooks delete <ID>")]
     Delete(WebhooksDeleteArgs),
     /// Delete Multiple: Deletes several webhooks by key.
+    #[command(
+        after_help = "Examples:\n  directus webhooks delete-many --keys <A,B,…>"
+    )]
     DeleteMany(WebhooksDeleteManyArgs),
 }
 #[derive(Args)]
@@ -489,8 +720,16 @@ struct ActivityListArgs {
 #[derive(Args)]
 struct ActivityGetArgs {
     /// The activity id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The activity id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -509,8 +748,16 @@ struct ActivityCreateArgs {
 #[derive(Args)]
 struct ActivityUpdateArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id: an integer before Directus 11.2, a UUID since (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The new text
     #[arg(long, allow_hyphen_values = true)]
     comment: String,
@@ -518,14 +765,30 @@ struct ActivityUpdateArgs {
 #[derive(Args)]
 struct ActivityDeleteArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id: an integer before Directus 11.2, a UUID since (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct AssetsGetArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// A transformation preset key from the settings
     #[arg(long, allow_hyphen_values = true)]
     key: Option<String>,
@@ -576,8 +839,13 @@ struct AssetsGetArgs {
     #[arg(long, overrides_with = "download")]
     no_download: bool,
     /// Write the file here instead of to stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
+    #[arg(
+        long = "output-file",
+        short = 'O',
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    output_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct AuthLoginArgs {
@@ -756,8 +1024,16 @@ struct FilesListArgs {
 #[derive(Args)]
 struct FilesGetArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -779,8 +1055,16 @@ struct FilesCreateArgs {
 #[derive(Args)]
 struct FilesUpdateArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -797,8 +1081,16 @@ struct FilesUpdateManyArgs {
 #[derive(Args)]
 struct FilesReplaceArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// A new title
     #[arg(long, allow_hyphen_values = true)]
     title: Option<String>,
@@ -809,8 +1101,16 @@ struct FilesReplaceArgs {
 #[derive(Args)]
 struct FilesDeleteArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FilesDeleteManyArgs {
@@ -835,8 +1135,16 @@ struct FoldersListArgs {
 #[derive(Args)]
 struct FoldersGetArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -855,8 +1163,16 @@ struct FoldersCreateManyArgs {
 #[derive(Args)]
 struct FoldersUpdateArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -873,8 +1189,16 @@ struct FoldersUpdateManyArgs {
 #[derive(Args)]
 struct FoldersDeleteArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FoldersDeleteManyArgs {
@@ -908,8 +1232,13 @@ struct ItemsExportArgs {
     #[command(flatten)]
     query: QueryArgs,
     /// Write the file here instead of to stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
+    #[arg(
+        long = "output-file",
+        short = 'O',
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    output_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct ItemsGetArgs {
@@ -1002,8 +1331,16 @@ struct PermissionsListArgs {
 #[derive(Args)]
 struct PermissionsGetArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1022,8 +1359,16 @@ struct PermissionsCreateManyArgs {
 #[derive(Args)]
 struct PermissionsUpdateArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1040,8 +1385,16 @@ struct PermissionsUpdateManyArgs {
 #[derive(Args)]
 struct PermissionsDeleteArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct PermissionsDeleteManyArgs {
@@ -1057,8 +1410,16 @@ struct PresetsListArgs {
 #[derive(Args)]
 struct PresetsGetArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1077,8 +1438,16 @@ struct PresetsCreateManyArgs {
 #[derive(Args)]
 struct PresetsUpdateArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1095,8 +1464,16 @@ struct PresetsUpdateManyArgs {
 #[derive(Args)]
 struct PresetsDeleteArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct PresetsDeleteManyArgs {
@@ -1156,8 +1533,16 @@ struct RevisionsListArgs {
 #[derive(Args)]
 struct RevisionsGetArgs {
     /// The revision id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The revision id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1169,8 +1554,16 @@ struct RolesListArgs {
 #[derive(Args)]
 struct RolesGetArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1189,8 +1582,16 @@ struct RolesCreateManyArgs {
 #[derive(Args)]
 struct RolesUpdateArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1207,8 +1608,16 @@ struct RolesUpdateManyArgs {
 #[derive(Args)]
 struct RolesDeleteArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct RolesDeleteManyArgs {
@@ -1255,8 +1664,16 @@ struct UsersListArgs {
 #[derive(Args)]
 struct UsersGetArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1280,8 +1697,16 @@ struct UsersCreateManyArgs {
 #[derive(Args)]
 struct UsersUpdateArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1298,8 +1723,16 @@ struct UsersUpdateManyArgs {
 #[derive(Args)]
 struct UsersDeleteArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct UsersDeleteManyArgs {
@@ -1414,8 +1847,16 @@ struct WebhooksListArgs {
 #[derive(Args)]
 struct WebhooksGetArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1434,8 +1875,16 @@ struct WebhooksCreateManyArgs {
 #[derive(Args)]
 struct WebhooksUpdateArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1452,8 +1901,16 @@ struct WebhooksUpdateManyArgs {
 #[derive(Args)]
 struct WebhooksDeleteArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct WebhooksDeleteManyArgs {
@@ -1462,8 +1919,13 @@ struct WebhooksDeleteManyArgs {
     keys: Vec<i64>,
 }
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
+    let (cli, matches) = cli::parse::<Cli>();
+    let command = match cli.command {
+        Command::Completion(args) => return cli::completion::<Cli>(&args),
+        Command::Man(args) => return cli::man::<Cli>(&args),
+        command => command,
+    };
+    cli::run(&cli.global, &matches, |client| dispatch(Client::from(client), command))
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
@@ -1479,12 +1941,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ActivityCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .activity()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.activity().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 ActivityCommand::Create(args) => {
@@ -1498,15 +1962,25 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ActivityCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
                         client
                             .activity()
-                            .update::<serde_json::Value>(&args.id, &args.comment)
+                            .update::<serde_json::Value>(&id, &args.comment)
                             .await?,
                     )
                 }
                 ActivityCommand::Delete(args) => {
-                    client.activity().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.activity().delete(&id).await?;
                     Ok(Output::Empty)
                 }
             }
@@ -1514,6 +1988,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Assets(command) => {
             match command {
                 AssetsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let transforms = args
                         .transforms
                         .as_deref()
@@ -1523,7 +2002,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         download: client
                             .assets()
                             .get(
-                                &args.id,
+                                &id,
                                 &directus_client::assets::GetOptions {
                                     key: args.key,
                                     transforms,
@@ -1543,7 +2022,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 },
                             )
                             .await?,
-                        to: args.output,
+                        to: args.output_file,
                     })
                 }
             }
@@ -1772,9 +2251,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.files().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.files().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 FilesCommand::Create(args) => {
@@ -1795,12 +2279,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .files()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.files().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FilesCommand::UpdateMany(args) => {
@@ -1814,13 +2300,18 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Replace(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
                         client
                             .files()
                             .replace::<
                                 serde_json::Value,
                             >(
-                                &args.id,
+                                &id,
                                 &args.file,
                                 &directus_client::files::ReplaceOptions {
                                     title: args.title,
@@ -1830,7 +2321,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Delete(args) => {
-                    client.files().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.files().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 FilesCommand::DeleteMany(args) => {
@@ -1872,12 +2368,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .folders()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.folders().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 FoldersCommand::Create(args) => {
@@ -1893,12 +2391,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .folders()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.folders().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FoldersCommand::UpdateMany(args) => {
@@ -1912,7 +2412,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Delete(args) => {
-                    client.folders().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.folders().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 FoldersCommand::DeleteMany(args) => {
@@ -1942,7 +2447,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .items()
                             .export(&args.collection, &args.export, &query)
                             .await?,
-                        to: args.output,
+                        to: args.output_file,
                     })
                 }
                 ItemsCommand::Get(args) => {
@@ -2030,12 +2535,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .permissions()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.permissions().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 PermissionsCommand::Create(args) => {
@@ -2054,11 +2561,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .permissions()
-                            .update::<serde_json::Value>(args.id, &data)
+                            .update::<serde_json::Value>(id, &data)
                             .await?,
                     )
                 }
@@ -2072,7 +2584,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Delete(args) => {
-                    client.permissions().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.permissions().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 PermissionsCommand::DeleteMany(args) => {
@@ -2093,9 +2610,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.presets().get::<serde_json::Value>(args.id, &query).await?,
+                        client.presets().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 PresetsCommand::Create(args) => {
@@ -2111,12 +2633,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .presets()
-                            .update::<serde_json::Value>(args.id, &data)
-                            .await?,
+                        client.presets().update::<serde_json::Value>(id, &data).await?,
                     )
                 }
                 PresetsCommand::UpdateMany(args) => {
@@ -2129,7 +2653,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Delete(args) => {
-                    client.presets().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.presets().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 PresetsCommand::DeleteMany(args) => {
@@ -2196,12 +2725,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RevisionsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .revisions()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.revisions().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
             }
@@ -2215,9 +2746,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.roles().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.roles().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 RolesCommand::Create(args) => {
@@ -2233,12 +2769,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .roles()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.roles().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 RolesCommand::UpdateMany(args) => {
@@ -2252,7 +2790,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Delete(args) => {
-                    client.roles().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.roles().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 RolesCommand::DeleteMany(args) => {
@@ -2306,9 +2849,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.users().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.users().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 UsersCommand::Me(args) => {
@@ -2328,12 +2876,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .users()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.users().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 UsersCommand::UpdateMany(args) => {
@@ -2347,7 +2897,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Delete(args) => {
-                    client.users().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.users().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 UsersCommand::DeleteMany(args) => {
@@ -2514,12 +3069,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .webhooks()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.webhooks().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 WebhooksCommand::Create(args) => {
@@ -2535,12 +3092,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .webhooks()
-                            .update::<serde_json::Value>(args.id, &data)
-                            .await?,
+                        client.webhooks().update::<serde_json::Value>(id, &data).await?,
                     )
                 }
                 WebhooksCommand::UpdateMany(args) => {
@@ -2553,7 +3112,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Delete(args) => {
-                    client.webhooks().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.webhooks().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 WebhooksCommand::DeleteMany(args) => {
@@ -2561,6 +3125,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
             }
+        }
+        Command::Completion(_) | Command::Man(_) => {
+            unreachable!("answered in main, without a server")
         }
     }
 }
