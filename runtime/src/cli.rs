@@ -298,10 +298,12 @@ async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
     };
     if let Some(p) = printable {
         let (text, note) = format::render(p, &printer.style)?;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(out_err)?;
+        // After the output, so that on a terminal it reads as a footnote.
         if let Some(note) = note {
             eprintln!("{note}");
         }
-        std::io::stdout().lock().write_all(text.as_bytes()).map_err(out_err)?;
     }
     Ok(())
 }

@@ -257,13 +257,15 @@ fn chosen_columns(fields: &[String]) -> Option<Vec<String>> {
 
 /// Narrowest a default column is squeezed to before columns are left out.
 const MIN_COLUMN: usize = 8;
+/// Widest an `id` column is kept whole (a UUID is 36).
+const MAX_KEY: usize = 40;
 /// Space between columns.
 const GAP: usize = 2;
 
 /// A borderless table (`ID  EMAIL  STATUS` style, easy for `awk` and `cut`), and a note naming
 /// the default columns that did not fit the width.
 fn table(rows: &[Value], fields: Option<&[String]>, width: Option<usize>) -> (String, Option<String>) {
-    use comfy_table::{presets, ContentArrangement, Row, Table};
+    use comfy_table::{presets, ColumnConstraint, ContentArrangement, Row, Table, Width};
     let objects = rows.iter().any(Value::is_object);
     let chosen = fields.and_then(chosen_columns);
     let explicit = chosen.is_some();
@@ -289,21 +291,26 @@ fn table(rows: &[Value], fields: Option<&[String]>, width: Option<usize>) -> (St
                 .collect()
         })
         .collect();
+    // The narrowest each column may get: its header, and all of an `id` (a cut key is no use);
+    // other cells may be cut to MIN_COLUMN.
+    let widest = |i: usize| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let least: Vec<usize> = (0..cols.len())
+        .map(|i| {
+            let header = cols[i].chars().count();
+            let floor = if cols[i] == "id" { widest(i).min(MAX_KEY) } else { widest(i).min(MIN_COLUMN) };
+            header.max(floor)
+        })
+        .collect();
     let mut keep = cols.len();
     if let (Some(width), false) = (width, explicit) {
-        // Default columns: as many as fit at a readable width; the rest are named on stderr.
-        let natural = |i: usize| {
-            let w = cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(cols[i].chars().count());
-            w.min(MIN_COLUMN.max(cols[i].chars().count().min(MIN_COLUMN * 2)))
-        };
+        // Default columns: as many as fit; the rest are named on stderr.
         let mut used = 0;
         keep = 0;
-        for i in 0..cols.len() {
-            let w = natural(i) + if i > 0 { GAP } else { 0 };
-            if keep > 0 && used + w > width {
+        for w in &least {
+            if keep > 0 && used + w + GAP > width {
                 break;
             }
-            used += w;
+            used += w + GAP;
             keep += 1;
         }
         if keep < cols.len() {
@@ -327,10 +334,12 @@ fn table(rows: &[Value], fields: Option<&[String]>, width: Option<usize>) -> (St
     }
     if let Some(w) = width {
         t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_width(u16::try_from(w).unwrap_or(u16::MAX));
+        // The last column's padding is trimmed from each line, so it may use the width.
+        t.set_width(u16::try_from(w + GAP).unwrap_or(u16::MAX));
     }
-    for c in t.column_iter_mut() {
+    for (c, least) in t.column_iter_mut().zip(&least) {
         c.set_padding((0, GAP as u16));
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(least + GAP).unwrap_or(u16::MAX))));
     }
     let mut text: String = t.lines().map(|l| l.trim_end().to_owned() + "\n").collect();
     if rows.is_empty() {
@@ -418,9 +427,14 @@ mod tests {
         let wide = json!([{"id": 1, "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "status": "active", "role": "r"}]);
         let (text, note) = table(&super::rows(vec![wide]), None, Some(30));
         assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");
-        assert!(text.starts_with("id  first_name"), "{text}");
+        assert!(text.starts_with("id  first_name  last_name"), "the headers are whole: {text}");
+        assert_eq!(text.lines().count(), 2, "{text}");
+        let uuids = json!([{"id": "8cf09b19-5e0b-4c2a-9a35-0c8b3d7d1f11", "email": "someone@example.com", "title": "x"}]);
+        let (text, _) = table(&super::rows(vec![uuids]), None, Some(50));
+        assert!(text.contains("8cf09b19-5e0b-4c2a-9a35-0c8b3d7d1f11  someone"), "a key is never cut: {text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 50), "{text}");
         let note = note.unwrap_or_default();
-        assert!(note.contains("did not fit (email, status, role)") && note.contains("--fields"), "{note}");
+        assert!(note.contains("did not fit (") && note.contains("role)") && note.contains("--fields"), "{note}");
         let (text, _) = table(&super::rows(vec![json!(["a", "b"])]), None, None);
         assert_eq!(text, "value\na\nb\n");
         let (text, note) = table(&[], None, None);
