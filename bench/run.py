@@ -259,7 +259,7 @@ def big_transfer():
         out = sh([cli, "files", "list", "--filter", '{"filename_download":{"_eq":"big.bin"}}', "--fields", "id"], env=cenv).stdout
         fid = json.loads(out)[0]["id"]
         down = os.path.join(TMP, "down.bin")
-        t_down, m_down = peak_rss_mib([cli, "assets", "get", "--id", fid, "--output", down], env=cenv)
+        t_down, m_down = peak_rss_mib([cli, "assets", "get", "--id", fid, "--output-file", down], env=cenv)
         same = sh(["cmp", big, down], check=False).returncode == 0
         record("CLI upload of 1 GiB through Directus 12.4.1", {"value": m_up, "seconds": t_up}, unit="MiB peak RSS")
         record("CLI download of 1 GiB through Directus 12.4.1", {"value": m_down, "seconds": t_down}, unit="MiB peak RSS",

@@ -1,7 +1,10 @@
 //! What every generated command-line tool shares: global flags, secret input, `--data` parsing,
-//! printing results, and exit codes by error class.
+//! printing results (`-o`, `--jq`), exit codes by error class, shell completions and man pages.
+
+pub mod format;
 
 use crate::{Client, Download, Error, Secret, Version};
+use format::{Format, Jq, Printable, Style};
 use serde::Serialize;
 use std::future::Future;
 use std::io::{IsTerminal, Read, Write};
@@ -30,6 +33,27 @@ pub mod exit {
     pub const BAD_REPLY: u8 = 7;
     /// Rate limited (HTTP 429), after the retries `--retries` allows; try again later.
     pub const RATE_LIMITED: u8 = 8;
+
+    /// Every exit code and what it means, for the root `--help`.
+    pub const ALL: &[(u8, &str)] = &[
+        (0, "success"),
+        (OTHER, "local failure (writing the output, or --jq failing on the reply)"),
+        (USAGE, "bad arguments or input, or a payload the server rejected as invalid"),
+        (AUTH, "not logged in, wrong credentials or OTP, expired token"),
+        (FORBIDDEN, "forbidden or not found (Directus answers 403 for both)"),
+        (SERVER, "the server failed, or its version does not have the operation"),
+        (NETWORK, "the server could not be reached"),
+        (BAD_REPLY, "the server's reply could not be read"),
+    ];
+
+    /// The "Exit codes:" section of the root `--help`.
+    pub fn help() -> String {
+        let mut text = String::from("Exit codes:\n");
+        for (code, meaning) in ALL {
+            text += &format!("  {code}  {meaning}\n");
+        }
+        text
+    }
 
     pub fn of(class: crate::ErrorClass) -> u8 {
         use crate::ErrorClass::*;
@@ -92,6 +116,14 @@ pub struct GlobalArgs {
     /// server [default: 2]
     #[arg(id = "global-retries", long = "retries", global = true, value_name = "N", help_heading = "Global options")]
     pub retries: Option<u32>,
+
+    /// How to print the result
+    #[arg(id = "global-output", long = "output", short = 'o', global = true, value_enum, default_value_t, value_name = "FORMAT", help_heading = "Global options")]
+    pub output: Format,
+
+    /// Filter the JSON reply with a jq expression before formatting it (e.g. '.[].email')
+    #[arg(id = "global-jq", long = "jq", global = true, value_name = "EXPR", allow_hyphen_values = true, help_heading = "Global options")]
+    pub jq: Option<String>,
 }
 
 /// A number of seconds, fractions allowed (`0.5`).
@@ -160,6 +192,9 @@ pub type CliResult = Result<Output, CliError>;
 /// What a command produced.
 pub enum Output {
     Json(serde_json::Value),
+    /// A list that came back with `meta`: printed as `{"data": …, "meta": …}` in JSON and YAML;
+    /// ndjson and tables print the items, and the meta on stderr.
+    Page { data: serde_json::Value, meta: serde_json::Value },
     Text(String),
     /// The operation returns nothing; success is the exit code.
     Empty,
@@ -176,38 +211,60 @@ impl Output {
 
     /// A list: the items alone, as without `--meta`; `{"data": …, "meta": …}` when `meta` came back.
     pub fn page<T: Serialize>(page: crate::Page<T>) -> CliResult {
+        let to_json = |e: serde_json::Error| CliError::Output(format!("the result could not be printed as JSON: {e}"));
         match page.meta {
             None => Output::json(page.data),
-            Some(_) => Output::json(page),
+            Some(meta) => Ok(Output::Page {
+                data: serde_json::to_value(page.data).map_err(to_json)?,
+                meta: serde_json::to_value(meta).map_err(to_json)?,
+            }),
         }
     }
 }
 
+/// Parses the command line of the tool `C`: the parsed tool, and clap's matches (the runtime reads
+/// the operation's `--fields` from them for table columns).
+pub fn parse<C: clap::Parser>() -> (C, clap::ArgMatches) {
+    let mut command = C::command();
+    let matches = command.clone().get_matches();
+    match C::from_arg_matches(&matches) {
+        Ok(tool) => (tool, matches),
+        Err(e) => e.format(&mut command).exit(),
+    }
+}
+
+/// The values of the operation's `--fields`, when it has the flag and it was given: the columns of
+/// `-o table`.
+pub fn fields_of(matches: &clap::ArgMatches) -> Option<Vec<String>> {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    let fields = leaf.try_get_many::<String>("fields").ok()??;
+    Some(fields.cloned().collect())
+}
+
 /// Parses the global flags, runs `command` on a client, prints its output and returns the exit code.
-pub fn run<F, Fut>(global: &GlobalArgs, command: F) -> ExitCode
+/// `matches` are the tool's (from [`parse`]).
+pub fn run<F, Fut>(global: &GlobalArgs, matches: &clap::ArgMatches, command: F) -> ExitCode
 where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = CliResult>,
 {
-    let result = client(global).and_then(|client| {
+    let result = printer(global, matches).and_then(|printer| {
+        let client = client(global)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| CliError::Output(format!("could not start the async runtime: {e}")))?;
         rt.block_on(async {
             let output = command(client).await?;
-            print(output, global.pretty).await
+            print(output, &printer).await
         })
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // Escaped as a whole, so the error stays one line of plain text whatever it quotes:
-            // server text, a file name, a URL.
-            eprintln!("error: {}", crate::error::escape_controls(&e.to_string()));
-            ExitCode::from(e.exit_code())
-        }
-    }
+    // Escaped as a whole, so the error stays one line of plain text whatever it quotes: server
+    // text, a file name, a URL.
+    finish(result)
 }
 
 fn client(global: &GlobalArgs) -> Result<Client, CliError> {
@@ -252,19 +309,58 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
     builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))
 }
 
-async fn print(output: Output, pretty: bool) -> Result<(), CliError> {
+/// How the result is printed, from the global flags; the `--jq` expression is compiled here,
+/// before anything is sent, so a bad one costs no request.
+struct Printer {
+    style: Style,
+    jq: Option<Jq>,
+}
+
+fn printer(global: &GlobalArgs, matches: &clap::ArgMatches) -> Result<Printer, CliError> {
+    let jq = global.jq.as_deref().map(Jq::compile).transpose()?;
+    let style = Style {
+        format: global.output,
+        pretty: global.pretty || std::io::stdout().is_terminal(),
+        columns: fields_of(matches),
+        width: if global.output == Format::Table { format::table_width() } else { None },
+    };
+    Ok(Printer { style, jq })
+}
+
+async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
+    let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
+    let printable = match (output, &printer.jq) {
+        (Output::Json(v), None) => Some(Printable::One(v)),
+        (Output::Page { data, meta }, None) => Some(Printable::Page { data, meta }),
+        (Output::Json(v), Some(jq)) => Some(Printable::Stream(jq.run(v)?)),
+        (Output::Page { data, meta }, Some(jq)) => Some(Printable::Stream(jq.run(serde_json::json!({ "data": data, "meta": meta }))?)),
+        // Text is a JSON string to a filter (`server ping --jq length`).
+        (Output::Text(t), Some(jq)) => Some(Printable::Stream(jq.run(serde_json::Value::String(t))?)),
+        (Output::Download { .. }, Some(_)) => {
+            return Err(CliError::Usage("--jq: this command writes a file's bytes, not JSON".into()));
+        }
+        (other, _) => {
+            return print_raw(other).await;
+        }
+    };
+    if let Some(p) = printable {
+        let (text, note) = format::render(p, &printer.style)?;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(out_err)?;
+        // After the output, so that on a terminal it reads as a footnote.
+        if let Some(note) = note {
+            eprintln!("{note}");
+        }
+    }
+    Ok(())
+}
+
+/// Output that is not JSON: text, a redirect's location, a download, or nothing.
+async fn print_raw(output: Output) -> Result<(), CliError> {
     let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
     let mut stdout = std::io::stdout().lock();
     match output {
-        Output::Json(v) => {
-            let text = if pretty || std::io::stdout().is_terminal() {
-                serde_json::to_string_pretty(&v)
-            } else {
-                serde_json::to_string(&v)
-            };
-            let text = text.map_err(|e| CliError::Output(e.to_string()))?;
-            writeln!(stdout, "{text}").map_err(out_err)?;
-        }
+        Output::Json(_) | Output::Page { .. } => unreachable!("JSON is formatted by `print`"),
         Output::Text(t) => {
             stdout.write_all(t.as_bytes()).map_err(out_err)?;
             // Text ends with a line break, as shell tools' output does (`server ping` → `pong\n`).
@@ -288,6 +384,79 @@ async fn print(output: Output, pretty: bool) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// `completion SHELL`: the arguments of the command that prints a completion script.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CompletionArgs {
+    /// The shell to print the completion script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`: the arguments of the command that prints the manual page.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write a page per command (NAME.1, NAME-RESOURCE.1, NAME-RESOURCE-OPERATION.1) into this
+    /// folder instead of printing the root page
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Prints the completion script of the tool `C` for a shell, e.g. `source <(directus completion bash)`.
+pub fn completion<C: clap::CommandFactory>(args: &CompletionArgs) -> ExitCode {
+    let mut command = C::command();
+    let name = command.get_name().to_owned();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, name, &mut script);
+    finish(std::io::stdout().lock().write_all(&script).map_err(|e| CliError::Output(format!("could not write the script: {}", io_text(&e)))))
+}
+
+/// Prints the root manual page (roff) of the tool `C`, or writes one page per command into `--dir`.
+pub fn man<C: clap::CommandFactory>(args: &ManArgs) -> ExitCode {
+    let command = C::command();
+    let result = match &args.dir {
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(command, dir))
+            .map(|()| eprintln!("wrote the manual pages to {}", dir.display()))
+            .map_err(|e| CliError::Output(format!("could not write the manual pages to {}: {e}", dir.display()))),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .and_then(|()| std::io::stdout().lock().write_all(&page))
+                .map_err(|e| CliError::Output(format!("could not write the manual page: {}", io_text(&e))))
+        }
+    };
+    finish(result)
+}
+
+fn finish(result: Result<(), CliError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `directus man | head`: the reader has what it wanted.
+        Err(CliError::Output(m)) if m.ends_with(BROKEN_PIPE) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", crate::error::escape_controls(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+const BROKEN_PIPE: &str = "the reader closed the pipe";
+
+fn io_text(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        BROKEN_PIPE.to_owned()
+    } else {
+        e.to_string()
+    }
+}
+
+/// A required value that may be given as a flag or positionally (`users get ID` or
+/// `users get --id ID`); clap makes sure exactly one is there.
+pub fn flag_or_positional<T>(flag: &str, named: Option<T>, positional: Option<T>) -> Result<T, CliError> {
+    named.or(positional).ok_or_else(|| CliError::Usage(format!("{flag} is required (as the flag or the first argument)")))
 }
 
 /// Where a secret parameter comes from. It is never a plain flag: flags show in the process list

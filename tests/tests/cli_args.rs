@@ -71,3 +71,226 @@ fn a_path_parameter_with_a_server_default_is_optional_in_the_cli() {
     let line = request_line(&["server", "graphql"]);
     assert!(line.starts_with("GET /server/specs/graphql/items "), "{line}");
 }
+
+/// Runs the CLI against a fresh recording stub: (exit code, stdout, stderr, request lines sent).
+fn run_with_stub(args: &[&str], dir: Option<&std::path::Path>, stdin: Option<&str>) -> (i32, String, String, Vec<String>) {
+    run_with_stub_env(args, dir, stdin, &[])
+}
+
+fn run_with_stub_env(args: &[&str], dir: Option<&std::path::Path>, stdin: Option<&str>, env: &[String]) -> (i32, String, String, Vec<String>) {
+    use std::process::Stdio;
+    let (url, seen) = recording_stub();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_directus"));
+    cmd.envs(env.iter().map(|e| (e.as_str(), "s3cret")));
+    cmd.args(args)
+        .args(["--url", &url, "--server-version", "12.4.1"])
+        .env("DIRECTUS_TOKEN", "t")
+        .env_remove("COLUMNS")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let lines = seen.lock().unwrap().iter().map(|h| h.lines().next().unwrap_or_default().to_owned()).collect();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), lines)
+}
+
+/// The CLI's stdout for a command that needs no server.
+fn local(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_directus")).args(args).env_remove("DIRECTUS_URL").output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_key_may_be_given_positionally_or_as_a_flag() {
+    assert!(request_line(&["users", "get", "abc"]).starts_with("GET /users/abc "));
+    assert!(request_line(&["users", "get", "--id", "abc"]).starts_with("GET /users/abc "));
+    // Global flags may follow the positional key; a key may start with what looks like a flag
+    // only in the flag form.
+    assert!(request_line(&["roles", "delete", "r1", "--pretty"]).starts_with("DELETE /roles/r1 "));
+    assert!(request_line(&["files", "get", "--id", "-x"]).starts_with("GET /files/-x "));
+    let (code, _, err, sent) = run_with_stub(&["users", "get", "a", "--id", "b"], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+    assert!(sent.is_empty());
+    let (code, _, err, sent) = run_with_stub(&["users", "get"], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--id <ID>"), "{err}");
+    assert!(sent.is_empty());
+    // Only a lone required `id`: items get takes --collection and --id, both as flags.
+    let (code, _, err, _) = run_with_stub(&["items", "get", "--collection", "c", "k"], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(request_line(&["items", "get", "--collection", "c", "--id", "k"]).starts_with("GET /items/c/k "));
+}
+
+#[test]
+fn downloads_go_to_output_file_and_o_is_the_format() {
+    let dir = directus_e2e::temp_dir("download");
+    let (code, stdout, err, sent) = run_with_stub(&["assets", "get", "f1", "-O", "out.bin"], Some(&dir), None);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    assert!(sent[0].starts_with("GET /assets/f1"), "{sent:?}");
+    assert_eq!(std::fs::read_to_string(dir.join("out.bin")).unwrap(), r#"{"data":[]}"#);
+    let (code, _, err, _) = run_with_stub(&["assets", "get", "f1", "--output-file", "long.bin"], Some(&dir), None);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("long.bin").exists());
+    // The old spelling is now the format flag, and a file name is not a format.
+    let (code, _, err, sent) = run_with_stub(&["assets", "get", "f1", "--output", "thumb.webp"], Some(&dir), None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("possible values: json, yaml, ndjson, table"), "{err}");
+    assert!(sent.is_empty());
+    let (code, _, err, _) = run_with_stub(&["assets", "get", "f1", "--jq", "."], Some(&dir), None);
+    assert_eq!(code, 2, "--jq on bytes: {err}");
+}
+
+#[test]
+fn a_bad_jq_expression_is_refused_before_anything_is_sent() {
+    let (code, stdout, err, sent) = run_with_stub(&["users", "list", "--jq", ".[] |"], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error: --jq: syntax error in `.[] |`"), "{err}");
+    assert!(stdout.is_empty() && sent.is_empty(), "{sent:?}");
+    let (code, _, err, sent) = run_with_stub(&["users", "list", "--jq", "nosuch(1)"], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("undefined filter `nosuch`"), "{err}");
+    assert!(sent.is_empty());
+}
+
+#[test]
+fn the_root_help_lists_the_exit_codes() {
+    let help = local(&["--help"]);
+    let section = &help[help.find("Exit codes:").expect("an Exit codes section")..];
+    for (code, meaning) in directus_runtime::cli::exit::ALL {
+        assert!(section.contains(&format!("  {code}  {meaning}")), "{code}: {section}");
+    }
+    for cmd in ["completion", "man", "users", "items"] {
+        assert!(help.contains(&format!("  {cmd} ")), "{cmd} in {help}");
+    }
+}
+
+/// The commands of the tool: (resource, operation) from the help's command lists.
+fn operations() -> Vec<(String, String)> {
+    fn commands(help: &str) -> Vec<String> {
+        let list = &help[help.find("Commands:\n").expect("a command list") + 10..];
+        list.lines()
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+            .map(str::to_owned)
+            .collect()
+    }
+    let mut ops = Vec::new();
+    for resource in commands(&local(&["--help"])).into_iter().filter(|c| c != "completion" && c != "man") {
+        for op in commands(&local(&[&resource, "--help"])) {
+            ops.push((resource.clone(), op));
+        }
+    }
+    ops
+}
+
+/// Every operation's help ends with an example, and every example runs as written (placeholders
+/// filled in, a `printf … |` prefix fed to stdin): clap accepts it and the request goes out (or,
+/// for operations this server version lacks, is refused as such). The stub answers everything
+/// with `{"data": []}`, so a reply may not be what the operation returns; only exit 2 (bad
+/// arguments) fails the test.
+#[test]
+fn every_operation_help_ends_with_an_example_that_parses() {
+    let dir = directus_e2e::temp_dir("examples");
+    std::fs::write(dir.join("body.json"), "{}").unwrap();
+    std::fs::write(dir.join("upload.txt"), "hello").unwrap();
+    // A second secret comes from a file in the examples (`--password-file password.txt`).
+    for name in ["password", "otp", "token", "secret"] {
+        std::fs::write(dir.join(format!("{name}.txt")), "s3cret").unwrap();
+    }
+    let ops = operations();
+    assert!(ops.len() > 100, "{ops:?}");
+    let mut positional = 0;
+    for (resource, op) in &ops {
+        let help = local(&[resource, op, "--help"]);
+        let (_, example) = help.trim_end().rsplit_once("Examples:\n  ").unwrap_or_else(|| panic!("{resource} {op}: no Examples section:\n{help}"));
+        assert!(!example.contains('\n'), "{resource} {op}: the example is the last line: {example}");
+        let (stdin, line) = match example.split_once(" | ") {
+            Some((printf, line)) => {
+                assert!(printf.starts_with("printf '%s' \"$"), "{printf}");
+                (Some("s3cret"), line)
+            }
+            None => (None, example),
+        };
+        // Stdin carries one secret; the others come from their variables (named in the help).
+        let secret_env: Vec<String> = help
+            .split("$DIRECTUS_")
+            .skip(1)
+            .map(|rest| format!("DIRECTUS_{}", rest.split(|c: char| !(c.is_ascii_uppercase() || c == '_')).next().unwrap_or_default()))
+            .filter(|v| v != "DIRECTUS_TOKEN")
+            .collect();
+        let words: Vec<&str> = line.split(' ').collect();
+        assert_eq!(words[..3], ["directus", resource.as_str(), op.as_str()], "{example}");
+        if words.get(3).is_some_and(|w| w.starts_with('<')) {
+            positional += 1;
+        }
+        let mut args: Vec<String> = words[1..]
+            .iter()
+            .map(|w| match *w {
+                "<FILE>" => "upload.txt".to_owned(),
+                "FILE" => "out.bin".to_owned(),
+                "<A,B,…>" => "1,2".to_owned(),
+                w if w.starts_with('<') => "1".to_owned(),
+                w => w.to_owned(),
+            })
+            .collect();
+        let mut result = run_with_stub_env(&args.iter().map(String::as_str).collect::<Vec<_>>(), Some(&dir), stdin, &secret_env);
+        // A placeholder for a flag with a fixed set of values: the first of them.
+        if let Some(values) = result.2.split_once("[possible values: ").map(|(_, v)| v.split([',', ']']).next().unwrap_or_default().to_owned()) {
+            let flag = result.2.split("for '").nth(1).and_then(|f| f.split(' ').next()).unwrap_or_default().to_owned();
+            let i = args.iter().position(|a| *a == flag).unwrap_or_else(|| panic!("{example}: {}", result.2));
+            args[i + 1] = values;
+            result = run_with_stub_env(&args.iter().map(String::as_str).collect::<Vec<_>>(), Some(&dir), stdin, &secret_env);
+        }
+        let (code, _, err, _) = result;
+        assert_ne!(code, 2, "{example} (run as {args:?}): {err}");
+    }
+    assert!(positional >= 20, "get/update/delete examples show the key positionally: {positional}");
+}
+
+#[test]
+fn bash_loads_the_completion_script_and_other_shells_get_one() {
+    let exe = env!("CARGO_BIN_EXE_directus");
+    let out = Command::new("bash")
+        .args(["-c", &format!("source <('{exe}' completion bash) && complete -p directus")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("complete ") && stdout.contains("-F _directus") && stdout.trim_end().ends_with(" directus"), "{stdout}");
+    // The script completes resources and their operations.
+    let script = local(&["completion", "bash"]);
+    assert!(script.contains("directus__users,get)") || script.contains("directus__subcmd__users__subcmd__get"), "no users get in the script");
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let script = local(&["completion", shell]);
+        assert!(script.contains("users") && script.contains("output") && script.contains("jq"), "{shell}: {}", &script[..script.len().min(200)]);
+    }
+    let out = Command::new(exe).args(["completion", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_list_the_resource_commands() {
+    let page = local(&["man"]);
+    assert!(page.starts_with(".ie") || page.contains(".TH directus 1"), "roff: {}", &page[..page.len().min(200)]);
+    for resource in ["users", "items", "files", "assets", "server"] {
+        assert!(page.contains(&format!("directus\\-{resource}(1)")), "{resource} missing from the man page");
+    }
+    assert!(page.contains("Exit codes:"), "the root page has the exit codes");
+    let dir = directus_e2e::temp_dir("man");
+    let out = Command::new(env!("CARGO_BIN_EXE_directus")).args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let get = std::fs::read_to_string(dir.join("directus-users-get.1")).expect("a page per operation");
+    assert!(get.contains("Examples:") && get.contains("directus users get <ID>"), "{get}");
+    assert!(dir.join("directus.1").exists() && dir.join("directus-users.1").exists());
+}

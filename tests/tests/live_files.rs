@@ -111,7 +111,7 @@ async fn files_upload_read_update_download_delete() {
     let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).await.unwrap();
     assert_eq!(tagged.len(), 2);
     let cli_out = dir.join("cli.txt");
-    let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["assets", "get", "--id", &id, "--output", cli_out.to_str().unwrap()]);
+    let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["assets", "get", &id, "--output-file", cli_out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert_eq!(std::fs::read_to_string(&cli_out).unwrap(), "hello, directus\n");
     let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["files", "create", "--file", text.to_str().unwrap(), "--title", "From CLI"]);

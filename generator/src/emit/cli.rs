@@ -31,7 +31,7 @@ pub fn file(model: &Model) -> Result<String, String> {
         let d = doc(&format!("{}: {}", r.title, first_sentence(&r.description)));
         quote! { #d #[command(subcommand)] #v(#sub), }
     });
-    let resource_enums = model.resources.iter().map(resource_enum);
+    let resource_enums = model.resources.iter().map(|r| resource_enum(bin, r));
     let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(r, op)));
     let query_args = model.api.query_sets.iter().map(|q| query_set_args(&krate, q));
     let arms = model.resources.iter().map(|r| {
@@ -44,6 +44,7 @@ pub fn file(model: &Model) -> Result<String, String> {
             },
         }
     });
+    let completion_doc = doc(&format!("Print the completion script for a shell (e.g. `source <({bin} completion bash)`)"));
     let file_doc = inner_doc(&format!("The `{bin}` command-line tool.\n\nRun `{bin} --help`, or see the generated docs."));
     let tokens = quote! {
         #file_doc
@@ -55,7 +56,7 @@ pub fn file(model: &Model) -> Result<String, String> {
         use std::process::ExitCode;
 
         #[derive(Parser)]
-        #[command(name = #bin, version, about = #about)]
+        #[command(name = #bin, version, about = #about, after_help = cli::exit::help())]
         struct Cli {
             #[command(flatten)]
             global: GlobalArgs,
@@ -66,6 +67,10 @@ pub fn file(model: &Model) -> Result<String, String> {
         #[derive(Subcommand)]
         enum Command {
             #(#resource_variants)*
+            #completion_doc
+            Completion(cli::CompletionArgs),
+            /// Print the manual page (roff), or write one page per command with --dir
+            Man(cli::ManArgs),
         }
 
         #(#resource_enums)*
@@ -75,13 +80,19 @@ pub fn file(model: &Model) -> Result<String, String> {
         #(#arg_structs)*
 
         fn main() -> ExitCode {
-            let cli = Cli::parse();
-            cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
+            let (cli, matches) = cli::parse::<Cli>();
+            let command = match cli.command {
+                Command::Completion(args) => return cli::completion::<Cli>(&args),
+                Command::Man(args) => return cli::man::<Cli>(&args),
+                command => command,
+            };
+            cli::run(&cli.global, &matches, |client| dispatch(Client::from(client), command))
         }
 
         async fn dispatch(client: Client, command: Command) -> CliResult {
             match command {
                 #(#arms)*
+                Command::Completion(_) | Command::Man(_) => unreachable!("answered in main, without a server"),
             }
         }
     };
@@ -96,17 +107,19 @@ fn first_sentence(text: &str) -> &str {
     }
 }
 
-fn resource_enum(r: &Resource) -> TokenStream {
+fn resource_enum(bin: &str, r: &Resource) -> TokenStream {
     let sub = format_ident!("{}Command", type_ident(&r.name));
     let variants = r.operations.iter().map(|op| {
         let v = type_ident(&op.id);
         let a = args_ident(r, op);
         let d = doc(&format!("{}: {}", op.title, op.summary));
         let name = names::command(op);
+        // The help ends with the example the docs show.
+        let examples = format!("Examples:\n  {}", names::cli_example(bin, &r.name, op));
         if clap_default(&names::snake(&op.id), &name) {
-            quote! { #d #v(#a), }
+            quote! { #d #[command(after_help = #examples)] #v(#a), }
         } else {
-            quote! { #d #[command(name = #name)] #v(#a), }
+            quote! { #d #[command(name = #name, after_help = #examples)] #v(#a), }
         }
     });
     quote! {
@@ -143,6 +156,27 @@ fn help(p: &Param) -> String {
 
 fn stdin_field(p: &Param) -> proc_macro2::Ident {
     format_ident!("{}", names::stdin_field(p))
+}
+
+/// The fields of the positional key (`users get ID`) and its flag (`--id ID`): one of the two
+/// is required, and they conflict.
+fn positional_fields(p: &Param) -> TokenStream {
+    let name = ident(&p.name);
+    let pos = format_ident!("{}", names::positional_field(p));
+    let (id, pos_id) = (name.to_string(), pos.to_string());
+    let long_attr = long(&id, &names::flag(p));
+    let value_name = names::snake(&p.name).to_ascii_uppercase();
+    let ty = match p.ty {
+        Type::Integer => quote! { i64 },
+        Type::Number => quote! { f64 },
+        _ => quote! { String },
+    };
+    let d = doc(&help(p));
+    let pos_doc = doc(&format!("{} (or --{})", help(p), names::flag(p)));
+    quote! {
+        #d #[arg(#long_attr, allow_hyphen_values = true, conflicts_with = #pos_id, required_unless_present = #pos_id)] #name: Option<#ty>,
+        #pos_doc #[arg(value_name = #value_name)] #pos: Option<#ty>,
+    }
 }
 
 fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
@@ -221,7 +255,11 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
 fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
     let a = args_ident(r, op);
     let secrets: Vec<&Param> = op.secrets().collect();
-    let mut fields: Vec<TokenStream> = op.inputs().map(|p| field_for(p, &secrets)).collect();
+    let positional = op.positional_key().map(|p| p.name.as_str());
+    let mut fields: Vec<TokenStream> = op
+        .inputs()
+        .map(|p| if Some(p.name.as_str()) == positional { positional_fields(p) } else { field_for(p, &secrets) })
+        .collect();
     if let Some(q) = &op.query_set {
         let t = format_ident!("{}Args", type_ident(q));
         fields.push(quote! { #[command(flatten)] query: #t, });
@@ -251,10 +289,11 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
         _ => {}
     }
     if op.response.kind == ResponseKind::Binary {
+        let (flag, field) = (names::OUTPUT_FILE_FLAG, format_ident!("{}", names::OUTPUT_FILE_FIELD));
         fields.push(quote! {
             /// Write the file here instead of to stdout
-            #[arg(long, short = 'o', value_name = "FILE")]
-            output: Option<std::path::PathBuf>,
+            #[arg(long = #flag, short = 'O', value_name = "FILE", allow_hyphen_values = true)]
+            #field: Option<std::path::PathBuf>,
         });
     }
     quote! {
@@ -321,6 +360,19 @@ fn convert_from(p: &Param, args: &TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The positional key or its flag, whichever was given.
+fn convert_positional(p: &Param) -> (TokenStream, TokenStream) {
+    let name = ident(&p.name);
+    let pos = format_ident!("{}", names::positional_field(p));
+    let flag = format!("--{}", names::flag(p));
+    let bind = quote! { let #name = cli::flag_or_positional(#flag, args.#name, args.#pos)?; };
+    let expr = match p.ty {
+        Type::Integer | Type::Number => quote! { #name },
+        _ => quote! { &#name },
+    };
+    (bind, expr)
+}
+
 /// The flags of a query set, and how they become the client's query struct.
 fn query_set_args(krate: &proc_macro2::Ident, q: &crate::model::QuerySet) -> TokenStream {
     let args_ty = format_ident!("{}Args", type_ident(&q.name));
@@ -357,8 +409,9 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let mut binds = Vec::new();
     let mut call_args = Vec::new();
     let mut option_fields = Vec::new();
+    let positional = op.positional_key().map(|p| p.name.as_str());
     for p in op.inputs() {
-        let (bind, expr) = convert(p);
+        let (bind, expr) = if Some(p.name.as_str()) == positional { convert_positional(p) } else { convert(p) };
         binds.push(bind);
         if p.required {
             call_args.push(expr);
@@ -409,7 +462,10 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },
         ResponseKind::Text => quote! { Ok(Output::Text(#call)) },
         ResponseKind::Redirect => quote! { Ok(Output::Redirect(#call)) },
-        ResponseKind::Binary => quote! { Ok(Output::Download { download: #call, to: args.output }) },
+        ResponseKind::Binary => {
+            let field = format_ident!("{}", names::OUTPUT_FILE_FIELD);
+            quote! { Ok(Output::Download { download: #call, to: args.#field }) }
+        }
     };
     let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary;
     let pat = if uses_args { quote! { args } } else { quote! { _args } };

@@ -189,7 +189,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
     let output = match (op.response.kind, op.response.shape) {
         (ResponseKind::Json, Shape::Array) => "A JSON array, taken from the reply's `data`.".to_owned(),
         (ResponseKind::Json, _) => "JSON, taken from the reply's `data`.".to_owned(),
-        (ResponseKind::Binary, _) => "The file's bytes, streamed (to `--output FILE` or stdout in the CLI; a `Download` in Rust, with the file name from `Content-Disposition`).".to_owned(),
+        (ResponseKind::Binary, _) => "The file's bytes, streamed (to `--output-file FILE` (`-O`) or stdout in the CLI; a `Download` in Rust, with the file name from `Content-Disposition`).".to_owned(),
         (ResponseKind::Text, _) => "Plain text.".to_owned(),
         (ResponseKind::Empty, _) => "Nothing: success is the status (204 or an empty 200). The CLI prints nothing and exits 0.".to_owned(),
         (ResponseKind::Redirect, _) => "A redirect; the client returns its `Location` without following it, and the CLI prints it.".to_owned(),
@@ -232,7 +232,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
         credentials,
         availability,
         rust_example: rust_example(r, op),
-        cli_example: cli_example(model, r, op),
+        cli_example: names::cli_example(&model.api.binary, &r.name, op),
     }
 }
 
@@ -297,33 +297,3 @@ fn rust_example(r: &Resource, op: &Operation) -> String {
     format!("client.{}().{}({}).await?", r.name, op.id, args.join(", "))
 }
 
-fn cli_example(model: &Model, r: &Resource, op: &Operation) -> String {
-    let mut cmd = vec![model.api.binary.clone(), names::kebab(&r.name), names::command(op)];
-    let mut stdin = None;
-    for p in op.inputs().filter(|p| p.required) {
-        if p.secret {
-            // Stdin carries one secret; the others come from files.
-            if stdin.is_none() {
-                stdin = Some(names::snake(&p.name).to_ascii_uppercase());
-                cmd.push(format!("--{}", names::stdin_flag(p)));
-            } else {
-                cmd.push(format!("--{} {}.txt", names::file_flag(p), names::snake(&p.name)));
-            }
-        } else {
-            cmd.push(format!("--{} <{}>", names::flag(p), names::snake(&p.name).to_ascii_uppercase()));
-        }
-    }
-    match &op.body {
-        Body::Array { name, .. } => cmd.push(format!("--{} <A,B,…>", names::kebab(name))),
-        Body::Value { name, .. } => cmd.push(format!("--{} @body.json", names::kebab(name))),
-        _ => {}
-    }
-    if op.response.kind == ResponseKind::Binary {
-        cmd.push("--output FILE".into());
-    }
-    let line = cmd.join(" ");
-    match stdin {
-        Some(v) => format!("printf '%s' \"${v}\" | {line}"),
-        None => line,
-    }
-}

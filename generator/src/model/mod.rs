@@ -173,6 +173,16 @@ impl Operation {
         self.inputs().filter(|p| p.secret)
     }
 
+    /// The input the CLI also takes as its first positional argument (`users get ID` beside
+    /// `users get --id ID`): the operation's only required path parameter, when it is named `id`.
+    pub fn positional_key(&self) -> Option<&Param> {
+        let mut required = self.path_params.iter().filter(|p| p.required);
+        match (required.next(), required.next()) {
+            (Some(p), None) if p.name == "id" && !p.secret && p.default.is_none() => Some(p),
+            _ => None,
+        }
+    }
+
     /// Whether the method takes an `…Options` struct: some input is optional, or the body is open.
     pub fn has_options(&self) -> bool {
         self.open_body || self.inputs().any(|p| !p.required)

@@ -37,9 +37,20 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "idle-timeout",
     "retries",
     "output",
+    "jq",
     "help",
     "version",
 ];
+
+/// Commands of the tool itself, beside the resources: clap's `help`, `completion SHELL` and `man`.
+pub const TOOL_COMMANDS: &[&str] = &["help", "completion", "man"];
+
+/// The variants of the CLI's `Command` enum for [`TOOL_COMMANDS`] (clap's `help` has none).
+pub const TOOL_VARIANTS: &[&str] = &["Completion", "Man"];
+
+/// The flag (without `--`) and clap id of the file a binary download is written to (`-O`).
+pub const OUTPUT_FILE_FLAG: &str = "output-file";
+pub const OUTPUT_FILE_FIELD: &str = "output_file";
 
 /// The environment variables the CLI itself reads.
 pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];
@@ -87,6 +98,48 @@ pub fn stdin_field(p: &Param) -> String {
 /// The environment variable a secret may come from: `DIRECTUS_` and its flag (`DIRECTUS_PASSWORD`).
 pub fn secret_env(p: &Param) -> String {
     format!("DIRECTUS_{}", screaming(&flag(p)))
+}
+
+/// The field (and clap id) of the positional form of [`Operation::positional_key`].
+pub fn positional_field(p: &Param) -> String {
+    format!("{}_positional", snake(&p.name))
+}
+
+/// The command line that shows how to call an operation, with placeholders (`<ID>`): in the docs
+/// and at the end of the command's `--help`.
+pub fn cli_example(bin: &str, resource: &str, op: &Operation) -> String {
+    let mut cmd = vec![bin.to_owned(), kebab(resource), command(op)];
+    let mut stdin = None;
+    let positional = op.positional_key().map(|p| p.name.as_str());
+    for p in op.inputs().filter(|p| p.required) {
+        let placeholder = format!("<{}>", snake(&p.name).to_ascii_uppercase());
+        if p.secret {
+            // Stdin carries one secret; the others come from files.
+            if stdin.is_none() {
+                stdin = Some(snake(&p.name).to_ascii_uppercase());
+                cmd.push(format!("--{}", stdin_flag(p)));
+            } else {
+                cmd.push(format!("--{} {}.txt", file_flag(p), snake(&p.name)));
+            }
+        } else if Some(p.name.as_str()) == positional {
+            cmd.push(placeholder);
+        } else {
+            cmd.push(format!("--{} {placeholder}", flag(p)));
+        }
+    }
+    match &op.body {
+        super::Body::Array { name, .. } => cmd.push(format!("--{} <A,B,…>", kebab(name))),
+        super::Body::Value { name, .. } => cmd.push(format!("--{} @body.json", kebab(name))),
+        _ => {}
+    }
+    if op.response.kind == super::ResponseKind::Binary {
+        cmd.push(format!("--{OUTPUT_FILE_FLAG} FILE"));
+    }
+    let line = cmd.join(" ");
+    match stdin {
+        Some(v) => format!("printf '%s' \"${v}\" | {line}"),
+        None => line,
+    }
 }
 
 /// The CLI subcommand of an operation.

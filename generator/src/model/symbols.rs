@@ -111,7 +111,8 @@ pub fn table(model: &Model) -> Vec<Symbol> {
     t.reserve("method of Client", CLIENT_METHODS, "a method every client has");
     t.reserve("type of the CLI", CLI_TYPES, "a type the CLI file defines or imports");
     t.reserve("type of the CLI", PRELUDE_TYPES, "a type of Rust's prelude");
-    t.reserve(&format!("command of `{bin}`"), &["help"], "clap's help command");
+    t.reserve(&format!("command of `{bin}`"), names::TOOL_COMMANDS, "a command of the tool itself (help, completion, man)");
+    t.reserve("variant of the CLI's Command", names::TOOL_VARIANTS, "a command of the tool itself (completion, man)");
 
     for q in &api.query_sets {
         let origin = Origin::QuerySet { set: q.name.clone() };
@@ -245,7 +246,11 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
     }
     if op.response.kind == ResponseKind::Binary {
         let o = op_origin(resource, op);
-        t.add(&ids, "output".into(), true, "`--output` field".into(), o);
+        t.add(&flags, names::OUTPUT_FILE_FLAG.into(), false, "`--output-file` flag".into(), o.clone());
+        t.add(&ids, names::OUTPUT_FILE_FIELD.into(), true, "`--output-file` field".into(), o);
+    }
+    if let Some(p) = op.positional_key() {
+        t.add(&ids, names::positional_field(p), true, "positional form".into(), input_origin(resource, op, p));
     }
     if let Some(reply) = op.reply_type() {
         let scope = format!("field of `{reply}`");

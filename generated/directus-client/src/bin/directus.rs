@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[command(
     name = "directus",
     version,
-    about = "Command-line client for the Directus REST API (generated from the spec for Directus 12.4.1)."
+    about = "Command-line client for the Directus REST API (generated from the spec for Directus 12.4.1).",
+    after_help = cli::exit::help()
 )]
 struct Cli {
     #[command(flatten)]
@@ -113,561 +114,959 @@ enum Command {
     /// Webhooks: Legacy webhooks.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Print the completion script for a shell (e.g. `source <(directus completion bash)`)
+    Completion(cli::CompletionArgs),
+    /// Print the manual page (roff), or write one page per command with --dir
+    Man(cli::ManArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AccessCommand {
     /// List: Lists access rows, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus access list")]
     List(AccessListArgs),
     /// Get: Reads one access row by its key.
+    #[command(after_help = "Examples:\n  directus access get <ID>")]
     Get(AccessGetArgs),
     /// Create: Creates one access row.
+    #[command(after_help = "Examples:\n  directus access create --data @body.json")]
     Create(AccessCreateArgs),
     /// Create Multiple: Creates several access rows in one request.
+    #[command(after_help = "Examples:\n  directus access create-many --items <A,B,…>")]
     CreateMany(AccessCreateManyArgs),
     /// Update: Updates one access row by its key.
+    #[command(after_help = "Examples:\n  directus access update <ID> --data @body.json")]
     Update(AccessUpdateArgs),
     /// Update Multiple: Applies the same change to several access rows.
+    #[command(
+        after_help = "Examples:\n  directus access update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(AccessUpdateManyArgs),
     /// Delete: Deletes one access row by its key.
+    #[command(after_help = "Examples:\n  directus access delete <ID>")]
     Delete(AccessDeleteArgs),
     /// Delete Multiple: Deletes several access rows by key.
+    #[command(after_help = "Examples:\n  directus access delete-many --keys <A,B,…>")]
     DeleteMany(AccessDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ActivityCommand {
     /// List: Lists activity, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus activity list")]
     List(ActivityListArgs),
     /// Get: Reads one activity row.
+    #[command(after_help = "Examples:\n  directus activity get <ID>")]
     Get(ActivityGetArgs),
     /// Create Comment: Comments on an item.
+    #[command(
+        after_help = "Examples:\n  directus activity create --collection <COLLECTION> --item <ITEM> --comment <COMMENT>"
+    )]
     Create(ActivityCreateArgs),
     /// Update Comment: Edits a comment.
+    #[command(
+        after_help = "Examples:\n  directus activity update <ID> --comment <COMMENT>"
+    )]
     Update(ActivityUpdateArgs),
     /// Delete Comment: Deletes a comment.
+    #[command(after_help = "Examples:\n  directus activity delete <ID>")]
     Delete(ActivityDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AssetsCommand {
     /// Get: Downloads a file, optionally transformed.
+    #[command(after_help = "Examples:\n  directus assets get <ID> --output-file FILE")]
     Get(AssetsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum AuthCommand {
     /// Login: Logs in with e-mail and password and returns tokens.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$PASSWORD\" | directus auth login --email <EMAIL> --password-stdin"
+    )]
     Login(AuthLoginArgs),
     /// Refresh Token: Exchanges a refresh token for new tokens.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$REFRESH_TOKEN\" | directus auth refresh --refresh-token-stdin"
+    )]
     Refresh(AuthRefreshArgs),
     /// Log Out: Ends a session by its refresh token.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$REFRESH_TOKEN\" | directus auth logout --refresh-token-stdin"
+    )]
     Logout(AuthLogoutArgs),
     /// Request Password Reset: Sends a password reset mail.
+    #[command(after_help = "Examples:\n  directus auth request-reset --email <EMAIL>")]
     RequestReset(AuthRequestResetArgs),
     /// Reset Password: Sets a new password with the token from a reset mail.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$TOKEN\" | directus auth reset-password --reset-token-stdin --password-file password.txt"
+    )]
     ResetPassword(AuthResetPasswordArgs),
     /// List Providers: Lists the single sign-on providers the server offers.
+    #[command(after_help = "Examples:\n  directus auth list-providers")]
     ListProviders(AuthListProvidersArgs),
     /// Start SSO Flow: Starts a single sign-on login: returns the provider's login URL.
+    #[command(after_help = "Examples:\n  directus auth start-sso --provider <PROVIDER>")]
     StartSso(AuthStartSsoArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum CollectionsCommand {
     /// List: Lists the collections.
+    #[command(after_help = "Examples:\n  directus collections list")]
     List(CollectionsListArgs),
     /// Get: Reads one collection by name.
+    #[command(
+        after_help = "Examples:\n  directus collections get --collection <COLLECTION>"
+    )]
     Get(CollectionsGetArgs),
     /// Create: Creates a collection, and its table when `schema` is given.
+    #[command(after_help = "Examples:\n  directus collections create --data @body.json")]
     Create(CollectionsCreateArgs),
     /// Update: Changes the settings (`meta`) of a collection.
+    #[command(
+        after_help = "Examples:\n  directus collections update --collection <COLLECTION> --data @body.json"
+    )]
     Update(CollectionsUpdateArgs),
     /// Delete: Deletes a collection and drops its table with all its data.
+    #[command(
+        after_help = "Examples:\n  directus collections delete --collection <COLLECTION>"
+    )]
     Delete(CollectionsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum CommentsCommand {
     /// List: Lists comments, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus comments list")]
     List(CommentsListArgs),
     /// Get: Reads one comment by its key.
+    #[command(after_help = "Examples:\n  directus comments get <ID>")]
     Get(CommentsGetArgs),
     /// Create: Creates one comment.
+    #[command(after_help = "Examples:\n  directus comments create --data @body.json")]
     Create(CommentsCreateArgs),
     /// Create Multiple: Creates several comments in one request.
+    #[command(
+        after_help = "Examples:\n  directus comments create-many --items <A,B,…>"
+    )]
     CreateMany(CommentsCreateManyArgs),
     /// Update: Updates one comment by its key.
+    #[command(
+        after_help = "Examples:\n  directus comments update <ID> --data @body.json"
+    )]
     Update(CommentsUpdateArgs),
     /// Update Multiple: Applies the same change to several comments.
+    #[command(
+        after_help = "Examples:\n  directus comments update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(CommentsUpdateManyArgs),
     /// Delete: Deletes one comment by its key.
+    #[command(after_help = "Examples:\n  directus comments delete <ID>")]
     Delete(CommentsDeleteArgs),
     /// Delete Multiple: Deletes several comments by key.
+    #[command(
+        after_help = "Examples:\n  directus comments delete-many --keys <A,B,…>"
+    )]
     DeleteMany(CommentsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum DashboardsCommand {
     /// List: Lists dashboards, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus dashboards list")]
     List(DashboardsListArgs),
     /// Get: Reads one dashboard by its key.
+    #[command(after_help = "Examples:\n  directus dashboards get <ID>")]
     Get(DashboardsGetArgs),
     /// Create: Creates one dashboard.
+    #[command(after_help = "Examples:\n  directus dashboards create --data @body.json")]
     Create(DashboardsCreateArgs),
     /// Create Multiple: Creates several dashboards in one request.
+    #[command(
+        after_help = "Examples:\n  directus dashboards create-many --items <A,B,…>"
+    )]
     CreateMany(DashboardsCreateManyArgs),
     /// Update: Updates one dashboard by its key.
+    #[command(
+        after_help = "Examples:\n  directus dashboards update <ID> --data @body.json"
+    )]
     Update(DashboardsUpdateArgs),
     /// Update Multiple: Applies the same change to several dashboards.
+    #[command(
+        after_help = "Examples:\n  directus dashboards update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(DashboardsUpdateManyArgs),
     /// Delete: Deletes one dashboard by its key.
+    #[command(after_help = "Examples:\n  directus dashboards delete <ID>")]
     Delete(DashboardsDeleteArgs),
     /// Delete Multiple: Deletes several dashboards by key.
+    #[command(
+        after_help = "Examples:\n  directus dashboards delete-many --keys <A,B,…>"
+    )]
     DeleteMany(DashboardsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ExtensionsCommand {
     /// List: Lists installed extensions.
+    #[command(after_help = "Examples:\n  directus extensions list")]
     List(ExtensionsListArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FieldsCommand {
     /// List All: Lists the fields of every collection.
+    #[command(after_help = "Examples:\n  directus fields list-all")]
     ListAll(FieldsListAllArgs),
     /// List: Lists the fields of one collection.
+    #[command(
+        after_help = "Examples:\n  directus fields list --collection <COLLECTION>"
+    )]
     List(FieldsListArgs),
     /// Get: Reads one field.
+    #[command(
+        after_help = "Examples:\n  directus fields get --collection <COLLECTION> --field <FIELD>"
+    )]
     Get(FieldsGetArgs),
     /// Create: Adds a field (and its column) to a collection.
+    #[command(
+        after_help = "Examples:\n  directus fields create --collection <COLLECTION> --data @body.json"
+    )]
     Create(FieldsCreateArgs),
     /// Update: Changes a field.
+    #[command(
+        after_help = "Examples:\n  directus fields update --collection <COLLECTION> --field <FIELD> --data @body.json"
+    )]
     Update(FieldsUpdateArgs),
     /// Delete: Deletes a field and drops its column.
+    #[command(
+        after_help = "Examples:\n  directus fields delete --collection <COLLECTION> --field <FIELD>"
+    )]
     Delete(FieldsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FilesCommand {
     /// List: Lists files, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus files list")]
     List(FilesListArgs),
     /// Get: Reads one file by its key.
+    #[command(after_help = "Examples:\n  directus files get <ID>")]
     Get(FilesGetArgs),
     /// Create / Upload: Uploads a file, with its metadata.
+    #[command(after_help = "Examples:\n  directus files create --file <FILE>")]
     Create(FilesCreateArgs),
     /// Update: Updates one file by its key.
+    #[command(after_help = "Examples:\n  directus files update <ID> --data @body.json")]
     Update(FilesUpdateArgs),
     /// Update Multiple: Applies the same change to several files.
+    #[command(
+        after_help = "Examples:\n  directus files update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(FilesUpdateManyArgs),
     /// Replace File: Replaces a file's bytes (and optionally its metadata), keeping its id.
+    #[command(after_help = "Examples:\n  directus files replace <ID> --file <FILE>")]
     Replace(FilesReplaceArgs),
     /// Delete: Deletes one file by its key.
+    #[command(after_help = "Examples:\n  directus files delete <ID>")]
     Delete(FilesDeleteArgs),
     /// Delete Multiple: Deletes several files by key.
+    #[command(after_help = "Examples:\n  directus files delete-many --keys <A,B,…>")]
     DeleteMany(FilesDeleteManyArgs),
     /// Import File: Has the server download a file from a URL into the file library.
+    #[command(after_help = "Examples:\n  directus files import --from-url <URL>")]
     Import(FilesImportArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FlowsCommand {
     /// List: Lists flows, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus flows list")]
     List(FlowsListArgs),
     /// Get: Reads one flow by its key.
+    #[command(after_help = "Examples:\n  directus flows get <ID>")]
     Get(FlowsGetArgs),
     /// Create: Creates one flow.
+    #[command(after_help = "Examples:\n  directus flows create --data @body.json")]
     Create(FlowsCreateArgs),
     /// Create Multiple: Creates several flows in one request.
+    #[command(after_help = "Examples:\n  directus flows create-many --items <A,B,…>")]
     CreateMany(FlowsCreateManyArgs),
     /// Update: Updates one flow by its key.
+    #[command(after_help = "Examples:\n  directus flows update <ID> --data @body.json")]
     Update(FlowsUpdateArgs),
     /// Update Multiple: Applies the same change to several flows.
+    #[command(
+        after_help = "Examples:\n  directus flows update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(FlowsUpdateManyArgs),
     /// Delete: Deletes one flow by its key.
+    #[command(after_help = "Examples:\n  directus flows delete <ID>")]
     Delete(FlowsDeleteArgs),
     /// Delete Multiple: Deletes several flows by key.
+    #[command(after_help = "Examples:\n  directus flows delete-many --keys <A,B,…>")]
     DeleteMany(FlowsDeleteManyArgs),
     /// Trigger: Runs a webhook-triggered flow with a request body; the reply is what the flow returns.
+    #[command(after_help = "Examples:\n  directus flows trigger <ID> --data @body.json")]
     Trigger(FlowsTriggerArgs),
     /// Trigger with GET: Runs a webhook-triggered flow whose trigger listens for GET; the reply is what the flow returns.
+    #[command(after_help = "Examples:\n  directus flows trigger-get <ID>")]
     TriggerGet(FlowsTriggerGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum FoldersCommand {
     /// List: Lists folders, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus folders list")]
     List(FoldersListArgs),
     /// Get: Reads one folder by its key.
+    #[command(after_help = "Examples:\n  directus folders get <ID>")]
     Get(FoldersGetArgs),
     /// Create: Creates one folder.
+    #[command(after_help = "Examples:\n  directus folders create --data @body.json")]
     Create(FoldersCreateArgs),
     /// Create Multiple: Creates several folders in one request.
+    #[command(
+        after_help = "Examples:\n  directus folders create-many --items <A,B,…>"
+    )]
     CreateMany(FoldersCreateManyArgs),
     /// Update: Updates one folder by its key.
+    #[command(
+        after_help = "Examples:\n  directus folders update <ID> --data @body.json"
+    )]
     Update(FoldersUpdateArgs),
     /// Update Multiple: Applies the same change to several folders.
+    #[command(
+        after_help = "Examples:\n  directus folders update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(FoldersUpdateManyArgs),
     /// Delete: Deletes one folder by its key.
+    #[command(after_help = "Examples:\n  directus folders delete <ID>")]
     Delete(FoldersDeleteArgs),
     /// Delete Multiple: Deletes several folders by key.
+    #[command(after_help = "Examples:\n  directus folders delete-many --keys <A,B,…>")]
     DeleteMany(FoldersDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ItemsCommand {
     /// List: Lists the items of a collection, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus items list --collection <COLLECTION>")]
     List(ItemsListArgs),
     /// Export: Downloads the items of a collection as a CSV, JSON, XML or YAML file.
+    #[command(
+        after_help = "Examples:\n  directus items export --collection <COLLECTION> --export <EXPORT> --output-file FILE"
+    )]
     Export(ItemsExportArgs),
     /// Get: Reads one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items get --collection <COLLECTION> --id <ID>"
+    )]
     Get(ItemsGetArgs),
     /// Create: Creates one item.
+    #[command(
+        after_help = "Examples:\n  directus items create --collection <COLLECTION> --data @body.json"
+    )]
     Create(ItemsCreateArgs),
     /// Create Multiple: Creates several items in one request.
+    #[command(
+        after_help = "Examples:\n  directus items create-many --collection <COLLECTION> --items <A,B,…>"
+    )]
     CreateMany(ItemsCreateManyArgs),
     /// Update: Updates one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items update --collection <COLLECTION> --id <ID> --data @body.json"
+    )]
     Update(ItemsUpdateArgs),
     /// Update Multiple: Applies the same change to several items.
+    #[command(
+        after_help = "Examples:\n  directus items update-many --collection <COLLECTION> --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(ItemsUpdateManyArgs),
     /// Delete: Deletes one item by its key.
+    #[command(
+        after_help = "Examples:\n  directus items delete --collection <COLLECTION> --id <ID>"
+    )]
     Delete(ItemsDeleteArgs),
     /// Delete Multiple: Deletes several items by key.
+    #[command(
+        after_help = "Examples:\n  directus items delete-many --collection <COLLECTION> --keys <A,B,…>"
+    )]
     DeleteMany(ItemsDeleteManyArgs),
     /// Upsert: Updates the item that matches a filter, or creates it when none does.
+    #[command(
+        after_help = "Examples:\n  directus items upsert --collection <COLLECTION> --filter <FILTER> --data @body.json"
+    )]
     Upsert(ItemsUpsertArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum NotificationsCommand {
     /// List: Lists notifications, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus notifications list")]
     List(NotificationsListArgs),
     /// Get: Reads one notification by its key.
+    #[command(after_help = "Examples:\n  directus notifications get <ID>")]
     Get(NotificationsGetArgs),
     /// Create: Creates one notification.
+    #[command(
+        after_help = "Examples:\n  directus notifications create --data @body.json"
+    )]
     Create(NotificationsCreateArgs),
     /// Create Multiple: Creates several notifications in one request.
+    #[command(
+        after_help = "Examples:\n  directus notifications create-many --items <A,B,…>"
+    )]
     CreateMany(NotificationsCreateManyArgs),
     /// Update: Updates one notification by its key.
+    #[command(
+        after_help = "Examples:\n  directus notifications update <ID> --data @body.json"
+    )]
     Update(NotificationsUpdateArgs),
     /// Update Multiple: Applies the same change to several notifications.
+    #[command(
+        after_help = "Examples:\n  directus notifications update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(NotificationsUpdateManyArgs),
     /// Delete: Deletes one notification by its key.
+    #[command(after_help = "Examples:\n  directus notifications delete <ID>")]
     Delete(NotificationsDeleteArgs),
     /// Delete Multiple: Deletes several notifications by key.
+    #[command(
+        after_help = "Examples:\n  directus notifications delete-many --keys <A,B,…>"
+    )]
     DeleteMany(NotificationsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum OperationsCommand {
     /// List: Lists operations, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus operations list")]
     List(OperationsListArgs),
     /// Get: Reads one operation by its key.
+    #[command(after_help = "Examples:\n  directus operations get <ID>")]
     Get(OperationsGetArgs),
     /// Create: Creates one operation.
+    #[command(after_help = "Examples:\n  directus operations create --data @body.json")]
     Create(OperationsCreateArgs),
     /// Create Multiple: Creates several operations in one request.
+    #[command(
+        after_help = "Examples:\n  directus operations create-many --items <A,B,…>"
+    )]
     CreateMany(OperationsCreateManyArgs),
     /// Update: Updates one operation by its key.
+    #[command(
+        after_help = "Examples:\n  directus operations update <ID> --data @body.json"
+    )]
     Update(OperationsUpdateArgs),
     /// Update Multiple: Applies the same change to several operations.
+    #[command(
+        after_help = "Examples:\n  directus operations update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(OperationsUpdateManyArgs),
     /// Delete: Deletes one operation by its key.
+    #[command(after_help = "Examples:\n  directus operations delete <ID>")]
     Delete(OperationsDeleteArgs),
     /// Delete Multiple: Deletes several operations by key.
+    #[command(
+        after_help = "Examples:\n  directus operations delete-many --keys <A,B,…>"
+    )]
     DeleteMany(OperationsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PanelsCommand {
     /// List: Lists panels, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus panels list")]
     List(PanelsListArgs),
     /// Get: Reads one panel by its key.
+    #[command(after_help = "Examples:\n  directus panels get <ID>")]
     Get(PanelsGetArgs),
     /// Create: Creates one panel.
+    #[command(after_help = "Examples:\n  directus panels create --data @body.json")]
     Create(PanelsCreateArgs),
     /// Create Multiple: Creates several panels in one request.
+    #[command(after_help = "Examples:\n  directus panels create-many --items <A,B,…>")]
     CreateMany(PanelsCreateManyArgs),
     /// Update: Updates one panel by its key.
+    #[command(after_help = "Examples:\n  directus panels update <ID> --data @body.json")]
     Update(PanelsUpdateArgs),
     /// Update Multiple: Applies the same change to several panels.
+    #[command(
+        after_help = "Examples:\n  directus panels update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PanelsUpdateManyArgs),
     /// Delete: Deletes one panel by its key.
+    #[command(after_help = "Examples:\n  directus panels delete <ID>")]
     Delete(PanelsDeleteArgs),
     /// Delete Multiple: Deletes several panels by key.
+    #[command(after_help = "Examples:\n  directus panels delete-many --keys <A,B,…>")]
     DeleteMany(PanelsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PermissionsCommand {
     /// List: Lists permissions, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus permissions list")]
     List(PermissionsListArgs),
     /// Get: Reads one permission by its key.
+    #[command(after_help = "Examples:\n  directus permissions get <ID>")]
     Get(PermissionsGetArgs),
     /// Create: Creates one permission.
+    #[command(after_help = "Examples:\n  directus permissions create --data @body.json")]
     Create(PermissionsCreateArgs),
     /// Create Multiple: Creates several permissions in one request.
+    #[command(
+        after_help = "Examples:\n  directus permissions create-many --items <A,B,…>"
+    )]
     CreateMany(PermissionsCreateManyArgs),
     /// Update: Updates one permission by its key.
+    #[command(
+        after_help = "Examples:\n  directus permissions update <ID> --data @body.json"
+    )]
     Update(PermissionsUpdateArgs),
     /// Update Multiple: Applies the same change to several permissions.
+    #[command(
+        after_help = "Examples:\n  directus permissions update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PermissionsUpdateManyArgs),
     /// Delete: Deletes one permission by its key.
+    #[command(after_help = "Examples:\n  directus permissions delete <ID>")]
     Delete(PermissionsDeleteArgs),
     /// Delete Multiple: Deletes several permissions by key.
+    #[command(
+        after_help = "Examples:\n  directus permissions delete-many --keys <A,B,…>"
+    )]
     DeleteMany(PermissionsDeleteManyArgs),
     /// My Permissions: Reads what the current user may do, per collection and action (Directus 11.0 and later).
+    #[command(after_help = "Examples:\n  directus permissions me")]
     Me(PermissionsMeArgs),
     /// My Permissions on an Item: Reads what the current user may do with one item of a collection (or a singleton, without `id`).
+    #[command(
+        after_help = "Examples:\n  directus permissions me-item --collection <COLLECTION> --id <ID>"
+    )]
     MeItem(PermissionsMeItemArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PoliciesCommand {
     /// List: Lists policies, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus policies list")]
     List(PoliciesListArgs),
     /// Get: Reads one policy by its key.
+    #[command(after_help = "Examples:\n  directus policies get <ID>")]
     Get(PoliciesGetArgs),
     /// Create: Creates one policy.
+    #[command(after_help = "Examples:\n  directus policies create --data @body.json")]
     Create(PoliciesCreateArgs),
     /// Create Multiple: Creates several policies in one request.
+    #[command(
+        after_help = "Examples:\n  directus policies create-many --items <A,B,…>"
+    )]
     CreateMany(PoliciesCreateManyArgs),
     /// Update: Updates one policy by its key.
+    #[command(
+        after_help = "Examples:\n  directus policies update <ID> --data @body.json"
+    )]
     Update(PoliciesUpdateArgs),
     /// Update Multiple: Applies the same change to several policies.
+    #[command(
+        after_help = "Examples:\n  directus policies update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PoliciesUpdateManyArgs),
     /// Delete: Deletes one policy by its key.
+    #[command(after_help = "Examples:\n  directus policies delete <ID>")]
     Delete(PoliciesDeleteArgs),
     /// Delete Multiple: Deletes several policies by key.
+    #[command(
+        after_help = "Examples:\n  directus policies delete-many --keys <A,B,…>"
+    )]
     DeleteMany(PoliciesDeleteManyArgs),
     /// My Global Access: Reads the admin and app access the current user's policies give.
+    #[command(after_help = "Examples:\n  directus policies me-globals")]
     MeGlobals(PoliciesMeGlobalsArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum PresetsCommand {
     /// List: Lists presets, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus presets list")]
     List(PresetsListArgs),
     /// Get: Reads one preset by its key.
+    #[command(after_help = "Examples:\n  directus presets get <ID>")]
     Get(PresetsGetArgs),
     /// Create: Creates one preset.
+    #[command(after_help = "Examples:\n  directus presets create --data @body.json")]
     Create(PresetsCreateArgs),
     /// Create Multiple: Creates several presets in one request.
+    #[command(
+        after_help = "Examples:\n  directus presets create-many --items <A,B,…>"
+    )]
     CreateMany(PresetsCreateManyArgs),
     /// Update: Updates one preset by its key.
+    #[command(
+        after_help = "Examples:\n  directus presets update <ID> --data @body.json"
+    )]
     Update(PresetsUpdateArgs),
     /// Update Multiple: Applies the same change to several presets.
+    #[command(
+        after_help = "Examples:\n  directus presets update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(PresetsUpdateManyArgs),
     /// Delete: Deletes one preset by its key.
+    #[command(after_help = "Examples:\n  directus presets delete <ID>")]
     Delete(PresetsDeleteArgs),
     /// Delete Multiple: Deletes several presets by key.
+    #[command(after_help = "Examples:\n  directus presets delete-many --keys <A,B,…>")]
     DeleteMany(PresetsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RelationsCommand {
     /// List All: Lists every relation.
+    #[command(after_help = "Examples:\n  directus relations list-all")]
     ListAll(RelationsListAllArgs),
     /// List: Lists the relations of one collection.
+    #[command(
+        after_help = "Examples:\n  directus relations list --collection <COLLECTION>"
+    )]
     List(RelationsListArgs),
     /// Get: Reads the relation of one field.
+    #[command(
+        after_help = "Examples:\n  directus relations get --collection <COLLECTION> --field <FIELD>"
+    )]
     Get(RelationsGetArgs),
     /// Create: Creates a relation (and its foreign key).
+    #[command(after_help = "Examples:\n  directus relations create --data @body.json")]
     Create(RelationsCreateArgs),
     /// Update: Changes a relation.
+    #[command(
+        after_help = "Examples:\n  directus relations update --collection <COLLECTION> --field <FIELD> --data @body.json"
+    )]
     Update(RelationsUpdateArgs),
     /// Delete: Deletes a relation.
+    #[command(
+        after_help = "Examples:\n  directus relations delete --collection <COLLECTION> --field <FIELD>"
+    )]
     Delete(RelationsDeleteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RevisionsCommand {
     /// List: Lists revisions, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus revisions list")]
     List(RevisionsListArgs),
     /// Get: Reads one revision by its key.
+    #[command(after_help = "Examples:\n  directus revisions get <ID>")]
     Get(RevisionsGetArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum RolesCommand {
     /// List: Lists roles, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus roles list")]
     List(RolesListArgs),
     /// Get: Reads one role by its key.
+    #[command(after_help = "Examples:\n  directus roles get <ID>")]
     Get(RolesGetArgs),
     /// Create: Creates one role.
+    #[command(after_help = "Examples:\n  directus roles create --data @body.json")]
     Create(RolesCreateArgs),
     /// Create Multiple: Creates several roles in one request.
+    #[command(after_help = "Examples:\n  directus roles create-many --items <A,B,…>")]
     CreateMany(RolesCreateManyArgs),
     /// Update: Updates one role by its key.
+    #[command(after_help = "Examples:\n  directus roles update <ID> --data @body.json")]
     Update(RolesUpdateArgs),
     /// Update Multiple: Applies the same change to several roles.
+    #[command(
+        after_help = "Examples:\n  directus roles update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(RolesUpdateManyArgs),
     /// Delete: Deletes one role by its key.
+    #[command(after_help = "Examples:\n  directus roles delete <ID>")]
     Delete(RolesDeleteArgs),
     /// Delete Multiple: Deletes several roles by key.
+    #[command(after_help = "Examples:\n  directus roles delete-many --keys <A,B,…>")]
     DeleteMany(RolesDeleteManyArgs),
     /// My Roles: Reads the current user's role and the roles it inherits from (Directus 11.0 and later).
+    #[command(after_help = "Examples:\n  directus roles me")]
     Me(RolesMeArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ServerCommand {
     /// System Info: Reads the project info and, for a logged-in user, the server version.
+    #[command(after_help = "Examples:\n  directus server info")]
     Info(ServerInfoArgs),
     /// Health: Checks the server and what it depends on (database, storage, mail).
+    #[command(after_help = "Examples:\n  directus server health")]
     Health(ServerHealthArgs),
     /// Ping: Answers pong when the server is up.
+    #[command(after_help = "Examples:\n  directus server ping")]
     Ping(ServerPingArgs),
     /// Get OpenAPI: Reads the OpenAPI document of what the caller may access.
+    #[command(after_help = "Examples:\n  directus server openapi")]
     Openapi(ServerOpenapiArgs),
     /// Get GraphQL: Reads the GraphQL schema (SDL) of the items or system endpoint.
+    #[command(after_help = "Examples:\n  directus server graphql --scope <SCOPE>")]
     Graphql(ServerGraphqlArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum SettingsCommand {
     /// Get: Reads the project settings.
+    #[command(after_help = "Examples:\n  directus settings get")]
     Get(SettingsGetArgs),
     /// Update: Changes project settings.
+    #[command(after_help = "Examples:\n  directus settings update --data @body.json")]
     Update(SettingsUpdateArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum SharesCommand {
     /// List: Lists shares, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus shares list")]
     List(SharesListArgs),
     /// Get: Reads one share by its key.
+    #[command(after_help = "Examples:\n  directus shares get <ID>")]
     Get(SharesGetArgs),
     /// Create: Creates one share.
+    #[command(after_help = "Examples:\n  directus shares create --data @body.json")]
     Create(SharesCreateArgs),
     /// Create Multiple: Creates several shares in one request.
+    #[command(after_help = "Examples:\n  directus shares create-many --items <A,B,…>")]
     CreateMany(SharesCreateManyArgs),
     /// Update: Updates one share by its key.
+    #[command(after_help = "Examples:\n  directus shares update <ID> --data @body.json")]
     Update(SharesUpdateArgs),
     /// Update Multiple: Applies the same change to several shares.
+    #[command(
+        after_help = "Examples:\n  directus shares update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(SharesUpdateManyArgs),
     /// Delete: Deletes one share by its key.
+    #[command(after_help = "Examples:\n  directus shares delete <ID>")]
     Delete(SharesDeleteArgs),
     /// Delete Multiple: Deletes several shares by key.
+    #[command(after_help = "Examples:\n  directus shares delete-many --keys <A,B,…>")]
     DeleteMany(SharesDeleteManyArgs),
     /// Share Info: Reads the public information of a share (no login needed).
+    #[command(after_help = "Examples:\n  directus shares info <ID>")]
     Info(SharesInfoArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum TranslationsCommand {
     /// List: Lists translations, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus translations list")]
     List(TranslationsListArgs),
     /// Get: Reads one translation by its key.
+    #[command(after_help = "Examples:\n  directus translations get <ID>")]
     Get(TranslationsGetArgs),
     /// Create: Creates one translation.
+    #[command(
+        after_help = "Examples:\n  directus translations create --data @body.json"
+    )]
     Create(TranslationsCreateArgs),
     /// Create Multiple: Creates several translations in one request.
+    #[command(
+        after_help = "Examples:\n  directus translations create-many --items <A,B,…>"
+    )]
     CreateMany(TranslationsCreateManyArgs),
     /// Update: Updates one translation by its key.
+    #[command(
+        after_help = "Examples:\n  directus translations update <ID> --data @body.json"
+    )]
     Update(TranslationsUpdateArgs),
     /// Update Multiple: Applies the same change to several translations.
+    #[command(
+        after_help = "Examples:\n  directus translations update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(TranslationsUpdateManyArgs),
     /// Delete: Deletes one translation by its key.
+    #[command(after_help = "Examples:\n  directus translations delete <ID>")]
     Delete(TranslationsDeleteArgs),
     /// Delete Multiple: Deletes several translations by key.
+    #[command(
+        after_help = "Examples:\n  directus translations delete-many --keys <A,B,…>"
+    )]
     DeleteMany(TranslationsDeleteManyArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UsersCommand {
     /// List: Lists users, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus users list")]
     List(UsersListArgs),
     /// Get: Reads one user by its key.
+    #[command(after_help = "Examples:\n  directus users get <ID>")]
     Get(UsersGetArgs),
     /// Get Current: Reads the user the token belongs to.
+    #[command(after_help = "Examples:\n  directus users me")]
     Me(UsersMeArgs),
     /// Create: Creates one user.
+    #[command(after_help = "Examples:\n  directus users create --data @body.json")]
     Create(UsersCreateArgs),
     /// Create Multiple: Creates several users in one request.
+    #[command(after_help = "Examples:\n  directus users create-many --items <A,B,…>")]
     CreateMany(UsersCreateManyArgs),
     /// Update: Updates one user by its key.
+    #[command(after_help = "Examples:\n  directus users update <ID> --data @body.json")]
     Update(UsersUpdateArgs),
     /// Update Multiple: Applies the same change to several users.
+    #[command(
+        after_help = "Examples:\n  directus users update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(UsersUpdateManyArgs),
     /// Delete: Deletes one user by its key.
+    #[command(after_help = "Examples:\n  directus users delete <ID>")]
     Delete(UsersDeleteArgs),
     /// Delete Multiple: Deletes several users by key.
+    #[command(after_help = "Examples:\n  directus users delete-many --keys <A,B,…>")]
     DeleteMany(UsersDeleteManyArgs),
     /// Update Current: Updates the user the token belongs to.
+    #[command(after_help = "Examples:\n  directus users update-me --data @body.json")]
     UpdateMe(UsersUpdateMeArgs),
     /// Invite: Invites people by e-mail; each becomes a user with status invited.
+    #[command(
+        after_help = "Examples:\n  directus users invite --email <EMAIL> --role <ROLE>"
+    )]
     Invite(UsersInviteArgs),
     /// Accept Invite: Accepts an invitation: sets the password and activates the user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$TOKEN\" | directus users accept-invite --invite-token-stdin --password-file password.txt"
+    )]
     AcceptInvite(UsersAcceptInviteArgs),
     /// Generate 2FA: Generates a two-factor authentication secret for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$PASSWORD\" | directus users generate-tfa --password-stdin"
+    )]
     GenerateTfa(UsersGenerateTfaArgs),
     /// Enable 2FA: Turns two-factor authentication on for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$SECRET\" | directus users enable-tfa --secret-stdin --otp-file otp.txt"
+    )]
     EnableTfa(UsersEnableTfaArgs),
     /// Disable 2FA: Turns two-factor authentication off for the current user.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$OTP\" | directus users disable-tfa --otp-stdin"
+    )]
     DisableTfa(UsersDisableTfaArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum UtilitiesCommand {
     /// Get Random String: Returns a random string.
+    #[command(after_help = "Examples:\n  directus utilities random-string")]
     RandomString(UtilitiesRandomStringArgs),
     /// Generate Hash: Hashes a string with argon2.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$STRING\" | directus utilities generate-hash --string-stdin"
+    )]
     GenerateHash(UtilitiesGenerateHashArgs),
     /// Verify Hash: Checks a string against an argon2 hash.
+    #[command(
+        after_help = "Examples:\n  printf '%s' \"$STRING\" | directus utilities verify-hash --string-stdin --hash <HASH>"
+    )]
     VerifyHash(UtilitiesVerifyHashArgs),
     /// Clear Cache: Clears the data cache (and the schema cache with system).
+    #[command(after_help = "Examples:\n  directus utilities clear-cache")]
     ClearCache(UtilitiesClearCacheArgs),
     /// Import File Data: Imports items into a collection from a CSV or JSON file.
+    #[command(
+        after_help = "Examples:\n  directus utilities import --collection <COLLECTION> --file <FILE>"
+    )]
     Import(UtilitiesImportArgs),
     /// Sort Items: Moves an item to another item's place in a manually sorted collection.
+    #[command(
+        after_help = "Examples:\n  directus utilities sort --collection <COLLECTION> --item <ITEM> --to <TO>"
+    )]
     Sort(UtilitiesSortArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum VersionsCommand {
     /// List: Lists content versions, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus versions list")]
     List(VersionsListArgs),
     /// Get: Reads one content version by its key.
+    #[command(after_help = "Examples:\n  directus versions get <ID>")]
     Get(VersionsGetArgs),
     /// Create: Creates one content version.
+    #[command(after_help = "Examples:\n  directus versions create --data @body.json")]
     Create(VersionsCreateArgs),
     /// Create Multiple: Creates several content versions in one request.
+    #[command(
+        after_help = "Examples:\n  directus versions create-many --items <A,B,…>"
+    )]
     CreateMany(VersionsCreateManyArgs),
     /// Update: Updates one content version by its key.
+    #[command(
+        after_help = "Examples:\n  directus versions update <ID> --data @body.json"
+    )]
     Update(VersionsUpdateArgs),
     /// Update Multiple: Applies the same change to several content versions.
+    #[command(
+        after_help = "Examples:\n  directus versions update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(VersionsUpdateManyArgs),
     /// Delete: Deletes one content version by its key.
+    #[command(after_help = "Examples:\n  directus versions delete <ID>")]
     Delete(VersionsDeleteArgs),
     /// Delete Multiple: Deletes several content versions by key.
+    #[command(
+        after_help = "Examples:\n  directus versions delete-many --keys <A,B,…>"
+    )]
     DeleteMany(VersionsDeleteManyArgs),
     /// Compare: Compares a content version with the main item.
+    #[command(after_help = "Examples:\n  directus versions compare <ID>")]
     Compare(VersionsCompareArgs),
     /// Save: Saves changes to a content version; the main item stays as it is.
+    #[command(after_help = "Examples:\n  directus versions save <ID> --data @body.json")]
     Save(VersionsSaveArgs),
     /// Promote: Applies a content version to the main item.
+    #[command(after_help = "Examples:\n  directus versions promote <ID>")]
     Promote(VersionsPromoteArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum WebhooksCommand {
     /// List: Lists webhooks, with Directus query parameters.
+    #[command(after_help = "Examples:\n  directus webhooks list")]
     List(WebhooksListArgs),
     /// Get: Reads one webhook by its key.
+    #[command(after_help = "Examples:\n  directus webhooks get <ID>")]
     Get(WebhooksGetArgs),
     /// Create: Creates one webhook.
+    #[command(after_help = "Examples:\n  directus webhooks create --data @body.json")]
     Create(WebhooksCreateArgs),
     /// Create Multiple: Creates several webhooks in one request.
+    #[command(
+        after_help = "Examples:\n  directus webhooks create-many --items <A,B,…>"
+    )]
     CreateMany(WebhooksCreateManyArgs),
     /// Update: Updates one webhook by its key.
+    #[command(
+        after_help = "Examples:\n  directus webhooks update <ID> --data @body.json"
+    )]
     Update(WebhooksUpdateArgs),
     /// Update Multiple: Applies the same change to several webhooks.
+    #[command(
+        after_help = "Examples:\n  directus webhooks update-many --keys <KEYS> --data <DATA>"
+    )]
     UpdateMany(WebhooksUpdateManyArgs),
     /// Delete: Deletes one webhook by its key.
+    #[command(after_help = "Examples:\n  directus webhooks delete <ID>")]
     Delete(WebhooksDeleteArgs),
     /// Delete Multiple: Deletes several webhooks by key.
+    #[command(
+        after_help = "Examples:\n  directus webhooks delete-many --keys <A,B,…>"
+    )]
     DeleteMany(WebhooksDeleteManyArgs),
 }
 #[derive(Args)]
@@ -771,8 +1170,16 @@ struct AccessListArgs {
 #[derive(Args)]
 struct AccessGetArgs {
     /// The access row id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The access row id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -791,8 +1198,16 @@ struct AccessCreateManyArgs {
 #[derive(Args)]
 struct AccessUpdateArgs {
     /// The access row id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The access row id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -809,8 +1224,16 @@ struct AccessUpdateManyArgs {
 #[derive(Args)]
 struct AccessDeleteArgs {
     /// The access row id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The access row id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct AccessDeleteManyArgs {
@@ -826,8 +1249,16 @@ struct ActivityListArgs {
 #[derive(Args)]
 struct ActivityGetArgs {
     /// The activity id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The activity id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -846,8 +1277,16 @@ struct ActivityCreateArgs {
 #[derive(Args)]
 struct ActivityUpdateArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id: an integer before Directus 11.2, a UUID since (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The new text
     #[arg(long, allow_hyphen_values = true)]
     comment: String,
@@ -855,14 +1294,30 @@ struct ActivityUpdateArgs {
 #[derive(Args)]
 struct ActivityDeleteArgs {
     /// The comment id: an integer before Directus 11.2, a UUID since
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id: an integer before Directus 11.2, a UUID since (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct AssetsGetArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// A transformation preset key from the settings
     #[arg(long, allow_hyphen_values = true)]
     key: Option<String>,
@@ -913,8 +1368,13 @@ struct AssetsGetArgs {
     #[arg(long, overrides_with = "download")]
     no_download: bool,
     /// Write the file here instead of to stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
+    #[arg(
+        long = "output-file",
+        short = 'O',
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    output_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct AuthLoginArgs {
@@ -1055,8 +1515,16 @@ struct CommentsListArgs {
 #[derive(Args)]
 struct CommentsGetArgs {
     /// The comment id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1075,8 +1543,16 @@ struct CommentsCreateManyArgs {
 #[derive(Args)]
 struct CommentsUpdateArgs {
     /// The comment id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1093,8 +1569,16 @@ struct CommentsUpdateManyArgs {
 #[derive(Args)]
 struct CommentsDeleteArgs {
     /// The comment id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The comment id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct CommentsDeleteManyArgs {
@@ -1110,8 +1594,16 @@ struct DashboardsListArgs {
 #[derive(Args)]
 struct DashboardsGetArgs {
     /// The dashboard id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The dashboard id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1130,8 +1622,16 @@ struct DashboardsCreateManyArgs {
 #[derive(Args)]
 struct DashboardsUpdateArgs {
     /// The dashboard id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The dashboard id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1148,8 +1648,16 @@ struct DashboardsUpdateManyArgs {
 #[derive(Args)]
 struct DashboardsDeleteArgs {
     /// The dashboard id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The dashboard id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct DashboardsDeleteManyArgs {
@@ -1225,8 +1733,16 @@ struct FilesListArgs {
 #[derive(Args)]
 struct FilesGetArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1248,8 +1764,16 @@ struct FilesCreateArgs {
 #[derive(Args)]
 struct FilesUpdateArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1266,8 +1790,16 @@ struct FilesUpdateManyArgs {
 #[derive(Args)]
 struct FilesReplaceArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// A new title
     #[arg(long, allow_hyphen_values = true)]
     title: Option<String>,
@@ -1278,8 +1810,16 @@ struct FilesReplaceArgs {
 #[derive(Args)]
 struct FilesDeleteArgs {
     /// The file id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FilesDeleteManyArgs {
@@ -1304,8 +1844,16 @@ struct FlowsListArgs {
 #[derive(Args)]
 struct FlowsGetArgs {
     /// The flow id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The flow id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1324,8 +1872,16 @@ struct FlowsCreateManyArgs {
 #[derive(Args)]
 struct FlowsUpdateArgs {
     /// The flow id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The flow id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1342,8 +1898,16 @@ struct FlowsUpdateManyArgs {
 #[derive(Args)]
 struct FlowsDeleteArgs {
     /// The flow id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The flow id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FlowsDeleteManyArgs {
@@ -1354,8 +1918,16 @@ struct FlowsDeleteManyArgs {
 #[derive(Args)]
 struct FlowsTriggerArgs {
     /// The flow id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The flow id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The body the flow's trigger receives, as JSON. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1363,8 +1935,16 @@ struct FlowsTriggerArgs {
 #[derive(Args)]
 struct FlowsTriggerGetArgs {
     /// The flow id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The flow id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FoldersListArgs {
@@ -1374,8 +1954,16 @@ struct FoldersListArgs {
 #[derive(Args)]
 struct FoldersGetArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1394,8 +1982,16 @@ struct FoldersCreateManyArgs {
 #[derive(Args)]
 struct FoldersUpdateArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1412,8 +2008,16 @@ struct FoldersUpdateManyArgs {
 #[derive(Args)]
 struct FoldersDeleteArgs {
     /// The folder id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The folder id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct FoldersDeleteManyArgs {
@@ -1447,8 +2051,13 @@ struct ItemsExportArgs {
     #[command(flatten)]
     query: QueryArgs,
     /// Write the file here instead of to stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
+    #[arg(
+        long = "output-file",
+        short = 'O',
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    output_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct ItemsGetArgs {
@@ -1541,8 +2150,16 @@ struct NotificationsListArgs {
 #[derive(Args)]
 struct NotificationsGetArgs {
     /// The notification id (an integer, as text)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The notification id (an integer, as text) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1561,8 +2178,16 @@ struct NotificationsCreateManyArgs {
 #[derive(Args)]
 struct NotificationsUpdateArgs {
     /// The notification id (an integer, as text)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The notification id (an integer, as text) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1579,8 +2204,16 @@ struct NotificationsUpdateManyArgs {
 #[derive(Args)]
 struct NotificationsDeleteArgs {
     /// The notification id (an integer, as text)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The notification id (an integer, as text) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct NotificationsDeleteManyArgs {
@@ -1596,8 +2229,16 @@ struct OperationsListArgs {
 #[derive(Args)]
 struct OperationsGetArgs {
     /// The operation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The operation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1616,8 +2257,16 @@ struct OperationsCreateManyArgs {
 #[derive(Args)]
 struct OperationsUpdateArgs {
     /// The operation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The operation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1634,8 +2283,16 @@ struct OperationsUpdateManyArgs {
 #[derive(Args)]
 struct OperationsDeleteArgs {
     /// The operation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The operation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct OperationsDeleteManyArgs {
@@ -1651,8 +2308,16 @@ struct PanelsListArgs {
 #[derive(Args)]
 struct PanelsGetArgs {
     /// The panel id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The panel id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1671,8 +2336,16 @@ struct PanelsCreateManyArgs {
 #[derive(Args)]
 struct PanelsUpdateArgs {
     /// The panel id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The panel id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1689,8 +2362,16 @@ struct PanelsUpdateManyArgs {
 #[derive(Args)]
 struct PanelsDeleteArgs {
     /// The panel id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The panel id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct PanelsDeleteManyArgs {
@@ -1706,8 +2387,16 @@ struct PermissionsListArgs {
 #[derive(Args)]
 struct PermissionsGetArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1726,8 +2415,16 @@ struct PermissionsCreateManyArgs {
 #[derive(Args)]
 struct PermissionsUpdateArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1744,8 +2441,16 @@ struct PermissionsUpdateManyArgs {
 #[derive(Args)]
 struct PermissionsDeleteArgs {
     /// The permission id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The permission id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct PermissionsDeleteManyArgs {
@@ -1772,8 +2477,16 @@ struct PoliciesListArgs {
 #[derive(Args)]
 struct PoliciesGetArgs {
     /// The policy id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The policy id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1792,8 +2505,16 @@ struct PoliciesCreateManyArgs {
 #[derive(Args)]
 struct PoliciesUpdateArgs {
     /// The policy id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The policy id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1810,8 +2531,16 @@ struct PoliciesUpdateManyArgs {
 #[derive(Args)]
 struct PoliciesDeleteArgs {
     /// The policy id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The policy id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct PoliciesDeleteManyArgs {
@@ -1829,8 +2558,16 @@ struct PresetsListArgs {
 #[derive(Args)]
 struct PresetsGetArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1849,8 +2586,16 @@ struct PresetsCreateManyArgs {
 #[derive(Args)]
 struct PresetsUpdateArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1867,8 +2612,16 @@ struct PresetsUpdateManyArgs {
 #[derive(Args)]
 struct PresetsDeleteArgs {
     /// The preset id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The preset id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct PresetsDeleteManyArgs {
@@ -1928,8 +2681,16 @@ struct RevisionsListArgs {
 #[derive(Args)]
 struct RevisionsGetArgs {
     /// The revision id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The revision id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1941,8 +2702,16 @@ struct RolesListArgs {
 #[derive(Args)]
 struct RolesGetArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -1961,8 +2730,16 @@ struct RolesCreateManyArgs {
 #[derive(Args)]
 struct RolesUpdateArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -1979,8 +2756,16 @@ struct RolesUpdateManyArgs {
 #[derive(Args)]
 struct RolesDeleteArgs {
     /// The role id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The role id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct RolesDeleteManyArgs {
@@ -2032,8 +2817,16 @@ struct SharesListArgs {
 #[derive(Args)]
 struct SharesGetArgs {
     /// The share id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The share id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -2052,8 +2845,16 @@ struct SharesCreateManyArgs {
 #[derive(Args)]
 struct SharesUpdateArgs {
     /// The share id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The share id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2070,8 +2871,16 @@ struct SharesUpdateManyArgs {
 #[derive(Args)]
 struct SharesDeleteArgs {
     /// The share id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The share id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct SharesDeleteManyArgs {
@@ -2082,8 +2891,16 @@ struct SharesDeleteManyArgs {
 #[derive(Args)]
 struct SharesInfoArgs {
     /// The share id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The share id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct TranslationsListArgs {
@@ -2093,8 +2910,16 @@ struct TranslationsListArgs {
 #[derive(Args)]
 struct TranslationsGetArgs {
     /// The translation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The translation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -2113,8 +2938,16 @@ struct TranslationsCreateManyArgs {
 #[derive(Args)]
 struct TranslationsUpdateArgs {
     /// The translation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The translation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2131,8 +2964,16 @@ struct TranslationsUpdateManyArgs {
 #[derive(Args)]
 struct TranslationsDeleteArgs {
     /// The translation id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The translation id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct TranslationsDeleteManyArgs {
@@ -2148,8 +2989,16 @@ struct UsersListArgs {
 #[derive(Args)]
 struct UsersGetArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -2173,8 +3022,16 @@ struct UsersCreateManyArgs {
 #[derive(Args)]
 struct UsersUpdateArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2191,8 +3048,16 @@ struct UsersUpdateManyArgs {
 #[derive(Args)]
 struct UsersDeleteArgs {
     /// The user id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The user id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct UsersDeleteManyArgs {
@@ -2335,8 +3200,16 @@ struct VersionsListArgs {
 #[derive(Args)]
 struct VersionsGetArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -2355,8 +3228,16 @@ struct VersionsCreateManyArgs {
 #[derive(Args)]
 struct VersionsUpdateArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2373,8 +3254,16 @@ struct VersionsUpdateManyArgs {
 #[derive(Args)]
 struct VersionsDeleteArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct VersionsDeleteManyArgs {
@@ -2385,14 +3274,30 @@ struct VersionsDeleteManyArgs {
 #[derive(Args)]
 struct VersionsCompareArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
 }
 #[derive(Args)]
 struct VersionsSaveArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2400,8 +3305,16 @@ struct VersionsSaveArgs {
 #[derive(Args)]
 struct VersionsPromoteArgs {
     /// The content version id (a UUID)
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The content version id (a UUID) (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// The hash of the main item from `compare`, so a changed main item is not overwritten
     #[arg(long, allow_hyphen_values = true)]
     main_hash: Option<String>,
@@ -2420,8 +3333,16 @@ struct WebhooksListArgs {
 #[derive(Args)]
 struct WebhooksGetArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     #[command(flatten)]
     query: QueryArgs,
 }
@@ -2440,8 +3361,16 @@ struct WebhooksCreateManyArgs {
 #[derive(Args)]
 struct WebhooksUpdateArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
     /// The fields to change, as a JSON object. (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -2458,8 +3387,16 @@ struct WebhooksUpdateManyArgs {
 #[derive(Args)]
 struct WebhooksDeleteArgs {
     /// The webhook id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The webhook id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct WebhooksDeleteManyArgs {
@@ -2468,8 +3405,13 @@ struct WebhooksDeleteManyArgs {
     keys: Vec<String>,
 }
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
+    let (cli, matches) = cli::parse::<Cli>();
+    let command = match cli.command {
+        Command::Completion(args) => return cli::completion::<Cli>(&args),
+        Command::Man(args) => return cli::man::<Cli>(&args),
+        command => command,
+    };
+    cli::run(&cli.global, &matches, |client| dispatch(Client::from(client), command))
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
@@ -2485,9 +3427,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 AccessCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.access().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.access().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 AccessCommand::Create(args) => {
@@ -2503,12 +3450,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 AccessCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .access()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.access().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 AccessCommand::UpdateMany(args) => {
@@ -2523,7 +3472,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 AccessCommand::Delete(args) => {
-                    client.access().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.access().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 AccessCommand::DeleteMany(args) => {
@@ -2546,12 +3500,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ActivityCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .activity()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.activity().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 ActivityCommand::Create(args) => {
@@ -2565,15 +3521,25 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ActivityCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
                         client
                             .activity()
-                            .update::<serde_json::Value>(&args.id, &args.comment)
+                            .update::<serde_json::Value>(&id, &args.comment)
                             .await?,
                     )
                 }
                 ActivityCommand::Delete(args) => {
-                    client.activity().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.activity().delete(&id).await?;
                     Ok(Output::Empty)
                 }
             }
@@ -2581,6 +3547,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Assets(command) => {
             match command {
                 AssetsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let transforms = args
                         .transforms
                         .as_deref()
@@ -2590,7 +3561,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         download: client
                             .assets()
                             .get(
-                                &args.id,
+                                &id,
                                 &directus_client::assets::GetOptions {
                                     key: args.key,
                                     transforms,
@@ -2610,7 +3581,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 },
                             )
                             .await?,
-                        to: args.output,
+                        to: args.output_file,
                     })
                 }
             }
@@ -2789,12 +3760,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 CommentsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .comments()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.comments().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 CommentsCommand::Create(args) => {
@@ -2810,12 +3783,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 CommentsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .comments()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.comments().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 CommentsCommand::UpdateMany(args) => {
@@ -2830,7 +3805,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 CommentsCommand::Delete(args) => {
-                    client.comments().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.comments().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 CommentsCommand::DeleteMany(args) => {
@@ -2853,12 +3833,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 DashboardsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .dashboards()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.dashboards().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 DashboardsCommand::Create(args) => {
@@ -2877,11 +3859,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 DashboardsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .dashboards()
-                            .update::<serde_json::Value>(&args.id, &data)
+                            .update::<serde_json::Value>(&id, &data)
                             .await?,
                     )
                 }
@@ -2897,7 +3884,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 DashboardsCommand::Delete(args) => {
-                    client.dashboards().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.dashboards().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 DashboardsCommand::DeleteMany(args) => {
@@ -2982,9 +3974,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.files().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.files().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 FilesCommand::Create(args) => {
@@ -3005,12 +4002,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .files()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.files().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FilesCommand::UpdateMany(args) => {
@@ -3025,13 +4024,18 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Replace(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
                         client
                             .files()
                             .replace::<
                                 serde_json::Value,
                             >(
-                                &args.id,
+                                &id,
                                 &args.file,
                                 &directus_client::files::ReplaceOptions {
                                     title: args.title,
@@ -3041,7 +4045,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FilesCommand::Delete(args) => {
-                    client.files().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.files().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 FilesCommand::DeleteMany(args) => {
@@ -3081,9 +4090,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FlowsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.flows().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.flows().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 FlowsCommand::Create(args) => {
@@ -3099,12 +4113,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FlowsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .flows()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.flows().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FlowsCommand::UpdateMany(args) => {
@@ -3119,7 +4135,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FlowsCommand::Delete(args) => {
-                    client.flows().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.flows().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 FlowsCommand::DeleteMany(args) => {
@@ -3129,17 +4150,24 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
                 FlowsCommand::Trigger(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .flows()
-                            .trigger::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.flows().trigger::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FlowsCommand::TriggerGet(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
-                        client.flows().trigger_get::<serde_json::Value>(&args.id).await?,
+                        client.flows().trigger_get::<serde_json::Value>(&id).await?,
                     )
                 }
             }
@@ -3156,12 +4184,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .folders()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.folders().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 FoldersCommand::Create(args) => {
@@ -3177,12 +4207,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .folders()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.folders().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 FoldersCommand::UpdateMany(args) => {
@@ -3197,7 +4229,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 FoldersCommand::Delete(args) => {
-                    client.folders().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.folders().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 FoldersCommand::DeleteMany(args) => {
@@ -3228,7 +4265,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .items()
                             .export(&args.collection, &args.export, &query)
                             .await?,
-                        to: args.output,
+                        to: args.output_file,
                     })
                 }
                 ItemsCommand::Get(args) => {
@@ -3316,11 +4353,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 NotificationsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
                         client
                             .notifications()
-                            .get::<serde_json::Value>(&args.id, &query)
+                            .get::<serde_json::Value>(&id, &query)
                             .await?,
                     )
                 }
@@ -3340,11 +4382,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 NotificationsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .notifications()
-                            .update::<serde_json::Value>(&args.id, &data)
+                            .update::<serde_json::Value>(&id, &data)
                             .await?,
                     )
                 }
@@ -3360,7 +4407,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 NotificationsCommand::Delete(args) => {
-                    client.notifications().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.notifications().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 NotificationsCommand::DeleteMany(args) => {
@@ -3383,12 +4435,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 OperationsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .operations()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.operations().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 OperationsCommand::Create(args) => {
@@ -3407,11 +4461,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 OperationsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .operations()
-                            .update::<serde_json::Value>(&args.id, &data)
+                            .update::<serde_json::Value>(&id, &data)
                             .await?,
                     )
                 }
@@ -3427,7 +4486,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 OperationsCommand::Delete(args) => {
-                    client.operations().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.operations().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 OperationsCommand::DeleteMany(args) => {
@@ -3450,9 +4514,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PanelsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.panels().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.panels().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 PanelsCommand::Create(args) => {
@@ -3468,12 +4537,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PanelsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .panels()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.panels().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 PanelsCommand::UpdateMany(args) => {
@@ -3488,7 +4559,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PanelsCommand::Delete(args) => {
-                    client.panels().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.panels().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 PanelsCommand::DeleteMany(args) => {
@@ -3511,12 +4587,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .permissions()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.permissions().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 PermissionsCommand::Create(args) => {
@@ -3535,11 +4613,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .permissions()
-                            .update::<serde_json::Value>(args.id, &data)
+                            .update::<serde_json::Value>(id, &data)
                             .await?,
                     )
                 }
@@ -3554,7 +4637,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PermissionsCommand::Delete(args) => {
-                    client.permissions().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.permissions().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 PermissionsCommand::DeleteMany(args) => {
@@ -3587,12 +4675,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PoliciesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .policies()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.policies().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 PoliciesCommand::Create(args) => {
@@ -3608,12 +4698,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PoliciesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .policies()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.policies().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 PoliciesCommand::UpdateMany(args) => {
@@ -3628,7 +4720,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PoliciesCommand::Delete(args) => {
-                    client.policies().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.policies().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 PoliciesCommand::DeleteMany(args) => {
@@ -3654,9 +4751,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.presets().get::<serde_json::Value>(args.id, &query).await?,
+                        client.presets().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 PresetsCommand::Create(args) => {
@@ -3672,12 +4774,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .presets()
-                            .update::<serde_json::Value>(args.id, &data)
-                            .await?,
+                        client.presets().update::<serde_json::Value>(id, &data).await?,
                     )
                 }
                 PresetsCommand::UpdateMany(args) => {
@@ -3691,7 +4795,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 PresetsCommand::Delete(args) => {
-                    client.presets().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.presets().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 PresetsCommand::DeleteMany(args) => {
@@ -3759,12 +4868,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RevisionsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .revisions()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.revisions().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
             }
@@ -3778,9 +4889,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.roles().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.roles().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 RolesCommand::Create(args) => {
@@ -3796,12 +4912,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .roles()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.roles().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 RolesCommand::UpdateMany(args) => {
@@ -3816,7 +4934,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 RolesCommand::Delete(args) => {
-                    client.roles().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.roles().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 RolesCommand::DeleteMany(args) => {
@@ -3880,9 +5003,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 SharesCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.shares().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.shares().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 SharesCommand::Create(args) => {
@@ -3898,12 +5026,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 SharesCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .shares()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.shares().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 SharesCommand::UpdateMany(args) => {
@@ -3918,7 +5048,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 SharesCommand::Delete(args) => {
-                    client.shares().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.shares().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 SharesCommand::DeleteMany(args) => {
@@ -3928,9 +5063,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
                 SharesCommand::Info(args) => {
-                    Output::json(
-                        client.shares().info::<serde_json::Value>(&args.id).await?,
-                    )
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    Output::json(client.shares().info::<serde_json::Value>(&id).await?)
                 }
             }
         }
@@ -3946,11 +5084,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 TranslationsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
                         client
                             .translations()
-                            .get::<serde_json::Value>(&args.id, &query)
+                            .get::<serde_json::Value>(&id, &query)
                             .await?,
                     )
                 }
@@ -3970,11 +5113,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 TranslationsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
                         client
                             .translations()
-                            .update::<serde_json::Value>(&args.id, &data)
+                            .update::<serde_json::Value>(&id, &data)
                             .await?,
                     )
                 }
@@ -3990,7 +5138,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 TranslationsCommand::Delete(args) => {
-                    client.translations().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.translations().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 TranslationsCommand::DeleteMany(args) => {
@@ -4010,9 +5163,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client.users().get::<serde_json::Value>(&args.id, &query).await?,
+                        client.users().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 UsersCommand::Me(args) => {
@@ -4032,12 +5190,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .users()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.users().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 UsersCommand::UpdateMany(args) => {
@@ -4052,7 +5212,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 UsersCommand::Delete(args) => {
-                    client.users().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.users().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 UsersCommand::DeleteMany(args) => {
@@ -4233,12 +5398,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 VersionsCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .versions()
-                            .get::<serde_json::Value>(&args.id, &query)
-                            .await?,
+                        client.versions().get::<serde_json::Value>(&id, &query).await?,
                     )
                 }
                 VersionsCommand::Create(args) => {
@@ -4254,12 +5421,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 VersionsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .versions()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.versions().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 VersionsCommand::UpdateMany(args) => {
@@ -4274,7 +5443,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 VersionsCommand::Delete(args) => {
-                    client.versions().delete(&args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.versions().delete(&id).await?;
                     Ok(Output::Empty)
                 }
                 VersionsCommand::DeleteMany(args) => {
@@ -4284,20 +5458,32 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
                 VersionsCommand::Compare(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Output::json(
-                        client.versions().compare::<serde_json::Value>(&args.id).await?,
+                        client.versions().compare::<serde_json::Value>(&id).await?,
                     )
                 }
                 VersionsCommand::Save(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .versions()
-                            .save::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.versions().save::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 VersionsCommand::Promote(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let fields = (!args.fields.is_empty())
                         .then(|| cli::read_strings("--fields", &args.fields))
                         .transpose()?;
@@ -4307,7 +5493,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .promote::<
                                 serde_json::Value,
                             >(
-                                &args.id,
+                                &id,
                                 &directus_client::versions::PromoteOptions {
                                     main_hash: args.main_hash,
                                     fields,
@@ -4334,12 +5520,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Get(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let query = args.query.into_query()?;
                     Output::json(
-                        client
-                            .webhooks()
-                            .get::<serde_json::Value>(args.id, &query)
-                            .await?,
+                        client.webhooks().get::<serde_json::Value>(id, &query).await?,
                     )
                 }
                 WebhooksCommand::Create(args) => {
@@ -4355,12 +5543,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .webhooks()
-                            .update::<serde_json::Value>(args.id, &data)
-                            .await?,
+                        client.webhooks().update::<serde_json::Value>(id, &data).await?,
                     )
                 }
                 WebhooksCommand::UpdateMany(args) => {
@@ -4374,7 +5564,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 WebhooksCommand::Delete(args) => {
-                    client.webhooks().delete(args.id).await?;
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    client.webhooks().delete(id).await?;
                     Ok(Output::Empty)
                 }
                 WebhooksCommand::DeleteMany(args) => {
@@ -4383,6 +5578,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
             }
+        }
+        Command::Completion(_) | Command::Man(_) => {
+            unreachable!("answered in main, without a server")
         }
     }
 }

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[command(
     name = "kinds",
     version,
-    about = "Command-line client for the Kinds fixture API (generated from the spec for Directus 12.4.1)."
+    about = "Command-line client for the Kinds fixture API (generated from the spec for Directus 12.4.1).",
+    after_help = cli::exit::help()
 )]
 struct Cli {
     #[command(flatten)]
@@ -26,35 +27,56 @@ enum Command {
     /// Things: Every kind of operation, once.
     #[command(subcommand)]
     Things(ThingsCommand),
+    /// Print the completion script for a shell (e.g. `source <(kinds completion bash)`)
+    Completion(cli::CompletionArgs),
+    /// Print the manual page (roff), or write one page per command with --dir
+    Man(cli::ManArgs),
 }
 #[derive(Subcommand)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 enum ThingsCommand {
     /// List: Lists things, with query parameters.
+    #[command(after_help = "Examples:\n  kinds things list")]
     List(ThingsListArgs),
     /// Get: Reads one thing by id.
+    #[command(after_help = "Examples:\n  kinds things get <ID>")]
     Get(ThingsGetArgs),
     /// Create: Creates a thing from any JSON.
+    #[command(after_help = "Examples:\n  kinds things create --data @body.json")]
     Create(ThingsCreateArgs),
     /// Delete Multiple: Deletes things by key.
+    #[command(after_help = "Examples:\n  kinds things delete-many --keys <A,B,…>")]
     DeleteMany(ThingsDeleteManyArgs),
     /// Upload: Uploads a file with metadata.
+    #[command(
+        after_help = "Examples:\n  kinds things upload --storage <STORAGE> --file <FILE>"
+    )]
     Upload(ThingsUploadArgs),
     /// Download: Downloads a file.
+    #[command(after_help = "Examples:\n  kinds things download <ID> --output-file FILE")]
     Download(ThingsDownloadArgs),
     /// List Extensions: Lists extensions; the route moved in 10.7.
+    #[command(after_help = "Examples:\n  kinds things extensions")]
     Extensions(ThingsExtensionsArgs),
     /// Legacy: An operation that was removed.
+    #[command(after_help = "Examples:\n  kinds things legacy --name <NAME>")]
     Legacy(ThingsLegacyArgs),
     /// Ping: Answers with text.
+    #[command(after_help = "Examples:\n  kinds things ping")]
     Ping(ThingsPingArgs),
     /// Start: Answers with a redirect.
+    #[command(after_help = "Examples:\n  kinds things start --provider <PROVIDER>")]
     Start(ThingsStartArgs),
     /// Update: Updates a thing from any JSON.
+    #[command(after_help = "Examples:\n  kinds things update <ID> --data @body.json")]
     Update(ThingsUpdateArgs),
     /// Upsert: Updates the thing matching a filter, or creates it.
+    #[command(
+        after_help = "Examples:\n  kinds things upsert --filter <FILTER> --data @body.json"
+    )]
     Upsert(ThingsUpsertArgs),
     /// Settings: Updates settings, named and free-form.
+    #[command(after_help = "Examples:\n  kinds things settings")]
     Settings(ThingsSettingsArgs),
 }
 #[derive(Args)]
@@ -116,8 +138,16 @@ struct ThingsListArgs {
 #[derive(Args)]
 struct ThingsGetArgs {
     /// The thing's id
-    #[arg(long, allow_hyphen_values = true)]
-    id: i64,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<i64>,
+    /// The thing's id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<i64>,
 }
 #[derive(Args)]
 struct ThingsCreateArgs {
@@ -146,14 +176,27 @@ struct ThingsUploadArgs {
 #[derive(Args)]
 struct ThingsDownloadArgs {
     /// The file id
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The file id (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// Resize to this width
     #[arg(long, allow_hyphen_values = true)]
     width: Option<i64>,
     /// Write the file here instead of to stdout
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
+    #[arg(
+        long = "output-file",
+        short = 'O',
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    output_file: Option<std::path::PathBuf>,
 }
 #[derive(Args)]
 struct ThingsExtensionsArgs {
@@ -187,8 +230,16 @@ struct ThingsStartArgs {
 #[derive(Args)]
 struct ThingsUpdateArgs {
     /// The thing's key
-    #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        conflicts_with = "id_positional",
+        required_unless_present = "id_positional"
+    )]
+    id: Option<String>,
+    /// The thing's key (or --id)
+    #[arg(value_name = "ID")]
+    id_positional: Option<String>,
     /// Request body (JSON inline, @FILE, or - for stdin)
     #[arg(long, allow_hyphen_values = true)]
     data: String,
@@ -212,8 +263,13 @@ struct ThingsSettingsArgs {
     data: Option<String>,
 }
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    cli::run(&cli.global, |client| dispatch(Client::from(client), cli.command))
+    let (cli, matches) = cli::parse::<Cli>();
+    let command = match cli.command {
+        Command::Completion(args) => return cli::completion::<Cli>(&args),
+        Command::Man(args) => return cli::man::<Cli>(&args),
+        command => command,
+    };
+    cli::run(&cli.global, &matches, |client| dispatch(Client::from(client), command))
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
@@ -239,7 +295,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ThingsCommand::Get(args) => {
-                    Output::json(client.things().get(args.id).await?)
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
+                    Output::json(client.things().get(id).await?)
                 }
                 ThingsCommand::Create(args) => {
                     let data = cli::read_json("--data", &args.data)?;
@@ -270,17 +331,22 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ThingsCommand::Download(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     Ok(Output::Download {
                         download: client
                             .things()
                             .download(
-                                &args.id,
+                                &id,
                                 &kinds_client::things::DownloadOptions {
                                     width: args.width,
                                 },
                             )
                             .await?,
-                        to: args.output,
+                        to: args.output_file,
                     })
                 }
                 ThingsCommand::Extensions(args) => {
@@ -339,12 +405,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
                 ThingsCommand::Update(args) => {
+                    let id = cli::flag_or_positional(
+                        "--id",
+                        args.id,
+                        args.id_positional,
+                    )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client
-                            .things()
-                            .update::<serde_json::Value>(&args.id, &data)
-                            .await?,
+                        client.things().update::<serde_json::Value>(&id, &data).await?,
                     )
                 }
                 ThingsCommand::Upsert(args) => {
@@ -376,6 +444,9 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )
                 }
             }
+        }
+        Command::Completion(_) | Command::Man(_) => {
+            unreachable!("answered in main, without a server")
         }
     }
 }
