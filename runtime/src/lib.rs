@@ -8,6 +8,7 @@ mod auth;
 mod client;
 mod error;
 mod operation;
+mod paging;
 mod progress;
 mod query;
 mod request;
@@ -23,6 +24,7 @@ pub use auth::{SessionTokens, Tokens};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation};
+pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
@@ -41,3 +43,5 @@ pub fn key_text(key: &serde_json::Value) -> String {
 /// Re-exported so generated crates need no direct dependency on them.
 pub use serde;
 pub use serde_json;
+/// The `Stream` trait [`ItemStream`] implements, for `futures::StreamExt` and the like.
+pub use futures_util::Stream;
