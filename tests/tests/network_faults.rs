@@ -413,3 +413,51 @@ async fn an_upload_cut_off_mid_way_says_a_partial_file_record_may_exist_and_how_
     assert!(matches!(err, Error::Transport { outcome: Outcome::NotSent, .. }), "{err:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// 100,000 items of about 1 KB each (100 MB in all), streamed from a stub that serves any
+/// `limit`/`offset` page, by a child process (this test binary again): its peak memory stays
+/// that of one page, not of the list.
+#[test]
+fn streaming_100000_items_keeps_memory_flat() {
+    const TOTAL: u64 = 100_000;
+    if let Ok(url) = std::env::var("DIRECTUS_RS_STREAM_URL") {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = Client::builder(&url).token("t").page_size(500).build().unwrap();
+        let mut stream = client.items().list_stream::<Value>("big", &Default::default());
+        let (mut n, mut next) = (0u64, 0u64);
+        rt.block_on(async {
+            while let Some(item) = stream.try_next().await.expect("a page") {
+                assert_eq!(item["n"].as_u64(), Some(next), "in order, once each");
+                next += 1;
+                n += 1;
+            }
+        });
+        eprintln!("streamed {n} items");
+        std::process::exit(if n == TOTAL { 0 } else { 1 });
+    }
+    let filler = "x".repeat(1000);
+    let stub = stub::start(move |_, head| {
+        let param = |name: &str| -> u64 {
+            let target = head.split_whitespace().nth(1).unwrap_or_default();
+            target.split(['?', '&']).find_map(|kv| kv.strip_prefix(&format!("{name}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
+        };
+        let (limit, offset) = (param("limit"), param("offset"));
+        let items: Vec<String> =
+            (offset..(offset + limit).min(TOTAL)).map(|n| format!(r#"{{"n":{n},"text":"{filler}"}}"#)).collect();
+        vec![reply("200 OK", &[JSON], &format!(r#"{{"data":[{}]}}"#, items.join(",")))]
+    });
+    let exe = std::env::current_exe().unwrap();
+    let started = Instant::now();
+    let (code, stderr, peak) = stub::run_measured(
+        Command::new(exe).args(["--exact", "streaming_100000_items_keeps_memory_flat", "--nocapture"]).env("DIRECTUS_RS_STREAM_URL", &stub.url),
+    );
+    eprintln!(
+        "100,000 items (~100 MB) streamed in pages of 500: {} requests, {:.1} s, peak RSS {:.1} MiB",
+        stub.count(),
+        started.elapsed().as_secs_f64(),
+        peak as f64 / 1048576.0
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stub.count(), 201, "200 full pages and an empty one");
+    assert!(peak < 32 << 20, "peak RSS {peak}");
+}
