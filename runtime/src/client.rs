@@ -18,6 +18,9 @@ use tokio::sync::{Mutex, OnceCell, Semaphore};
 /// Requests one client has in flight at most, by default; the rest wait their turn.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 
+/// Redirects followed in a row at most, within the server's origin.
+const MAX_REDIRECTS: u32 = 10;
+
 /// Characters a path segment keeps as they are (RFC 3986 unreserved); all else is encoded,
 /// so an id like `a/b` stays one segment.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -33,6 +36,8 @@ pub struct Client {
 pub(crate) struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL parsed: redirects are followed only within its origin.
+    base: reqwest::Url,
     pub(crate) auth: Mutex<AuthState>,
     /// Counts finished refreshes, so callers that waited on one can tell it happened.
     pub(crate) refresh_epoch: AtomicU64,
@@ -84,7 +89,20 @@ pub struct ClientBuilder<C = Client> {
     hooks: Vec<Hook>,
     user_agent: String,
     upload_progress: bool,
+    http: Http,
+    root_certificates: Vec<Vec<u8>>,
     _client: PhantomData<fn() -> C>,
+}
+
+/// Where the HTTP client comes from.
+enum Http {
+    /// Built here from scratch.
+    Default,
+    /// Built here from the caller's builder (proxy, certificates, default headers, …); boxed,
+    /// as a builder is large.
+    Builder(Box<reqwest::ClientBuilder>),
+    /// The caller's, used as it is.
+    Client(reqwest::Client),
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
@@ -99,6 +117,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             hooks: Vec::new(),
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             upload_progress: false,
+            http: Http::Default,
+            root_certificates: Vec::new(),
             _client: PhantomData,
         }
     }
@@ -161,6 +181,12 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Items per request of a list read with a `…_stream` or `…_all` method. Default 100.
+    pub fn page_size(mut self, items: u32) -> Self {
+        self.settings.page_size = items.max(1);
+        self
+    }
+
     /// Calls `hook` after every attempt of every call, with the operation, status or error, and
     /// time taken: for metrics, logs or test coverage. Several hooks run in the order added.
     pub fn hook(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
@@ -190,6 +216,37 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the HTTP client from `builder`, so what it sets (a proxy, client certificates,
+    /// default headers, TLS settings, local address) holds for every call. The client then sets
+    /// its own connect timeout, pool size, user agent and redirect policy (none: the client
+    /// follows redirects itself, within the server's origin) on top.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Http::Builder(Box::new(builder));
+        self
+    }
+
+    /// Uses `client` as it is for every request: the connect timeout, pool size, user agent
+    /// and root certificates set here do not apply to it (the other timeouts, retries, limits
+    /// and the concurrency limit do). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: the client follows redirects itself, only
+    /// within the server's origin, and hands some back as results (the SSO start); a client
+    /// that follows them on its own defeats both. Prefer [`Self::http_client_builder`].
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Http::Client(client);
+        self
+    }
+
+    /// Trusts the certificates in `pem` (one or more PEM `CERTIFICATE` blocks) as roots, beside
+    /// the built-in ones: for a server whose certificate a private CA signed. A PEM that holds no
+    /// readable certificate makes [`Self::build`] fail with the reason.
+    ///
+    /// The built-in roots are Mozilla's (webpki-roots); the `native-roots` feature adds the
+    /// operating system's.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
         self
     }
 
@@ -226,18 +283,55 @@ impl<C: From<Client>> ClientBuilder<C> {
                  the wrong place; give the address alone, e.g. {plain}"
             )));
         }
-        let http = reqwest::Client::builder()
-            // Only the connect timeout is reqwest's: the others are the runtime's, which can tell
-            // which one fired, and leave streamed transfers uncapped.
-            .connect_timeout(self.settings.connect_timeout.min(self.settings.idle_timeout))
-            // No more idle connections than requests in flight, so the pool cannot grow past the
-            // limit over time.
-            .pool_max_idle_per_host(self.max_concurrency)
-            .user_agent(self.user_agent)
-            // Redirect replies (OAuth start) are results, not something to follow.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| invalid(format!("the HTTP client could not be set up: {e}")))?;
+        if matches!(self.http, Http::Client(_)) && !self.root_certificates.is_empty() {
+            return Err(invalid(
+                "root certificates cannot be added to a reqwest::Client given with http_client; add them to its \
+                 builder, or give the builder with http_client_builder"
+                    .into(),
+            ));
+        }
+        let mut roots = Vec::new();
+        for (i, pem) in self.root_certificates.iter().enumerate() {
+            let which = format!("root certificate {} of {}", i + 1, self.root_certificates.len());
+            match reqwest::Certificate::from_pem_bundle(pem) {
+                Ok(certs) if !certs.is_empty() => {
+                    // Each is checked alone (without the built-in roots, so it is quick), so a bad
+                    // one is named here rather than failing the client's TLS setup.
+                    for cert in &certs {
+                        reqwest::Client::builder()
+                            .tls_built_in_root_certs(false)
+                            .add_root_certificate(cert.clone())
+                            .build()
+                            .map_err(|e| invalid(format!("{which} is not a usable certificate: {}", error_chain(&e))))?;
+                    }
+                    roots.extend(certs)
+                }
+                Ok(_) => return Err(invalid(format!("{which} holds no PEM certificate (a `-----BEGIN CERTIFICATE-----` block)"))),
+                Err(e) => return Err(invalid(format!("{which} is not a readable PEM certificate: {}", error_chain(&e)))),
+            }
+        }
+        let http = match self.http {
+            Http::Client(client) => client,
+            other => {
+                let builder = match other {
+                    Http::Builder(b) => *b,
+                    _ => reqwest::Client::builder(),
+                };
+                let builder = roots.into_iter().fold(builder, reqwest::ClientBuilder::add_root_certificate);
+                builder
+                    // Only the connect timeout is reqwest's: the others are the runtime's, which can
+                    // tell which one fired, and leave streamed transfers uncapped.
+                    .connect_timeout(self.settings.connect_timeout.min(self.settings.idle_timeout))
+                    // No more idle connections than requests in flight, so the pool cannot grow past
+                    // the limit over time.
+                    .pool_max_idle_per_host(self.max_concurrency)
+                    .user_agent(self.user_agent)
+                    // Redirects are the runtime's to follow (or refuse, or hand back: SSO start), by origin.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| invalid(format!("the HTTP client could not be set up: {}", error_chain(&e))))?
+            }
+        };
         let auth = match (self.token, self.session) {
             (Some(t), _) => AuthState::Static(t),
             (None, Some(tokens)) => AuthState::Session(Session::from_tokens(tokens)),
@@ -249,6 +343,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         let inner = Inner {
             http,
+            base: parsed,
             base_url,
             auth: Mutex::new(auth),
             refresh_epoch: AtomicU64::new(0),
@@ -312,7 +407,50 @@ impl Client {
 
     /// Sends a request built by generated code and checks the status, retrying as the
     /// client's [`CallSettings`] say.
+    ///
+    /// With the `tracing` feature, each call is a `directus.call` span (target `directus`) with
+    /// the operation id, method, route template, and at the end the status, attempts and
+    /// duration; each attempt is an event in it. Never the filled path, the query, a body or a
+    /// token: only what the descriptor holds, so no key or secret can show.
     pub async fn execute(&self, req: Request) -> Result<Response> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let op = req.op;
+            let span = tracing::info_span!(
+                target: "directus",
+                "directus.call",
+                operation = op.id,
+                method = op.method.as_str(),
+                route = tracing::field::Empty,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                error_class = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = std::time::Instant::now();
+            let result = self.execute_inner(req).instrument(span.clone()).await;
+            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            match &result {
+                Ok(reply) => {
+                    span.record("status", reply.status());
+                }
+                Err(e) => {
+                    if let Some(status) = e.status() {
+                        span.record("status", status);
+                    }
+                    span.record("error_class", tracing::field::debug(e.class()));
+                    span.record("outcome", tracing::field::debug(e.outcome()));
+                }
+            }
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.execute_inner(req).await
+    }
+
+    async fn execute_inner(&self, req: Request) -> Result<Response> {
         let op = req.op;
         let known = self.inner.version.get().is_some();
         match self.send(req).await {
@@ -360,11 +498,16 @@ impl Client {
         // An upload's body is streamed: no total or per-attempt cap, only the idle timeout.
         let streamed = parts.is_some();
         let route = self.pick_route(op).await?;
+        #[cfg(feature = "tracing")]
+        tracing::Span::current().record("route", route.path);
         let url = format!("{}{}", self.inner.base_url, fill_path(op, route.path, &req.path_params)?);
         let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes())
             .map_err(|e| Error::InvalidInput { operation: op.id, message: e.to_string() })?;
         let mut attempt = 0;
         let mut refreshed = false;
+        // Where a redirect within the server's origin sent the call, and how many in a row.
+        let mut hop: Option<reqwest::Url> = None;
+        let mut hops = 0;
         loop {
             attempt += 1;
             // The token first, then a place among the requests in flight: a refresh is a request
@@ -377,10 +520,12 @@ impl Client {
                 Deadline::earliest(total, settings.attempt_timeout.map(|t| Deadline::after(t, TimeoutKind::Attempt)))
             };
             let limits = ReadLimits { op: op.id, method: op.method, idle: settings.idle_timeout, deadline };
-            let mut builder = self.inner.http.request(method.clone(), &url);
-            if !req.query.is_empty() {
-                builder = builder.query(&req.query);
-            }
+            let mut builder = match &hop {
+                // A redirect's Location carries its own query.
+                Some(to) => self.inner.http.request(method.clone(), to.clone()),
+                None if req.query.is_empty() => self.inner.http.request(method.clone(), &url),
+                None => self.inner.http.request(method.clone(), &url).query(&req.query),
+            };
             if let Some(token) = &token {
                 builder = builder.bearer_auth(token.expose());
             }
@@ -405,6 +550,13 @@ impl Client {
                 }
             };
             let report = |status: Option<u16>, error: Option<&Error>| {
+                #[cfg(feature = "tracing")]
+                {
+                    tracing::Span::current().record("attempts", attempt);
+                    let elapsed_ms = began.elapsed().as_secs_f64() * 1000.0;
+                    let class = error.map(|e| tracing::field::debug(e.class()));
+                    tracing::debug!(target: "directus", attempt, status, error_class = class, elapsed_ms, "attempt");
+                }
                 for hook in &self.inner.hooks {
                     let base_url = &self.inner.base_url;
                     hook(&Attempt { base_url, operation: op, route: route.path, attempt, status, error, elapsed: began.elapsed() });
@@ -420,11 +572,26 @@ impl Client {
                     if let Some(observe) = OBSERVER.get() {
                         observe(&self.inner.base_url, op, status.as_u16());
                     }
-                    if status.is_success() || (status.is_redirection() && op.method == Method::Get) {
+                    if status.is_success() || (status.is_redirection() && op.redirect) {
                         return Ok(Response::new(op, reply, limits, settings.max_reply_size, permit));
                     }
-                    let retry_after = transport::retry_after(reply.headers());
-                    (error_reply(op, &mut reply, &limits, retry_after, token.is_none()).await, retry_after)
+                    if status.is_redirection() {
+                        match self.redirect_target(op, &reply, hops) {
+                            Ok(next) => {
+                                // Not another attempt: the same one, somewhere else.
+                                drop(reply);
+                                drop(permit);
+                                hop = Some(next);
+                                hops += 1;
+                                attempt -= 1;
+                                continue;
+                            }
+                            Err(e) => (e, None),
+                        }
+                    } else {
+                        let retry_after = transport::retry_after(reply.headers());
+                        (error_reply(op, &mut reply, &limits, retry_after, token.is_none()).await, retry_after)
+                    }
                 }
                 Err(e) => (e, None),
             };
@@ -442,9 +609,35 @@ impl Client {
             }
             match settings.retry.delay(op.method, &err, retry_after, attempt, total.map(|d| d.at)) {
                 Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(err),
+                None => return Err(interrupted_upload(op, parts.as_deref(), err)),
             }
         }
+    }
+
+    /// Where a redirect reply sends the call, if the client follows it: only a GET, only within
+    /// the server's origin (scheme, host and port), so the token never goes anywhere else, and at
+    /// most [`MAX_REDIRECTS`] in a row. Anything else is [`Error::Redirect`] with the Location.
+    fn redirect_target(&self, op: &'static Operation, reply: &reqwest::Response, hops: u32) -> Result<reqwest::Url> {
+        let status = reply.status().as_u16();
+        let location = reply.headers().get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let refuse = |location: &str, why: &'static str| Error::Redirect { operation: op.id, status, location: location.to_owned(), why };
+        let Some(location) = location else {
+            return Err(refuse("", "the reply has no Location header"));
+        };
+        let next = reply.url().join(&location).map_err(|_| refuse(&location, "its Location is not a URL"))?;
+        if op.method != Method::Get {
+            return Err(refuse(&location, "only GET requests are followed, since others may not be repeated"));
+        }
+        if next.origin() != self.inner.base.origin() {
+            return Err(refuse(
+                &location,
+                "it leads away from the server's origin (scheme, host and port), and the token must not go there",
+            ));
+        }
+        if hops >= MAX_REDIRECTS {
+            return Err(refuse(&location, "it is the 11th redirect in a row"));
+        }
+        Ok(next)
     }
 
     /// What a failed `send` means: a connection that could not be made sent nothing; anything
@@ -519,6 +712,35 @@ impl Client {
 /// Directus answers an anonymous request for something protected with 403 FORBIDDEN, the same
 /// as for a missing item, so say that no token went with it.
 const NO_TOKEN_HINT: &str = "no token was sent with this request: set DIRECTUS_TOKEN (or --token-stdin) for the CLI, or use Client::with_token or log in";
+
+/// An error and its causes, on one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut inner = e.source();
+    while let Some(cause) = inner {
+        text += &format!(": {cause}");
+        inner = cause.source();
+    }
+    text
+}
+
+/// `err` as an interrupted upload when a file was being sent and the server may have got part of
+/// it: the caller learns that a partial file record may exist, and how to find it.
+fn interrupted_upload(op: &'static Operation, parts: Option<&[Part]>, err: Error) -> Error {
+    let file = parts.unwrap_or_default().iter().find_map(|p| match p {
+        Part::File(_, path) => Some(path),
+        Part::Text(..) => None,
+    });
+    match file {
+        Some(path) if err.outcome() == Outcome::Unknown => Error::UploadInterrupted {
+            operation: op.id,
+            filename: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into()),
+            method: op.method,
+            source: Box::new(err),
+        },
+        _ => err,
+    }
+}
 
 /// A time limit that fired before the reply's status came.
 fn timeout(op: &'static Operation, kind: TimeoutKind, after: Duration) -> Error {

@@ -227,8 +227,26 @@ pub enum Error {
         length: Option<u64>,
     },
     /// The server answered with a redirect the client does not follow: to another origin (the
-    /// token must not go there), or for a method other than GET.
-    Redirect { operation: &'static str, status: u16, location: String },
+    /// token must not go there; an `http://` server that redirects to `https://` is one), for a
+    /// method other than GET, or one too many in a row.
+    Redirect {
+        operation: &'static str,
+        status: u16,
+        /// The reply's `Location`, as sent (empty when there was none).
+        location: String,
+        /// Why it was not followed.
+        why: &'static str,
+    },
+    /// An upload broke off after the request may have reached the server (a reset, a timeout):
+    /// Directus may have made the file's record, without a `filesize`, and kept part of the file.
+    /// The message says how to find it; `source` is what broke.
+    UploadInterrupted {
+        operation: &'static str,
+        /// The name the file was sent under, which Directus stores as `filename_download`.
+        filename: String,
+        method: Method,
+        source: Box<Error>,
+    },
     /// The session's refresh failed; every call that waited on that refresh gets the same error.
     RefreshFailed { operation: &'static str, source: Arc<Error> },
     /// The reply arrived but is not what the operation returns.
@@ -263,6 +281,7 @@ impl Error {
             | Error::Redirect { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             Error::RefreshFailed { source, .. } => source.status(),
+            Error::UploadInterrupted { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -272,6 +291,7 @@ impl Error {
     pub fn outcome(&self) -> Outcome {
         match self {
             Error::Transport { outcome, .. } | Error::Timeout { outcome, .. } => *outcome,
+            Error::UploadInterrupted { source, .. } => source.outcome(),
             Error::Unsupported { .. } | Error::InvalidInput { .. } => Outcome::NotSent,
             // An upload's file is read while sending; a failure to read it can come mid-way.
             Error::Io { .. } => Outcome::NotSent,
@@ -309,6 +329,7 @@ impl Error {
             Error::Transport { .. } | Error::Timeout { .. } => ErrorClass::Network,
             Error::ReplyTooLarge { .. } | Error::Redirect { .. } => ErrorClass::BadReply,
             Error::RefreshFailed { source, .. } => source.class(),
+            Error::UploadInterrupted { source, .. } => source.class(),
             // A proxy's HTML 502/503 page is still the server side failing.
             Error::Decode { status, .. } if *status >= 500 => ErrorClass::Server,
             Error::Decode { .. } => ErrorClass::BadReply,
@@ -424,14 +445,34 @@ impl fmt::Display for Error {
                 }
                 f.write_str("; it was not read. Ask for less (fields, limit) or raise ClientBuilder::max_reply_size")
             }
-            Error::Redirect { operation, status, location } => write!(
-                f,
-                "{operation}: the server redirected (HTTP {status}) to {}, which the client does not follow: \
-                 only GETs within the server's own origin are followed, so the token never goes elsewhere",
-                escape_controls(location)
-            ),
+            Error::Redirect { operation, status, location, why } => {
+                write!(f, "{operation}: the server redirected (HTTP {status})")?;
+                if !location.is_empty() {
+                    write!(f, " to {}", escape_controls(location))?;
+                }
+                write!(f, ", which the client does not follow: {why}")?;
+                if location.starts_with("https://") {
+                    f.write_str(" (if the server moved to https, use its https:// address)")?;
+                }
+                Ok(())
+            }
             Error::RefreshFailed { operation, source } => {
                 write!(f, "{operation}: the session could not be refreshed: {source}")
+            }
+            Error::UploadInterrupted { operation: _, filename, method, source } => {
+                // The source names the operation and says the server may have applied it.
+                let filter = serde_json::json!({ "filename_download": { "_eq": filename }, "filesize": { "_null": true } });
+                let what = if *method == Method::Post {
+                    "the server may have created its file record, without a size, and kept part of the file"
+                } else {
+                    "the server may have kept part of the new file"
+                };
+                write!(
+                    f,
+                    "{source}; the upload of {} broke off: {what}. Find such records with the filter {filter} \
+                     (e.g. `files list --filter '{filter}'`), then delete them or upload again",
+                    escape_controls(&format!("{filename:?}"))
+                )
             }
             Error::Decode { operation, status, message, excerpt } => {
                 write!(f, "{operation}: the server's reply (HTTP {status}) could not be read: {message}")?;
@@ -487,6 +528,7 @@ impl std::error::Error for Error {
             Error::Transport { source, .. } => Some(source),
             Error::Io { source, .. } => Some(source),
             Error::RefreshFailed { source, .. } => Some(&**source),
+            Error::UploadInterrupted { source, .. } => Some(&**source),
             _ => None,
         }
     }

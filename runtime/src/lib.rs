@@ -8,6 +8,7 @@ mod auth;
 mod client;
 mod error;
 mod operation;
+mod paging;
 mod progress;
 mod query;
 mod request;
@@ -23,6 +24,7 @@ pub use auth::{SessionTokens, Tokens};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation};
+pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
@@ -45,3 +47,5 @@ pub use serde_json;
 /// This runtime's version. The generator writes it into generated crates' dependency on the
 /// runtime, so a published crate asks for the runtime it was generated against.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The `Stream` trait [`ItemStream`] implements, for `futures::StreamExt` and the like.
+pub use futures_util::Stream;

@@ -57,6 +57,9 @@ pub struct Operation {
     pub hints: &'static [(&'static str, &'static str)],
     /// The API-wide table of the same, consulted when the operation has no hint of its own.
     pub common_hints: &'static [(&'static str, &'static str)],
+    /// The reply is a redirect to hand back (its `Location`), not to follow: e.g. the start of an
+    /// SSO login, which a browser must open.
+    pub redirect: bool,
 }
 
 impl Operation {
@@ -72,6 +75,7 @@ impl Operation {
         replacement: None,
         hints: &[],
         common_hints: &[],
+        redirect: false,
     };
 
     /// Whether picking a route needs the server's version. `since` alone does not: nearly every

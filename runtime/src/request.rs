@@ -6,18 +6,21 @@ use serde::Serialize;
 use serde_json::Value;
 use std::path::PathBuf;
 
+#[derive(Clone)]
 pub(crate) enum Body {
     None,
     Json(Value),
     Multipart(Vec<Part>),
 }
 
+#[derive(Clone)]
 pub(crate) enum Part {
     Text(&'static str, String),
     File(&'static str, PathBuf),
 }
 
 /// Built by generated code; sent with [`crate::Client::execute`].
+#[derive(Clone)]
 pub struct Request {
     pub(crate) op: &'static Operation,
     pub(crate) path_params: Vec<(&'static str, String)>,
@@ -147,7 +150,7 @@ impl Request {
         }
     }
 
-    fn reject(&mut self, message: String) {
+    pub(crate) fn reject(&mut self, message: String) {
         self.invalid.get_or_insert(message);
     }
 }

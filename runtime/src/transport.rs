@@ -17,7 +17,8 @@ pub const MAX_ERROR_BODY: u64 = 1024 * 1024;
 /// with [`crate::Client::with_call_settings`]; start from `Default::default()`.
 ///
 /// The defaults: a 10 s connect timeout, a 60 s idle timeout (no bytes moved for that long), no
-/// total or per-attempt timeout, 3 attempts for idempotent calls, 256 MiB for a JSON reply.
+/// total or per-attempt timeout, 3 attempts for idempotent calls, 256 MiB for a JSON reply, pages of
+/// 100 items for streamed lists.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CallSettings {
@@ -38,6 +39,8 @@ pub struct CallSettings {
     /// The largest JSON (or text) reply read into memory, in bytes. Downloads are streamed and
     /// have no limit.
     pub max_reply_size: u64,
+    /// Items per request of a list read with a `…_stream` or `…_all` method. Default 100.
+    pub page_size: u32,
 }
 
 impl Default for CallSettings {
@@ -49,6 +52,7 @@ impl Default for CallSettings {
             total_timeout: None,
             retry: RetryPolicy::default(),
             max_reply_size: DEFAULT_MAX_REPLY_SIZE,
+            page_size: crate::paging::DEFAULT_PAGE_SIZE,
         }
     }
 }
@@ -81,6 +85,12 @@ impl CallSettings {
 
     pub fn max_reply_size(mut self, bytes: u64) -> Self {
         self.max_reply_size = bytes;
+        self
+    }
+
+    /// Items per request of a streamed list (at least 1).
+    pub fn page_size(mut self, items: u32) -> Self {
+        self.page_size = items.max(1);
         self
     }
 }

@@ -36,7 +36,7 @@ macro_rules! crud {
         let id = key(&one);
         let got: Value = r.get(&id, &Query::default()).await.unwrap();
         assert_eq!(key(&got), id);
-        let listed: Vec<Value> = r.list(&by_keys(&[id.clone()])).await.unwrap();
+        let listed: Vec<Value> = r.list(&by_keys(std::slice::from_ref(&id))).await.unwrap();
         assert_eq!(listed.len(), 1, "{listed:?}");
         let changed: Value = r.update(&id, &$change).await.unwrap();
         assert_eq!(key(&changed), id);

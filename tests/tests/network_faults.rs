@@ -271,3 +271,193 @@ fn an_unannounced_gigabyte_is_cut_at_the_limit_with_flat_memory() {
     assert!(stderr.contains("larger than the 16 MiB limit"), "{stderr}");
     assert!(peak < 64 << 20, "peak RSS {peak}");
 }
+
+fn authorized(head: &str) -> bool {
+    head.lines().any(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_servers_origin_is_followed_with_the_token() {
+    let stub = stub::start(|n, _| match n {
+        0 => vec![reply("302 Found", &[("Location", "/server/moved?x=1")], "")],
+        1 => vec![reply("307 Temporary Redirect", &[("Location", "./info-again")], "")],
+        _ => vec![reply("200 OK", &[JSON], r#"{"data":{"project":{}}}"#)],
+    });
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let info: Value = client.server().info().await.expect("followed");
+    assert!(info["project"].is_object());
+    let requests = stub.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 3);
+    assert!(requests[1].starts_with("GET /server/moved?x=1 "), "{}", requests[1]);
+    assert!(requests[2].starts_with("GET /server/info-again "), "{}", requests[2]);
+    assert!(requests.iter().all(|r| authorized(r)), "the same origin gets the token");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_refused_and_the_other_server_never_sees_the_token() {
+    let other = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
+    // Another port, and the same port under another host name: both other origins.
+    let port = other.url.rsplit(':').next().unwrap().to_owned();
+    for target in [format!("{}/server/info", other.url), format!("http://localhost:{port}/server/info")] {
+        let to = target.clone();
+        let stub = stub::start(move |_, _| vec![reply("302 Found", &[("Location", &to)], "")]);
+        let client = Client::builder(&stub.url).token("secret-token").retry(quick_retries(3)).build().unwrap();
+        let err = client.server().info::<Value>().await.expect_err("refused");
+        match &err {
+            Error::Redirect { status: 302, location, .. } => assert_eq!(location, &target),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(err.class(), ErrorClass::BadReply);
+        assert_eq!(stub.count(), 1, "not retried");
+        let text = err.to_string();
+        assert!(text.contains(&target) && text.contains("token must not go there"), "{text}");
+    }
+    assert_eq!(other.count(), 0, "the other server was never asked, so it never saw the token");
+}
+
+#[tokio::test]
+async fn an_http_to_https_redirect_is_an_error_with_the_location() {
+    let stub = stub::start(|_, head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        vec![reply("301 Moved Permanently", &[("Location", &format!("https://127.0.0.1:8443{path}"))], "")]
+    });
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let err = client.server().info::<Value>().await.expect_err("301 to https");
+    assert!(
+        matches!(&err, Error::Redirect { status: 301, location, .. } if location == "https://127.0.0.1:8443/server/info"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    eprintln!("{text}");
+    assert!(text.contains("https://127.0.0.1:8443/server/info") && text.contains("use its https:// address"), "{text}");
+    // The CLI says the same, as an unreadable reply (exit 7), with the Location.
+    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["server", "info"])
+        .env("DIRECTUS_URL", &stub.url)
+        .env("DIRECTUS_TOKEN", "t")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("https://127.0.0.1:8443/server/info"), "{stderr}");
+}
+
+#[tokio::test]
+async fn redirects_of_writes_loops_and_sso_starts_are_not_followed() {
+    // A write is not repeated elsewhere, even on the same origin.
+    let stub = stub::start(|_, _| vec![reply("307 Temporary Redirect", &[("Location", "/items/b")], "")]);
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let err = client.items().create::<Value>("a", &serde_json::json!({})).await.expect_err("307 on POST");
+    assert!(matches!(&err, Error::Redirect { status: 307, location, .. } if location == "/items/b"), "{err:?}");
+    assert!(err.to_string().contains("only GET requests are followed"), "{err}");
+    assert_eq!(stub.count(), 1);
+
+    // A loop ends after 10 hops.
+    let stub = stub::start(|_, _| vec![reply("302 Found", &[("Location", "/server/info")], "")]);
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let err = client.server().info::<Value>().await.expect_err("a loop");
+    assert!(err.to_string().contains("11th redirect in a row"), "{err}");
+    assert_eq!(stub.count(), 11, "the first request and 10 redirects");
+
+    // The SSO start's redirect is its result: handed back, not followed, wherever it points.
+    let stub = stub::start(|_, _| vec![reply("302 Found", &[("Location", "http://127.0.0.1:9/authorize?state=s")], "")]);
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let location = client.auth().start_sso("loopback", &Default::default()).await.expect("the location");
+    assert_eq!(location, "http://127.0.0.1:9/authorize?state=s");
+    assert_eq!(stub.count(), 1);
+}
+
+/// A server that reads the start of a request and then drops the connection, as a server that
+/// dies mid-upload does.
+fn closes_mid_upload() -> (String, std::thread::JoinHandle<usize>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut read = 0;
+        while read < 256 * 1024 {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+        // Unread data in the socket: closing it resets the connection.
+        drop(stream);
+        read
+    });
+    (url, server)
+}
+
+#[tokio::test]
+async fn an_upload_cut_off_mid_way_says_a_partial_file_record_may_exist_and_how_to_find_it() {
+    let (url, server) = closes_mid_upload();
+    let dir = directus_e2e::temp_dir("cut-upload");
+    let path = dir.join("big report.bin");
+    std::fs::write(&path, vec![b'x'; 8 << 20]).unwrap();
+    let client = Client::builder(&url).token("t").retry(quick_retries(3)).build().unwrap();
+    let err = client.files().create::<Value>(&path, &Default::default()).await.expect_err("cut off");
+    let read = server.join().unwrap();
+    eprintln!("upload cut off after the server read {read} bytes: {err}");
+    assert!(matches!(&err, Error::UploadInterrupted { filename, .. } if filename == "big report.bin"), "{err:?}");
+    assert_eq!(err.outcome(), Outcome::Unknown);
+    assert_eq!(err.class(), ErrorClass::Network);
+    let text = err.to_string();
+    assert!(text.contains("the server may have created its file record"), "{text}");
+    assert!(text.contains(r#"{"filename_download":{"_eq":"big report.bin"},"filesize":{"_null":true}}"#), "{text}");
+    // A file that never left (nothing listening) is not one of these.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = Client::builder(format!("http://{closed}")).token("t").retry(RetryPolicy::none()).build().unwrap();
+    let err = client.files().create::<Value>(&path, &Default::default()).await.expect_err("refused");
+    assert!(matches!(err, Error::Transport { outcome: Outcome::NotSent, .. }), "{err:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 100,000 items of about 1 KB each (100 MB in all), streamed from a stub that serves any
+/// `limit`/`offset` page, by a child process (this test binary again): its peak memory stays
+/// that of one page, not of the list.
+#[test]
+fn streaming_100000_items_keeps_memory_flat() {
+    const TOTAL: u64 = 100_000;
+    if let Ok(url) = std::env::var("DIRECTUS_RS_STREAM_URL") {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = Client::builder(&url).token("t").page_size(500).build().unwrap();
+        let mut stream = client.items().list_stream::<Value>("big", &Default::default());
+        let (mut n, mut next) = (0u64, 0u64);
+        rt.block_on(async {
+            while let Some(item) = stream.try_next().await.expect("a page") {
+                assert_eq!(item["n"].as_u64(), Some(next), "in order, once each");
+                next += 1;
+                n += 1;
+            }
+        });
+        eprintln!("streamed {n} items");
+        std::process::exit(if n == TOTAL { 0 } else { 1 });
+    }
+    let filler = "x".repeat(1000);
+    let stub = stub::start(move |_, head| {
+        let param = |name: &str| -> u64 {
+            let target = head.split_whitespace().nth(1).unwrap_or_default();
+            target.split(['?', '&']).find_map(|kv| kv.strip_prefix(&format!("{name}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
+        };
+        let (limit, offset) = (param("limit"), param("offset"));
+        let items: Vec<String> =
+            (offset..(offset + limit).min(TOTAL)).map(|n| format!(r#"{{"n":{n},"text":"{filler}"}}"#)).collect();
+        vec![reply("200 OK", &[JSON], &format!(r#"{{"data":[{}]}}"#, items.join(",")))]
+    });
+    let exe = std::env::current_exe().unwrap();
+    let started = Instant::now();
+    let (code, stderr, peak) = stub::run_measured(
+        Command::new(exe).args(["--exact", "streaming_100000_items_keeps_memory_flat", "--nocapture"]).env("DIRECTUS_RS_STREAM_URL", &stub.url),
+    );
+    eprintln!(
+        "100,000 items (~100 MB) streamed in pages of 500: {} requests, {:.1} s, peak RSS {:.1} MiB",
+        stub.count(),
+        started.elapsed().as_secs_f64(),
+        peak as f64 / 1048576.0
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stub.count(), 201, "200 full pages and an empty one");
+    assert!(peak < 32 << 20, "peak RSS {peak}");
+}

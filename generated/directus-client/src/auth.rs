@@ -243,6 +243,7 @@ static START_SSO: rt::Operation = rt::Operation {
             "SSO is not enabled on this server, or it has no provider of that name: check AUTH_PROVIDERS, and the licence on Directus 12.",
         ),
     ],
+    redirect: true,
     ..crate::BASE
 };
 /// Optional inputs of [`Auth::login`]; start from `Default::default()`.

@@ -20,6 +20,8 @@ impl<'a> Translations<'a> {
     ///
     /// `GET /translations`
     ///
+    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`Self::list_stream`] and [`Self::list_all`] read every item page by page.
+    ///
     /// # Errors
     ///
     /// - `INVALID_QUERY` (400): A query parameter is malformed. Check the query parameter the message names.
@@ -40,6 +42,26 @@ impl<'a> Translations<'a> {
     ) -> rt::Result<rt::Page<T>> {
         let req = query.apply(rt::Request::new(&LIST));
         self.client.execute(req).await?.page().await
+    }
+    /// List, every item, page by page
+    ///
+    /// Like [`Self::list`], but reads every item the query selects, one page of `limit` and `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. See [`rt::ItemStream`].
+    pub fn list_stream<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        query: &crate::Query,
+    ) -> rt::ItemStream<T> {
+        let req = query.apply(rt::Request::new(&LIST));
+        rt::ItemStream::new(self.client, req)
+    }
+    /// List, every item
+    ///
+    /// [`Self::list_stream`], collected: every item the query selects, read page by page.
+    pub async fn list_all<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        query: &crate::Query,
+    ) -> rt::Result<Vec<T>> {
+        let req = query.apply(rt::Request::new(&LIST));
+        rt::ItemStream::new(self.client, req).collect_all().await
     }
     /// Get
     ///

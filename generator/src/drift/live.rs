@@ -23,6 +23,8 @@ fn op(id: &'static str, method: Method, path: String) -> &'static Operation {
         replacement: None,
         hints: &[],
         common_hints: &[],
+        // A redirect answers the probe (the route exists); it is never followed.
+        redirect: true,
     }))
 }
 

@@ -67,8 +67,8 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #crate_doc
 
         pub use directus_runtime::{
-            ApiError, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ListMeta, Outcome, Page, Result,
-            RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
+            ApiError, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListMeta, Outcome, Page,
+            Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
         };
         pub use serde_json;
 
@@ -345,6 +345,14 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             _ => {}
         }
     }
+    if api.streamed_set_of(op).is_some() {
+        text += &format!(
+            "\n\nDirectus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); \
+             [`Self::{}`] and [`Self::{}`] read every item page by page.",
+            op.stream_name(),
+            op.all_name()
+        );
+    }
     if !op.errors.is_empty() {
         text += "\n\n# Errors\n";
         for e in &op.errors {
@@ -392,6 +400,40 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             }
         }
     });
+    // Every item, page by page: the same request, sent by the runtime once per page.
+    let streams = api.streamed_set_of(op).map(|_| {
+        let (stream, all) = (format_ident!("{}", op.stream_name()), format_ident!("{}", op.all_name()));
+        let bound = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned + Send + 'static> });
+        let stream_doc = doc(&format!(
+            "{}, every item, page by page\n\nLike [`Self::{name}`], but reads every item the query selects, one page of `limit` and \
+             `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when \
+             this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how \
+             many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be \
+             set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. \
+             See [`rt::ItemStream`].",
+            op.title
+        ));
+        let all_doc = doc(&format!(
+            "{}, every item\n\n[`Self::{stream}`], collected: every item the query selects, read page by page.",
+            op.title
+        ));
+        quote! {
+            #stream_doc
+            #lint
+            pub fn #stream #bound (&self, #(#args),*) -> rt::ItemStream<#item> {
+                #(#secret_lets)*
+                #send
+                rt::ItemStream::new(self.client, req)
+            }
+            #all_doc
+            #lint
+            pub async fn #all #bound (&self, #(#args),*) -> rt::Result<Vec<#item>> {
+                #(#secret_lets)*
+                #send
+                rt::ItemStream::new(self.client, req).collect_all().await
+            }
+        }
+    });
     quote! {
         #d
         #lint
@@ -400,6 +442,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             #body
         }
         #with_meta
+        #streams
     }
 }
 
@@ -498,6 +541,8 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
         .collect();
     let hints = (!hints.is_empty()).then(|| quote! { hints: &[#(#hints),*], });
     let auth = (op.auth != AuthMode::Required).then(|| quote! { auth: rt::Auth::#auth, });
+    // Returned as the result, never followed.
+    let redirect = (op.response.kind == ResponseKind::Redirect).then(|| quote! { redirect: true, });
     quote! {
         static #stat: rt::Operation = rt::Operation {
             id: #id,
@@ -508,6 +553,7 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
             #removed
             #replacement
             #hints
+            #redirect
             ..crate::BASE
         };
     }

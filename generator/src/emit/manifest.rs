@@ -43,11 +43,15 @@ pub fn cargo_toml(model: &Model) -> String {
     features["default"] = value(strings(["all"]));
     features["all"] = value(strings(model.resources.iter().map(|r| r.name.as_str())));
     features["cli"] = value(strings(["all", "dep:clap", "directus-runtime/cli"]));
+    features["tracing"] = value(strings(["directus-runtime/tracing"]));
+    features["native-roots"] = value(strings(["directus-runtime/native-roots"]));
     for r in &model.resources {
         features[r.name.as_str()] = value(Array::new());
     }
     comment(&mut features, "all", "Every resource. Turn default features off and pick resources to build less.");
     comment(&mut features, "cli", &format!("The `{}` command-line tool.", api.binary));
+    comment(&mut features, "tracing", "A `tracing` span per call: operation, method, route template, status, attempts, duration.");
+    comment(&mut features, "native-roots", "Trust the operating system's root certificates too, beside the built-in (Mozilla) ones.");
 
     let mut bin = Table::new();
     bin["name"] = value(&api.binary);

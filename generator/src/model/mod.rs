@@ -38,6 +38,12 @@ impl Api {
     pub fn paged_set_of(&self, op: &Operation) -> Option<&QuerySet> {
         self.query_set_of(op).filter(|s| s.pages(op))
     }
+
+    /// The query set of `op` when `op` also gets `_stream` and `_all` methods that read every item
+    /// page by page.
+    pub fn streamed_set_of(&self, op: &Operation) -> Option<&QuerySet> {
+        self.query_set_of(op).filter(|s| s.streams(op))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -52,7 +58,18 @@ pub struct QuerySet {
 impl QuerySet {
     /// Whether `op`, which takes this set, also gets a method that returns the reply's `meta`.
     pub fn pages(&self, op: &Operation) -> bool {
-        self.meta.is_some() && op.composite.is_none() && op.response.kind == ResponseKind::Json && op.response.shape == Shape::Array && op.response.envelope
+        self.meta.is_some() && Self::lists(op)
+    }
+
+    /// Whether `op`, which takes this set, can be read page by page: the set has Directus's
+    /// `limit` and `offset`, and `op` is a plain list (a GET whose reply is `{"data": [...]}`).
+    pub fn streams(&self, op: &Operation) -> bool {
+        let has = |name: &str| self.params.iter().any(|p| p.name == name);
+        has("limit") && has("offset") && op.method == Method::Get && Self::lists(op)
+    }
+
+    fn lists(op: &Operation) -> bool {
+        op.composite.is_none() && op.response.kind == ResponseKind::Json && op.response.shape == Shape::Array && op.response.envelope
     }
 }
 
@@ -158,6 +175,16 @@ impl Operation {
     /// The twin of a list that also returns the reply's `meta`.
     pub fn with_meta_name(&self) -> String {
         format!("{}_with_meta", names::snake(&self.id))
+    }
+
+    /// The method that streams every item of a list, page by page.
+    pub fn stream_name(&self) -> String {
+        format!("{}_stream", names::snake(&self.id))
+    }
+
+    /// The method that collects every item of a list, page by page.
+    pub fn all_name(&self) -> String {
+        format!("{}_all", names::snake(&self.id))
     }
 
     /// Every input in the order a caller reads them: path, query, then body.

@@ -75,7 +75,7 @@ const CLIENT_METHODS: &[&str] = &[
 /// Names in the generated crate root besides the resource modules and query sets.
 const LIB_TYPES: &[&str] = &[
     "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
-    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind",
+    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream",
 ];
 
 /// Types the CLI file defines or imports.
@@ -103,7 +103,7 @@ pub fn table(model: &Model) -> Vec<Symbol> {
 
     t.reserve("file in src/", &["lib", "main", "bin"], "a file or folder Cargo gives its own meaning");
     t.reserve("docs page", &["readme"], "the docs index, README.md");
-    t.reserve("Cargo feature", &["default", "all", "cli", "clap", "serde", "serde_json", "directus-runtime"], "a feature or dependency of the generated crate");
+    t.reserve("Cargo feature", &["default", "all", "cli", "tracing", "native-roots", "clap", "serde", "serde_json", "directus-runtime"], "a feature or dependency of the generated crate");
     t.reserve("module of the crate root", CRATES, "a crate the generated code uses");
     t.add("module of the crate root", lib_name.clone(), false, "crate name".into(), Origin::Api("crate.name"));
     t.reserve("type of the crate root", LIB_TYPES, "a type the crate root defines or re-exports");
@@ -151,6 +151,10 @@ pub fn table(model: &Model) -> Vec<Symbol> {
             t.add(&methods, ident(&op.id), true, "method".into(), o.clone());
             if api.paged_set_of(op).is_some() {
                 t.add(&methods, op.with_meta_name(), true, "`_with_meta` method".into(), o.clone());
+            }
+            if api.streamed_set_of(op).is_some() {
+                t.add(&methods, op.stream_name(), true, "`_stream` method".into(), o.clone());
+                t.add(&methods, op.all_name(), true, "`_all` method".into(), o.clone());
             }
             if op.has_options() {
                 t.add(&types, names::options_type(op), true, "options struct".into(), o.clone());

@@ -329,6 +329,7 @@ static START: rt::Operation = rt::Operation {
     method: rt::Method::Get,
     routes: &[rt::Route::new("/start/{provider}")],
     auth: rt::Auth::None,
+    redirect: true,
     ..crate::BASE
 };
 static UPDATE: rt::Operation = rt::Operation {
