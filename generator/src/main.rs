@@ -57,7 +57,7 @@ enum Command {
     /// Exits 0 when there is no drift, 1 when there is, 2 when the comparison cannot be made.
     Drift {
         /// A saved `GET /server/specs/oas` document
-        #[arg(long, value_name = "FILE", conflicts_with = "url", required_unless_present = "url")]
+        #[arg(long, value_name = "FILE", conflicts_with = "url")]
         oas: Option<PathBuf>,
         /// A live server: reads its OpenAPI document and version, and probes the routes the document leaves out
         #[arg(long, value_name = "URL")]
@@ -73,7 +73,37 @@ enum Command {
         spec: PathBuf,
         #[arg(long, value_enum, default_value = "markdown")]
         format: Format,
+        #[command(flatten)]
+        package: PackageArgs,
     },
+}
+
+/// Route truth from the Directus server package instead of (or besides) its OpenAPI document.
+#[derive(clap::Args)]
+struct PackageArgs {
+    /// An unpacked `@directus/api` package (e.g. node_modules/@directus/api): the routes it
+    /// registers are the truth; with --oas or --url the document's routes are checked against them
+    #[arg(long, value_name = "DIR", conflicts_with = "directus_version")]
+    package: Option<PathBuf>,
+    /// Fetch this Directus release's `@directus/api` package from the npm registry into the cache, and use it as --package
+    #[arg(long, value_name = "VERSION")]
+    directus_version: Option<String>,
+    /// Compare two packages instead of the spec: the routes added and removed from --package (or
+    /// --directus-version) to this one
+    #[arg(long, value_name = "DIR", conflicts_with = "against_version")]
+    against_package: Option<PathBuf>,
+    /// Like --against-package, fetched from the npm registry
+    #[arg(long, value_name = "VERSION")]
+    against_version: Option<String>,
+    /// Where fetched packages are kept (default: $DIRECTUS_CACHE/npm, or ~/.cache/directus-rs/npm)
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Print the package's routes as TSV (method, path, condition, default, scope) and stop
+    #[arg(long)]
+    routes: bool,
+    /// Write a draft spec operation for each route the package has and the spec lacks
+    #[arg(long)]
+    scaffold: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -85,7 +115,7 @@ enum Format {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Diff { old, new, base, spec, format, write_version } => diff(old, new, base, spec, format, write_version),
-        Command::Drift { oas, url, token_stdin, server_version, spec, format } => drift(oas, url, token_stdin, server_version, spec, format),
+        Command::Drift { oas, url, token_stdin, server_version, spec, format, package } => drift(oas, url, token_stdin, server_version, spec, format, package),
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
                 let ops: usize = model.resources.iter().map(|r| r.operations.len()).sum();
@@ -222,7 +252,14 @@ fn drift_token(from_stdin: bool) -> Result<Option<String>, String> {
     Ok(std::env::var("DIRECTUS_TOKEN").ok().filter(|t| !t.is_empty()))
 }
 
-fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format, pkg: PackageArgs) -> ExitCode {
+    if pkg.package.is_some() || pkg.directus_version.is_some() {
+        return drift_package(oas, url, token_stdin, version, spec, format, pkg);
+    }
+    if pkg.against_package.is_some() || pkg.against_version.is_some() || pkg.routes || pkg.scaffold {
+        eprintln!("error: --against-package, --against-version, --routes and --scaffold need --package DIR or --directus-version VERSION");
+        return ExitCode::from(2);
+    }
     let token = match drift_token(token_stdin) {
         Ok(t) => t,
         Err(e) => {
@@ -302,4 +339,24 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
     } else {
         ExitCode::SUCCESS
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format, pkg: PackageArgs) -> ExitCode {
+    use directus_generator::drift::package;
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let dir = pkg.package.clone().unwrap_or_default();
+    let package = match package::read(&dir) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    if pkg.routes {
+        print!("{}", package::tsv(&package));
+        return ExitCode::SUCCESS;
+    }
+    let _ = (oas, url, token_stdin, version, spec, format);
+    ExitCode::SUCCESS
 }

@@ -1,7 +1,9 @@
 //! How the spec and a real Directus server differ: from the server's OpenAPI document (saved, or
 //! fetched live), plus live probes of the routes Directus's OpenAPI output is known to leave out.
 
+pub mod js;
 pub mod live;
+pub mod package;
 pub mod report;
 
 use crate::model::{Model, Operation, Version};
