@@ -341,15 +341,36 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
     }
 }
 
+/// Parses MAJOR.MINOR.PATCH.
+fn parse_version(flag: &str, v: &str) -> Result<directus_generator::model::Version, String> {
+    let mut p = v.split('.').map(|x| x.parse::<u32>());
+    match (p.next(), p.next(), p.next(), p.next()) {
+        (Some(Ok(a)), Some(Ok(b)), Some(Ok(c)), None) => Ok(directus_generator::model::Version(a, b, c)),
+        _ => Err(format!("{flag}: `{v}` is not MAJOR.MINOR.PATCH")),
+    }
+}
+
+/// The package folder: as given, or fetched from the npm registry into the cache.
+fn package_dir(dir: Option<PathBuf>, version: Option<&str>, cache: Option<&PathBuf>) -> Result<PathBuf, String> {
+    match (dir, version) {
+        (Some(d), _) => Ok(d),
+        (None, Some(v)) => {
+            parse_version("--directus-version", v)?;
+            directus_generator::drift::npm::fetch(v, cache.cloned().as_deref())
+        }
+        (None, None) => Err("give --package DIR or --directus-version VERSION".into()),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format, pkg: PackageArgs) -> ExitCode {
-    use directus_generator::drift::package;
+    use directus_generator::drift::{self, package};
     let fail = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(2)
     };
-    let dir = pkg.package.clone().unwrap_or_default();
-    let package = match package::read(&dir) {
+    let read = |dir: Option<PathBuf>, v: Option<&str>| package_dir(dir, v, pkg.cache.as_ref()).and_then(|d| package::read(&d));
+    let package = match read(pkg.package.clone(), pkg.directus_version.as_deref()) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -357,6 +378,102 @@ fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, v
         print!("{}", package::tsv(&package));
         return ExitCode::SUCCESS;
     }
-    let _ = (oas, url, token_stdin, version, spec, format);
-    ExitCode::SUCCESS
+    if pkg.against_package.is_some() || pkg.against_version.is_some() {
+        let newer = match read(pkg.against_package.clone(), pkg.against_version.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        let changes = drift::releases::compare(&package, &newer);
+        match format {
+            Format::Markdown => print!("{}", drift::releases::markdown(&changes)),
+            Format::Json => match serde_json::to_string_pretty(&changes) {
+                Ok(t) => println!("{t}"),
+                Err(e) => return fail(e.to_string()),
+            },
+        }
+        return ExitCode::SUCCESS;
+    }
+    let token = match drift_token(token_stdin) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let model = match load_model(&spec) {
+        Ok(m) => m,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return fail(format!("the spec ({}) does not validate", spec.display()));
+        }
+    };
+    let live = match url.as_deref().map(|u| drift::live::Live::connect(u, token.as_deref())).transpose() {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let doc = match (&oas, &live) {
+        (Some(path), _) => match std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display())).and_then(|t| {
+            serde_json::from_str::<serde_json::Value>(&t).map_err(|e| format!("{}: not JSON (line {}, column {}): {e}", path.display(), e.line(), e.column()))
+        }) {
+            Ok(v) => Some((v, path.display().to_string())),
+            Err(e) => return fail(e),
+        },
+        (None, Some(l)) => match l.oas() {
+            Ok(v) => Some((v, url.clone().unwrap_or_default())),
+            Err(e) => return fail(e),
+        },
+        (None, None) => None,
+    };
+    let routes = match doc.as_ref().map(|(d, src)| drift::oas_routes(d).map_err(|e| format!("{src}: {e}"))).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let version = match (version.as_deref(), package.version(), &live) {
+        (Some(v), _, _) => match parse_version("--server-version", v) {
+            Ok(v) => v,
+            Err(e) => return fail(e),
+        },
+        (None, Some(v), _) => v,
+        (None, None, Some(l)) => match l.version() {
+            Ok(v) => v,
+            Err(e) => return fail(e),
+        },
+        (None, None, None) => {
+            return fail(format!("{}: no `directus` package beside it says which Directus release ships @directus/api {}; pass --server-version", package.dir, package.api_version))
+        }
+    };
+    if let Some(l) = &live {
+        if let Ok(lv) = l.version() {
+            if lv != version {
+                eprintln!("warning: the server at {} is Directus {lv}; the package is {version}", url.as_deref().unwrap_or_default());
+            }
+        }
+    }
+    let mut source = format!("package @directus/api {}", package.api_version);
+    if let Some((_, src)) = &doc {
+        source += &format!(" and the OpenAPI document {src}");
+    }
+    let report = drift::compare_package(&model, version, &source, &package, routes.as_ref());
+    if pkg.scaffold {
+        let oas_doc = doc.as_ref().map(|(d, _)| d);
+        match drift::scaffold::write(&spec, &model, version, &package, &report, oas_doc) {
+            Ok(written) => {
+                for w in &written {
+                    eprintln!("{w}");
+                }
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    match format {
+        Format::Markdown => print!("{}", drift::report::markdown(&report)),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    if report.has_drift() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
