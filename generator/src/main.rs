@@ -101,9 +101,13 @@ struct PackageArgs {
     /// Print the package's routes as TSV (method, path, condition, default, scope) and stop
     #[arg(long)]
     routes: bool,
-    /// Write a draft spec operation for each route the package has and the spec lacks
+    /// Write a draft spec operation (`draft: true`, which validate reports until reviewed) for each
+    /// route the package has and the spec lacks, into its resource's file or a new one
     #[arg(long)]
     scaffold: bool,
+    /// With --scaffold: only routes under this path prefix (repeatable), e.g. --only /policies
+    #[arg(long, value_name = "PREFIX", requires = "scaffold")]
+    only: Vec<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -455,7 +459,11 @@ fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, v
     let report = drift::compare_package(&model, version, &source, &package, routes.as_ref());
     if pkg.scaffold {
         let oas_doc = doc.as_ref().map(|(d, _)| d);
-        match drift::scaffold::write(&spec, &model, version, &package, &report, oas_doc) {
+        let chosen = drift::scaffold::select(&report.missing_from_spec, &pkg.only);
+        if chosen.is_empty() {
+            eprintln!("nothing to scaffold: no route the spec lacks{}", if pkg.only.is_empty() { String::new() } else { format!(" under {}", pkg.only.join(", ")) });
+        }
+        match drift::scaffold::write(&spec, &model, version, &package.routes, &chosen, oas_doc) {
             Ok(written) => {
                 for w in &written {
                     eprintln!("{w}");

@@ -185,3 +185,88 @@ fn routes_added_and_removed_between_10_10_4_and_12_4_1() {
     assert_eq!(c.added.len() + c.unchanged + c.condition_changed.len(), read("12.4.1").routes.len());
     assert_eq!(c.removed.len() + c.unchanged + c.condition_changed.len(), read("10.10.4").routes.len());
 }
+
+/// Cuts the operation `id` out of a resource file's text; returns the new text and the cut block.
+fn cut_operation(text: &str, id: &str) -> (String, String) {
+    let start = text.find(&format!("\n  - id: {id}\n")).unwrap_or_else(|| panic!("no operation {id}")) + 1;
+    let end = text[start + 1..].find("\n  - id: ").map(|e| start + 1 + e + 1).unwrap_or(text.len());
+    let block = text[start..end].trim_end().to_owned() + "\n";
+    (format!("{}{}", &text[..start], &text[end..]).trim_end().to_owned() + "\n", block)
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn scaffold_drafts_the_removed_routes_and_review_brings_them_back() {
+    let root = repo_root();
+    let original = load_model(&root.join("spec")).unwrap();
+    let p = read("12.4.1");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tests/fixtures/oas/directus-12.4.1-oas.json")).unwrap()).unwrap();
+    let oas = drift::oas_routes(&doc).unwrap();
+    let baseline = drift::compare_package(&original, v("12.4.1"), "x", p, Some(&oas));
+
+    // The fixture: the spec with two routes removed.
+    let spec = directus_e2e::temp_dir("scaffold").join("spec");
+    copy_dir(&root.join("spec"), &spec);
+    let mut cut = Vec::new();
+    for (file, id) in [("revisions.yaml", "get"), ("server.yaml", "ping")] {
+        let path = spec.join("resources").join(file);
+        let (text, block) = cut_operation(&std::fs::read_to_string(&path).unwrap(), id);
+        std::fs::write(&path, text).unwrap();
+        cut.push((path, block));
+    }
+    let coverage = spec.join("coverage.yaml");
+    let kept: String = std::fs::read_to_string(&coverage).unwrap().lines().filter(|l| !l.contains("revisions.get") && !l.contains("server.ping")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&coverage, kept).unwrap();
+    let model = load_model(&spec).unwrap_or_else(|d| panic!("the fixture spec validates: {d:?}"));
+
+    // Drift lists exactly the two removed routes on top of what the full spec lacks.
+    let d = drift::compare_package(&model, v("12.4.1"), "x", p, Some(&oas));
+    let before: BTreeSet<(String, String)> = baseline.missing_from_spec.iter().map(|f| (f.method.clone(), f.path.clone())).collect();
+    let new: Vec<&drift::Finding> = d.missing_from_spec.iter().filter(|f| !before.contains(&(f.method.clone(), f.path.clone()))).collect();
+    let keys: Vec<(&str, &str)> = new.iter().map(|f| (f.method.as_str(), f.path.as_str())).collect();
+    assert_eq!(keys, [("GET", "/revisions/{pk}"), ("GET", "/server/ping")]);
+
+    let written = drift::scaffold::write(&spec, &model, v("12.4.1"), &p.routes, &new, Some(&doc)).unwrap();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let drafts: String = cut.iter().map(|(path, _)| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let at = text.rfind("\n  - id: ").unwrap() + 1;
+        text[at..].to_owned()
+    }).collect::<Vec<_>>().join("\n");
+    assert_golden("tests/golden/drift/scaffold-drafts.yaml", &drafts);
+
+    // The drafts validate as drafts: the only problems are the two draft marks, located.
+    let diags = load_model(&spec).expect_err("drafts are reported");
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    for (diag, (file, op)) in diags.iter().zip([("revisions.yaml", "revisions.get"), ("server.yaml", "server.ping")]) {
+        let text = diag.to_string();
+        assert!(text.contains(file) && text.contains(op) && text.contains("is a draft written by `generator drift --scaffold`"), "{text}");
+    }
+
+    // Review (the fixture edit): each draft replaced by the reviewed operation.
+    for (path, block) in &cut {
+        let text = std::fs::read_to_string(path).unwrap();
+        let at = text.rfind("\n  - id: ").unwrap() + 1;
+        std::fs::write(path, format!("{}{block}", &text[..at])).unwrap();
+    }
+    let reviewed = load_model(&spec).unwrap_or_else(|d| panic!("the reviewed spec validates: {d:?}"));
+    let ops = |m: &directus_generator::model::Model| -> BTreeSet<String> {
+        m.resources.iter().flat_map(|r| &r.operations).map(|o| format!("{} {:?} {:?} {:?}", o.full_id, o.method, o.routes.iter().map(|r| &r.path).collect::<Vec<_>>(), o.path_params.iter().map(|p| &p.name).collect::<Vec<_>>())).collect()
+    };
+    assert_eq!(ops(&reviewed), ops(&original), "after review the spec has what was removed");
+    let files = |dir: &std::path::Path| -> BTreeSet<PathBuf> { directus_generator::generate(dir).unwrap().into_iter().map(|f| f.path).collect() };
+    assert_eq!(files(&spec), files(&root.join("spec")), "and generates the same files");
+    let drift_after = drift::compare_package(&reviewed, v("12.4.1"), "x", p, Some(&oas));
+    assert_eq!(drift_after.missing_from_spec.len(), baseline.missing_from_spec.len());
+}

@@ -57,7 +57,7 @@ pub fn oas_routes(doc: &Value) -> Result<BTreeMap<RouteKey, BTreeSet<String>>, S
     Ok(out)
 }
 
-fn generic_items_path(path: &str) -> String {
+pub(crate) fn generic_items_path(path: &str) -> String {
     match path.strip_prefix("/items/") {
         Some(rest) if !rest.starts_with('{') => match rest.split_once('/') {
             Some((_, tail)) => format!("/items/{{collection}}/{tail}"),
