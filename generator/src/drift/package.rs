@@ -1121,6 +1121,9 @@ fn default_of(alternatives: &[Vec<Cond>], env: Option<&HashMap<String, Value>>) 
     }
 }
 
+/// The conditions of each registration of one method and path, and where each is.
+type Registrations = (Vec<Vec<Cond>>, Vec<String>);
+
 fn read_json(path: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
@@ -1149,7 +1152,7 @@ pub fn read(dir: &Path) -> Result<Package, String> {
     let app = reader.module(&app_file)?;
     let app_router = reader.modules[app].app.clone().ok_or("dist/app.js: no `express()` app found")?;
     reader.flatten(&(app, app_router), "", &[], 0)?;
-    let mut grouped: BTreeMap<(String, String), (Vec<Vec<Cond>>, Vec<String>)> = BTreeMap::new();
+    let mut grouped: BTreeMap<(String, String), Registrations> = BTreeMap::new();
     for (method, path, conds, source) in reader.raw {
         let e = grouped.entry((method, placeholders(&path))).or_default();
         if !e.0.contains(&conds) {
@@ -1181,6 +1184,19 @@ impl Package {
         let mut p = v.split('.').map(|x| x.parse::<u32>().ok());
         Some(Version(p.next()??, p.next()??, p.next()??))
     }
+}
+
+/// The route table as TSV: method, path, condition, default, scope (`in`, or `out: reason`).
+pub fn tsv(p: &Package) -> String {
+    let mut out = String::from("method\tpath\tcondition\tdefault\tscope\n");
+    for r in &p.routes {
+        let scope = match out_of_scope(&r.path) {
+            Some(why) => format!("out: {why}"),
+            None => "in".into(),
+        };
+        out += &format!("{}\t{}\t{}\t{}\t{}\n", r.method, r.path, r.condition.as_deref().unwrap_or(""), r.default_note(), scope);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1218,17 +1234,4 @@ mod tests {
         assert!(out_of_scope("/metricsx").is_none());
         assert!(out_of_scope("/items/{collection}").is_none());
     }
-}
-
-/// The route table as TSV: method, path, condition, default, scope (`in`, or `out: reason`).
-pub fn tsv(p: &Package) -> String {
-    let mut out = String::from("method\tpath\tcondition\tdefault\tscope\n");
-    for r in &p.routes {
-        let scope = match out_of_scope(&r.path) {
-            Some(why) => format!("out: {why}"),
-            None => "in".into(),
-        };
-        out += &format!("{}\t{}\t{}\t{}\t{}\n", r.method, r.path, r.condition.as_deref().unwrap_or(""), r.default_note(), scope);
-    }
-    out
 }

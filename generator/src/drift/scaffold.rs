@@ -271,7 +271,7 @@ pub fn write(spec: &Path, model: &Model, version: Version, routes: &[PackageRout
         let mut text = match existing {
             Some(_) => {
                 let t = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let last_key = t.lines().filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())).filter_map(|l| l.split_once(':')).last().map(|(k, _)| k.trim());
+                let last_key = t.lines().filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())).filter_map(|l| l.split_once(':')).next_back().map(|(k, _)| k.trim());
                 if last_key != Some("operations") {
                     return Err(format!("{}: `operations:` is not the last key, so drafts cannot be appended; move it to the end", file.display()));
                 }
