@@ -57,7 +57,7 @@ enum Command {
     /// Exits 0 when there is no drift, 1 when there is, 2 when the comparison cannot be made.
     Drift {
         /// A saved `GET /server/specs/oas` document
-        #[arg(long, value_name = "FILE", conflicts_with = "url", required_unless_present = "url")]
+        #[arg(long, value_name = "FILE", conflicts_with = "url")]
         oas: Option<PathBuf>,
         /// A live server: reads its OpenAPI document and version, and probes the routes the document leaves out
         #[arg(long, value_name = "URL")]
@@ -73,7 +73,41 @@ enum Command {
         spec: PathBuf,
         #[arg(long, value_enum, default_value = "markdown")]
         format: Format,
+        #[command(flatten)]
+        package: PackageArgs,
     },
+}
+
+/// Route truth from the Directus server package instead of (or besides) its OpenAPI document.
+#[derive(clap::Args)]
+struct PackageArgs {
+    /// An unpacked `@directus/api` package (e.g. node_modules/@directus/api): the routes it
+    /// registers are the truth; with --oas or --url the document's routes are checked against them
+    #[arg(long, value_name = "DIR", conflicts_with = "directus_version")]
+    package: Option<PathBuf>,
+    /// Fetch this Directus release's `@directus/api` package from the npm registry into the cache, and use it as --package
+    #[arg(long, value_name = "VERSION")]
+    directus_version: Option<String>,
+    /// Compare two packages instead of the spec: the routes added and removed from --package (or
+    /// --directus-version) to this one
+    #[arg(long, value_name = "DIR", conflicts_with = "against_version")]
+    against_package: Option<PathBuf>,
+    /// Like --against-package, fetched from the npm registry
+    #[arg(long, value_name = "VERSION")]
+    against_version: Option<String>,
+    /// Where fetched packages are kept (default: $DIRECTUS_CACHE/npm, or ~/.cache/directus-rs/npm)
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Print the package's routes as TSV (method, path, condition, default, scope) and stop
+    #[arg(long)]
+    routes: bool,
+    /// Write a draft spec operation (`draft: true`, which validate reports until reviewed) for each
+    /// route the package has and the spec lacks, into its resource's file or a new one
+    #[arg(long)]
+    scaffold: bool,
+    /// With --scaffold: only routes under this path prefix (repeatable), e.g. --only /policies
+    #[arg(long, value_name = "PREFIX", requires = "scaffold")]
+    only: Vec<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -85,7 +119,7 @@ enum Format {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Diff { old, new, base, spec, format, write_version } => diff(old, new, base, spec, format, write_version),
-        Command::Drift { oas, url, token_stdin, server_version, spec, format } => drift(oas, url, token_stdin, server_version, spec, format),
+        Command::Drift { oas, url, token_stdin, server_version, spec, format, package } => drift(oas, url, token_stdin, server_version, spec, format, package),
         Command::Validate { spec } => match load_model(&spec) {
             Ok(model) => {
                 let ops: usize = model.resources.iter().map(|r| r.operations.len()).sum();
@@ -222,7 +256,14 @@ fn drift_token(from_stdin: bool) -> Result<Option<String>, String> {
     Ok(std::env::var("DIRECTUS_TOKEN").ok().filter(|t| !t.is_empty()))
 }
 
-fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format) -> ExitCode {
+fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format, pkg: PackageArgs) -> ExitCode {
+    if pkg.package.is_some() || pkg.directus_version.is_some() {
+        return drift_package(oas, url, token_stdin, version, spec, format, pkg);
+    }
+    if pkg.against_package.is_some() || pkg.against_version.is_some() || pkg.routes || pkg.scaffold {
+        eprintln!("error: --against-package, --against-version, --routes and --scaffold need --package DIR or --directus-version VERSION");
+        return ExitCode::from(2);
+    }
     let token = match drift_token(token_stdin) {
         Ok(t) => t,
         Err(e) => {
@@ -290,6 +331,147 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
     };
     let mut probe = |method: &str, path: &str| live.as_ref().and_then(|l| l.probe(method, path));
     let report = drift::compare(&model, version, &source, &routes, &mut probe);
+    match format {
+        Format::Markdown => print!("{}", drift::report::markdown(&report)),
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    if report.has_drift() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Parses MAJOR.MINOR.PATCH.
+fn parse_version(flag: &str, v: &str) -> Result<directus_generator::model::Version, String> {
+    let mut p = v.split('.').map(|x| x.parse::<u32>());
+    match (p.next(), p.next(), p.next(), p.next()) {
+        (Some(Ok(a)), Some(Ok(b)), Some(Ok(c)), None) => Ok(directus_generator::model::Version(a, b, c)),
+        _ => Err(format!("{flag}: `{v}` is not MAJOR.MINOR.PATCH")),
+    }
+}
+
+/// The package folder: as given, or fetched from the npm registry into the cache.
+fn package_dir(dir: Option<PathBuf>, version: Option<&str>, cache: Option<&PathBuf>) -> Result<PathBuf, String> {
+    match (dir, version) {
+        (Some(d), _) => Ok(d),
+        (None, Some(v)) => {
+            parse_version("--directus-version", v)?;
+            directus_generator::drift::npm::fetch(v, cache.cloned().as_deref())
+        }
+        (None, None) => Err("give --package DIR or --directus-version VERSION".into()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: Option<String>, spec: PathBuf, format: Format, pkg: PackageArgs) -> ExitCode {
+    use directus_generator::drift::{self, package};
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let read = |dir: Option<PathBuf>, v: Option<&str>| package_dir(dir, v, pkg.cache.as_ref()).and_then(|d| package::read(&d));
+    let package = match read(pkg.package.clone(), pkg.directus_version.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    if pkg.routes {
+        print!("{}", package::tsv(&package));
+        return ExitCode::SUCCESS;
+    }
+    if pkg.against_package.is_some() || pkg.against_version.is_some() {
+        let newer = match read(pkg.against_package.clone(), pkg.against_version.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        let changes = drift::releases::compare(&package, &newer);
+        match format {
+            Format::Markdown => print!("{}", drift::releases::markdown(&changes)),
+            Format::Json => match serde_json::to_string_pretty(&changes) {
+                Ok(t) => println!("{t}"),
+                Err(e) => return fail(e.to_string()),
+            },
+        }
+        return ExitCode::SUCCESS;
+    }
+    let token = match drift_token(token_stdin) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let model = match load_model(&spec) {
+        Ok(m) => m,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return fail(format!("the spec ({}) does not validate", spec.display()));
+        }
+    };
+    let live = match url.as_deref().map(|u| drift::live::Live::connect(u, token.as_deref())).transpose() {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let doc = match (&oas, &live) {
+        (Some(path), _) => match std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display())).and_then(|t| {
+            serde_json::from_str::<serde_json::Value>(&t).map_err(|e| format!("{}: not JSON (line {}, column {}): {e}", path.display(), e.line(), e.column()))
+        }) {
+            Ok(v) => Some((v, path.display().to_string())),
+            Err(e) => return fail(e),
+        },
+        (None, Some(l)) => match l.oas() {
+            Ok(v) => Some((v, url.clone().unwrap_or_default())),
+            Err(e) => return fail(e),
+        },
+        (None, None) => None,
+    };
+    let routes = match doc.as_ref().map(|(d, src)| drift::oas_routes(d).map_err(|e| format!("{src}: {e}"))).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let version = match (version.as_deref(), package.version(), &live) {
+        (Some(v), _, _) => match parse_version("--server-version", v) {
+            Ok(v) => v,
+            Err(e) => return fail(e),
+        },
+        (None, Some(v), _) => v,
+        (None, None, Some(l)) => match l.version() {
+            Ok(v) => v,
+            Err(e) => return fail(e),
+        },
+        (None, None, None) => {
+            return fail(format!("{}: no `directus` package beside it says which Directus release ships @directus/api {}; pass --server-version", package.dir, package.api_version))
+        }
+    };
+    if let Some(l) = &live {
+        if let Ok(lv) = l.version() {
+            if lv != version {
+                eprintln!("warning: the server at {} is Directus {lv}; the package is {version}", url.as_deref().unwrap_or_default());
+            }
+        }
+    }
+    let mut source = format!("package @directus/api {}", package.api_version);
+    if let Some((_, src)) = &doc {
+        source += &format!(" and the OpenAPI document {src}");
+    }
+    let report = drift::compare_package(&model, version, &source, &package, routes.as_ref());
+    if pkg.scaffold {
+        let oas_doc = doc.as_ref().map(|(d, _)| d);
+        let chosen = drift::scaffold::select(&report.missing_from_spec, &pkg.only);
+        if chosen.is_empty() {
+            eprintln!("nothing to scaffold: no route the spec lacks{}", if pkg.only.is_empty() { String::new() } else { format!(" under {}", pkg.only.join(", ")) });
+        }
+        match drift::scaffold::write(&spec, &model, version, &package.routes, &chosen, oas_doc) {
+            Ok(written) => {
+                for w in &written {
+                    eprintln!("{w}");
+                }
+            }
+            Err(e) => return fail(e),
+        }
+    }
     match format {
         Format::Markdown => print!("{}", drift::report::markdown(&report)),
         Format::Json => match serde_json::to_string_pretty(&report) {

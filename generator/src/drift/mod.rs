@@ -1,7 +1,12 @@
 //! How the spec and a real Directus server differ: from the server's OpenAPI document (saved, or
 //! fetched live), plus live probes of the routes Directus's OpenAPI output is known to leave out.
 
+pub mod js;
 pub mod live;
+pub mod npm;
+pub mod package;
+pub mod releases;
+pub mod scaffold;
 pub mod report;
 
 use crate::model::{Model, Operation, Version};
@@ -52,7 +57,7 @@ pub fn oas_routes(doc: &Value) -> Result<BTreeMap<RouteKey, BTreeSet<String>>, S
     Ok(out)
 }
 
-fn generic_items_path(path: &str) -> String {
+pub(crate) fn generic_items_path(path: &str) -> String {
     match path.strip_prefix("/items/") {
         Some(rest) if !rest.starts_with('{') => match rest.split_once('/') {
             Some((_, tail)) => format!("/items/{{collection}}/{tail}"),
@@ -122,6 +127,36 @@ pub struct Drift {
     pub not_in_oas: Vec<Finding>,
     /// Not drift: per-collection routes, absent from a document of a project without collections.
     pub unverifiable: Vec<Finding>,
+    /// With a package: what it registers, in numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageSummary>,
+    /// Not drift: routes served only in some configurations (env-gated, one per auth provider).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub configuration_dependent: Vec<Finding>,
+    /// Not drift: routes the package registers outside what the client covers (GraphQL, license…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_scope: Vec<Finding>,
+    /// Not drift: routes the OpenAPI document lists and the package does not register.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documented_not_served: Vec<Finding>,
+    /// Not drift: query parameters only the OpenAPI document claims; the package does not confirm them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified_parameters: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PackageSummary {
+    pub api_version: String,
+    /// Distinct method and path pairs the package registers (OPTIONS and HEAD not counted).
+    pub routes: usize,
+    pub in_scope: usize,
+    /// In scope and conditional.
+    pub configuration_dependent: usize,
+    pub out_of_scope: usize,
+    /// In-scope routes some spec operation serves at this version.
+    pub served_by_spec: usize,
+    /// OPTIONS and HEAD registrations.
+    pub other_methods: usize,
 }
 
 impl Drift {
@@ -147,21 +182,7 @@ pub fn compare(
         }
         names
     };
-    // What the spec expects at this version, and every route it has at any version.
-    let mut expected: BTreeMap<RouteKey, Vec<&Operation>> = BTreeMap::new();
-    let mut anywhen: BTreeMap<RouteKey, Vec<&Operation>> = BTreeMap::new();
-    for op in model.resources.iter().flat_map(|r| &r.operations) {
-        if op.composite.is_some() {
-            continue;
-        }
-        let method = crate::emit::method_name(op.method).to_owned();
-        for r in &op.routes {
-            anywhen.entry((method.clone(), normalize(&r.path))).or_default().push(op);
-        }
-        if let Some(r) = route_at(op, version) {
-            expected.entry((method, normalize(&r.path))).or_default().push(op);
-        }
-    }
+    let (expected, anywhen) = spec_routes(model, version);
     let ids = |ops: &[&Operation]| ops.iter().map(|o| o.full_id.clone()).collect::<Vec<_>>();
     for (key, oas_params) in server {
         let (method, path) = key;
@@ -221,4 +242,127 @@ pub fn compare(
         }
     }
     drift
+}
+
+/// Compares the spec with the routes a server package registers, and, when given, the routes and
+/// parameters of an OpenAPI document with the package.
+pub fn compare_package(model: &Model, version: Version, source: &str, pkg: &package::Package, oas: Option<&BTreeMap<RouteKey, BTreeSet<String>>>) -> Drift {
+    use package::{out_of_scope, Availability};
+    let mut drift = Drift { server_version: version.to_string(), source: source.to_owned(), ..Default::default() };
+    let (expected, anywhen) = spec_routes(model, version);
+    let ids = |ops: &[&Operation]| ops.iter().map(|o| o.full_id.clone()).collect::<Vec<_>>();
+    let serving = |r: &package::PackageRoute, map: &BTreeMap<RouteKey, Vec<&Operation>>| -> Vec<String> {
+        let mut out: Vec<String> = map.iter().filter(|((m, p), _)| r.serves(m, p)).flat_map(|(_, ops)| ids(ops)).collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    let mut summary = PackageSummary { api_version: pkg.api_version.clone(), routes: pkg.routes.len(), other_methods: pkg.other_methods, ..Default::default() };
+    for r in &pkg.routes {
+        let ops = serving(r, &expected);
+        let finding = |operations: Vec<String>, note: String| Finding { method: r.method.clone(), path: r.path.clone(), operations, note };
+        let condition = r.condition.as_deref().map(|c| match c.strip_prefix("per ") {
+            Some(rest) => format!("one per {rest}; {}", r.default_note()),
+            None => format!("if {c}; {}", r.default_note()),
+        });
+        if let Some(why) = out_of_scope(&r.path) {
+            summary.out_of_scope += 1;
+            let note = match &condition {
+                Some(c) => format!("{why}; {c}"),
+                None => why.to_owned(),
+            };
+            drift.out_of_scope.push(finding(ops, note));
+            continue;
+        }
+        summary.in_scope += 1;
+        if !ops.is_empty() {
+            summary.served_by_spec += 1;
+        }
+        if let Some(c) = &condition {
+            summary.configuration_dependent += 1;
+            drift.configuration_dependent.push(finding(ops.clone(), c.clone()));
+            if r.default != Availability::On {
+                continue;
+            }
+        }
+        if !ops.is_empty() {
+            continue;
+        }
+        let elsewhere = serving(r, &anywhen);
+        let at = format!("registered at {}", r.sources.join(", "));
+        if !elsewhere.is_empty() {
+            let note = format!("{at}; served by {}, which the spec places in other Directus versions", elsewhere.join(", "));
+            drift.version_differences.push(finding(elsewhere, note));
+            continue;
+        }
+        let others: BTreeSet<&str> = pkg.routes.iter().filter(|o| o.path == r.path && o.method != r.method).map(|o| o.method.as_str()).collect();
+        let note = if others.is_empty() { at } else { format!("{at}; the path is also registered with {}", others.into_iter().collect::<Vec<_>>().join(", ")) };
+        drift.missing_from_spec.push(finding(Vec::new(), note));
+    }
+    for ((method, path), ops) in &expected {
+        if pkg.routes.iter().any(|r| r.serves(method, path)) {
+            continue;
+        }
+        drift.missing_from_server.push(Finding {
+            method: method.clone(),
+            path: path.clone(),
+            operations: ids(ops),
+            note: "the spec has it for this version; the package registers no such route".into(),
+        });
+    }
+    if let Some(oas) = oas {
+        let query_set_names = |op: &Operation| -> BTreeSet<String> {
+            let mut names: BTreeSet<String> = op.query_params.iter().map(|p| p.name.clone()).collect();
+            if let Some(set) = model.api.query_set_of(op) {
+                names.extend(set.params.iter().map(|p| p.name.clone()));
+            }
+            names
+        };
+        for ((method, path), params) in oas {
+            if !pkg.routes.iter().any(|r| r.serves(method, path)) {
+                drift.documented_not_served.push(Finding {
+                    method: method.clone(),
+                    path: path.clone(),
+                    operations: expected.get(&(method.clone(), path.clone())).map(|ops| ids(ops)).unwrap_or_default(),
+                    note: "in the OpenAPI document; the package registers no such route (a request gets 404 ROUTE_NOT_FOUND)".into(),
+                });
+                continue;
+            }
+            if let Some(ops) = expected.get(&(method.clone(), path.clone())) {
+                let known: BTreeSet<String> = ops.iter().flat_map(|o| query_set_names(o)).collect();
+                let unknown: Vec<String> = params.iter().filter(|p| !known.contains(*p)).map(|p| format!("`{p}`")).collect();
+                if !unknown.is_empty() {
+                    drift.unverified_parameters.push(Finding {
+                        method: method.clone(),
+                        path: path.clone(),
+                        operations: ids(ops),
+                        note: format!("the OpenAPI document lists {} that the spec does not declare; unverified", unknown.join(", ")),
+                    });
+                }
+            }
+        }
+    }
+    drift.package = Some(summary);
+    drift
+}
+
+type SpecRoutes<'a> = BTreeMap<RouteKey, Vec<&'a Operation>>;
+
+/// What the spec expects at `version`, and every route it has at any version.
+fn spec_routes(model: &Model, version: Version) -> (SpecRoutes<'_>, SpecRoutes<'_>) {
+    let mut expected: SpecRoutes = BTreeMap::new();
+    let mut anywhen: SpecRoutes = BTreeMap::new();
+    for op in model.resources.iter().flat_map(|r| &r.operations) {
+        if op.composite.is_some() {
+            continue;
+        }
+        let method = crate::emit::method_name(op.method).to_owned();
+        for r in &op.routes {
+            anywhen.entry((method.clone(), normalize(&r.path))).or_default().push(op);
+        }
+        if let Some(r) = route_at(op, version) {
+            expected.entry((method, normalize(&r.path))).or_default().push(op);
+        }
+    }
+    (expected, anywhen)
 }

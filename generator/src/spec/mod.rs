@@ -139,6 +139,10 @@ pub struct OperationDef {
     /// Errors this operation is known to give.
     #[serde(default)]
     pub errors: Vec<OpErrorDef>,
+    /// Written by `generator drift --scaffold` and not reviewed yet: `validate` reports it until
+    /// this is removed.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -159,6 +159,14 @@ fn check_resource(
         if !ids.insert(op.id.as_str()) {
             r.error(&format!("operations.{i}.id"), &format!("{}.{}", f.resource, op.id), format!("duplicate operation id `{}`", op.id), "give each operation of a resource its own id");
         }
+        if op.draft {
+            r.error(
+                &format!("operations.{i}.draft"),
+                &format!("{}.{}", f.resource, op.id),
+                format!("operation `{}` is a draft written by `generator drift --scaffold`", op.id),
+                "review it against the server (path and parameter names and types, body, response, errors, title and summary), then delete `draft: true`",
+            );
+        }
         rules::composite(r, &f.resource, i, op, &f.operations, api);
         if let Some(o) = rules::operation(r, &f.resource, i, op, api) {
             operations.push(o);
