@@ -71,6 +71,44 @@ fn matches_route(request_path: &str, template: &str) -> bool {
     a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| y.starts_with('{') || x == y)
 }
 
+/// The README's `directus` lines outside the quickstart (which tests/tests/readme.rs runs against a
+/// real server) run the same way: they parse and send a request; `<uuid>` and the files they name
+/// get sample values.
+#[test]
+fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
+    let readme = std::fs::read_to_string(directus_e2e::repo_root().join("README.md")).unwrap();
+    let quickstart = readme.split("## Quickstart: the CLI").nth(1).and_then(|s| s.split("```sh\n").nth(1)).and_then(|s| s.split("```").next()).unwrap_or_default();
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("directus ") && !quickstart.lines().any(|q| q == *l))
+        .collect();
+    assert!(lines.len() >= 4, "{lines:?}");
+    let dir = directus_e2e::temp_dir("readme-lines");
+    std::fs::write(dir.join("article.json"), r#"{"title":"x"}"#).unwrap();
+    std::fs::write(dir.join("report.pdf"), "%PDF-1.4").unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_directus")).parent().unwrap().to_owned();
+    for line in lines {
+        let stub = stub::start(|_, head| {
+            let body = if head.starts_with("GET ") { r#"{"data":[]}"# } else { r#"{"data":{}}"# };
+            vec![reply("200 OK", &[("Content-Type", "application/json")], body)]
+        });
+        let command = line.replace("<uuid>", "00000000-0000-4000-8000-000000000000");
+        let out = Command::new("bash")
+            .args(["-c", &command])
+            .current_dir(&dir)
+            .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+            .env("DIRECTUS_URL", &stub.url)
+            .env("DIRECTUS_TOKEN", "t")
+            .env("DIRECTUS_SERVER_VERSION", "12.4.1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(2), "README: `{line}` is a usage error: {stderr}");
+        assert!(stub.count() > 0, "README: `{line}` sent nothing: {stderr}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
     let dir = directus_e2e::temp_dir("docs-examples");

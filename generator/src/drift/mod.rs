@@ -226,7 +226,14 @@ pub fn compare(
         let original = ops[0].routes.iter().find(|r| normalize(&r.path) == *path).map(|r| r.path.clone()).unwrap_or_else(|| path.clone());
         let mut probe_path = original.clone();
         for name in crate::validate::placeholders(&original).map(str::to_owned).collect::<Vec<_>>() {
-            let value = ops[0].path_params.iter().find(|p| p.name == name).and_then(|p| p.values.first().cloned()).unwrap_or_else(|| "drift-probe-0".into());
+            // Shaped like the keys the server matches: some routes take only a UUID (`/shares/:pk(uuid)`),
+            // and any other value gets 404 ROUTE_NOT_FOUND as if the route were missing.
+            let param = ops[0].path_params.iter().find(|p| p.name == name);
+            let value = match param {
+                Some(p) if !p.values.is_empty() => p.values[0].clone(),
+                Some(p) if p.ty == crate::model::Type::Integer => "0".into(),
+                _ => "00000000-0000-4000-8000-000000000000".into(),
+            };
             probe_path = probe_path.replace(&format!("{{{name}}}"), &value);
         }
         if path.starts_with("/items/{}") {
