@@ -121,6 +121,16 @@ pub struct GlobalArgs {
     #[arg(id = "global-output", long = "output", short = 'o', global = true, value_enum, default_value_t, value_name = "FORMAT", help_heading = "Global options")]
     pub output: Format,
 
+    /// Print the request the command would send (method, URL, body; secrets masked) and send
+    /// nothing
+    #[arg(id = "global-dry-run", long = "dry-run", global = true, help_heading = "Global options")]
+    pub dry_run: bool,
+
+    /// Log each request on stderr: method, route, operation, status or error class, time taken
+    /// (no values, keys or secrets)
+    #[arg(id = "global-verbose", long = "verbose", short = 'v', global = true, help_heading = "Global options")]
+    pub verbose: bool,
+
     /// Filter the JSON reply with a jq expression before formatting it (e.g. '.[].email')
     #[arg(id = "global-jq", long = "jq", global = true, value_name = "EXPR", allow_hyphen_values = true, help_heading = "Global options")]
     pub jq: Option<String>,
@@ -200,6 +210,9 @@ pub enum Output {
     Empty,
     Download { download: Download, to: Option<PathBuf> },
     Redirect(String),
+    /// Every item of a list (`--all`), read page by page. JSON and ndjson print each item as it
+    /// arrives, so memory holds one page; yaml, tables and `--jq` need the whole list first.
+    Items(crate::ItemStream<serde_json::Value>),
 }
 
 impl Output {
@@ -306,6 +319,26 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
     if let Some(n) = global.retries {
         builder = builder.retry(crate::RetryPolicy::attempts(n.saturating_add(1)));
     }
+    builder = builder.dry_run(global.dry_run);
+    if global.verbose {
+        // From the hook's view of an attempt, which holds the route template and never a value.
+        builder = builder.hook(|a| {
+            let outcome = match (a.status, a.error) {
+                (Some(status), _) => status.to_string(),
+                (None, Some(e)) => format!("failed ({:?}, {:?})", e.class(), e.outcome()),
+                (None, None) => "no reply".into(),
+            };
+            let retry = if a.attempt > 1 { format!(", attempt {}", a.attempt) } else { String::new() };
+            eprintln!(
+                "> {} {}{} ({}) → {outcome} in {} ms{retry}",
+                a.operation.method.as_str(),
+                a.base_url,
+                a.route,
+                a.operation.id,
+                a.elapsed.as_millis()
+            );
+        });
+    }
     builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))
 }
 
@@ -329,6 +362,13 @@ fn printer(global: &GlobalArgs, matches: &clap::ArgMatches) -> Result<Printer, C
 
 async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
     let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
+    let output = match output {
+        Output::Items(items) if printer.jq.is_none() && matches!(printer.style.format, Format::Json | Format::Ndjson) => {
+            return print_items(items, printer).await;
+        }
+        Output::Items(items) => Output::Json(serde_json::Value::Array(items.collect_all().await?)),
+        other => other,
+    };
     let printable = match (output, &printer.jq) {
         (Output::Json(v), None) => Some(Printable::One(v)),
         (Output::Page { data, meta }, None) => Some(Printable::Page { data, meta }),
@@ -355,12 +395,50 @@ async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Prints a list's items as they arrive: one per line (ndjson), or one JSON array written piece by
+/// piece. On a terminal, stderr counts them.
+async fn print_items(mut items: crate::ItemStream<serde_json::Value>, printer: &Printer) -> Result<(), CliError> {
+    let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
+    let ndjson = printer.style.format == Format::Ndjson;
+    let progress = std::io::stderr().is_terminal();
+    let mut stdout = std::io::stdout().lock();
+    let mut n = 0u64;
+    if !ndjson {
+        stdout.write_all(b"[").map_err(out_err)?;
+    }
+    while let Some(item) = items.try_next().await? {
+        let text = if printer.style.pretty && !ndjson { serde_json::to_string_pretty(&item) } else { serde_json::to_string(&item) };
+        let text = text.map_err(|e| CliError::Output(e.to_string()))?;
+        let sep: &[u8] = match (ndjson, n) {
+            (true, _) => b"",
+            (false, 0) => b"\n",
+            (false, _) => b",\n",
+        };
+        stdout.write_all(sep).and_then(|()| stdout.write_all(text.as_bytes())).map_err(out_err)?;
+        if ndjson {
+            stdout.write_all(b"\n").map_err(out_err)?;
+        }
+        n += 1;
+        if progress {
+            eprint!("\r{n} items");
+        }
+    }
+    if !ndjson {
+        stdout.write_all(if n == 0 { b"]\n" } else { b"\n]\n" }).map_err(out_err)?;
+    }
+    stdout.flush().map_err(out_err)?;
+    if progress {
+        eprintln!("\r{n} items in all");
+    }
+    Ok(())
+}
+
 /// Output that is not JSON: text, a redirect's location, a download, or nothing.
 async fn print_raw(output: Output) -> Result<(), CliError> {
     let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
     let mut stdout = std::io::stdout().lock();
     match output {
-        Output::Json(_) | Output::Page { .. } => unreachable!("JSON is formatted by `print`"),
+        Output::Json(_) | Output::Page { .. } | Output::Items(_) => unreachable!("JSON is formatted by `print`"),
         Output::Text(t) => {
             stdout.write_all(t.as_bytes()).map_err(out_err)?;
             // Text ends with a line break, as shell tools' output does (`server ping` → `pong\n`).
@@ -434,6 +512,11 @@ pub fn man<C: clap::CommandFactory>(args: &ManArgs) -> ExitCode {
 fn finish(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `--dry-run`: the request is the output.
+        Err(CliError::Client(Error::DryRun { request, .. })) => {
+            print!("{request}");
+            ExitCode::SUCCESS
+        }
         // `directus man | head`: the reader has what it wanted.
         Err(CliError::Output(m)) if m.ends_with(BROKEN_PIPE) => ExitCode::SUCCESS,
         Err(e) => {

@@ -43,6 +43,8 @@ pub(crate) struct Inner {
     pub(crate) refresh_epoch: AtomicU64,
     version: OnceCell<Version>,
     upload_progress: bool,
+    /// Describe requests instead of sending them (`ClientBuilder::dry_run`).
+    dry_run: bool,
     /// One permit per request in flight; a reply holds its permit until it has been read.
     limiter: Arc<Semaphore>,
     hooks: Vec<Hook>,
@@ -89,6 +91,7 @@ pub struct ClientBuilder<C = Client> {
     hooks: Vec<Hook>,
     user_agent: String,
     upload_progress: bool,
+    dry_run: bool,
     http: Http,
     root_certificates: Vec<Vec<u8>>,
     _client: PhantomData<fn() -> C>,
@@ -117,6 +120,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             hooks: Vec::new(),
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             upload_progress: false,
+            dry_run: false,
             http: Http::Default,
             root_certificates: Vec::new(),
             _client: PhantomData,
@@ -209,6 +213,14 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// Show upload progress on stderr (the CLI turns this on when stderr is a terminal).
+    /// Describe each request instead of sending it: every call returns [`Error::DryRun`] with the
+    /// method, URL and body, secrets masked. Nothing is sent, not even a version lookup or a
+    /// token refresh (the CLI's `--dry-run`).
+    pub fn dry_run(mut self, on: bool) -> Self {
+        self.dry_run = on;
+        self
+    }
+
     pub fn upload_progress(mut self, on: bool) -> Self {
         self.upload_progress = on;
         self
@@ -349,6 +361,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             refresh_epoch: AtomicU64::new(0),
             version,
             upload_progress: self.upload_progress,
+            dry_run: self.dry_run,
             limiter: Arc::new(Semaphore::new(self.max_concurrency)),
             hooks: self.hooks,
         };
@@ -480,6 +493,9 @@ impl Client {
         let settings = self.settings.clone();
         let total = settings.total_timeout.map(|t| Deadline::after(t, TimeoutKind::Total));
         let activity = Arc::new(Activity::new());
+        if self.inner.dry_run {
+            return Err(self.dry_run(&req).await);
+        }
         // Local files are checked (and opened) before anything goes out, even a version lookup
         // or a token refresh: a path that is not a readable file is the caller's mistake, and
         // finding it mid-upload would look like a broken connection.
@@ -659,6 +675,70 @@ impl Client {
         if let Some(observe) = OBSERVER.get() {
             observe(&self.inner.base_url, op, 200);
         }
+    }
+
+    /// What a request would be, secrets masked, without sending it or anything else (no version
+    /// lookup, no token refresh).
+    async fn dry_run(&self, req: &Request) -> Error {
+        let op = req.op;
+        let known = self.inner.version.get().is_some();
+        let route = if known || !op.needs_version() {
+            match self.pick_route(op).await {
+                Ok(r) => r,
+                Err(e) => return e,
+            }
+        } else {
+            // The newest route; the server's version would pick, but reading it is a request.
+            match op.routes.last() {
+                Some(r) => r,
+                None => return Error::InvalidInput { operation: op.id, message: "the operation has no route".into() },
+            }
+        };
+        let path = match fill_path(op, route.path, &req.path_params) {
+            Ok(p) => p,
+            Err(e) => return e,
+        };
+        let mut url = match reqwest::Url::parse(&format!("{}{}", self.inner.base_url, path)) {
+            Ok(u) => u,
+            Err(e) => return Error::InvalidInput { operation: op.id, message: format!("the URL could not be built: {e}") },
+        };
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&req.query);
+        }
+        let mut text = format!("{} {url}\n", op.method.as_str());
+        if op.auth != Auth::None && !matches!(*self.session().await, AuthState::Anonymous) {
+            text += "Authorization: Bearer ***\n";
+        }
+        match &req.body {
+            Body::None => {}
+            Body::Json(v) => {
+                let mut v = v.clone();
+                if let serde_json::Value::Object(map) = &mut v {
+                    for (k, value) in map.iter_mut() {
+                        if req.secrets.iter().any(|s| s == k) {
+                            *value = serde_json::Value::String("***".into());
+                        }
+                    }
+                }
+                text += "Content-Type: application/json\n\n";
+                text += &serde_json::to_string_pretty(&v).unwrap_or_default();
+                text += "\n";
+            }
+            Body::Multipart(parts) => {
+                text += "Content-Type: multipart/form-data\n\n";
+                for part in parts {
+                    match part {
+                        Part::Text(name, _) if req.secrets.iter().any(|s| s == name) => text += &format!("{name}: ***\n"),
+                        Part::Text(name, value) => text += &format!("{name}: {value}\n"),
+                        Part::File(name, path) => text += &format!("{name}: the file {}\n", path.display()),
+                    }
+                }
+            }
+        }
+        if !known && route.since.is_some() {
+            text += &format!("(the route of Directus {} and later; --server-version picks another)\n", route.since.map(|v| v.to_string()).unwrap_or_default());
+        }
+        Error::DryRun { operation: op.id, request: text }
     }
 
     async fn pick_route(&self, op: &'static Operation) -> Result<&'static Route> {

@@ -259,6 +259,9 @@ pub enum Error {
     },
     /// A bad argument, caught before anything was sent.
     InvalidInput { operation: &'static str, message: String },
+    /// The client was built with `dry_run`: the request that would have gone, described with
+    /// every secret masked. Nothing was sent.
+    DryRun { operation: &'static str, request: String },
     /// Reading or writing a local file failed.
     Io { operation: &'static str, path: std::path::PathBuf, source: std::io::Error },
 }
@@ -292,7 +295,7 @@ impl Error {
         match self {
             Error::Transport { outcome, .. } | Error::Timeout { outcome, .. } => *outcome,
             Error::UploadInterrupted { source, .. } => source.outcome(),
-            Error::Unsupported { .. } | Error::InvalidInput { .. } => Outcome::NotSent,
+            Error::Unsupported { .. } | Error::InvalidInput { .. } | Error::DryRun { .. } => Outcome::NotSent,
             // An upload's file is read while sending; a failure to read it can come mid-way.
             Error::Io { .. } => Outcome::NotSent,
             // The refresh is its own request; the call that needed it was not sent.
@@ -333,7 +336,7 @@ impl Error {
             // A proxy's HTML 502/503 page is still the server side failing.
             Error::Decode { status, .. } if *status >= 500 => ErrorClass::Server,
             Error::Decode { .. } => ErrorClass::BadReply,
-            Error::InvalidInput { .. } | Error::Io { .. } => ErrorClass::Usage,
+            Error::InvalidInput { .. } | Error::Io { .. } | Error::DryRun { .. } => ErrorClass::Usage,
         }
     }
 
@@ -482,6 +485,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::InvalidInput { operation, message } => write!(f, "{operation}: {message}"),
+            Error::DryRun { operation, request } => write!(f, "{operation}: not sent (dry run):\n{request}"),
             Error::Io { operation, path, source } => write!(f, "{operation}: {}: {source}", path.display()),
         }
     }

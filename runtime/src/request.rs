@@ -28,11 +28,13 @@ pub struct Request {
     pub(crate) body: Body,
     /// The first argument that could not be encoded; reported when the request is sent.
     pub(crate) invalid: Option<String>,
+    /// Body fields that hold secrets, masked wherever the request is shown (`--dry-run`).
+    pub(crate) secrets: Vec<String>,
 }
 
 impl Request {
     pub fn new(op: &'static Operation) -> Self {
-        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None }
+        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new() }
     }
 
     pub fn operation(&self) -> &'static Operation {
@@ -102,6 +104,19 @@ impl Request {
             Err(e) => self.reject(format!("`{name}` could not be encoded as JSON: {e}")),
         }
         self
+    }
+
+    /// Adds a secret to a JSON object body; shown masked wherever the request is described.
+    pub fn secret_field(mut self, name: &str, value: &crate::Secret) -> Self {
+        self.secrets.push(name.to_owned());
+        self.field(name, value)
+    }
+
+    pub fn secret_field_opt(self, name: &str, value: Option<&crate::Secret>) -> Self {
+        match value {
+            Some(v) => self.secret_field(name, v),
+            None => self,
+        }
     }
 
     pub fn field_opt(self, name: &str, value: Option<impl Serialize>) -> Self {

@@ -294,3 +294,29 @@ fn man_pages_list_the_resource_commands() {
     assert!(get.contains("Examples:") && get.contains("directus users get <ID>"), "{get}");
     assert!(dir.join("directus.1").exists() && dir.join("directus-users.1").exists());
 }
+
+#[test]
+fn dry_run_prints_the_request_with_secrets_masked_and_sends_nothing() {
+    let (code, stdout, stderr, requests) =
+        run_with_stub_env(&["--dry-run", "users", "generate-tfa", "--password-stdin"], None, Some("Sup3rS3cret-pw"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(requests.is_empty(), "a dry run sent {requests:?}");
+    assert!(stdout.starts_with("POST http://127.0.0.1:") && stdout.contains("/users/me/tfa/generate\n"), "{stdout}");
+    assert!(stdout.contains("\"password\": \"***\"") && stdout.contains("Authorization: Bearer ***"), "{stdout}");
+    assert!(!stdout.contains("Sup3rS3cret") && !stderr.contains("Sup3rS3cret"), "the secret leaked: {stdout}{stderr}");
+    // Query values are shown as they would be sent.
+    let (code, stdout, _, requests) = run_with_stub_env(&["--dry-run", "items", "list", "--collection", "a b", "--sort", "-date"], None, None, &[]);
+    assert_eq!(code, 0);
+    assert!(requests.is_empty());
+    assert!(stdout.contains("/items/a%20b?sort=-date"), "{stdout}");
+}
+
+#[test]
+fn verbose_logs_each_request_without_values() {
+    let (code, _, stderr, requests) = run_with_stub_env(&["-v", "items", "get", "--id", "secret-key-123", "--collection", "articles"], None, None, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(requests.len(), 1);
+    let line = stderr.lines().find(|l| l.starts_with("> ")).unwrap_or_else(|| panic!("no log line: {stderr}"));
+    assert!(line.contains("GET http://127.0.0.1:") && line.contains("/items/{collection}/{id} (items.get) → 200 in "), "{line}");
+    assert!(!stderr.contains("secret-key-123") && !stderr.contains("articles"), "values stay out of the log: {stderr}");
+}

@@ -39,8 +39,8 @@ impl<'a> Auth<'a> {
         let password: rt::Secret = password.into();
         let req = rt::Request::new(&LOGIN)
             .field("email", email)
-            .field("password", &password)
-            .field_opt("otp", options.otp.as_ref())
+            .secret_field("password", &password)
+            .secret_field_opt("otp", options.otp.as_ref())
             .field_opt("mode", options.mode.as_ref());
         self.client.execute(req).await?.data().await
     }
@@ -64,7 +64,7 @@ impl<'a> Auth<'a> {
     ) -> rt::Result<RefreshResponse> {
         let refresh_token: rt::Secret = refresh_token.into();
         let req = rt::Request::new(&REFRESH)
-            .field("refresh_token", &refresh_token)
+            .secret_field("refresh_token", &refresh_token)
             .field_opt("mode", options.mode.as_ref());
         self.client.execute(req).await?.data().await
     }
@@ -88,7 +88,7 @@ impl<'a> Auth<'a> {
     ) -> rt::Result<()> {
         let refresh_token: rt::Secret = refresh_token.into();
         let req = rt::Request::new(&LOGOUT)
-            .field("refresh_token", &refresh_token)
+            .secret_field("refresh_token", &refresh_token)
             .field_opt("mode", options.mode.as_ref());
         self.client.execute(req).await?.empty().await
     }
@@ -140,8 +140,8 @@ impl<'a> Auth<'a> {
         let token: rt::Secret = token.into();
         let password: rt::Secret = password.into();
         let req = rt::Request::new(&RESET_PASSWORD)
-            .field("token", &token)
-            .field("password", &password);
+            .secret_field("token", &token)
+            .secret_field("password", &password);
         self.client.execute(req).await?.empty().await
     }
     /// List Providers

@@ -290,8 +290,8 @@ impl<'a> Users<'a> {
         let token: rt::Secret = token.into();
         let password: rt::Secret = password.into();
         let req = rt::Request::new(&ACCEPT_INVITE)
-            .field("token", &token)
-            .field("password", &password);
+            .secret_field("token", &token)
+            .secret_field("password", &password);
         self.client.execute(req).await?.empty().await
     }
     /// Generate 2FA
@@ -317,7 +317,7 @@ impl<'a> Users<'a> {
         password: impl Into<rt::Secret>,
     ) -> rt::Result<GenerateTfaResponse> {
         let password: rt::Secret = password.into();
-        let req = rt::Request::new(&GENERATE_TFA).field("password", &password);
+        let req = rt::Request::new(&GENERATE_TFA).secret_field("password", &password);
         self.client.execute(req).await?.data().await
     }
     /// Enable 2FA
@@ -346,8 +346,8 @@ impl<'a> Users<'a> {
         let secret: rt::Secret = secret.into();
         let otp: rt::Secret = otp.into();
         let req = rt::Request::new(&ENABLE_TFA)
-            .field("secret", &secret)
-            .field("otp", &otp);
+            .secret_field("secret", &secret)
+            .secret_field("otp", &otp);
         self.client.execute(req).await?.empty().await
     }
     /// Disable 2FA
@@ -365,7 +365,7 @@ impl<'a> Users<'a> {
     /// - `INVALID_PAYLOAD` (400): The OTP is wrong, or 2FA is not on for this user. Use the current code; check that 2FA is on.
     pub async fn disable_tfa(&self, otp: impl Into<rt::Secret>) -> rt::Result<()> {
         let otp: rt::Secret = otp.into();
-        let req = rt::Request::new(&DISABLE_TFA).field("otp", &otp);
+        let req = rt::Request::new(&DISABLE_TFA).secret_field("otp", &otp);
         self.client.execute(req).await?.empty().await
     }
 }

@@ -47,7 +47,7 @@ impl<'a> Utilities<'a> {
         string: impl Into<rt::Secret>,
     ) -> rt::Result<T> {
         let string: rt::Secret = string.into();
-        let req = rt::Request::new(&GENERATE_HASH).field("string", &string);
+        let req = rt::Request::new(&GENERATE_HASH).secret_field("string", &string);
         self.client.execute(req).await?.data().await
     }
     /// Verify Hash
@@ -73,7 +73,7 @@ impl<'a> Utilities<'a> {
     ) -> rt::Result<T> {
         let string: rt::Secret = string.into();
         let req = rt::Request::new(&VERIFY_HASH)
-            .field("string", &string)
+            .secret_field("string", &string)
             .field("hash", hash);
         self.client.execute(req).await?.data().await
     }

@@ -32,7 +32,7 @@ pub fn file(model: &Model) -> Result<String, String> {
         quote! { #d #[command(subcommand)] #v(#sub), }
     });
     let resource_enums = model.resources.iter().map(|r| resource_enum(bin, r));
-    let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(r, op)));
+    let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(model, r, op)));
     let query_args = model.api.query_sets.iter().map(|q| query_set_args(&krate, q));
     let arms = model.resources.iter().map(|r| {
         let v = type_ident(&r.name);
@@ -252,7 +252,7 @@ fn field_for(p: &Param, secrets: &[&Param]) -> TokenStream {
     quote! { #d #[arg(#long_attr #extra #values)] #name: #ty, }
 }
 
-fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
+fn args_struct(model: &Model, r: &Resource, op: &Operation) -> TokenStream {
     let a = args_ident(r, op);
     let secrets: Vec<&Param> = op.secrets().collect();
     let positional = op.positional_key().map(|p| p.name.as_str());
@@ -263,6 +263,14 @@ fn args_struct(r: &Resource, op: &Operation) -> TokenStream {
     if let Some(q) = &op.query_set {
         let t = format_ident!("{}Args", type_ident(q));
         fields.push(quote! { #[command(flatten)] query: #t, });
+    }
+    if model.api.streamed_set_of(op).is_some() {
+        fields.push(quote! {
+            /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+            /// JSON and ndjson print the items as they arrive
+            #[arg(long)]
+            all: bool,
+        });
     }
     if op.open_body {
         fields.push(quote! {
@@ -455,6 +463,16 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         call_args.push(quote! { &#krate::#module::#o { #(#option_fields),* } });
     }
     let turbofish = super::client::is_generic(op).then(|| quote! { ::<serde_json::Value> });
+    // `--all`: the list's stream, printed as it arrives.
+    let all = model.api.streamed_set_of(op).map(|_| {
+        let stream = format_ident!("{}", op.stream_name());
+        quote! {
+            if all {
+                return Ok(Output::Items(client.#accessor().#stream #turbofish (#(#call_args),*)));
+            }
+        }
+    });
+    let all_bind = all.as_ref().map(|_| quote! { let all = args.all; });
     let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*).await? };
     let output = match op.response.kind {
         ResponseKind::Json if pages => quote! { Output::page(#call) },
@@ -471,7 +489,9 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let pat = if uses_args { quote! { args } } else { quote! { _args } };
     quote! {
         #v(#pat) => {
+            #all_bind
             #(#binds)*
+            #all
             #output
         }
     }

@@ -133,6 +133,8 @@ pub fn add_required(p: &Param) -> TokenStream {
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
         (ParamIn::Query, _) => quote! { .query(#name, #value) },
         (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg.as_ref()) },
+        // Secrets are marked, so a described request (`--dry-run`) masks them.
+        (ParamIn::Body, _) if p.secret => quote! { .secret_field(#name, &#arg) },
         (ParamIn::Body, _) => quote! { .field(#name, #value) },
     }
 }
@@ -157,6 +159,7 @@ pub fn add_optional(p: &Param, multipart: bool) -> TokenStream {
         ParamIn::Query => quote! { .query_opt(#name, options.#field.as_ref()) },
         ParamIn::Body if multipart && p.secret => quote! { .text_part_opt(#name, options.#field.as_ref().map(rt::Secret::expose)) },
         ParamIn::Body if multipart => quote! { .text_part_opt(#name, options.#field.as_ref()) },
+        _ if p.secret => quote! { .secret_field_opt(#name, options.#field.as_ref()) },
         _ => quote! { .field_opt(#name, options.#field.as_ref()) },
     }
 }

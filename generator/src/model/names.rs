@@ -38,6 +38,8 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "retries",
     "output",
     "jq",
+    "dry-run",
+    "verbose",
     "help",
     "version",
 ];

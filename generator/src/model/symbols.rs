@@ -231,6 +231,12 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
             }
         }
     }
+    if model.api.streamed_set_of(op).is_some() {
+        let o = op_origin(resource, op);
+        t.add(&flags, "all".into(), false, "`--all` switch".into(), o.clone());
+        t.add(&ids, "all".into(), true, "`--all` switch".into(), o.clone());
+        t.add(&locals, "all".into(), true, "`--all` switch".into(), o);
+    }
     if op.has_options() {
         t.add(&args, "options".into(), true, "options argument".into(), op_origin(resource, op));
     }

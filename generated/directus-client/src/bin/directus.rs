@@ -1166,6 +1166,10 @@ impl QueryArgs {
 struct AccessListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct AccessGetArgs {
@@ -1245,6 +1249,10 @@ struct AccessDeleteManyArgs {
 struct ActivityListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct ActivityGetArgs {
@@ -1511,6 +1519,10 @@ struct CollectionsDeleteArgs {
 struct CommentsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct CommentsGetArgs {
@@ -1590,6 +1602,10 @@ struct CommentsDeleteManyArgs {
 struct DashboardsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct DashboardsGetArgs {
@@ -1729,6 +1745,10 @@ struct FieldsDeleteArgs {
 struct FilesListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct FilesGetArgs {
@@ -1840,6 +1860,10 @@ struct FilesImportArgs {
 struct FlowsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct FlowsGetArgs {
@@ -1950,6 +1974,10 @@ struct FlowsTriggerGetArgs {
 struct FoldersListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct FoldersGetArgs {
@@ -2032,6 +2060,10 @@ struct ItemsListArgs {
     collection: String,
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct ItemsExportArgs {
@@ -2146,6 +2178,10 @@ struct ItemsUpsertArgs {
 struct NotificationsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct NotificationsGetArgs {
@@ -2225,6 +2261,10 @@ struct NotificationsDeleteManyArgs {
 struct OperationsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct OperationsGetArgs {
@@ -2304,6 +2344,10 @@ struct OperationsDeleteManyArgs {
 struct PanelsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct PanelsGetArgs {
@@ -2383,6 +2427,10 @@ struct PanelsDeleteManyArgs {
 struct PermissionsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct PermissionsGetArgs {
@@ -2473,6 +2521,10 @@ struct PermissionsMeItemArgs {
 struct PoliciesListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct PoliciesGetArgs {
@@ -2554,6 +2606,10 @@ struct PoliciesMeGlobalsArgs {}
 struct PresetsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct PresetsGetArgs {
@@ -2677,6 +2733,10 @@ struct RelationsDeleteArgs {
 struct RevisionsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct RevisionsGetArgs {
@@ -2698,6 +2758,10 @@ struct RevisionsGetArgs {
 struct RolesListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct RolesGetArgs {
@@ -2777,6 +2841,10 @@ struct RolesDeleteManyArgs {
 struct RolesMeArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct ServerInfoArgs {}
@@ -2813,6 +2881,10 @@ struct SettingsUpdateArgs {
 struct SharesListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct SharesGetArgs {
@@ -2906,6 +2978,10 @@ struct SharesInfoArgs {
 struct TranslationsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct TranslationsGetArgs {
@@ -2985,6 +3061,10 @@ struct TranslationsDeleteManyArgs {
 struct UsersListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct UsersGetArgs {
@@ -3196,6 +3276,10 @@ struct UtilitiesSortArgs {
 struct VersionsListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct VersionsGetArgs {
@@ -3329,6 +3413,10 @@ struct VersionsPromoteArgs {
 struct WebhooksListArgs {
     #[command(flatten)]
     query: QueryArgs,
+    /// Read every item, page by page (Directus returns 100 items unless --limit is set);
+    /// JSON and ndjson print the items as they arrive
+    #[arg(long)]
+    all: bool,
 }
 #[derive(Args)]
 struct WebhooksGetArgs {
@@ -3418,7 +3506,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Access(command) => {
             match command {
                 AccessCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.access().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .access()
@@ -3491,7 +3587,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Activity(command) => {
             match command {
                 ActivityCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.activity().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .activity()
@@ -3751,7 +3855,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Comments(command) => {
             match command {
                 CommentsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.comments().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .comments()
@@ -3824,7 +3936,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Dashboards(command) => {
             match command {
                 DashboardsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.dashboards().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .dashboards()
@@ -3968,7 +4088,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Files(command) => {
             match command {
                 FilesCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.files().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client.files().list_with_meta::<serde_json::Value>(&query).await?,
                     )
@@ -4084,7 +4212,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Flows(command) => {
             match command {
                 FlowsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.flows().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client.flows().list_with_meta::<serde_json::Value>(&query).await?,
                     )
@@ -4175,7 +4311,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Folders(command) => {
             match command {
                 FoldersCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.folders().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .folders()
@@ -4248,7 +4392,17 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Items(command) => {
             match command {
                 ItemsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client
+                                    .items()
+                                    .list_stream::<serde_json::Value>(&args.collection, &query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .items()
@@ -4344,7 +4498,17 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Notifications(command) => {
             match command {
                 NotificationsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client
+                                    .notifications()
+                                    .list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .notifications()
@@ -4426,7 +4590,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Operations(command) => {
             match command {
                 OperationsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.operations().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .operations()
@@ -4505,7 +4677,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Panels(command) => {
             match command {
                 PanelsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.panels().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .panels()
@@ -4578,7 +4758,17 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Permissions(command) => {
             match command {
                 PermissionsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client
+                                    .permissions()
+                                    .list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .permissions()
@@ -4666,7 +4856,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Policies(command) => {
             match command {
                 PoliciesCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.policies().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .policies()
@@ -4742,7 +4940,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Presets(command) => {
             match command {
                 PresetsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.presets().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .presets()
@@ -4859,7 +5065,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Revisions(command) => {
             match command {
                 RevisionsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.revisions().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .revisions()
@@ -4883,7 +5097,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Roles(command) => {
             match command {
                 RolesCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.roles().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client.roles().list_with_meta::<serde_json::Value>(&query).await?,
                     )
@@ -4949,7 +5171,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Ok(Output::Empty)
                 }
                 RolesCommand::Me(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.roles().me_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client.roles().me_with_meta::<serde_json::Value>(&query).await?,
                     )
@@ -4994,7 +5224,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Shares(command) => {
             match command {
                 SharesCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.shares().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .shares()
@@ -5075,7 +5313,17 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Translations(command) => {
             match command {
                 TranslationsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client
+                                    .translations()
+                                    .list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .translations()
@@ -5157,7 +5405,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Users(command) => {
             match command {
                 UsersCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.users().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client.users().list_with_meta::<serde_json::Value>(&query).await?,
                     )
@@ -5389,7 +5645,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Versions(command) => {
             match command {
                 VersionsCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.versions().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .versions()
@@ -5511,7 +5775,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
         Command::Webhooks(command) => {
             match command {
                 WebhooksCommand::List(args) => {
+                    let all = args.all;
                     let query = args.query.into_query()?;
+                    if all {
+                        return Ok(
+                            Output::Items(
+                                client.webhooks().list_stream::<serde_json::Value>(&query),
+                            ),
+                        );
+                    }
                     Output::page(
                         client
                             .webhooks()

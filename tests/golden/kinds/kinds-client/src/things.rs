@@ -160,7 +160,7 @@ impl<'a> Things<'a> {
     ) -> rt::Result<T> {
         let req = rt::Request::new(&LEGACY)
             .field("name", name)
-            .field_opt("reset_token", options.reset_token.as_ref());
+            .secret_field_opt("reset_token", options.reset_token.as_ref());
         self.client.execute(req).await?.data().await
     }
     /// Ping
