@@ -276,14 +276,9 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
         eprintln!("error: {message}");
         ExitCode::from(2)
     };
-    let model = match load_model(&spec) {
+    let model = match load_or_report(&spec) {
         Ok(m) => m,
-        Err(diags) => {
-            for d in &diags {
-                eprintln!("{d}");
-            }
-            return fail(format!("the spec ({}) does not validate", spec.display()));
-        }
+        Err(message) => return fail(message),
     };
     let live = match url.as_deref().map(|u| drift::live::Live::connect(u, token.as_deref())).transpose() {
         Ok(l) => l,
@@ -401,14 +396,9 @@ fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, v
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let model = match load_model(&spec) {
+    let model = match load_or_report(&spec) {
         Ok(m) => m,
-        Err(diags) => {
-            for d in &diags {
-                eprintln!("{d}");
-            }
-            return fail(format!("the spec ({}) does not validate", spec.display()));
-        }
+        Err(message) => return fail(message),
     };
     let live = match url.as_deref().map(|u| drift::live::Live::connect(u, token.as_deref())).transpose() {
         Ok(l) => l,
@@ -484,4 +474,14 @@ fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, v
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The spec's model, or (after printing its problems) the message to fail with.
+fn load_or_report(spec: &std::path::Path) -> Result<directus_generator::model::Model, String> {
+    load_model(spec).map_err(|diags| {
+        for d in &diags {
+            eprintln!("{d}");
+        }
+        format!("the spec ({}) does not validate", spec.display())
+    })
 }

@@ -45,3 +45,14 @@ pub fn admin_cli(exe: &str, server: &server::Server, args: &[&str]) -> std::proc
         .output()
         .unwrap_or_else(|e| panic!("could not run {exe}: {e}"))
 }
+
+/// [`admin_cli`] for a command that must succeed: its JSON output (`null` when it printed nothing).
+pub fn admin_cli_json(exe: &str, server: &server::Server, args: &[&str]) -> serde_json::Value {
+    let out = admin_cli(exe, server, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    if out.stdout.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"))
+    }
+}

@@ -15,12 +15,7 @@ fn admin(s: &Server) -> Client {
 }
 
 fn cli(s: &Server, args: &[&str]) -> Value {
-    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    if out.stdout.is_empty() {
-        return Value::Null;
-    }
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    directus_e2e::admin_cli_json(env!("CARGO_BIN_EXE_directus"), s, args)
 }
 
 fn id_of(v: &Value) -> String {
