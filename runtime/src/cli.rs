@@ -253,8 +253,13 @@ pub fn fields_of(matches: &clap::ArgMatches) -> Option<Vec<String>> {
     while let Some((_, sub)) = leaf.subcommand() {
         leaf = sub;
     }
-    let fields = leaf.try_get_many::<String>("fields").ok()??;
-    Some(fields.cloned().collect())
+    let fields: Vec<String> = leaf.try_get_many::<String>("fields").ok()??.cloned().collect();
+    // Read as every list flag is (`a,b`, a JSON array, @FILE), but never from stdin, which the
+    // command's own reading of `--fields -` needs; a list that does not read names no columns.
+    if fields.iter().any(|f| f.trim() == "-") {
+        return None;
+    }
+    read_strings("--fields", &fields).ok()
 }
 
 /// Parses the global flags, runs `command` on a client, prints its output and returns the exit code.

@@ -180,6 +180,8 @@ fn operations() -> Vec<(String, String)> {
         let list = &help[help.find("Commands:\n").expect("a command list") + 10..];
         list.lines()
             .take_while(|l| l.starts_with("  "))
+            // A command's name starts at column 3; deeper lines continue a wrapped description.
+            .filter(|l| !l[2..].starts_with(' '))
             .filter_map(|l| l.split_whitespace().next())
             .filter(|c| *c != "help")
             .map(str::to_owned)
