@@ -28,6 +28,7 @@ pub(crate) enum AuthState {
 }
 
 /// The client's credentials as the CLI sees them between commands.
+#[cfg(feature = "cli")]
 pub(crate) enum SessionNow {
     /// Anonymous, or a static token.
     None,
@@ -254,6 +255,7 @@ impl Client {
     }
 
     /// The session as the CLI stores it after a command.
+    #[cfg(feature = "cli")]
     pub(crate) async fn session_now(&self) -> SessionNow {
         match &*self.session().await {
             AuthState::Session(s) => SessionNow::Session { tokens: s.tokens(), started_here: s.started_here },
