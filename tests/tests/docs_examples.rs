@@ -99,6 +99,7 @@ fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
             .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
             .env("DIRECTUS_URL", &stub.url)
             .env("DIRECTUS_TOKEN", "t")
+            .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
             .env("DIRECTUS_SERVER_VERSION", "12.4.1")
             .output()
             .unwrap();
@@ -147,6 +148,7 @@ fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
                 .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
                 .env("DIRECTUS_URL", &stub.url)
                 .env("DIRECTUS_TOKEN", "t")
+                .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
                 .env("DIRECTUS_SERVER_VERSION", version)
                 .env("PASSWORD", "pw")
                 .env("OTP", "123456")

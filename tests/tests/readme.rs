@@ -124,6 +124,8 @@ fn shell(code: &str, local: &Local, port: u16) -> std::process::Output {
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DIRECTUS_")) {
         cmd.env_remove(k);
     }
+    // A README `auth login` stores its session in a profile of the test's.
+    cmd.env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir());
     cmd.output().expect("run bash")
 }
 

@@ -134,13 +134,17 @@ fn resource_enum(bin: &str, r: &Resource, session: bool) -> TokenStream {
     // `names::SESSION_COMMANDS`, on the resource whose operation starts a session.
     let session_variants = session.then(|| {
         let res = names::kebab(&r.name);
-        let status_help = format!("Examples:\n  {bin} {res} status\n  {bin} --profile staging {res} status -o yaml");
-        let token_help = format!("Examples:\n  curl -H \"Authorization: Bearer $({bin} {res} token)\" \"$DIRECTUS_URL/users/me\"");
+        let status_help = format!("Examples:\n  {bin} {res} status");
+        let token_help = format!("Examples:\n  {bin} {res} token");
+        let status_doc = doc("Status: the server, the user, where the credentials come from, when the session expires, and the profile (no secrets)");
+        let token_doc = doc(&format!(
+            "Token: print the current access token, refreshed first when it is due, for scripts (curl -H \"Authorization: Bearer $({bin} {res} token)\" …)"
+        ));
         quote! {
-            /// Status: the server, the user, where the credentials come from, when the session expires, and the profile (no secrets)
+            #status_doc
             #[command(after_help = #status_help)]
             Status,
-            /// Token: print the current access token, refreshed first when it is due (for scripts)
+            #token_doc
             #[command(after_help = #token_help)]
             Token,
         }

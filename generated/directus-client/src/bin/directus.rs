@@ -210,14 +210,10 @@ enum AuthCommand {
     #[command(after_help = "Examples:\n  directus auth start-sso --provider <PROVIDER>")]
     StartSso(AuthStartSsoArgs),
     /// Status: the server, the user, where the credentials come from, when the session expires, and the profile (no secrets)
-    #[command(
-        after_help = "Examples:\n  directus auth status\n  directus --profile staging auth status -o yaml"
-    )]
+    #[command(after_help = "Examples:\n  directus auth status")]
     Status,
-    /// Token: print the current access token, refreshed first when it is due (for scripts)
-    #[command(
-        after_help = "Examples:\n  curl -H \"Authorization: Bearer $(directus auth token)\" \"$DIRECTUS_URL/users/me\""
-    )]
+    /// Token: print the current access token, refreshed first when it is due, for scripts (curl -H "Authorization: Bearer $(directus auth token)" …)
+    #[command(after_help = "Examples:\n  directus auth token")]
     Token,
 }
 #[derive(Subcommand)]
