@@ -5,8 +5,9 @@
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::operation::{Auth, Method, Operation};
-use crate::request::Request;
+use crate::operation::{Auth, Method, Operation, SessionChange};
+use crate::request::{Body, Request};
+use crate::response::Response;
 use crate::secret::Secret;
 use crate::version::Route;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,18 @@ pub(crate) enum AuthState {
     Anonymous,
     Static(Secret),
     Session(Session),
+    /// No credentials, because a logout call ended the session the client had.
+    Ended,
+}
+
+/// The client's credentials as the CLI sees them between commands.
+#[cfg(feature = "cli")]
+pub(crate) enum SessionNow {
+    /// Anonymous, or a static token.
+    None,
+    Session { tokens: SessionTokens, started_here: bool },
+    /// A logout ended the client's session.
+    Ended,
 }
 
 pub(crate) struct Session {
@@ -32,6 +45,8 @@ pub(crate) struct Session {
     refresh_at: SystemTime,
     /// Why the last refresh failed, for the calls that waited on it.
     failure: Option<Arc<Error>>,
+    /// Whether a reply to this client started it (a login), rather than tokens stored earlier.
+    started_here: bool,
 }
 
 /// A session's tokens and when its access token expires (wall-clock time): what to store to
@@ -74,7 +89,7 @@ impl Session {
     pub(crate) fn from_tokens(t: SessionTokens) -> Self {
         let left = t.expires_at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
         let refresh_at = t.expires_at - REFRESH_MARGIN.min(left / 2);
-        Self { access: t.access_token, refresh: t.refresh_token, expires_at: t.expires_at, refresh_at, failure: None }
+        Self { access: t.access_token, refresh: t.refresh_token, expires_at: t.expires_at, refresh_at, failure: None, started_here: false }
     }
 
     fn tokens(&self) -> SessionTokens {
@@ -83,27 +98,29 @@ impl Session {
 }
 
 macro_rules! auth_op {
-    ($name:ident, $id:literal, $path:literal, $hints:expr) => {
+    ($name:ident, $id:literal, $path:literal, $session:expr, $hints:expr) => {
         static $name: Operation = Operation {
             id: $id,
             method: Method::Post,
             routes: &[Route::new($path)],
             auth: Auth::None,
             hints: $hints,
+            session: $session,
             ..Operation::BASE
         };
     };
 }
 
-auth_op!(LOGIN, "auth.login", "/auth/login", &[
+auth_op!(LOGIN, "auth.login", "/auth/login", Some(SessionChange::Start), &[
     ("INVALID_CREDENTIALS", "check the e-mail and password; after too many failed logins Directus suspends the user"),
     ("INVALID_OTP", "the user has two-factor authentication on: pass the current one-time password"),
     ("USER_SUSPENDED", "an administrator must set the user's status back to active"),
 ]);
-auth_op!(REFRESH, "auth.refresh", "/auth/refresh", &[
+// Not `SessionChange::Start`: the client's own refresh replaces the session it holds the lock of.
+auth_op!(REFRESH, "auth.refresh", "/auth/refresh", None, &[
     ("INVALID_CREDENTIALS", "the session ended (refresh tokens are single-use and expire): log in again"),
 ]);
-auth_op!(LOGOUT, "auth.logout", "/auth/logout", &[]);
+auth_op!(LOGOUT, "auth.logout", "/auth/logout", Some(SessionChange::End), &[]);
 
 impl Client {
     /// Logs in with e-mail and password; the session is refreshed before it expires.
@@ -122,9 +139,8 @@ impl Client {
             .field("password", &password)
             .field_opt("otp", otp.as_ref())
             .field("mode", "json");
-        let tokens: Tokens = self.execute(req).await?.data().await?;
-        self.set_session(Session::from_tokens(tokens.clone().into())).await;
-        Ok(tokens)
+        // The operation starts a session: reading the reply logs the client in.
+        self.execute(req).await?.data().await
     }
 
     /// A client that carries on a session stored earlier (see [`Client::session_tokens`]).
@@ -157,14 +173,95 @@ impl Client {
 
     /// Ends the session on the server and forgets its tokens.
     pub async fn logout(&self) -> Result<()> {
-        let mut state = self.session().await;
-        let AuthState::Session(s) = &*state else {
+        if !matches!(&*self.session().await, AuthState::Session(_)) {
             return Err(not_logged_in(LOGOUT.id));
-        };
-        let req = Request::new(&LOGOUT).field("refresh_token", &s.refresh).field("mode", "json");
-        let result = self.execute(req).await?.empty().await;
-        *state = AuthState::Anonymous;
-        result
+        }
+        // The operation ends a session: the runtime sends the session's refresh token and
+        // forgets the session once the server has answered.
+        self.execute(Request::new(&LOGOUT).field("mode", "json")).await?.empty().await
+    }
+
+    /// The token the next request would carry, after refreshing a session that is due: to hand
+    /// to another tool. `None` without credentials.
+    pub async fn access_token(&self) -> Result<Option<Secret>> {
+        self.bearer(&REFRESH).await
+    }
+
+    /// Sends a call whose reply starts or ends a login session ([`Operation::session`]), and
+    /// changes the client's credentials to match: a session start logs the client in when its
+    /// reply is read; a session end sends the client's refresh token when the request names
+    /// none, and forgets the session it ended.
+    pub(crate) async fn execute_session(&self, mut req: Request) -> Result<Response> {
+        match req.op.session {
+            Some(SessionChange::Start) => {
+                let mut reply = self.execute_traced(req).await?;
+                reply.starts_session = Some(self.clone());
+                Ok(reply)
+            }
+            Some(SessionChange::End) => {
+                let ours = match &*self.session().await {
+                    AuthState::Session(s) => Some(s.refresh.clone()),
+                    _ => None,
+                };
+                let named = match &req.body {
+                    Body::Json(serde_json::Value::Object(map)) => map.get("refresh_token").and_then(|v| v.as_str()).map(Secret::new),
+                    _ => None,
+                };
+                let ends_ours = match (named, &ours) {
+                    (Some(named), Some(ours)) => named == *ours,
+                    (None, Some(ours)) => {
+                        req = req.field("refresh_token", ours);
+                        true
+                    }
+                    // Another session's token, or none (Directus then reads the cookie).
+                    (_, None) => false,
+                };
+                let reply = self.execute_traced(req).await?;
+                if ends_ours {
+                    let mut state = self.session().await;
+                    if matches!(&*state, AuthState::Session(s) if Some(&s.refresh) == ours.as_ref()) {
+                        *state = AuthState::Ended;
+                    }
+                }
+                Ok(reply)
+            }
+            None => self.execute_traced(req).await,
+        }
+    }
+
+    /// Logs the client in with the tokens of a session-starting reply (`body` is the whole
+    /// reply, already decoded once by the caller). A reply without a refresh token (`cookie` or
+    /// `session` mode) leaves the credentials as they were: the session lives in a cookie.
+    pub(crate) async fn start_session_from(&self, operation: &'static str, status: u16, body: &[u8]) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Reply {
+            data: Started,
+        }
+        #[derive(Deserialize)]
+        struct Started {
+            access_token: Option<Secret>,
+            refresh_token: Option<Secret>,
+            expires: Option<u64>,
+        }
+        // The body holds the tokens: the error never quotes it.
+        let reply: Reply = serde_json::from_slice(body)
+            .map_err(|e| Error::decode(operation, status, format!("the session's tokens could not be read ({e})"), b""))?;
+        if let Started { access_token: Some(access), refresh_token: Some(refresh), expires: Some(expires) } = reply.data {
+            let mut session = Session::from_tokens(Tokens { access_token: access, refresh_token: refresh, expires }.into());
+            session.started_here = true;
+            self.set_session(session).await;
+        }
+        Ok(())
+    }
+
+    /// The session as the CLI stores it after a command.
+    #[cfg(feature = "cli")]
+    pub(crate) async fn session_now(&self) -> SessionNow {
+        match &*self.session().await {
+            AuthState::Session(s) => SessionNow::Session { tokens: s.tokens(), started_here: s.started_here },
+            AuthState::Ended => SessionNow::Ended,
+            AuthState::Anonymous | AuthState::Static(_) => SessionNow::None,
+        }
     }
 
     /// Replaces the credentials with a static token.
@@ -179,7 +276,7 @@ impl Client {
         let seen = self.inner().refresh_epoch.load(Ordering::SeqCst);
         let mut state = self.session().await;
         match &mut *state {
-            AuthState::Anonymous => Ok(None),
+            AuthState::Anonymous | AuthState::Ended => Ok(None),
             AuthState::Static(t) => Ok(Some(t.clone())),
             AuthState::Session(s) => {
                 if SystemTime::now() >= s.refresh_at {
@@ -221,7 +318,9 @@ impl Client {
         let result = async { Box::pin(self.execute(req)).await?.data::<Tokens>().await }.await;
         let outcome = match result {
             Ok(tokens) => {
+                let started_here = s.started_here;
                 *s = Session::from_tokens(tokens.into());
+                s.started_here = started_here;
                 Ok(())
             }
             Err(e) => {

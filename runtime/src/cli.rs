@@ -2,6 +2,7 @@
 //! printing results (`-o`, `--jq`), exit codes by error class, shell completions and man pages.
 
 pub mod format;
+pub mod profile;
 
 use crate::{Client, Download, Error, Secret, Version};
 use format::{Format, Jq, Printable, Style};
@@ -90,6 +91,10 @@ pub struct GlobalArgs {
     #[arg(id = "global-token", long = "token", global = true, hide = true, value_name = "TOKEN")]
     pub token: Option<String>,
 
+    /// The profile whose server and login to use; `auth login` stores them in it [default: default]
+    #[arg(id = "global-profile", long = "profile", env = "DIRECTUS_PROFILE", global = true, value_name = "NAME", help_heading = "Global options")]
+    pub profile: Option<String>,
+
     /// The server's Directus version, to skip asking the server (e.g. 12.4.1)
     #[arg(id = "global-server-version", long = "server-version", env = "DIRECTUS_SERVER_VERSION", global = true, value_name = "VERSION", help_heading = "Global options")]
     pub server_version: Option<String>,
@@ -170,6 +175,8 @@ pub enum CliError {
     Client(Error),
     /// Writing the result failed.
     Output(String),
+    /// The command needs a login, and there is none.
+    NotLoggedIn(String),
 }
 
 impl From<Error> for CliError {
@@ -183,6 +190,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => exit::USAGE,
             CliError::Output(_) => exit::OTHER,
+            CliError::NotLoggedIn(_) => exit::AUTH,
             CliError::Client(e) => exit::of(e.class()),
         }
     }
@@ -191,7 +199,7 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::Usage(m) | CliError::Output(m) => f.write_str(m),
+            CliError::Usage(m) | CliError::Output(m) | CliError::NotLoggedIn(m) => f.write_str(m),
             CliError::Client(e) => write!(f, "{e}"),
         }
     }
@@ -270,13 +278,34 @@ where
     Fut: Future<Output = CliResult>,
 {
     let result = printer(global, matches).and_then(|printer| {
-        let client = client(global)?;
+        let (client, mut profile) = client(global)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| CliError::Output(format!("could not start the async runtime: {e}")))?;
         rt.block_on(async {
-            let output = command(client).await?;
+            // A dry run sends nothing, so a due session is left for a real command to refresh.
+            if !global.dry_run {
+                profile.refresh_if_due(&client).await?;
+            }
+            let output = command(client.clone()).await;
+            // Stored even when the command failed: a refresh spent the stored refresh token.
+            let saved = profile.save_after(&client).await;
+            let (output, saved) = match (output, saved) {
+                (Ok(output), Ok(saved)) => (output, saved),
+                (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+                (Err(e), Err(not_saved)) => {
+                    eprintln!("warning: {}", crate::error::escape_controls(&not_saved.to_string()));
+                    return Err(e);
+                }
+            };
+            if saved == profile::Saved::Started {
+                eprintln!("{}", crate::error::escape_controls(&profile::login_note(client.base_url())));
+                // On a terminal the reply, which holds the tokens, is not shown.
+                if std::io::stdout().is_terminal() && printer.jq.is_none() {
+                    return Ok(());
+                }
+            }
             print(output, &printer).await
         })
     });
@@ -285,7 +314,9 @@ where
     finish(result)
 }
 
-fn client(global: &GlobalArgs) -> Result<Client, CliError> {
+/// The client of the global flags, and the profile (`--profile`) it may have taken its URL and
+/// session from: `--url` > `$DIRECTUS_URL` > the profile, and a token > the profile's session.
+fn client(global: &GlobalArgs) -> Result<(Client, profile::Profile), CliError> {
     if global.token.is_some() {
         // The value is not repeated: it is a secret that already went where it should not.
         return Err(CliError::Usage(format!(
@@ -293,10 +324,11 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
              set {TOKEN_ENV} or pipe it in with --token-stdin"
         )));
     }
-    let url = global
-        .url
-        .as_deref()
-        .ok_or_else(|| CliError::Usage("no server URL: pass --url or set DIRECTUS_URL".into()))?;
+    let mut profile = profile::Profile::open(global.profile.as_deref())?;
+    let url = global.url.clone().or_else(|| profile.url().map(str::to_owned)).ok_or_else(|| {
+        CliError::Usage("no server URL: pass --url, set DIRECTUS_URL, or log in once with `auth login --url URL`".into())
+    })?;
+    let url = url.as_str();
     let mut builder = Client::builder(url)
         .user_agent(concat!("directus-cli/", env!("CARGO_PKG_VERSION")))
         .upload_progress(std::io::stderr().is_terminal());
@@ -305,8 +337,18 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
     } else {
         std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()).map(Secret::new)
     };
+    let credentials = match (&token, global.token_stdin) {
+        (Some(_), true) => profile::Credentials::TokenStdin,
+        (Some(_), false) => profile::Credentials::TokenEnv,
+        (None, _) => profile::Credentials::None,
+    };
     if let Some(token) = token {
         builder = builder.token(token);
+    }
+    let session = profile.session_for(url, credentials != profile::Credentials::None);
+    profile.set_active(if session.is_some() { profile::Credentials::ProfileSession } else { credentials });
+    if let Some(tokens) = session {
+        builder = builder.session(tokens);
     }
     if let Some(v) = global.server_version.as_deref() {
         let v: Version = v.parse().map_err(|e| CliError::Usage(format!("--server-version: {e}")))?;
@@ -344,7 +386,8 @@ fn client(global: &GlobalArgs) -> Result<Client, CliError> {
             );
         });
     }
-    builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))
+    let client = builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))?;
+    Ok((client, profile))
 }
 
 /// How the result is printed, from the global flags; the `--jq` expression is compiled here,
@@ -799,7 +842,7 @@ mod tests {
     #[test]
     fn a_token_on_the_command_line_is_refused_without_repeating_it() {
         let tool = Tool::try_parse_from(["t", "--url", "http://h", "--token", "abc-secret", "import", "--body-url", "x"]).unwrap();
-        let err = client(&tool.global).expect_err("--token is refused");
+        let err = client(&tool.global).err().expect("--token is refused");
         assert_eq!(err.exit_code(), exit::USAGE);
         let text = err.to_string();
         assert!(text.contains("DIRECTUS_TOKEN") && text.contains("--token-stdin"), "{text}");

@@ -425,7 +425,17 @@ impl Client {
     /// the operation id, method, route template, and at the end the status, attempts and
     /// duration; each attempt is an event in it. Never the filled path, the query, a body or a
     /// token: only what the descriptor holds, so no key or secret can show.
+    ///
+    /// A reply of an operation that starts or ends a login session ([`Operation::session`])
+    /// changes the client's credentials (see `auth.rs`).
     pub async fn execute(&self, req: Request) -> Result<Response> {
+        if req.op.session.is_some() {
+            return self.execute_session(req).await;
+        }
+        self.execute_traced(req).await
+    }
+
+    pub(crate) async fn execute_traced(&self, req: Request) -> Result<Response> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;

@@ -23,7 +23,7 @@ pub mod cli;
 pub use auth::{SessionTokens, Tokens};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
-pub use operation::{Auth, Method, Operation};
+pub use operation::{Auth, Method, Operation, SessionChange};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use request::Request;

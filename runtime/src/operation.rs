@@ -60,6 +60,20 @@ pub struct Operation {
     /// The reply is a redirect to hand back (its `Location`), not to follow: e.g. the start of an
     /// SSO login, which a browser must open.
     pub redirect: bool,
+    /// What the reply does to the client's login session, when it does something: a login or a
+    /// refresh starts one (the client keeps the tokens and refreshes them), a logout ends it.
+    pub session: Option<SessionChange>,
+}
+
+/// How an operation's reply changes the client's login session (the spec's `response.session`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionChange {
+    /// The reply carries `access_token`, `refresh_token` and `expires`: the client logs in with
+    /// them, as [`crate::Client::login`] does.
+    Start,
+    /// The call ends the session whose `refresh_token` it sends; the client's own session when
+    /// the request names none.
+    End,
 }
 
 impl Operation {
@@ -76,6 +90,7 @@ impl Operation {
         hints: &[],
         common_hints: &[],
         redirect: false,
+        session: None,
     };
 
     /// Whether picking a route needs the server's version. `since` alone does not: nearly every

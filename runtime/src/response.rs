@@ -17,6 +17,8 @@ pub struct Response {
     limits: ReadLimits,
     max_size: u64,
     _permit: OwnedSemaphorePermit,
+    /// The client that logs in with the tokens in this reply, when its operation starts a session.
+    pub(crate) starts_session: Option<crate::Client>,
 }
 
 #[derive(Deserialize)]
@@ -70,7 +72,7 @@ impl Response {
         max_size: u64,
         permit: OwnedSemaphorePermit,
     ) -> Self {
-        Self { op, inner, limits, max_size, _permit: permit }
+        Self { op, inner, limits, max_size, _permit: permit, starts_session: None }
     }
 
     pub fn status(&self) -> u16 {
@@ -99,14 +101,20 @@ impl Response {
         self.envelope().await
     }
 
-    async fn envelope<E: DeserializeOwned>(self) -> Result<E> {
+    async fn envelope<E: DeserializeOwned>(mut self) -> Result<E> {
         let op = self.op.id;
+        let starts_session = self.starts_session.take();
         let (status, body) = self.body().await?;
         if body.is_empty() {
             return Err(Error::decode(op, status, "expected JSON with a `data` field, got an empty body", &body));
         }
         match serde_json::from_slice::<E>(&body) {
-            Ok(env) => Ok(env),
+            Ok(env) => {
+                if let Some(client) = starts_session {
+                    client.start_session_from(op, status, &body).await?;
+                }
+                Ok(env)
+            }
             Err(e) => {
                 let what = if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
                     format!("the JSON does not have the expected shape ({e})")

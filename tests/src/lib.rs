@@ -35,6 +35,13 @@ pub fn random_hex(bytes: usize) -> String {
 #[doc = include_str!("../../README.md")]
 mod readme {}
 
+/// An empty folder for the CLI's profiles (`DIRECTUS_CONFIG_DIR`), one per test binary: CLI
+/// runs in tests never read or write the user's own.
+pub fn profiles_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| temp_dir("cli-profiles"))
+}
+
 /// Runs the generated CLI against a test server with its admin token. `exe` is the calling test's
 /// `env!("CARGO_BIN_EXE_directus")`, which only integration tests can name.
 pub fn admin_cli(exe: &str, server: &server::Server, args: &[&str]) -> std::process::Output {
@@ -42,6 +49,8 @@ pub fn admin_cli(exe: &str, server: &server::Server, args: &[&str]) -> std::proc
         .args(args)
         .env("DIRECTUS_URL", &server.url)
         .env("DIRECTUS_TOKEN", &server.admin_token)
+        // Profiles (`auth login`) go to a folder of the test's, never the user's own.
+        .env("DIRECTUS_CONFIG_DIR", profiles_dir())
         .output()
         .unwrap_or_else(|e| panic!("could not run {exe}: {e}"))
 }

@@ -85,6 +85,7 @@ fn run_with_stub_env(args: &[&str], dir: Option<&std::path::Path>, stdin: Option
     cmd.args(args)
         .args(["--url", &url, "--server-version", "12.4.1"])
         .env("DIRECTUS_TOKEN", "t")
+        .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
         .env_remove("COLUMNS")
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
@@ -103,7 +104,12 @@ fn run_with_stub_env(args: &[&str], dir: Option<&std::path::Path>, stdin: Option
 
 /// The CLI's stdout for a command that needs no server.
 fn local(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_directus")).args(args).env_remove("DIRECTUS_URL").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(args)
+        .env_remove("DIRECTUS_URL")
+        .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

@@ -77,7 +77,9 @@ fn matches_route(request_path: &str, template: &str) -> bool {
 #[test]
 fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
     let readme = std::fs::read_to_string(directus_e2e::repo_root().join("README.md")).unwrap();
-    let quickstart = readme.split("## Quickstart: the CLI").nth(1).and_then(|s| s.split("```sh\n").nth(1)).and_then(|s| s.split("```").next()).unwrap_or_default();
+    // The first two sh blocks of the CLI quickstart's section, which tests/tests/readme.rs runs.
+    let section = readme.split("## Quickstart: the CLI").nth(1).and_then(|s| s.split("\n## ").next()).unwrap_or_default();
+    let quickstart: String = section.split("```sh\n").skip(1).take(2).filter_map(|b| b.split("```").next()).collect();
     let lines: Vec<&str> = readme
         .lines()
         .filter(|l| l.starts_with("directus ") && !quickstart.lines().any(|q| q == *l))
@@ -99,6 +101,7 @@ fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
             .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
             .env("DIRECTUS_URL", &stub.url)
             .env("DIRECTUS_TOKEN", "t")
+            .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
             .env("DIRECTUS_SERVER_VERSION", "12.4.1")
             .output()
             .unwrap();
@@ -147,6 +150,7 @@ fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
                 .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
                 .env("DIRECTUS_URL", &stub.url)
                 .env("DIRECTUS_TOKEN", "t")
+                .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
                 .env("DIRECTUS_SERVER_VERSION", version)
                 .env("PASSWORD", "pw")
                 .env("OTP", "123456")

@@ -177,11 +177,15 @@ async fn auth_login_refresh_logout_and_password_reset_by_mail() {
     assert!(tokens.expires > 0);
     let refresh = tokens.refresh_token.clone().expect("json mode returns the refresh token");
     assert!(!format!("{tokens:?}").contains(refresh.expose()), "tokens are redacted in Debug");
+    // The reply starts a session (`session: start`): the client is logged in, as with `Client::login`.
+    let stored = anon.session_tokens().await.expect("the login reply logged the client in");
+    assert_eq!(stored.refresh_token, refresh);
     let again = a.refresh(refresh.expose(), &directus_client::auth::RefreshOptions { mode: Some("json".into()) }).await.unwrap();
     let spent = a.refresh(refresh.expose(), &Default::default()).await.expect_err("a refresh token works once");
     assert_eq!(spent.code(), Some(&ErrorCode::InvalidCredentials));
     let current = again.refresh_token.expect("new refresh token");
-    a.logout(current.expose(), &directus_client::auth::LogoutOptions { mode: Some("json".into()) }).await.unwrap();
+    a.logout(&directus_client::auth::LogoutOptions { refresh_token: Some(current.clone()), mode: Some("json".into()) }).await.unwrap();
+    assert!(anon.session_tokens().await.is_none(), "logging out the client's own session forgets it");
     assert!(a.refresh(current.expose(), &Default::default()).await.is_err(), "the session is over");
 
     let providers: Vec<Value> = a.list_providers().await.unwrap();
@@ -202,6 +206,8 @@ async fn auth_login_refresh_logout_and_password_reset_by_mail() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_directus"))
         .args(["auth", "login", "--email", &user.email, "--password-stdin", "--mode", "json"])
         .env("DIRECTUS_URL", &s.url)
+        // The login is stored in a profile: not the user's own.
+        .env("DIRECTUS_CONFIG_DIR", directus_e2e::temp_dir("access-profile"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -124,6 +124,8 @@ fn shell(code: &str, local: &Local, port: u16) -> std::process::Output {
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DIRECTUS_")) {
         cmd.env_remove(k);
     }
+    // A README `auth login` stores its session in a profile of the test's.
+    cmd.env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir());
     cmd.output().expect("run bash")
 }
 
@@ -134,8 +136,10 @@ fn the_readme_quickstarts_work_as_written() {
     let dir = directus_e2e::temp_dir("readme-local");
     let mut local = start_local(&readme, port, &dir);
 
-    // The CLI quickstart, every line but the install, in one shell so `source` carries over.
-    let cli = block(&readme, "Quickstart: the CLI", "sh");
+    // The CLI quickstart and its "log in once" (the section's first two sh blocks), every line but
+    // the install, in one shell so `source` and `unset` carry over. The section's further
+    // examples name files and keys of the reader's; tests/tests/docs_examples.rs runs those.
+    let cli: String = blocks(&readme, "Quickstart: the CLI").into_iter().filter(|(l, _)| l == "sh").take(2).map(|(_, code)| code).collect();
     let lines: Vec<&str> = cli.lines().filter(|l| !l.starts_with("cargo install")).collect();
     assert!(lines.len() >= 5, "{cli}");
     let out = shell(&lines.join("\n"), &local, port);

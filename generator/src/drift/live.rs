@@ -25,6 +25,7 @@ fn op(id: &'static str, method: Method, path: String) -> &'static Operation {
         common_hints: &[],
         // A redirect answers the probe (the route exists); it is never followed.
         redirect: true,
+        ..Operation::BASE
     }))
 }
 

@@ -31,16 +31,25 @@ pub fn file(model: &Model) -> Result<String, String> {
         let d = doc(&format!("{}: {}", r.title, first_sentence(&r.description)));
         quote! { #d #[command(subcommand)] #v(#sub), }
     });
-    let resource_enums = model.resources.iter().map(|r| resource_enum(bin, r));
+    let session_resource = model.session_resource().map(|r| r.name.as_str());
+    let resource_enums = model.resources.iter().map(|r| resource_enum(bin, r, session_resource == Some(r.name.as_str())));
     let arg_structs = model.resources.iter().flat_map(|r| r.operations.iter().map(move |op| args_struct(model, r, op)));
     let query_args = model.api.query_sets.iter().map(|q| query_set_args(&krate, q));
     let arms = model.resources.iter().map(|r| {
         let v = type_ident(&r.name);
         let sub = format_ident!("{}Command", v);
         let op_arms = r.operations.iter().map(|op| dispatch_arm(&krate, model, r, op));
+        // The session commands: the runtime answers them from the client's credentials.
+        let session_arms = (session_resource == Some(r.name.as_str())).then(|| {
+            quote! {
+                #sub::Status => cli::profile::status(&client).await,
+                #sub::Token => cli::profile::token(&client).await,
+            }
+        });
         quote! {
             Command::#v(command) => match command {
                 #(#sub::#op_arms)*
+                #session_arms
             },
         }
     });
@@ -107,7 +116,7 @@ fn first_sentence(text: &str) -> &str {
     }
 }
 
-fn resource_enum(bin: &str, r: &Resource) -> TokenStream {
+fn resource_enum(bin: &str, r: &Resource, session: bool) -> TokenStream {
     let sub = format_ident!("{}Command", type_ident(&r.name));
     let variants = r.operations.iter().map(|op| {
         let v = type_ident(&op.id);
@@ -122,12 +131,30 @@ fn resource_enum(bin: &str, r: &Resource) -> TokenStream {
             quote! { #d #[command(name = #name, after_help = #examples)] #v(#a), }
         }
     });
+    // `names::SESSION_COMMANDS`, on the resource whose operation starts a session.
+    let session_variants = session.then(|| {
+        let res = names::kebab(&r.name);
+        let status_help = format!("Examples:\n  {bin} {res} status");
+        let token_help = format!("Examples:\n  {bin} {res} token");
+        let status_doc = doc("Status: the server, the user, where the credentials come from, when the session expires, and the profile (no secrets)");
+        let token_doc = doc(&format!(
+            "Token: print the current access token, refreshed first when it is due, for scripts (curl -H \"Authorization: Bearer $({bin} {res} token)\" …)"
+        ));
+        quote! {
+            #status_doc
+            #[command(after_help = #status_help)]
+            Status,
+            #token_doc
+            #[command(after_help = #token_help)]
+            Token,
+        }
+    });
     quote! {
         // Variant names are operation ids, which may share a suffix (`..._tfa`); the enum is
         // built once per run, so variant sizes do not matter.
         #[derive(Subcommand)]
         #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
-        enum #sub { #(#variants)* }
+        enum #sub { #(#variants)* #session_variants }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::rust::{
     self, add_multipart_required, add_optional, add_required, arg_type, const_ident, doc, ident, inner_doc, owned_type, type_ident,
 };
-use crate::model::{Api, AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, Shape, Version};
+use crate::model::{Api, AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, SessionChange, Shape, Version};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -543,6 +543,10 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
     let auth = (op.auth != AuthMode::Required).then(|| quote! { auth: rt::Auth::#auth, });
     // Returned as the result, never followed.
     let redirect = (op.response.kind == ResponseKind::Redirect).then(|| quote! { redirect: true, });
+    let session = op.response.session.map(|s| match s {
+        SessionChange::Start => quote! { session: Some(rt::SessionChange::Start), },
+        SessionChange::End => quote! { session: Some(rt::SessionChange::End), },
+    });
     quote! {
         static #stat: rt::Operation = rt::Operation {
             id: #id,
@@ -554,6 +558,7 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
             #replacement
             #hints
             #redirect
+            #session
             ..crate::BASE
         };
     }

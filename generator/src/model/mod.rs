@@ -28,6 +28,14 @@ pub struct Api {
     pub query_sets: Vec<QuerySet>,
 }
 
+impl Model {
+    /// The resource whose CLI command also has the session commands (`status`, `token`): the
+    /// first with an operation that starts a session.
+    pub fn session_resource(&self) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.operations.iter().any(|op| op.response.session == Some(SessionChange::Start)))
+    }
+}
+
 impl Api {
     /// The query set `op` takes, if any.
     pub fn query_set_of(&self, op: &Operation) -> Option<&QuerySet> {
@@ -304,6 +312,16 @@ pub struct Response {
     pub example: Option<Value>,
     /// `{"data": …}` around the JSON.
     pub envelope: bool,
+    /// What the reply does to the client's login session.
+    pub session: Option<SessionChange>,
+}
+
+/// The spec's `response.session`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionChange {
+    Start,
+    End,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -30,6 +30,7 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "url",
     "token",
     "token-stdin",
+    "profile",
     "server-version",
     "pretty",
     "timeout",
@@ -55,7 +56,14 @@ pub const OUTPUT_FILE_FLAG: &str = "output-file";
 pub const OUTPUT_FILE_FIELD: &str = "output_file";
 
 /// The environment variables the CLI itself reads.
-pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION"];
+pub const GLOBAL_ENV: &[&str] = &["DIRECTUS_URL", "DIRECTUS_TOKEN", "DIRECTUS_SERVER_VERSION", "DIRECTUS_PROFILE", "DIRECTUS_CONFIG_DIR"];
+
+/// Commands the CLI adds to the resource of the operation that starts a login session
+/// (`Model::session_resource`): `auth status` and `auth token`, answered by the runtime.
+pub const SESSION_COMMANDS: &[&str] = &["status", "token"];
+
+/// The variants of the resource's command enum for [`SESSION_COMMANDS`].
+pub const SESSION_VARIANTS: &[&str] = &["Status", "Token"];
 
 /// The CLI flag of a parameter (without `--`): the spec's `flag:`, or the name in kebab-case.
 pub fn flag(p: &Param) -> String {

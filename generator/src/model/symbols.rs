@@ -69,7 +69,7 @@ const PRELUDE_TYPES: &[&str] = &[
 const CLIENT_METHODS: &[&str] = &[
     "new", "with_token", "builder", "from", "deref", "clone", "fmt", "login", "login_with_otp", "logout", "refresh",
     "set_token", "server_version", "base_url", "execute", "record_composite", "with_session", "restore_session",
-    "session_tokens", "call_settings", "with_call_settings",
+    "session_tokens", "call_settings", "with_call_settings", "access_token",
 ];
 
 /// Names in the generated crate root besides the resource modules and query sets.
@@ -144,6 +144,11 @@ pub fn table(model: &Model) -> Vec<Symbol> {
         t.reserve(&methods, &["new"], "the resource struct's constructor");
         let commands = format!("command of `{bin} {}`", names::kebab(rname));
         t.reserve(&commands, &["help"], "clap's help command");
+        if model.session_resource().is_some_and(|s| s.name == r.name) {
+            let why = "a session command (status, token) of the resource whose operation starts a session";
+            t.reserve(&commands, names::SESSION_COMMANDS, why);
+            t.reserve(&format!("variant of the CLI's {}", names::command_type(rname)), names::SESSION_VARIANTS, why);
+        }
 
         for op in &r.operations {
             let o = op_origin(rname, op);

@@ -276,6 +276,14 @@ pub struct ResponseDef {
     /// Whether the JSON is wrapped in `{"data": …}`. Default true; a few server routes answer bare JSON.
     #[serde(default)]
     pub envelope: Option<bool>,
+    /// What the reply does to the client's login session. `start`: it carries `access_token`,
+    /// `refresh_token` and `expires`, and the client logs in with them (a login, a refresh).
+    /// `end`: the call ends the session whose optional `refresh_token` body field it sends, the
+    /// client's own when none is given (a logout). The CLI stores and removes the session in its
+    /// profile accordingly, and the resource of a `start` operation gets `status` and `token` commands.
+    #[serde(default)]
+    #[schemars(with = "Option<SessionName>")]
+    pub session: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -368,6 +376,14 @@ enum ResponseKind {
     Text,
     Empty,
     Redirect,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SessionName {
+    Start,
+    End,
 }
 
 #[derive(JsonSchema)]

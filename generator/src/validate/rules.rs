@@ -2,7 +2,8 @@
 
 use crate::diagnostics::Reporter;
 use crate::model::{
-    names, Api, AuthMode, Body, Method, OpError, Operation, Param, ParamIn, Response, ResponseKind, Route, Shape, Type, Version,
+    names, Api, AuthMode, Body, Method, OpError, Operation, Param, ParamIn, Response, ResponseKind, Route, SessionChange, Shape, Type,
+    Version,
 };
 use crate::spec::{BodyDef, FieldDef, OperationDef, ParamDef, ResponseDef};
 use serde_json::Value;
@@ -282,6 +283,9 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         err(r, &at.key("body", "body.open"), "`open` is only for object bodies", "drop it, or use `kind: object`");
     }
     let response = response(r, &at.key("response", "response"), &op.response);
+    if let (Some(resp), Some(b)) = (&response, &body) {
+        session(r, &at.key("response", "response").key("session", "session"), resp, b);
+    }
     let errors = op_errors(r, &at, op, api);
 
     if r.out.len() > before {
@@ -663,6 +667,35 @@ fn body(r: &mut Reporter<'_>, at: &At, b: &BodyDef) -> Option<Body> {
     }
 }
 
+/// A session marker needs what the runtime reads: the tokens in a `start` reply, the optional
+/// `refresh_token` field of an `end` call (the runtime fills in the client's own).
+fn session(r: &mut Reporter<'_>, at: &At, resp: &Response, body: &Body) {
+    let field = |fields: &[Param], name: &str| fields.iter().find(|f| f.name == name).map(|f| (f.ty, f.secret, f.required));
+    match resp.session {
+        None => {}
+        Some(SessionChange::Start) => {
+            let ok = resp.kind == ResponseKind::Json
+                && resp.envelope
+                && resp.shape == Shape::Object
+                && matches!(field(&resp.fields, "access_token"), Some((Type::String, true, _)))
+                && matches!(field(&resp.fields, "refresh_token"), Some((Type::String, true, _)))
+                && matches!(field(&resp.fields, "expires"), Some((Type::Integer, _, _)));
+            if !ok {
+                err(r, at, "a `session: start` reply must be a JSON object with the secret strings `access_token` and `refresh_token` and the integer `expires`", "list those reply fields, or drop `session`");
+            }
+        }
+        Some(SessionChange::End) => {
+            let fields: &[Param] = match body {
+                Body::Object(f) => f,
+                _ => &[],
+            };
+            if !matches!(field(fields, "refresh_token"), Some((Type::String, true, false))) {
+                err(r, at, "a `session: end` call needs an optional secret string body field `refresh_token` (the client sends its own session's when none is given)", "add it with `required: false`, or drop `session`");
+            }
+        }
+    }
+}
+
 fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> {
     let before = r.out.len();
     let kind = match d.kind.as_str() {
@@ -711,6 +744,15 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
     if d.envelope == Some(false) && !is_json {
         err(r, &at.key("envelope", "envelope"), "`envelope` is for JSON replies", "drop it");
     }
+    let session = match d.session.as_deref() {
+        None => None,
+        Some("start") => Some(SessionChange::Start),
+        Some("end") => Some(SessionChange::End),
+        Some(other) => {
+            err(r, &at.key("session", "session"), format!("unknown session change `{other}`"), "use start (the reply logs the client in) or end (the call logs it out)");
+            return None;
+        }
+    };
     Some(Response {
         kind: kind?,
         shape: shape?,
@@ -718,6 +760,7 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         description: d.description.trim().to_owned(),
         example: d.example.clone(),
         envelope: d.envelope.unwrap_or(true),
+        session,
     })
 }
 
