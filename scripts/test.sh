@@ -9,6 +9,9 @@ for tool in cargo npm curl flock; do
   command -v "$tool" >/dev/null || { echo "error: '$tool' is needed to run the tests; install it first" >&2; exit 1; }
 done
 
+# Every locked package, for every platform: tests/tests/crate.rs reads their manifests.
+cargo fetch --locked
+
 # Installing up front shows progress once, instead of inside a silent test.
 tests/harness/install-directus.sh 12.4.1 >/dev/null
 tests/harness/install-directus.sh 10.10.4 >/dev/null
