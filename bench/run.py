@@ -37,10 +37,10 @@ if "--only" in sys.argv:
     if "builds" in ONLY and "generation" not in ONLY:
         raise SystemExit("builds compiles the client progenitor generates in the generation section: add generation")
 ROUNDS = 5
-# Alternations of the overhead benchmark: each runs the client without tracing and with it (one
-# process each, in turn, swapping which goes first), each process a round of generated client and
-# raw reqwest.
-OVERHEAD_ROUNDS = 10
+# Alternations of the overhead benchmark: each runs every variant (OVERHEAD_VARIANTS: without
+# tracing, with it; one process each, the order turning every round), each process a round of
+# generated client and raw reqwest.
+OVERHEAD_ROUNDS = 12
 OVERHEAD_REQUESTS = 3000
 # The machine is shared: wait for it to be this quiet (1-minute load) before each section.
 QUIET_LOAD = 1.5
@@ -284,36 +284,47 @@ def runtime_figures():
     record("CLI: one operation (server ping) against a loopback HTTP server", pings, unit="ms")
 
 
+OVERHEAD_VARIANTS = [
+    # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, name)
+    ("off", "overhead", None, "tracing off"),
+    ("on", "overhead-tracing", "record", "tracing on, a subscriber recording every span"),
+    ("registry", "overhead-tracing", "registry", "tracing on, the registry alone (no field formatted)"),
+    ("none", "overhead-tracing", "none", "tracing compiled in, no subscriber"),
+]
+
+
 def overhead():
-    """Per request, the generated client without and with its `tracing` feature, each against raw
-    reqwest in the same process and round; the two builds alternate, swapping which goes first."""
-    binaries = {"off": os.path.join(ROOT, "target", "release", "overhead"),
-                "on": os.path.join(ROOT, "target", "release", "overhead-tracing")}
-    samples = {k: {"generated": [], "reqwest": [], "paired": []} for k in binaries}
+    """Per request, the generated client without and with its `tracing` feature (and, to tell the
+    parts of the cost apart, with a lighter subscriber and with none), each against raw reqwest in
+    the same process and round; the variants alternate, in an order that turns each round."""
+    samples = {v[0]: {"generated": [], "reqwest": [], "paired": []} for v in OVERHEAD_VARIANTS}
     spans = 0
     for i in range(OVERHEAD_ROUNDS):
-        for k in (("off", "on") if i % 2 == 0 else ("on", "off")):
-            o = json.loads(sh([binaries[k], str(OVERHEAD_REQUESTS), "1"]).stdout)
-            assert o["tracing"] == (k == "on"), o
-            if k == "on":
+        turn = i % len(OVERHEAD_VARIANTS)
+        for key, binary, mode, _ in OVERHEAD_VARIANTS[turn:] + OVERHEAD_VARIANTS[:turn]:
+            env = {"DIRECTUS_BENCH_SUBSCRIBER": mode} if mode else None
+            o = json.loads(sh([os.path.join(ROOT, "target", "release", binary), str(OVERHEAD_REQUESTS), "1"], env=env).stdout)
+            assert o["tracing"] == (mode is not None), o
+            if mode in ("record", "registry"):
                 sub = o["subscriber"]
                 # Every call (and the warm-up) opened and closed its span.
-                assert sub["spans_closed"] == sub["spans_opened"] >= OVERHEAD_REQUESTS, sub
-                spans += sub["spans_closed"]
-            samples[k]["generated"] += o["generated_us"]
-            samples[k]["reqwest"] += o["reqwest_us"]
-            samples[k]["paired"] += [g / r for g, r in zip(o["generated_us"], o["reqwest_us"])]
-    for k, what in (("off", "tracing off"), ("on", "tracing on, a subscriber recording every span")):
-        s = samples[k]
+                assert sub["mode"] == mode and sub["spans_closed"] == sub["spans_opened"] >= OVERHEAD_REQUESTS, sub
+                if mode == "record":
+                    spans += sub["spans_closed"]
+            samples[key]["generated"] += o["generated_us"]
+            samples[key]["reqwest"] += o["reqwest_us"]
+            samples[key]["paired"] += [g / r for g, r in zip(o["generated_us"], o["reqwest_us"])]
+    for key, _, _, what in OVERHEAD_VARIANTS:
+        s = samples[key]
         ratio = statistics.median(s["generated"]) / statistics.median(s["reqwest"])
         paired = statistics.median(s["paired"])
         note = (f"right-hand column: raw reqwest in the same process and round, not progenitor; "
                 f"ratio of medians {ratio:.3f}, median of per-round ratios {paired:.3f}")
-        if k == "on":
+        if key == "on":
             note += f"; {spans:,} spans recorded and closed"
-        record(f"per request, {what}: generated client against raw reqwest (loopback stub)",
-               s["generated"], s["reqwest"], unit="µs", note=note)
-        RESULTS[f"per request, {what}: generated client against raw reqwest (loopback stub)"]["paired_ratios"] = s["paired"]
+        name = f"per request, {what}: generated client against raw reqwest (loopback stub)"
+        record(name, s["generated"], s["reqwest"], unit="µs", note=note)
+        RESULTS[name]["paired_ratios"] = s["paired"]
 
 
 MEMORY_CASES = [
@@ -340,7 +351,8 @@ def memory():
         peak = max(r["peak_mib"] for r in rs)
         seconds = statistics.median(r["seconds"] for r in rs)
         each = ", ".join(f"{r['peak_mib']:.1f}" for r in rs)
-        note = f"largest of {len(rs)} runs ({each}); {rs[0]['child']}"
+        child = rs[0]["child"]
+        note = f"largest of {len(rs)} runs ({each}); {child if len(child) <= 120 else child[:120] + '…'}"
         if rs[0]["requests"] > 1:
             note += f"; {rs[0]['requests']} requests"
         record(name, {"value": peak, "seconds": seconds}, unit="MiB peak RSS", note=note)
@@ -399,7 +411,7 @@ def report():
         if center(o) is not None and center(t):
             ratio = f"{center(o) / center(t):.3g}"
         extra = o.get("seconds") if isinstance(o, dict) else None
-        note = e["note"] + (f"; took {extra:.1f} s" if extra else "")
+        note = e["note"] + (f"; took {extra:.3g} s" if extra else "")
         lines.append(f"| {name} | {e['unit']} | {fmt(o)} | {fmt(t)} | {ratio} | {note} |")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     head = f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}; medians of alternating rounds, (min–max).\n\n"

@@ -9,6 +9,8 @@
 //! layers sit on, and a layer that formats each field into the span's extensions and drops it when
 //! the span closes, writing nothing), so each call pays for a span as a traced application would.
 //! The JSON then says how many spans were opened and closed and how many events came, to show it.
+//! `DIRECTUS_BENCH_SUBSCRIBER=registry` keeps the registry but formats no field, and `=none`
+//! installs no subscriber, to tell the parts of that cost apart.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -70,7 +72,11 @@ mod traced {
         }
     }
 
-    struct Recorder;
+    /// `fields`: format every field (what a fmt layer does); without it the layer only counts
+    /// spans and events, and what is left is the registry's own cost.
+    struct Recorder {
+        fields: bool,
+    }
 
     /// The client's own spans and events (target `directus`), at every level. hyper and h2 emit
     /// `trace!` events of their own that raw reqwest would pay for too; they are not the client's
@@ -93,10 +99,12 @@ mod traced {
         }
 
         fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-            let mut fields = Fields(Vec::with_capacity(8));
-            attrs.record(&mut fields);
-            if let Some(span) = ctx.span(id) {
-                span.extensions_mut().insert(fields);
+            if self.fields {
+                let mut fields = Fields(Vec::with_capacity(8));
+                attrs.record(&mut fields);
+                if let Some(span) = ctx.span(id) {
+                    span.extensions_mut().insert(fields);
+                }
             }
             OPENED.fetch_add(1, Ordering::Relaxed);
         }
@@ -110,9 +118,11 @@ mod traced {
         }
 
         fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-            let mut fields = Fields(Vec::with_capacity(8));
-            event.record(&mut fields);
-            std::hint::black_box(&fields);
+            if self.fields {
+                let mut fields = Fields(Vec::with_capacity(8));
+                event.record(&mut fields);
+                std::hint::black_box(&fields);
+            }
             EVENTS.fetch_add(1, Ordering::Relaxed);
         }
 
@@ -126,8 +136,16 @@ mod traced {
         }
     }
 
-    pub fn install() {
-        let subscriber = tracing_subscriber::registry().with(Recorder);
+    /// `record`: the registry and a layer formatting every field; `registry`: the registry and a
+    /// layer that only counts; `none`: no subscriber (spans are compiled in but nobody listens).
+    pub fn install(mode: &str) {
+        let fields = match mode {
+            "record" => true,
+            "registry" => false,
+            "none" => return,
+            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is record, registry or none, not {mode}"),
+        };
+        let subscriber = tracing_subscriber::registry().with(Recorder { fields });
         tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");
     }
 
@@ -151,7 +169,9 @@ fn main() {
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     #[cfg(feature = "tracing")]
-    traced::install();
+    let mode = std::env::var("DIRECTUS_BENCH_SUBSCRIBER").unwrap_or_else(|_| "record".into());
+    #[cfg(feature = "tracing")]
+    traced::install(&mode);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     std::thread::spawn(move || {
@@ -200,6 +220,7 @@ fn main() {
     #[cfg(feature = "tracing")]
     {
         out["subscriber"] = traced::counts();
+        out["subscriber"]["mode"] = mode.into();
     }
     println!("{out}");
 }
