@@ -2,12 +2,15 @@
 """The benchmark harness: this project side by side with progenitor 0.15.1, in one run.
 
     python3 bench/run.py            # everything (about 20 minutes on 2 cores)
-    python3 bench/run.py --quick    # no cold builds and no 1 GiB transfer
+    python3 bench/run.py --quick    # no cold builds and no 1 GiB transfer through Directus
+    python3 bench/run.py --only overhead,memory   # just those sections (see SECTIONS)
 
 Peers are fetched at run time into ~/.cache/directus-rs-bench (cargo-progenitor from crates.io,
 @directus/specs from npm); nothing of theirs is kept in the repository. Both sides are measured
 alternately, so machine noise falls on both; the report gives medians, min-max and ratios.
-Writes bench/results/latest.md and latest.json, and prints the Markdown.
+Before each section it waits for the machine to be quiet (1-minute load under 1.5, polled every
+20 s, at most 15 minutes; the report says when it gave up). Writes bench/results/latest.md and
+latest.json (partial.md and partial.json with --only), and prints the Markdown.
 """
 import http.server
 import json
@@ -24,7 +27,26 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
 QUICK = "--quick" in sys.argv
+SECTIONS = ["generation", "cli", "overhead", "memory", "builds", "transfer"]
+ONLY = None
+if "--only" in sys.argv:
+    ONLY = sys.argv[sys.argv.index("--only") + 1].split(",")
+    unknown = set(ONLY) - set(SECTIONS)
+    if unknown:
+        raise SystemExit(f"unknown sections {sorted(unknown)}; sections: {', '.join(SECTIONS)}")
+    if "builds" in ONLY and "generation" not in ONLY:
+        raise SystemExit("builds compiles the client progenitor generates in the generation section: add generation")
 ROUNDS = 5
+# Alternations of the overhead benchmark: each runs every variant (OVERHEAD_VARIANTS: without
+# tracing, with it; one process each, the order turning every round), each process a round of
+# generated client and raw reqwest.
+OVERHEAD_ROUNDS = 12
+OVERHEAD_REQUESTS = 3000
+# The machine is shared: wait for it to be this quiet (1-minute load) before each section.
+QUIET_LOAD = 1.5
+QUIET_POLL = 20
+QUIET_GIVE_UP = 15 * 60
+LOAD_LOG = []
 # Generation runs are short, and this machine's noise is not: more rounds for the medians.
 GEN_ROUNDS = 15
 RESULTS = {}
@@ -56,6 +78,25 @@ def peak_rss_mib(cmd, **kw):
     return time.perf_counter() - start, int(r.stderr.strip().splitlines()[-1]) / 1024
 
 
+def wanted(section):
+    return ONLY is None or section in ONLY
+
+
+def quiet(section):
+    """Waits until the 1-minute load is under QUIET_LOAD (or QUIET_GIVE_UP passed) and notes it."""
+    start = time.time()
+    while True:
+        load = float(open("/proc/loadavg").read().split()[0])
+        waited = time.time() - start
+        if load < QUIET_LOAD or waited >= QUIET_GIVE_UP:
+            break
+        log(f"load {load:.2f} before {section}; waiting")
+        time.sleep(QUIET_POLL)
+    gave_up = load >= QUIET_LOAD
+    LOAD_LOG.append({"section": section, "load": load, "waited_s": round(waited), "gave_up": gave_up})
+    log(f"{section}: load {load:.2f} after {waited:.0f} s" + (" (gave up waiting, measuring anyway)" if gave_up else ""))
+
+
 def summary(samples):
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples)}
 
@@ -73,8 +114,16 @@ def record(name, ours=None, theirs=None, unit="s", note=""):
 # --- setup -------------------------------------------------------------------------------------------
 def setup():
     log("building release binaries")
-    sh(["cargo", "build", "--release", "-q", "-p", "directus-generator", "-p", "directus-bench"])
+    # The bench crate's `overhead-tracing` needs the client's `tracing` feature; built on its own
+    # so that `overhead` and `memory` stay builds without it.
+    sh(["cargo", "build", "--release", "-q", "-p", "directus-bench", "--features", "tracing", "--bin", "overhead-tracing"])
+    sh(["cargo", "build", "--release", "-q", "-p", "directus-bench"])
+    if not (wanted("generation") or wanted("cli") or wanted("builds") or wanted("transfer")):
+        return None, None, None
+    sh(["cargo", "build", "--release", "-q", "-p", "directus-generator"])
     sh(["cargo", "build", "--release", "-q", "-p", "directus-client", "--features", "cli", "--bin", "directus"])
+    if not (wanted("generation") or wanted("builds")):
+        return None, None, None
     tools = os.path.join(CACHE, "tools")
     prog = os.path.join(tools, "bin", "cargo-progenitor")
     if not os.path.exists(prog):
@@ -233,10 +282,80 @@ def runtime_figures():
     pings = [timed([cli, "server", "ping"], env={"DIRECTUS_URL": url})[0] * 1000 for _ in range(30)]
     server.shutdown()
     record("CLI: one operation (server ping) against a loopback HTTP server", pings, unit="ms")
-    r = sh([os.path.join(ROOT, "target", "release", "overhead"), "3000", str(ROUNDS)])
-    o = json.loads(r.stdout)
-    record("per request: generated client against raw reqwest (loopback stub)", o["generated_us"], o["reqwest_us"], unit="µs",
-           note=f"the right-hand column is raw reqwest here, not progenitor; ratio {o['ratio']:.2f}")
+
+
+OVERHEAD_VARIANTS = [
+    # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, name)
+    ("off", "overhead", None, "tracing off"),
+    ("on", "overhead-tracing", "record", "tracing on, a subscriber recording every span"),
+    ("registry", "overhead-tracing", "registry", "tracing on, the registry alone (no field formatted)"),
+    ("none", "overhead-tracing", "none", "tracing compiled in, no subscriber"),
+]
+
+
+def overhead():
+    """Per request, the generated client without and with its `tracing` feature (and, to tell the
+    parts of the cost apart, with a lighter subscriber and with none), each against raw reqwest in
+    the same process and round; the variants alternate, in an order that turns each round."""
+    samples = {v[0]: {"generated": [], "reqwest": [], "paired": []} for v in OVERHEAD_VARIANTS}
+    spans = 0
+    for i in range(OVERHEAD_ROUNDS):
+        turn = i % len(OVERHEAD_VARIANTS)
+        for key, binary, mode, _ in OVERHEAD_VARIANTS[turn:] + OVERHEAD_VARIANTS[:turn]:
+            env = {"DIRECTUS_BENCH_SUBSCRIBER": mode} if mode else None
+            o = json.loads(sh([os.path.join(ROOT, "target", "release", binary), str(OVERHEAD_REQUESTS), "1"], env=env).stdout)
+            assert o["tracing"] == (mode is not None), o
+            if mode in ("record", "registry"):
+                sub = o["subscriber"]
+                # Every call (and the warm-up) opened and closed its span.
+                assert sub["mode"] == mode and sub["spans_closed"] == sub["spans_opened"] >= OVERHEAD_REQUESTS, sub
+                if mode == "record":
+                    spans += sub["spans_closed"]
+            samples[key]["generated"] += o["generated_us"]
+            samples[key]["reqwest"] += o["reqwest_us"]
+            samples[key]["paired"] += [g / r for g, r in zip(o["generated_us"], o["reqwest_us"])]
+    for key, _, _, what in OVERHEAD_VARIANTS:
+        s = samples[key]
+        ratio = statistics.median(s["generated"]) / statistics.median(s["reqwest"])
+        paired = statistics.median(s["paired"])
+        note = (f"right-hand column: raw reqwest in the same process and round, not progenitor; "
+                f"ratio of medians {ratio:.3f}, median of per-round ratios {paired:.3f}")
+        if key == "on":
+            note += f"; {spans:,} spans recorded and closed"
+        name = f"per request, {what}: generated client against raw reqwest (loopback stub)"
+        record(name, s["generated"], s["reqwest"], unit="µs", note=note)
+        RESULTS[name]["paired_ratios"] = s["paired"]
+
+
+MEMORY_CASES = [
+    ("baseline", "peak RSS: one small JSON reply (the floor)"),
+    ("stream-10000", "peak RSS streaming 10,000 items (~10 MB) through items().list_stream, pages of 500"),
+    ("stream-100000", "peak RSS streaming 100,000 items (~100 MB) through items().list_stream, pages of 500"),
+    ("gib-json", "peak RSS: a 1 GiB JSON reply (announced), refused"),
+    ("gib-error", "peak RSS: a 1 GiB error body (unannounced), first MiB kept"),
+    ("gib-unannounced", "peak RSS: a 1 GiB chunked JSON reply, 16 MiB reply limit"),
+    ("gib-download", "peak RSS: download of 1 GiB (assets().get(..).save)"),
+    ("gib-upload", "peak RSS: upload of 1 GiB (files().create, from disk)"),
+]
+MEMORY_ROUNDS = 3
+
+
+def memory():
+    """Peak RSS of a child process running the generated client against a loopback stub."""
+    exe = os.path.join(ROOT, "target", "release", "memory")
+    runs = [json.loads(sh([exe]).stdout) for _ in range(MEMORY_ROUNDS)]
+    for case, name in MEMORY_CASES:
+        rs = [r[case] for r in runs]
+        if not all(r["ok"] for r in rs):
+            raise SystemExit(f"memory case {case} failed: {rs}")
+        peak = max(r["peak_mib"] for r in rs)
+        seconds = statistics.median(r["seconds"] for r in rs)
+        each = ", ".join(f"{r['peak_mib']:.1f}" for r in rs)
+        child = rs[0]["child"]
+        note = f"largest of {len(rs)} runs ({each}); {child if len(child) <= 120 else child[:120] + '…'}"
+        if rs[0]["requests"] > 1:
+            note += f"; {rs[0]['requests']} requests"
+        record(name, {"value": peak, "seconds": seconds}, unit="MiB peak RSS", note=note)
 
 
 def big_transfer():
@@ -292,26 +411,43 @@ def report():
         if center(o) is not None and center(t):
             ratio = f"{center(o) / center(t):.3g}"
         extra = o.get("seconds") if isinstance(o, dict) else None
-        note = e["note"] + (f"; took {extra:.1f} s" if extra else "")
+        note = e["note"] + (f"; took {extra:.3g} s" if extra else "")
         lines.append(f"| {name} | {e['unit']} | {fmt(o)} | {fmt(t)} | {ratio} | {note} |")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     head = f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}; medians of alternating rounds, (min–max).\n\n"
-    return head + "\n".join(lines) + "\n"
+    loads = "; ".join(f"{l['section']} {l['load']:.2f}" + (f" after {l['waited_s']} s" if l["waited_s"] else "")
+                      + (" (gave up waiting)" if l["gave_up"] else "") for l in LOAD_LOG)
+    tail = f"\n1-minute load when each section started: {loads}.\n" if loads else ""
+    return head + "\n".join(lines) + "\n" + tail
 
 
 def main():
     prog, edited, prog_ops = setup()
-    ops = count_ops(os.path.join(ROOT, "spec"))
-    generation(prog, edited)
-    lines_per_op(ops, prog_ops)
-    runtime_figures()
-    builds()
-    if not QUICK:
+    if wanted("generation"):
+        quiet("generation")
+        generation(prog, edited)
+        lines_per_op(count_ops(os.path.join(ROOT, "spec")), prog_ops)
+    if wanted("cli"):
+        quiet("cli")
+        runtime_figures()
+    if wanted("overhead"):
+        quiet("overhead")
+        overhead()
+    if wanted("memory"):
+        quiet("memory")
+        memory()
+    if wanted("builds"):
+        quiet("builds")
+        builds()
+    if wanted("transfer") and not QUICK:
+        quiet("transfer")
         big_transfer()
     md = report()
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    open(os.path.join(ROOT, "bench", "results", "latest.md"), "w").write(md)
-    json.dump(RESULTS, open(os.path.join(ROOT, "bench", "results", "latest.json"), "w"), indent=2)
+    stem = "latest" if ONLY is None else "partial"
+    open(os.path.join(ROOT, "bench", "results", f"{stem}.md"), "w").write(md)
+    json.dump({"results": RESULTS, "load": LOAD_LOG} if ONLY else RESULTS,
+              open(os.path.join(ROOT, "bench", "results", f"{stem}.json"), "w"), indent=2)
     print(md)
     shutil.rmtree(TMP, ignore_errors=True)
 

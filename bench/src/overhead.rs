@@ -2,6 +2,15 @@
 //!
 //! Usage: overhead [REQUESTS] [ROUNDS]. Prints one JSON object: microseconds per request for each
 //! side in each round (alternating, so machine noise hits both), and the median of each.
+//!
+//! Built as `overhead-tracing` (`--features tracing`), the generated client has its `tracing`
+//! feature on and a subscriber is installed that records every span, field and event of the client
+//! (target `directus`, every level; the `tracing-subscriber` registry, which fmt and OpenTelemetry
+//! layers sit on, and a layer that formats each field into the span's extensions and drops it when
+//! the span closes, writing nothing), so each call pays for a span as a traced application would.
+//! The JSON then says how many spans were opened and closed and how many events came, to show it.
+//! `DIRECTUS_BENCH_SUBSCRIBER=registry` keeps the registry but formats no field, and `=none`
+//! installs no subscriber, to tell the parts of that cost apart.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -38,6 +47,118 @@ fn serve(stream: TcpStream) {
     }
 }
 
+#[cfg(feature = "tracing")]
+mod traced {
+    use std::fmt::Debug;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::subscriber::Interest;
+    use tracing::{Event, Metadata, Subscriber};
+    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    pub static OPENED: AtomicU64 = AtomicU64::new(0);
+    pub static CLOSED: AtomicU64 = AtomicU64::new(0);
+    pub static EVENTS: AtomicU64 = AtomicU64::new(0);
+    pub static FIELDS: AtomicU64 = AtomicU64::new(0);
+
+    /// A span's fields, formatted as they are recorded (what a fmt layer keeps per span).
+    struct Fields(Vec<(&'static str, String)>);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+            self.0.push((field.name(), format!("{value:?}")));
+        }
+    }
+
+    /// `fields`: format every field (what a fmt layer does); without it the layer only counts
+    /// spans and events, and what is left is the registry's own cost.
+    struct Recorder {
+        fields: bool,
+    }
+
+    /// The client's own spans and events (target `directus`), at every level. hyper and h2 emit
+    /// `trace!` events of their own that raw reqwest would pay for too; they are not the client's
+    /// cost, and an application's filter (`info`, say) leaves them out.
+    fn ours(metadata: &Metadata<'_>) -> bool {
+        metadata.target() == "directus" || metadata.target().starts_with("directus_")
+    }
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
+        fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+            if ours(metadata) {
+                Interest::always()
+            } else {
+                Interest::never()
+            }
+        }
+
+        fn enabled(&self, metadata: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+            ours(metadata)
+        }
+
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            if self.fields {
+                let mut fields = Fields(Vec::with_capacity(8));
+                attrs.record(&mut fields);
+                if let Some(span) = ctx.span(id) {
+                    span.extensions_mut().insert(fields);
+                }
+            }
+            OPENED.fetch_add(1, Ordering::Relaxed);
+        }
+
+        fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+            if let Some(span) = ctx.span(id) {
+                if let Some(fields) = span.extensions_mut().get_mut::<Fields>() {
+                    values.record(fields);
+                }
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+            if self.fields {
+                let mut fields = Fields(Vec::with_capacity(8));
+                event.record(&mut fields);
+                std::hint::black_box(&fields);
+            }
+            EVENTS.fetch_add(1, Ordering::Relaxed);
+        }
+
+        fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+            if let Some(span) = ctx.span(&id) {
+                if let Some(fields) = span.extensions_mut().remove::<Fields>() {
+                    FIELDS.fetch_add(fields.0.len() as u64, Ordering::Relaxed);
+                }
+            }
+            CLOSED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// `record`: the registry and a layer formatting every field; `registry`: the registry and a
+    /// layer that only counts; `none`: no subscriber (spans are compiled in but nobody listens).
+    pub fn install(mode: &str) {
+        let fields = match mode {
+            "record" => true,
+            "registry" => false,
+            "none" => return,
+            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is record, registry or none, not {mode}"),
+        };
+        let subscriber = tracing_subscriber::registry().with(Recorder { fields });
+        tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");
+    }
+
+    pub fn counts() -> serde_json::Value {
+        serde_json::json!({
+            "spans_opened": OPENED.load(Ordering::Relaxed),
+            "spans_closed": CLOSED.load(Ordering::Relaxed),
+            "events": EVENTS.load(Ordering::Relaxed),
+            "fields_recorded": FIELDS.load(Ordering::Relaxed),
+        })
+    }
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -47,6 +168,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
+    #[cfg(feature = "tracing")]
+    let mode = std::env::var("DIRECTUS_BENCH_SUBSCRIBER").unwrap_or_else(|_| "record".into());
+    #[cfg(feature = "tracing")]
+    traced::install(&mode);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     std::thread::spawn(move || {
@@ -86,8 +211,16 @@ fn main() {
         }
     });
     let (o, t) = (median(&mut ours.clone()), median(&mut theirs.clone()));
-    println!(
-        "{}",
-        serde_json::json!({ "requests": requests, "rounds": rounds, "generated_us": ours, "reqwest_us": theirs, "generated_median_us": o, "reqwest_median_us": t, "ratio": o / t })
-    );
+    #[allow(unused_mut)]
+    let mut out = serde_json::json!({
+        "tracing": cfg!(feature = "tracing"),
+        "requests": requests, "rounds": rounds, "generated_us": ours, "reqwest_us": theirs,
+        "generated_median_us": o, "reqwest_median_us": t, "ratio": o / t,
+    });
+    #[cfg(feature = "tracing")]
+    {
+        out["subscriber"] = traced::counts();
+        out["subscriber"]["mode"] = mode.into();
+    }
+    println!("{out}");
 }
