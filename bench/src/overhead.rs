@@ -164,7 +164,7 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
-fn main() {
+pub fn main() {
     let mut args = std::env::args().skip(1);
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
