@@ -326,18 +326,7 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
     };
     let mut probe = |method: &str, path: &str| live.as_ref().and_then(|l| l.probe(method, path));
     let report = drift::compare(&model, version, &source, &routes, &mut probe);
-    match format {
-        Format::Markdown => print!("{}", drift::report::markdown(&report)),
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(t) => println!("{t}"),
-            Err(e) => return fail(e.to_string()),
-        },
-    }
-    if report.has_drift() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    print_drift(&report, format)
 }
 
 /// Parses MAJOR.MINOR.PATCH.
@@ -462,18 +451,7 @@ fn drift_package(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, v
             Err(e) => return fail(e),
         }
     }
-    match format {
-        Format::Markdown => print!("{}", drift::report::markdown(&report)),
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(t) => println!("{t}"),
-            Err(e) => return fail(e.to_string()),
-        },
-    }
-    if report.has_drift() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    print_drift(&report, format)
 }
 
 /// The spec's model, or (after printing its problems) the message to fail with.
@@ -484,4 +462,23 @@ fn load_or_report(spec: &std::path::Path) -> Result<directus_generator::model::M
         }
         format!("the spec ({}) does not validate", spec.display())
     })
+}
+
+/// Prints a drift report; exit 1 when there is drift, 2 when it cannot be printed.
+fn print_drift(report: &directus_generator::drift::Drift, format: Format) -> ExitCode {
+    match format {
+        Format::Markdown => print!("{}", directus_generator::drift::report::markdown(report)),
+        Format::Json => match serde_json::to_string_pretty(report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    }
+    if report.has_drift() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

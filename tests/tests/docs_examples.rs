@@ -64,6 +64,20 @@ fn examples() -> Vec<(String, String, String, String)> {
     out
 }
 
+/// A `bash -c` running `command` in `dir` with the tool on PATH, against `url` as the given
+/// server version, with a token and a profile folder of the tests' own.
+fn shell(command: &str, dir: &Path, bin: &Path, url: &str, version: &str) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", command])
+        .current_dir(dir)
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("DIRECTUS_URL", url)
+        .env("DIRECTUS_TOKEN", "t")
+        .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
+        .env("DIRECTUS_SERVER_VERSION", version);
+    cmd
+}
+
 /// A route template as a pattern of the request path: `{x}` matches one segment.
 fn matches_route(request_path: &str, template: &str) -> bool {
     let path = request_path.split('?').next().unwrap_or_default();
@@ -95,14 +109,7 @@ fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
             vec![reply("200 OK", &[("Content-Type", "application/json")], body)]
         });
         let command = line.replace("<uuid>", "00000000-0000-4000-8000-000000000000");
-        let out = Command::new("bash")
-            .args(["-c", &command])
-            .current_dir(&dir)
-            .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
-            .env("DIRECTUS_URL", &stub.url)
-            .env("DIRECTUS_TOKEN", "t")
-            .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
-            .env("DIRECTUS_SERVER_VERSION", "12.4.1")
+        let out = shell(&command, &dir, &bin, &stub.url, "12.4.1")
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -144,14 +151,7 @@ fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
         let mut code = None;
         let mut stderr = String::new();
         for version in ["12.4.1", "10.10.4"] {
-            let out = Command::new("bash")
-                .args(["-c", &command])
-                .current_dir(&dir)
-                .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
-                .env("DIRECTUS_URL", &stub.url)
-                .env("DIRECTUS_TOKEN", "t")
-                .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
-                .env("DIRECTUS_SERVER_VERSION", version)
+            let out = shell(&command, &dir, &bin, &stub.url, version)
                 .env("PASSWORD", "pw")
                 .env("OTP", "123456")
                 .env("TOKEN", "tok")
