@@ -666,22 +666,27 @@ pub fn read_optional_secret(src: SecretSource<'_>) -> Result<Option<Secret>, Cli
     Ok(std::env::var(src.env).ok().filter(|v| !v.is_empty()).map(Secret::new))
 }
 
-/// Reads a JSON argument: inline text, `@path` for a file, or `-` for stdin.
-pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
-    let (text, origin) = if arg == "-" {
-        claim_stdin(flag, "pass the JSON inline or as @FILE instead")?;
+/// The text of an input flag's value and where it came from: `-` is stdin (which `instead`
+/// says how to avoid when another flag has it), `@PATH` a file, anything else the value itself.
+fn read_input(flag: &str, arg: &str, instead: &str) -> Result<(String, String), CliError> {
+    if arg == "-" {
+        claim_stdin(flag, instead)?;
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| CliError::Usage(format!("{flag}: could not read stdin: {e}")))?;
-        (text, "stdin".to_owned())
-    } else if let Some(path) = arg.strip_prefix('@') {
+        return Ok((text, "stdin".to_owned()));
+    }
+    if let Some(path) = arg.strip_prefix('@') {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{flag}: could not read {path}: {e}")))?;
-        (text, path.to_owned())
-    } else {
-        (arg.to_owned(), "the argument".to_owned())
-    };
-    serde_json::from_str(&text).map_err(|e| {
+        return Ok((text, path.to_owned()));
+    }
+    Ok((arg.to_owned(), "the argument".to_owned()))
+}
+
+/// Parses JSON read by [`read_input`], naming its origin and position in the error.
+fn parse_json(flag: &str, text: &str, origin: &str) -> Result<serde_json::Value, CliError> {
+    serde_json::from_str(text).map_err(|e| {
         // serde_json's message ends with the position, which this one gives first.
         let message = e.to_string();
         let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_owned();
@@ -691,6 +696,12 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
             e.column()
         ))
     })
+}
+
+/// Reads a JSON argument: inline text, `@path` for a file, or `-` for stdin.
+pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
+    let (text, origin) = read_input(flag, arg, "pass the JSON inline or as @FILE instead")?;
+    parse_json(flag, &text, &origin)
 }
 
 /// Reads a list, the one way every list flag is read (keys, fields, items): each occurrence of the
@@ -708,25 +719,14 @@ pub fn read_list(flag: &str, args: &[String]) -> Result<Vec<serde_json::Value>, 
 
 fn read_list_arg(flag: &str, arg: &str) -> Result<Vec<serde_json::Value>, CliError> {
     let trimmed = arg.trim();
-    if trimmed.starts_with('[') {
-        return match read_json(flag, trimmed)? {
-            serde_json::Value::Array(items) => Ok(items),
-            other => Err(CliError::Usage(format!("{flag}: expected a JSON array ([...]), got {}", kind_of(&other)))),
-        };
-    }
-    if trimmed == "-" || trimmed.starts_with('@') {
-        let (text, origin) = if trimmed == "-" {
-            claim_stdin(flag, "pass the list inline or as @FILE instead")?;
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| CliError::Usage(format!("{flag}: could not read stdin: {e}")))?;
-            (text, "stdin".to_owned())
-        } else {
-            let path = &trimmed[1..];
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{flag}: could not read {path}: {e}")))?;
-            (text, path.to_owned())
-        };
+    let from_input = trimmed == "-" || trimmed.starts_with('@');
+    if from_input || trimmed.starts_with('[') {
+        let (text, origin) = read_input(flag, trimmed, "pass the list inline or as @FILE instead")?;
         if text.trim_start().starts_with('[') {
-            return read_list_arg(flag, text.trim());
+            return match parse_json(flag, text.trim(), &origin)? {
+                serde_json::Value::Array(items) => Ok(items),
+                other => Err(CliError::Usage(format!("{flag}: expected a JSON array ([...]), got {}", kind_of(&other)))),
+            };
         }
         // One value per line: JSON (NDJSON), or a plain key.
         let mut items = Vec::new();
