@@ -11,7 +11,7 @@ use super::names::{self, ident, type_name};
 use super::{Body, Model, Operation, Param, ParamIn, ResponseKind};
 
 /// Where a name came from in the spec, to place an error.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
     /// A key of api.yaml, e.g. `crate.name`.
     Api(&'static str),

@@ -12,9 +12,10 @@ use std::collections::{BTreeSet, HashMap};
 pub fn check(raw: &RawSpec, model: &Model, diags: &mut Vec<Diagnostic>) {
     let symbols = table(model);
     let mut first: HashMap<(&str, &str), &Symbol> = HashMap::new();
-    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    // Spec values already reported (alone: not an identifier; in pairs: a clash).
+    let mut reported: BTreeSet<(&Origin, Option<&Origin>)> = BTreeSet::new();
     for s in &symbols {
-        if s.rust && names::is_unrawable(&s.name) && reported.insert((format!("{:?}", s.origin), String::new())) {
+        if s.rust && names::is_unrawable(&s.name) && reported.insert((&s.origin, None)) {
             let message = format!("{} becomes the Rust identifier `{}`, which cannot be used even as a raw identifier", describe_value(s), s.name);
             place(raw, &s.origin, diags, message, "rename it in the spec".into());
             continue;
@@ -27,7 +28,7 @@ pub fn check(raw: &RawSpec, model: &Model, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         // One report per pair of spec values, not one per scope they meet in.
-        if !reported.insert((format!("{:?}", earlier.origin), format!("{:?}", s.origin))) {
+        if !reported.insert((&earlier.origin, Some(&s.origin))) {
             continue;
         }
         let (message, fix) = match earlier.origin {
