@@ -264,10 +264,10 @@ fn child(case: &str, url: &str, path: &str) -> Result<String, String> {
             Err(e) => Err(format!("unexpected error: {e}")),
         };
         match case {
-            "baseline" => client.server().info::<Value>().await.map(|_| "one small reply".to_string()).map_err(|e| e.to_string()),
+            "baseline" => client.server().info().decode::<Value>().await.map(|_| "one small reply".to_string()).map_err(|e| e.to_string()),
             c if c.starts_with("stream-") => {
                 let total: u64 = c["stream-".len()..].parse().expect("stream-N");
-                let mut stream = client.items().list_stream::<Value>("big", &Default::default());
+                let mut stream = client.items().list("big", &Default::default()).decode::<Value>().stream();
                 let mut next = 0u64;
                 while let Some(item) = stream.try_next().await.map_err(|e| e.to_string())? {
                     if item["n"].as_u64() != Some(next) {
@@ -280,10 +280,10 @@ fn child(case: &str, url: &str, path: &str) -> Result<String, String> {
                 }
                 Ok(format!("streamed {next} items in pages of {PAGE}, in order, once each"))
             }
-            "gib-json" => refused(client.server().info::<Value>().await, &|e| matches!(e, Error::ReplyTooLarge { .. })),
-            "gib-error" => refused(client.server().health::<Value>().await, &|e| e.status() == Some(500)),
+            "gib-json" => refused(client.server().info().decode::<Value>().await, &|e| matches!(e, Error::ReplyTooLarge { .. })),
+            "gib-error" => refused(client.server().health().decode::<Value>().await, &|e| e.status() == Some(500)),
             "gib-unannounced" => {
-                refused(client.server().info::<Value>().await, &|e| matches!(e, Error::ReplyTooLarge { limit, .. } if *limit == 16 << 20))
+                refused(client.server().info().decode::<Value>().await, &|e| matches!(e, Error::ReplyTooLarge { limit, .. } if *limit == 16 << 20))
             }
             "gib-download" => {
                 let download = client.assets().get("bench", &Default::default()).await.map_err(|e| e.to_string())?;

@@ -5,12 +5,14 @@
 //! decoding, streaming) happens here, once.
 
 mod auth;
+mod call;
 mod client;
 mod error;
 mod operation;
 mod paging;
 mod progress;
 mod query;
+mod record;
 mod request;
 mod response;
 mod secret;
@@ -21,11 +23,13 @@ mod version;
 pub mod cli;
 
 pub use auth::{SessionTokens, Tokens};
+pub use call::{Call, CallFuture, ListCall};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation, SessionChange};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
+pub use record::{integer, integers, Relation};
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
 pub use secret::Secret;

@@ -173,7 +173,7 @@ async fn an_upload_that_is_not_a_plain_file_fails_before_connecting() {
     // A closed port: if anything were sent, the error would be "could not connect".
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = Client::with_token(format!("http://{closed}"), "t").unwrap();
-    let err = client.files().create::<serde_json::Value>(&dir, &Default::default()).await.expect_err("a directory");
+    let err = client.files().create(&dir, &Default::default()).decode::<serde_json::Value>().await.expect_err("a directory");
     assert!(matches!(err, Error::Io { .. }), "a local error, not a network one: {err:?}");
     assert_eq!(err.class(), ErrorClass::Usage);
     assert!(err.to_string().contains(&dir.display().to_string()) && err.to_string().contains("a directory"), "{err}");
@@ -181,7 +181,7 @@ async fn an_upload_that_is_not_a_plain_file_fails_before_connecting() {
     // A name with CR LF would end the part's header early and forge the rest.
     let crlf = dir.join("a\r\nb.txt");
     std::fs::write(&crlf, "x").unwrap();
-    let err = client.files().create::<serde_json::Value>(&crlf, &Default::default()).await.expect_err("CR LF");
+    let err = client.files().create(&crlf, &Default::default()).decode::<serde_json::Value>().await.expect_err("CR LF");
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
 
     // The CLI: exit 2 naming the path, and the server never hears of it.

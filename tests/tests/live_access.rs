@@ -36,10 +36,10 @@ async fn roles_crud_and_batch() {
     let id = editors["id"].as_str().unwrap().to_owned();
     let more: Vec<Value> = r.create_many(&[json!({ "name": "R1" }), json!({ "name": "R2" })]).await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
-    assert_eq!(r.get::<Value>(&id, &q()).await.unwrap()["name"], "Editors");
+    assert_eq!(r.get(&id, &q()).decode::<Value>().await.unwrap()["name"], "Editors");
     let names: Vec<Value> = r.list(&Query { filter: Some(json!({ "name": { "_in": ["R1", "R2"] } })), ..q() }).await.unwrap();
     assert_eq!(names.len(), 2);
-    assert_eq!(r.update::<Value>(&id, &json!({ "description": "edits" })).await.unwrap()["description"], "edits");
+    assert_eq!(r.update(&id, &json!({ "description": "edits" })).decode::<Value>().await.unwrap()["description"], "edits");
     let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).await.unwrap();
     assert!(changed.iter().all(|x| x["icon"] == "star"));
     let via_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["roles", "get", "--id", &id]);
@@ -47,7 +47,7 @@ async fn roles_crud_and_batch() {
     r.delete_many(&keys).await.unwrap();
     r.delete(&id).await.unwrap();
     for k in keys.iter().copied().chain([id.as_str()]) {
-        assert_eq!(r.get::<Value>(k, &q()).await.expect_err("deleted role").code(), Some(&ErrorCode::Forbidden));
+        assert_eq!(r.get(k, &q()).decode::<Value>().await.expect_err("deleted role").code(), Some(&ErrorCode::Forbidden));
     }
 }
 
@@ -68,7 +68,7 @@ async fn permissions_crud_and_batch() {
         .await
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
-    assert_eq!(p.get::<Value>(id, &q()).await.unwrap()["collection"], "directus_files");
+    assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["collection"], "directus_files");
     let of_policy = |extra: Value| Query { filter: Some(json!({ "policy": { "_eq": policy } }).as_object().cloned().map(|mut m| { m.extend(extra.as_object().cloned().unwrap_or_default()); Value::Object(m) }).unwrap()), ..q() };
     let listed: Vec<Value> = p.list(&of_policy(json!({}))).await.unwrap();
     assert_eq!(listed.len(), 5, "read and update of directus_users from the fixture, and these three: {listed:?}");
@@ -101,10 +101,10 @@ async fn presets_crud_and_batch() {
         .await
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
-    assert_eq!(p.get::<Value>(id, &q()).await.unwrap()["bookmark"], "Mine");
+    assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["bookmark"], "Mine");
     let listed: Vec<Value> = p.list(&Query { filter: Some(json!({ "collection": { "_eq": "directus_files" } })), ..q() }).await.unwrap();
     assert!(listed.len() >= 2);
-    assert_eq!(p.update::<Value>(id, &json!({ "bookmark": "Mine (renamed)" })).await.unwrap()["bookmark"], "Mine (renamed)");
+    assert_eq!(p.update(id, &json!({ "bookmark": "Mine (renamed)" })).decode::<Value>().await.unwrap()["bookmark"], "Mine (renamed)");
     let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).await.unwrap();
     assert!(batch.iter().all(|b| b["layout"] == "cards"));
     // The CLI deletes one by key; the client deletes the other in a batch.
@@ -113,7 +113,7 @@ async fn presets_crud_and_batch() {
     p.delete_many(&keys[1..]).await.unwrap();
     p.delete(id).await.unwrap();
     for k in keys.iter().copied().chain([id]) {
-        assert_eq!(p.get::<Value>(k, &q()).await.expect_err("deleted preset").code(), Some(&ErrorCode::Forbidden));
+        assert_eq!(p.get(k, &q()).decode::<Value>().await.expect_err("deleted preset").code(), Some(&ErrorCode::Forbidden));
     }
 }
 
@@ -127,12 +127,12 @@ async fn users_crud_me_and_batch() {
     assert_eq!(one["password"], "**********", "the server never returns passwords");
     let more: Vec<Value> = u.create_many(&[json!({ "email": email() }), json!({ "email": email() })]).await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
-    assert_eq!(u.get::<Value>(&id, &q()).await.unwrap()["first_name"], "One");
+    assert_eq!(u.get(&id, &q()).decode::<Value>().await.unwrap()["first_name"], "One");
     let me: Value = u.me(&Query { fields: Some(vec!["email".into()]), ..q() }).await.unwrap();
     assert_eq!(me["email"], s.admin_email.as_str());
     let listed: Vec<Value> = u.list(&Query { search: Some("example.com".into()), ..q() }).await.unwrap();
     assert!(listed.len() >= 4);
-    assert_eq!(u.update::<Value>(&id, &json!({ "last_name": "Updated" })).await.unwrap()["last_name"], "Updated");
+    assert_eq!(u.update(&id, &json!({ "last_name": "Updated" })).decode::<Value>().await.unwrap()["last_name"], "Updated");
     let batch: Vec<Value> = u.update_many(&keys, &json!({ "title": "batch" })).await.unwrap();
     assert!(batch.iter().all(|b| b["title"] == "batch"));
     let me_changed: Value = u.update_me(&json!({ "location": "CI" })).await.unwrap();
@@ -142,7 +142,7 @@ async fn users_crud_me_and_batch() {
     u.delete(&id).await.unwrap();
     u.delete_many(&keys).await.unwrap();
     for k in keys.iter().copied().chain([id.as_str()]) {
-        assert_eq!(u.get::<Value>(k, &q()).await.expect_err("deleted user").code(), Some(&ErrorCode::Forbidden));
+        assert_eq!(u.get(k, &q()).decode::<Value>().await.expect_err("deleted user").code(), Some(&ErrorCode::Forbidden));
     }
 }
 

@@ -19,9 +19,9 @@ async fn all_reads_every_item_once_and_dry_run_changes_nothing() {
     let c = Client::with_token(&s.url, s.admin_token.as_str()).unwrap();
     let name = format!("cli_all_{}", directus_e2e::random_hex(4));
     c.collections()
-        .create::<Value>(&json!({ "collection": name, "schema": {},
+        .create(&json!({ "collection": name, "schema": {},
             "fields": [{ "field": "id", "type": "integer", "schema": { "is_primary_key": true, "has_auto_increment": true } },
-                       { "field": "n", "type": "integer" }] }))
+                       { "field": "n", "type": "integer" }] })).decode::<Value>()
         .await
         .unwrap();
     let rows: Vec<Value> = (0..260).map(|n| json!({ "n": n })).collect();

@@ -60,7 +60,7 @@ async fn collections_and_fields() {
     assert!(all.iter().any(|col| col["collection"] == name.as_str()));
     let updated: Value = c.collections().update(&name, &json!({ "meta": { "note": "changed" } })).await.unwrap();
     assert_eq!(updated["meta"]["note"], "changed");
-    assert_eq!(c.collections().get::<Value>(&name).await.unwrap()["meta"]["note"], "changed");
+    assert_eq!(c.collections().get(&name).decode::<Value>().await.unwrap()["meta"]["note"], "changed");
 
     // Fields.
     let field: Value = c.fields().create(&name, &json!({ "field": "views", "type": "integer", "schema": { "default_value": 0 } })).await.unwrap();
@@ -75,7 +75,7 @@ async fn collections_and_fields() {
     let changed: Value = c.fields().update(&name, "views", &json!({ "meta": { "note": "how often" } })).await.unwrap();
     assert_eq!(changed["meta"]["note"], "how often");
     c.fields().delete(&name, "views").await.unwrap();
-    let err = c.fields().get::<Value>(&name, "views").await.expect_err("deleted field");
+    let err = c.fields().get(&name, "views").decode::<Value>().await.expect_err("deleted field");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
 
     // The CLI, once for each resource.
@@ -85,7 +85,7 @@ async fn collections_and_fields() {
     assert!(fields.as_array().is_some_and(|f| f.len() >= 4));
 
     c.collections().delete(&name).await.unwrap();
-    let err = c.collections().get::<Value>(&name).await.expect_err("deleted collection");
+    let err = c.collections().get(&name).decode::<Value>().await.expect_err("deleted collection");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
 }
 
@@ -122,12 +122,12 @@ async fn items_crud_batch_upsert_sort_import() {
     // `meta` comes back beside the items when the query asks for it, from the client and the CLI.
     let ir = json!({ "title": { "_contains": "ir" } });
     let counted = items
-        .list_with_meta::<Value>(&name, &Query { filter: Some(ir.clone()), limit: Some(1), meta: Some("total_count,filter_count".into()), ..query() })
+        .list(&name, &Query { filter: Some(ir.clone()), limit: Some(1), meta: Some("total_count,filter_count".into()), ..query() }).decode::<Value>().with_meta()
         .await
         .unwrap();
     assert_eq!(counted.data.len(), 1);
     assert_eq!(counted.meta, Some(ListMeta { total_count: Some(3), filter_count: Some(2) }));
-    let plain = items.list_with_meta::<Value>(&name, &query()).await.unwrap();
+    let plain = items.list(&name, &query()).decode::<Value>().with_meta().await.unwrap();
     assert_eq!((plain.data.len(), plain.meta), (3, None));
     let printed = cli(s, &["items", "list", "--collection", &name, "--meta", "*", "--filter", &ir.to_string(), "--limit", "1"]);
     assert_eq!(printed["meta"], json!({ "total_count": 3, "filter_count": 2 }), "{printed}");
@@ -174,7 +174,7 @@ async fn items_crud_batch_upsert_sort_import() {
 
     // Delete one, then the rest in one request; both are gone.
     items.delete(&name, &id).await.unwrap();
-    let err = items.get::<Value>(&name, &id, &query()).await.expect_err("deleted item");
+    let err = items.get(&name, &id, &query()).decode::<Value>().await.expect_err("deleted item");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
     let rest: Vec<Value> = items.list(&name, &Query { fields: Some(vec!["id".into()]), ..query() }).await.unwrap();
     let rest_keys: Vec<Value> = rest.iter().map(|i| i["id"].clone()).collect();
@@ -196,7 +196,7 @@ async fn items_crud_batch_upsert_sort_import() {
     let changed = cli(s, &["items", "update-many", "--collection", &name, "--keys", &json_keys, "--data", r#"{"slug":"cli-json"}"#]);
     assert_eq!(changed.as_array().map(Vec::len), Some(2), "{changed}");
     cli(s, &["items", "delete-many", "--collection", &name, "--keys", &json_keys]);
-    assert!(items.list::<Value>(&name, &query()).await.unwrap().is_empty());
+    assert!(items.list(&name, &query()).decode::<Value>().await.unwrap().is_empty());
 
     c.collections().delete(&name).await.unwrap();
 }
@@ -210,7 +210,7 @@ async fn relations_revisions_and_activity() {
     let comments = format!("cmt_{}", directus_e2e::random_hex(4));
     create_collection(&c, &articles).await;
     create_collection(&c, &comments).await;
-    c.fields().create::<Value>(&comments, &json!({ "field": "article", "type": "integer", "schema": {} })).await.unwrap();
+    c.fields().create(&comments, &json!({ "field": "article", "type": "integer", "schema": {} })).decode::<Value>().await.unwrap();
 
     let rel: Value = c
         .relations()
@@ -238,7 +238,7 @@ async fn relations_revisions_and_activity() {
     // Revisions and activity of an item write.
     let item: Value = c.items().create(&articles, &json!({ "title": "Tracked" })).await.unwrap();
     let key = item["id"].to_string();
-    c.items().update::<Value>(&articles, &key, &json!({ "title": "Tracked (edited)" })).await.unwrap();
+    c.items().update(&articles, &key, &json!({ "title": "Tracked (edited)" })).decode::<Value>().await.unwrap();
     let filter = json!({ "collection": { "_eq": articles }, "item": { "_eq": key } });
     let revisions: Vec<Value> = c.revisions().list(&Query { filter: Some(filter.clone()), sort: Some(vec!["-id".into()]), ..query() }).await.unwrap();
     assert_eq!(revisions.len(), 2, "{revisions:?}");

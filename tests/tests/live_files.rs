@@ -46,7 +46,7 @@ async fn folders_crud_and_batch() {
     f.delete_many(&keys).await.unwrap();
     f.delete(&id).await.unwrap();
     for key in keys.iter().copied().chain([id.as_str()]) {
-        let err = f.get::<Value>(key, &Query::default()).await.expect_err("deleted folder");
+        let err = f.get(key, &Query::default()).decode::<Value>().await.expect_err("deleted folder");
         assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
     }
 }
@@ -120,12 +120,12 @@ async fn files_upload_read_update_download_delete() {
     assert_eq!(from_cli["title"], "From CLI");
 
     c.files().delete(&id).await.unwrap();
-    let err = c.files().get::<Value>(&id, &Query::default()).await.expect_err("deleted file");
+    let err = c.files().get(&id, &Query::default()).decode::<Value>().await.expect_err("deleted file");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
     let rest = [image_id.as_str(), from_cli["id"].as_str().unwrap()];
     c.files().delete_many(&rest).await.unwrap();
     for key in rest {
-        assert!(c.files().get::<Value>(key, &Query::default()).await.is_err());
+        assert!(c.files().get(key, &Query::default()).decode::<Value>().await.is_err());
     }
     c.folders().delete(folder_id).await.unwrap();
     std::fs::remove_dir_all(dir).ok();

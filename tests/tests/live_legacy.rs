@@ -29,7 +29,7 @@ async fn webhooks_crud_and_batch() {
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(more[0]["status"], "active", "server defaults apply");
-    assert_eq!(w.get::<Value>(id, &Query::default()).await.unwrap()["name"], "t");
+    assert_eq!(w.get(id, &Query::default()).decode::<Value>().await.unwrap()["name"], "t");
     let all: Vec<Value> = w.list(&Query::default()).await.unwrap();
     assert_eq!(all.len(), 3);
     let renamed: Value = w.update(id, &json!({ "name": "t-renamed", "status": "inactive" })).await.unwrap();
@@ -41,8 +41,8 @@ async fn webhooks_crud_and_batch() {
     assert_eq!(serde_json::from_slice::<Value>(&listed.stdout).unwrap().as_array().map(Vec::len), Some(3));
     w.delete(id).await.unwrap();
     w.delete_many(&keys).await.unwrap();
-    assert!(w.list::<Value>(&Query::default()).await.unwrap().is_empty());
-    assert_eq!(w.get::<Value>(id, &Query::default()).await.expect_err("deleted").code(), Some(&ErrorCode::Forbidden));
+    assert!(w.list(&Query::default()).decode::<Value>().await.unwrap().is_empty());
+    assert_eq!(w.get(id, &Query::default()).decode::<Value>().await.expect_err("deleted").code(), Some(&ErrorCode::Forbidden));
 }
 
 #[tokio::test]
@@ -51,9 +51,9 @@ async fn hash_generate_and_verify() {
     let c = admin(s);
     let hash: String = c.utilities().generate_hash("hello").await.unwrap();
     assert!(hash.starts_with("$argon2"), "{hash}");
-    assert!(c.utilities().verify_hash::<bool>("hello", &hash).await.unwrap());
-    assert!(!c.utilities().verify_hash::<bool>("nope", &hash).await.unwrap());
-    let err = c.utilities().generate_hash::<String>("").await.expect_err("empty string");
+    assert!(c.utilities().verify_hash("hello", &hash).decode::<bool>().await.unwrap());
+    assert!(!c.utilities().verify_hash("nope", &hash).decode::<bool>().await.unwrap());
+    let err = c.utilities().generate_hash("").decode::<String>().await.expect_err("empty string");
     assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
 }
 
@@ -71,7 +71,7 @@ async fn comments_use_the_activity_routes_before_11_2() {
     let read: Value = c.activity().get(id.parse().unwrap(), &Query::default()).await.unwrap();
     assert_eq!(read["comment"], "hi edited");
     c.activity().delete(&id).await.unwrap();
-    let err = c.activity().get::<Value>(id.parse().unwrap(), &Query::default()).await.expect_err("deleted comment");
+    let err = c.activity().get(id.parse().unwrap(), &Query::default()).decode::<Value>().await.expect_err("deleted comment");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
 }
 
@@ -100,7 +100,7 @@ async fn the_version_is_read_from_the_server_and_drives_routes() {
     assert_eq!(c.server_version().await.unwrap().to_string(), "10.10.4");
     // A client told another version believes it: the check happens before anything is sent.
     let told = Client::builder(&s.url).token(s.admin_token.as_str()).server_version("12.4.1".parse().unwrap()).build().unwrap();
-    let err = told.webhooks().list::<Value>(&Query::default()).await.expect_err("12.4.1 has no webhooks");
+    let err = told.webhooks().list(&Query::default()).decode::<Value>().await.expect_err("12.4.1 has no webhooks");
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
 
@@ -112,7 +112,7 @@ async fn permissions_on_an_item_and_the_access_model_a_10_x_server_lacks() {
     let on_me: Value = c.permissions().me_item("directus_users", me["id"].as_str().unwrap()).await.unwrap();
     assert!(on_me.is_object(), "{on_me}");
     // Policies came with 11.0: the client says so without sending anything.
-    let err = c.policies().list::<Value>(&Query::default()).await.expect_err("10.10.4 has no policies");
+    let err = c.policies().list(&Query::default()).decode::<Value>().await.expect_err("10.10.4 has no policies");
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
     assert!(err.to_string().contains("added in 11.0.0"), "{err}");
 }

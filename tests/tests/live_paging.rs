@@ -64,7 +64,7 @@ async fn a_stream_gives_every_item_once_in_order_one_request_per_page() {
 
     // Default pages of 100: 100 + 100 + 60, three requests.
     let (c, requests) = counting(&s.url, &s.admin_token, directus_client::CallSettings::default().page_size);
-    let mut stream = c.items().list_stream::<Value>(&name, &by_id);
+    let mut stream = c.items().list(&name, &by_id).decode::<Value>().stream();
     let mut got = Vec::new();
     while let Some(item) = stream.try_next().await.expect("a page") {
         got.push(item);
@@ -76,35 +76,35 @@ async fn a_stream_gives_every_item_once_in_order_one_request_per_page() {
     // Small pages, a filter: only what matches, still once each and in order.
     let (c, requests) = counting(&s.url, &s.admin_token, 7);
     let odd = Query { filter: Some(json!({ "odd": { "_eq": true } })), ..by_id.clone() };
-    let all: Vec<Value> = c.items().list_all(&name, &odd).await.expect("every odd item");
+    let all: Vec<Value> = c.items().list(&name, &odd).all().await.expect("every odd item");
     assert_eq!(ns(&all), (0..ITEMS).filter(|n| n % 2 == 1).collect::<Vec<_>>());
     assert_eq!(*requests.lock().unwrap(), (ITEMS as usize / 2).div_ceil(7), "one request per page, none after a short one");
 
     // A page size that divides the count: one empty page ends it.
     let (c, requests) = counting(&s.url, &s.admin_token, 65);
-    assert_eq!(c.items().list_all::<Value>(&name, &by_id).await.unwrap().len(), ITEMS as usize);
+    assert_eq!(c.items().list(&name, &by_id).decode::<Value>().all().await.unwrap().len(), ITEMS as usize);
     assert_eq!(*requests.lock().unwrap(), 5, "four full pages and an empty one");
 
     // The query's limit caps the whole, its offset is where to start; descending sort kept.
     let (c, requests) = counting(&s.url, &s.admin_token, 10);
     let window = Query { limit: Some(25), offset: Some(5), sort: Some(vec!["-id".into()]), ..by_id.clone() };
-    let part: Vec<Value> = c.items().list_all(&name, &window).await.unwrap();
+    let part: Vec<Value> = c.items().list(&name, &window).all().await.unwrap();
     assert_eq!(ns(&part), (0..ITEMS).rev().skip(5).take(25).collect::<Vec<_>>());
     assert_eq!(*requests.lock().unwrap(), 3, "10 + 10 + 5");
 
     // `limit: -1` is every item too.
     let every = Query { limit: Some(-1), ..by_id.clone() };
-    assert_eq!(admin.items().list_all::<Value>(&name, &every).await.unwrap().len(), ITEMS as usize);
+    assert_eq!(admin.items().list(&name, &every).decode::<Value>().all().await.unwrap().len(), ITEMS as usize);
 
     // `page` would fight the stream's own paging: refused before sending.
     let (c, requests) = counting(&s.url, &s.admin_token, 10);
     let paged = Query { page: Some(2), ..by_id.clone() };
-    let err = c.items().list_all::<Value>(&name, &paged).await.expect_err("page is refused");
+    let err = c.items().list(&name, &paged).decode::<Value>().all().await.expect_err("page is refused");
     assert!(matches!(err, Error::InvalidInput { .. }) && err.to_string().contains("`page`"), "{err}");
     assert_eq!(*requests.lock().unwrap(), 0);
 
     // A failing page ends the stream with its error.
-    let mut missing = admin.items().list_stream::<Value>("no_such_collection", &by_id);
+    let mut missing = admin.items().list("no_such_collection", &by_id).decode::<Value>().stream();
     assert!(missing.try_next().await.is_err());
     assert!(matches!(missing.try_next().await, Ok(None)), "nothing after the error");
 

@@ -32,7 +32,7 @@ async fn policies_crud_and_batch() {
     let more: Vec<Value> = p.create_many(&[json!({ "name": "P1" }), json!({ "name": "P2" })]).await.unwrap();
     let keys: Vec<String> = more.iter().map(id_of).collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    assert_eq!(p.get::<Value>(&id, &Query::default()).await.unwrap()["name"], "Readers");
+    assert_eq!(p.get(&id, &Query::default()).decode::<Value>().await.unwrap()["name"], "Readers");
     let found: Vec<Value> = p.list(&Query { filter: Some(json!({ "name": { "_in": ["P1", "P2"] } })), ..Default::default() }).await.unwrap();
     assert_eq!(found.len(), 2);
     let changed: Value = p.update(&id, &json!({ "description": "Read only" })).await.unwrap();
@@ -76,7 +76,7 @@ async fn access_rows_give_a_role_a_policy() {
     assert_eq!(changed.len(), 2);
     a.delete(keys[1]).await.unwrap();
     a.delete_many(&keys[..1]).await.unwrap();
-    assert!(a.list::<Value>(&Query { filter: Some(json!({ "role": { "_eq": role_id } })), ..Default::default() }).await.unwrap().is_empty());
+    assert!(a.list(&Query { filter: Some(json!({ "role": { "_eq": role_id } })), ..Default::default() }).decode::<Value>().await.unwrap().is_empty());
     c.policies().delete_many(&[policy_id.as_str(), id_of(&second).as_str()]).await.unwrap();
     c.roles().delete(&role_id).await.unwrap();
 }
@@ -113,7 +113,7 @@ async fn comments_crud_and_batch() {
         .unwrap();
     let keys: Vec<String> = more.iter().map(id_of).collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    assert_eq!(k.get::<Value>(&id, &Query::default()).await.unwrap()["comment"], "First");
+    assert_eq!(k.get(&id, &Query::default()).decode::<Value>().await.unwrap()["comment"], "First");
     let edited: Value = k.update(&id, &json!({ "comment": "First (edited)" })).await.unwrap();
     assert_eq!(edited["comment"], "First (edited)");
     let both: Vec<Value> = k.update_many(&keys, &json!({ "comment": "batch" })).await.unwrap();

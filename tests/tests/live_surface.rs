@@ -74,7 +74,7 @@ async fn flows_operations_and_a_webhook_trigger() {
         .create(&json!({ "flow": flow_id, "key": "echo", "name": "echo", "type": "exec", "position_x": 19, "position_y": 1, "options": { "code": "module.exports = async function(data) { return { got: data.$trigger.body.n }; }" } }))
         .await
         .unwrap();
-    c.flows().update::<Value>(&flow_id, &json!({ "operation": key(&echo) })).await.unwrap();
+    c.flows().update(&flow_id, &json!({ "operation": key(&echo) })).decode::<Value>().await.unwrap();
     let reply: Value = c.flows().trigger(&flow_id, &json!({ "n": 42 })).await.unwrap();
     assert_eq!(reply, json!({ "got": 42 }), "the flow's reply comes back as it is");
     c.flows().delete(&flow_id).await.unwrap();
@@ -108,9 +108,9 @@ async fn notifications_shares_translations_and_versions() {
     // Shares and versions are of items: a collection with versioning on, and one item.
     let name = format!("surface_{}", directus_e2e::random_hex(4));
     c.collections()
-        .create::<Value>(&json!({ "collection": name, "schema": {}, "meta": { "versioning": true },
+        .create(&json!({ "collection": name, "schema": {}, "meta": { "versioning": true },
             "fields": [{ "field": "id", "type": "integer", "schema": { "is_primary_key": true, "has_auto_increment": true } },
-                       { "field": "title", "type": "string" }] }))
+                       { "field": "title", "type": "string" }] })).decode::<Value>()
         .await
         .unwrap();
     let item: Value = c.items().create(&name, &json!({ "title": "Main" })).await.unwrap();

@@ -32,7 +32,7 @@ async fn server_operations() {
     assert!(!items_sdl.is_empty());
     // Anonymous callers get no health in 12.x: a typed FORBIDDEN.
     let anon = Client::new(&s.url).unwrap();
-    let err = anon.server().health::<Value>().await.expect_err("anonymous health");
+    let err = anon.server().health().decode::<Value>().await.expect_err("anonymous health");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
 }
 
@@ -74,7 +74,7 @@ async fn extensions_list_uses_the_route_of_the_servers_version() {
 async fn removed_operations_fail_before_sending() {
     let s = server();
     let c = admin(s);
-    let err = c.utilities().generate_hash::<Value>("hello").await.expect_err("hash is gone in 12.1");
+    let err = c.utilities().generate_hash("hello").decode::<Value>().await.expect_err("hash is gone in 12.1");
     match &err {
         Error::Unsupported { operation, server_version, removed_in, .. } => {
             assert_eq!(*operation, "utilities.generate_hash");
@@ -83,7 +83,7 @@ async fn removed_operations_fail_before_sending() {
         }
         other => panic!("expected Unsupported, got {other:?}"),
     }
-    let err = c.webhooks().list::<Value>(&Default::default()).await.expect_err("webhooks are gone in 11.14");
+    let err = c.webhooks().list(&Default::default()).decode::<Value>().await.expect_err("webhooks are gone in 11.14");
     let text = err.to_string();
     assert!(text.contains("removed in 11.14.0") && text.contains("Flows"), "{text}");
 
@@ -189,7 +189,7 @@ fn drift_against_the_live_server() {
     let lacking: Vec<&str> = report.missing_from_server.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(lacking, ["/auth/login/{}"], "{:?}", report.missing_from_server);
     // A live probe never changed anything: the settings are still readable and no file appeared.
-    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() })).unwrap();
+    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() }).send()).unwrap();
     assert!(files.is_empty());
 }
 

@@ -27,7 +27,7 @@ async fn stalled_headers_fire_the_idle_timeout_within_10_percent() {
     let idle = Duration::from_secs(2);
     let client = Client::builder(&stub.url).token("t").idle_timeout(idle).retry(RetryPolicy::none()).build().unwrap();
     let started = Instant::now();
-    let err = client.server().info::<Value>().await.expect_err("stalled");
+    let err = client.server().info().decode::<Value>().await.expect_err("stalled");
     assert_near(started.elapsed(), idle, "idle timeout");
     assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Idle, .. }), "{err:?}");
     assert_eq!(err.outcome(), Outcome::Unknown);
@@ -41,7 +41,7 @@ async fn a_stalled_body_fires_the_idle_timeout_within_10_percent() {
     let idle = Duration::from_millis(1500);
     let client = Client::builder(&stub.url).token("t").idle_timeout(idle).retry(RetryPolicy::none()).build().unwrap();
     let started = Instant::now();
-    let err = client.server().info::<Value>().await.expect_err("stalled body");
+    let err = client.server().info().decode::<Value>().await.expect_err("stalled body");
     assert_near(started.elapsed(), idle, "idle timeout on the body");
     assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Idle, outcome: Outcome::Answered, .. }), "{err:?}");
 }
@@ -55,7 +55,7 @@ async fn a_dripping_reply_fires_the_total_timeout_within_10_percent() {
     let total = Duration::from_secs(2);
     let client = Client::builder(&stub.url).token("t").idle_timeout(Duration::from_secs(1)).timeout(total).build().unwrap();
     let started = Instant::now();
-    let err = client.server().info::<Value>().await.expect_err("too slow");
+    let err = client.server().info().decode::<Value>().await.expect_err("too slow");
     assert_near(started.elapsed(), total, "total timeout");
     assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Total, .. }), "{err:?}");
     assert!(err.to_string().contains("total timeout 2 s"), "{err}");
@@ -112,7 +112,7 @@ async fn a_429_with_retry_after_is_waited_out_and_retried_once() {
 async fn a_429_asking_for_too_long_is_a_rate_limited_error_with_the_wait() {
     let stub = stub::start(|_, _| vec![reply("429 Too Many Requests", &[JSON, ("Retry-After", "3600")], "{}")]);
     let client = Client::builder(&stub.url).token("t").build().unwrap();
-    let err = client.server().info::<Value>().await.expect_err("429");
+    let err = client.server().info().decode::<Value>().await.expect_err("429");
     assert_eq!(stub.count(), 1, "an hour is over the cap: not waited for");
     assert!(matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)), "{err:?}");
     assert_eq!(err.class(), ErrorClass::RateLimited);
@@ -123,7 +123,7 @@ async fn a_429_asking_for_too_long_is_a_rate_limited_error_with_the_wait() {
 async fn a_503_is_retried_up_to_the_attempt_limit() {
     let stub = stub::start(|_, _| vec![reply("503 Service Unavailable", &[("Content-Type", "text/html")], "<h1>down</h1>")]);
     let client = Client::builder(&stub.url).token("t").retry(quick_retries(4)).build().unwrap();
-    let err = client.server().info::<Value>().await.expect_err("always 503");
+    let err = client.server().info().decode::<Value>().await.expect_err("always 503");
     assert_eq!(stub.count(), 4, "max attempts, then the error");
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.class(), ErrorClass::Server);
@@ -133,7 +133,7 @@ async fn a_503_is_retried_up_to_the_attempt_limit() {
 async fn a_post_create_is_never_retried() {
     let stub = stub::start(|_, _| vec![reply("503 Service Unavailable", &[("Content-Type", "text/html")], "busy")]);
     let client = Client::builder(&stub.url).token("t").retry(quick_retries(5)).build().unwrap();
-    let err = client.items().create::<Value>("articles", &serde_json::json!({"title": "x"})).await.expect_err("503");
+    let err = client.items().create("articles", &serde_json::json!({"title": "x"})).decode::<Value>().await.expect_err("503");
     assert_eq!(stub.count(), 1, "a create is sent once");
     assert_eq!(err.status(), Some(503));
 }
@@ -143,13 +143,13 @@ async fn a_create_whose_timeout_fires_after_sending_is_outcome_unknown_and_not_r
     let stub = stub::start(|_, _| vec![Step::Hang]);
     let client =
         Client::builder(&stub.url).token("t").idle_timeout(Duration::from_millis(700)).retry(quick_retries(5)).build().unwrap();
-    let err = client.items().create::<Value>("articles", &serde_json::json!({"title": "x"})).await.expect_err("stalled");
+    let err = client.items().create("articles", &serde_json::json!({"title": "x"})).decode::<Value>().await.expect_err("stalled");
     assert_eq!(stub.count(), 1, "not repeated: it may have been applied");
     assert_eq!(err.outcome(), Outcome::Unknown);
     assert!(err.to_string().contains("the server may have applied this"), "{err}");
     // A read in the same plight is repeated.
     let before = stub.count();
-    let _ = client.items().list::<Value>("articles", &Default::default()).await.expect_err("stalled");
+    let _ = client.items().list("articles", &Default::default()).decode::<Value>().await.expect_err("stalled");
     assert_eq!(stub.count() - before, 5, "a read is retried");
 }
 
@@ -157,7 +157,7 @@ async fn a_create_whose_timeout_fires_after_sending_is_outcome_unknown_and_not_r
 async fn a_refused_connection_is_not_sent_and_retried_even_for_a_post() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = Client::builder(format!("http://{closed}")).token("t").retry(quick_retries(3)).build().unwrap();
-    let err = client.items().create::<Value>("articles", &serde_json::json!({})).await.expect_err("refused");
+    let err = client.items().create("articles", &serde_json::json!({})).decode::<Value>().await.expect_err("refused");
     assert_eq!(err.outcome(), Outcome::NotSent);
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     let text = err.to_string();
@@ -200,7 +200,7 @@ async fn requests_in_flight_never_exceed_the_limit() {
     let calls: Vec<_> = (0..200)
         .map(|_| {
             let c = client.clone();
-            tokio::spawn(async move { c.server().info::<Value>().await })
+            tokio::spawn(async move { c.server().info().decode::<Value>().await })
         })
         .collect();
     for call in calls {
@@ -255,7 +255,7 @@ fn an_unannounced_gigabyte_is_cut_at_the_limit_with_flat_memory() {
         // The child: read it and report.
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let client = Client::builder(&url).token("t").max_reply_size(16 << 20).build().unwrap();
-        let err = rt.block_on(client.server().info::<Value>()).expect_err("too large");
+        let err = rt.block_on(client.server().info().decode::<Value>().send()).expect_err("too large");
         eprintln!("{err}");
         std::process::exit(if matches!(err, Error::ReplyTooLarge { limit, .. } if limit == 16 << 20) { 0 } else { 1 });
     }
@@ -302,7 +302,7 @@ async fn a_redirect_to_another_origin_is_refused_and_the_other_server_never_sees
         let to = target.clone();
         let stub = stub::start(move |_, _| vec![reply("302 Found", &[("Location", &to)], "")]);
         let client = Client::builder(&stub.url).token("secret-token").retry(quick_retries(3)).build().unwrap();
-        let err = client.server().info::<Value>().await.expect_err("refused");
+        let err = client.server().info().decode::<Value>().await.expect_err("refused");
         match &err {
             Error::Redirect { status: 302, location, .. } => assert_eq!(location, &target),
             other => panic!("{other:?}"),
@@ -322,7 +322,7 @@ async fn an_http_to_https_redirect_is_an_error_with_the_location() {
         vec![reply("301 Moved Permanently", &[("Location", &format!("https://127.0.0.1:8443{path}"))], "")]
     });
     let client = Client::builder(&stub.url).token("t").build().unwrap();
-    let err = client.server().info::<Value>().await.expect_err("301 to https");
+    let err = client.server().info().decode::<Value>().await.expect_err("301 to https");
     assert!(
         matches!(&err, Error::Redirect { status: 301, location, .. } if location == "https://127.0.0.1:8443/server/info"),
         "{err:?}"
@@ -347,7 +347,7 @@ async fn redirects_of_writes_loops_and_sso_starts_are_not_followed() {
     // A write is not repeated elsewhere, even on the same origin.
     let stub = stub::start(|_, _| vec![reply("307 Temporary Redirect", &[("Location", "/items/b")], "")]);
     let client = Client::builder(&stub.url).token("t").build().unwrap();
-    let err = client.items().create::<Value>("a", &serde_json::json!({})).await.expect_err("307 on POST");
+    let err = client.items().create("a", &serde_json::json!({})).decode::<Value>().await.expect_err("307 on POST");
     assert!(matches!(&err, Error::Redirect { status: 307, location, .. } if location == "/items/b"), "{err:?}");
     assert!(err.to_string().contains("only GET requests are followed"), "{err}");
     assert_eq!(stub.count(), 1);
@@ -355,7 +355,7 @@ async fn redirects_of_writes_loops_and_sso_starts_are_not_followed() {
     // A loop ends after 10 hops.
     let stub = stub::start(|_, _| vec![reply("302 Found", &[("Location", "/server/info")], "")]);
     let client = Client::builder(&stub.url).token("t").build().unwrap();
-    let err = client.server().info::<Value>().await.expect_err("a loop");
+    let err = client.server().info().decode::<Value>().await.expect_err("a loop");
     assert!(err.to_string().contains("11th redirect in a row"), "{err}");
     assert_eq!(stub.count(), 11, "the first request and 10 redirects");
 
@@ -397,7 +397,7 @@ async fn an_upload_cut_off_mid_way_says_a_partial_file_record_may_exist_and_how_
     let path = dir.join("big report.bin");
     std::fs::write(&path, vec![b'x'; 8 << 20]).unwrap();
     let client = Client::builder(&url).token("t").retry(quick_retries(3)).build().unwrap();
-    let err = client.files().create::<Value>(&path, &Default::default()).await.expect_err("cut off");
+    let err = client.files().create(&path, &Default::default()).decode::<Value>().await.expect_err("cut off");
     let read = server.join().unwrap();
     eprintln!("upload cut off after the server read {read} bytes: {err}");
     assert!(matches!(&err, Error::UploadInterrupted { filename, .. } if filename == "big report.bin"), "{err:?}");
@@ -409,7 +409,7 @@ async fn an_upload_cut_off_mid_way_says_a_partial_file_record_may_exist_and_how_
     // A file that never left (nothing listening) is not one of these.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = Client::builder(format!("http://{closed}")).token("t").retry(RetryPolicy::none()).build().unwrap();
-    let err = client.files().create::<Value>(&path, &Default::default()).await.expect_err("refused");
+    let err = client.files().create(&path, &Default::default()).decode::<Value>().await.expect_err("refused");
     assert!(matches!(err, Error::Transport { outcome: Outcome::NotSent, .. }), "{err:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -423,7 +423,7 @@ fn streaming_100000_items_keeps_memory_flat() {
     if let Ok(url) = std::env::var("DIRECTUS_RS_STREAM_URL") {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let client = Client::builder(&url).token("t").page_size(500).build().unwrap();
-        let mut stream = client.items().list_stream::<Value>("big", &Default::default());
+        let mut stream = client.items().list("big", &Default::default()).decode::<Value>().stream();
         let (mut n, mut next) = (0u64, 0u64);
         rt.block_on(async {
             while let Some(item) = stream.try_next().await.expect("a page") {

@@ -50,7 +50,7 @@ async fn a_callers_builder_still_never_follows_a_redirect_elsewhere() {
     let to = format!("{}/server/info", other.url);
     let stub = stub::start(move |_, _| vec![reply("302 Found", &[("Location", &to)], "")]);
     let client = Client::builder(&stub.url).token("t").http_client_builder(reqwest::Client::builder()).build().unwrap();
-    let err = client.server().info::<Value>().await.expect_err("refused");
+    let err = client.server().info().decode::<Value>().await.expect_err("refused");
     assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
     assert_eq!(other.count(), 0);
 }
@@ -152,12 +152,12 @@ async fn tracing_spans_name_the_operation_and_route_template_and_never_a_key_or_
     let _: Value = client.items().get("secret_collection", "KEY-4711", &query).await.expect("200");
     let session = Client::new(&stub.url).unwrap();
     session.login("admin@example.com", "PASSWORD-SECRET").await.expect("login");
-    let err = session.items().get::<Value>("secret_collection", "KEY-4711", &query).await.expect_err("403");
+    let err = session.items().get("secret_collection", "KEY-4711", &query).decode::<Value>().await.expect_err("403");
     assert!(err.to_string().contains("KEY-4711"), "the error itself may say it: {err}");
     // A connection refused: reqwest's error names the whole URL.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let refused = Client::builder(format!("http://{closed}")).token("TOKEN-SECRET-1").retry(directus_client::RetryPolicy::none()).build().unwrap();
-    let err = refused.items().get::<Value>("secret_collection", "KEY-4711", &query).await.expect_err("refused");
+    let err = refused.items().get("secret_collection", "KEY-4711", &query).decode::<Value>().await.expect_err("refused");
     assert!(err.to_string().contains("KEY-4711"), "reqwest's message has the URL: {err}");
 
     let lines = capture.lines.lock().unwrap().clone();

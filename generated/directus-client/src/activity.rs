@@ -20,43 +20,12 @@ impl<'a> Activity<'a> {
     ///
     /// `GET /activity`
     ///
-    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`Self::list_stream`] and [`Self::list_all`] read every item page by page.
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
-        let req = query.apply(rt::Request::new(&LIST));
-        self.client.execute(req).await?.data().await
-    }
-    /// List, with `meta`
+    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`rt::ListCall::all`] and [`rt::ListCall::stream`] read every item page by page, and [`rt::ListCall::with_meta`] also returns the counts the query's `meta` asks for.
     ///
-    /// Like [`Self::list`], and also returns the `meta` Directus adds when the query's `meta` asks for it (`total_count`, `filter_count` or `*`).
-    pub async fn list_with_meta<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<rt::Page<T>> {
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list(&self, query: &crate::Query) -> rt::ListCall<serde_json::Value> {
         let req = query.apply(rt::Request::new(&LIST));
-        self.client.execute(req).await?.page().await
-    }
-    /// List, every item, page by page
-    ///
-    /// Like [`Self::list`], but reads every item the query selects, one page of `limit` and `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. See [`rt::ItemStream`].
-    pub fn list_stream<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::ItemStream<T> {
-        let req = query.apply(rt::Request::new(&LIST));
-        rt::ItemStream::new(self.client, req)
-    }
-    /// List, every item
-    ///
-    /// [`Self::list_stream`], collected: every item the query selects, read page by page.
-    pub async fn list_all<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
-        let req = query.apply(rt::Request::new(&LIST));
-        rt::ItemStream::new(self.client, req).collect_all().await
+        rt::ListCall::new(self.client, req)
     }
     /// Get
     ///
@@ -68,16 +37,14 @@ impl<'a> Activity<'a> {
     ///
     /// - `id`: The activity id.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The activity does not exist. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        id: i64,
-        query: &crate::Query,
-    ) -> rt::Result<T> {
+    pub fn get(&self, id: i64, query: &crate::Query) -> rt::Call<serde_json::Value> {
         let req = query.apply(rt::Request::new(&GET)).path("id", id);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create Comment
     ///
@@ -93,20 +60,22 @@ impl<'a> Activity<'a> {
     /// - `item`: The key of the item.
     /// - `comment`: The comment text (Markdown).
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value is missing. Read the reason in the message and correct that value.
-    pub async fn create<T: serde::de::DeserializeOwned>(
+    pub fn create(
         &self,
         collection: &str,
         item: &str,
         comment: &str,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE)
             .field("collection", collection)
             .field("item", item)
             .field("comment", comment);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update Comment
     ///
@@ -119,16 +88,14 @@ impl<'a> Activity<'a> {
     /// - `id`: The comment id: an integer before Directus 11.2, a UUID since.
     /// - `comment`: The new text.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The comment does not exist, or it is not the user's. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
-        &self,
-        id: &str,
-        comment: &str,
-    ) -> rt::Result<T> {
+    pub fn update(&self, id: &str, comment: &str) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE).path("id", id).field("comment", comment);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete Comment
     ///

@@ -25,24 +25,26 @@ impl<'a> Auth<'a> {
     /// - `email`: The user's e-mail address.
     /// - `password`: The user's password.
     ///
+    /// `.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.
+    ///
     /// # Errors
     ///
     /// - `INVALID_CREDENTIALS` (401): The e-mail or password is wrong. Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.
     /// - `INVALID_OTP` (401): The user has 2FA on and the OTP is missing or wrong. Pass the current six-digit code from the authenticator app; check that the device clock is right.
     /// - `INVALID_PAYLOAD` (400): A value is missing. Read the reason in the message and correct that value.
-    pub async fn login(
+    pub fn login(
         &self,
         email: &str,
         password: impl Into<rt::Secret>,
         options: &LoginOptions,
-    ) -> rt::Result<LoginResponse> {
+    ) -> rt::Call<LoginResponse> {
         let password: rt::Secret = password.into();
         let req = rt::Request::new(&LOGIN)
             .field("email", email)
             .secret_field("password", &password)
             .secret_field_opt("otp", options.otp.as_ref())
             .field_opt("mode", options.mode.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Refresh Token
     ///
@@ -54,19 +56,21 @@ impl<'a> Auth<'a> {
     ///
     /// - `refresh_token`: The refresh token; it is spent by this call.
     ///
+    /// `.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.
+    ///
     /// # Errors
     ///
     /// - `INVALID_CREDENTIALS` (401): The refresh token is wrong, spent or expired. Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.
-    pub async fn refresh(
+    pub fn refresh(
         &self,
         refresh_token: impl Into<rt::Secret>,
         options: &RefreshOptions,
-    ) -> rt::Result<RefreshResponse> {
+    ) -> rt::Call<RefreshResponse> {
         let refresh_token: rt::Secret = refresh_token.into();
         let req = rt::Request::new(&REFRESH)
             .secret_field("refresh_token", &refresh_token)
             .field_opt("mode", options.mode.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Log Out
     ///
@@ -142,11 +146,11 @@ impl<'a> Auth<'a> {
     /// Under the Directus 12 Core licence SSO is off and the list is empty.
     ///
     /// `GET /auth`
-    pub async fn list_providers<T: serde::de::DeserializeOwned>(
-        &self,
-    ) -> rt::Result<Vec<T>> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list_providers(&self) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST_PROVIDERS);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Start SSO Flow
     ///

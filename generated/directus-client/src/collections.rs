@@ -19,9 +19,11 @@ impl<'a> Collections<'a> {
     /// Lists the collections.
     ///
     /// `GET /collections`
-    pub async fn list<T: serde::de::DeserializeOwned>(&self) -> rt::Result<Vec<T>> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list(&self) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Get
     ///
@@ -33,15 +35,14 @@ impl<'a> Collections<'a> {
     ///
     /// - `collection`: The collection name.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The collection does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-    ) -> rt::Result<T> {
+    pub fn get(&self, collection: &str) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&GET).path("collection", collection);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -53,16 +54,15 @@ impl<'a> Collections<'a> {
     ///
     /// - `data`: The collection: `collection` (its name), `meta`, `schema` and `fields`.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): The name is missing or taken. Read the reason in the message and correct that value.
     /// - `LIMIT_EXCEEDED` (403): The licence allows no more collections. Remove unused users or collections, or raise the licence.
-    pub async fn create<T: serde::de::DeserializeOwned>(
-        &self,
-        data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    pub fn create(&self, data: &impl serde::Serialize) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -75,16 +75,18 @@ impl<'a> Collections<'a> {
     /// - `collection`: The collection name.
     /// - `data`: The changes, e.g. a `meta` object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The collection does not exist. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    pub fn update(
         &self,
         collection: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE).path("collection", collection).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete
     ///

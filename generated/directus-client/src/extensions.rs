@@ -20,15 +20,14 @@ impl<'a> Extensions<'a> {
     ///
     /// `GET /extensions/{type}` (before Directus 10.7.0), `GET /extensions` (Directus 10.7.0 and later)
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The user may not list extensions. Check the user's role and policies, and that the item exists.
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        options: &ListOptions,
-    ) -> rt::Result<Vec<T>> {
+    pub fn list(&self, options: &ListOptions) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST).path_opt("type", options.r#type.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
 }
 static LIST: rt::Operation = rt::Operation {

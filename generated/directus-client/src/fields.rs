@@ -19,9 +19,11 @@ impl<'a> Fields<'a> {
     /// Lists the fields of every collection.
     ///
     /// `GET /fields`
-    pub async fn list_all<T: serde::de::DeserializeOwned>(&self) -> rt::Result<Vec<T>> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list_all(&self) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST_ALL);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// List
     ///
@@ -33,15 +35,14 @@ impl<'a> Fields<'a> {
     ///
     /// - `collection`: The collection name.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The collection does not exist. Check the user's role and policies, and that the item exists.
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-    ) -> rt::Result<Vec<T>> {
+    pub fn list(&self, collection: &str) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST).path("collection", collection);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Get
     ///
@@ -54,18 +55,16 @@ impl<'a> Fields<'a> {
     /// - `collection`: The collection name.
     /// - `field`: The field name.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The field does not exist. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-        field: &str,
-    ) -> rt::Result<T> {
+    pub fn get(&self, collection: &str, field: &str) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&GET)
             .path("collection", collection)
             .path("field", field);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -78,16 +77,18 @@ impl<'a> Fields<'a> {
     /// - `collection`: The collection name.
     /// - `data`: The field: `field`, `type`, and optionally `meta` and `schema`.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): The name or type is missing or wrong. Read the reason in the message and correct that value.
-    pub async fn create<T: serde::de::DeserializeOwned>(
+    pub fn create(
         &self,
         collection: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).path("collection", collection).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -101,20 +102,22 @@ impl<'a> Fields<'a> {
     /// - `field`: The field name.
     /// - `data`: The changes: `type`, `meta`, `schema`.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The field does not exist. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    pub fn update(
         &self,
         collection: &str,
         field: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE)
             .path("collection", collection)
             .path("field", field)
             .json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete
     ///

@@ -24,52 +24,21 @@ impl<'a> Items<'a> {
     ///
     /// - `collection`: The collection name.
     ///
-    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`Self::list_stream`] and [`Self::list_all`] read every item page by page.
+    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`rt::ListCall::all`] and [`rt::ListCall::stream`] read every item page by page, and [`rt::ListCall::with_meta`] also returns the counts the query's `meta` asks for.
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
     ///
     /// # Errors
     ///
     /// - `INVALID_QUERY` (400): A query parameter is malformed. Check the query parameter the message names.
     /// - `FORBIDDEN` (403): The collection does not exist, or the user may not read it. Check the user's role and policies, and that the item exists.
-    pub async fn list<T: serde::de::DeserializeOwned>(
+    pub fn list(
         &self,
         collection: &str,
         query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::ListCall<serde_json::Value> {
         let req = query.apply(rt::Request::new(&LIST)).path("collection", collection);
-        self.client.execute(req).await?.data().await
-    }
-    /// List, with `meta`
-    ///
-    /// Like [`Self::list`], and also returns the `meta` Directus adds when the query's `meta` asks for it (`total_count`, `filter_count` or `*`).
-    pub async fn list_with_meta<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-        query: &crate::Query,
-    ) -> rt::Result<rt::Page<T>> {
-        let req = query.apply(rt::Request::new(&LIST)).path("collection", collection);
-        self.client.execute(req).await?.page().await
-    }
-    /// List, every item, page by page
-    ///
-    /// Like [`Self::list`], but reads every item the query selects, one page of `limit` and `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. See [`rt::ItemStream`].
-    pub fn list_stream<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        collection: &str,
-        query: &crate::Query,
-    ) -> rt::ItemStream<T> {
-        let req = query.apply(rt::Request::new(&LIST)).path("collection", collection);
-        rt::ItemStream::new(self.client, req)
-    }
-    /// List, every item
-    ///
-    /// [`Self::list_stream`], collected: every item the query selects, read page by page.
-    pub async fn list_all<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        collection: &str,
-        query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
-        let req = query.apply(rt::Request::new(&LIST)).path("collection", collection);
-        rt::ItemStream::new(self.client, req).collect_all().await
+        rt::ListCall::new(self.client, req)
     }
     /// Export
     ///
@@ -110,20 +79,22 @@ impl<'a> Items<'a> {
     /// - `collection`: The collection name.
     /// - `id`: The item key (an integer or a string, as the collection has it).
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
+    pub fn get(
         &self,
         collection: &str,
         id: &str,
         query: &crate::Query,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = query
             .apply(rt::Request::new(&GET))
             .path("collection", collection)
             .path("id", id);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -136,18 +107,20 @@ impl<'a> Items<'a> {
     /// - `collection`: The collection name.
     /// - `data`: The item, as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value is missing or has the wrong type. Read the reason in the message and correct that value.
     /// - `RECORD_NOT_UNIQUE` (400): A unique field already has this value. Use another value, or update the existing item instead.
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn create<T: serde::de::DeserializeOwned>(
+    pub fn create(
         &self,
         collection: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).path("collection", collection).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create Multiple
     ///
@@ -160,18 +133,20 @@ impl<'a> Items<'a> {
     /// - `collection`: The collection name.
     /// - `items`: The items, as JSON objects.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value is missing or has the wrong type. Read the reason in the message and correct that value.
-    pub async fn create_many<T: serde::de::DeserializeOwned>(
+    pub fn create_many(
         &self,
         collection: &str,
         items: &[serde_json::Value],
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&CREATE_MANY)
             .path("collection", collection)
             .json(items);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -185,20 +160,22 @@ impl<'a> Items<'a> {
     /// - `id`: The item key (an integer or a string, as the collection has it).
     /// - `data`: The fields to change.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    pub fn update(
         &self,
         collection: &str,
         id: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE)
             .path("collection", collection)
             .path("id", id)
             .json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update Multiple
     ///
@@ -212,20 +189,22 @@ impl<'a> Items<'a> {
     /// - `keys`: Keys of the items to change.
     /// - `data`: The fields to change, as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn update_many<T: serde::de::DeserializeOwned>(
+    pub fn update_many(
         &self,
         collection: &str,
         keys: &[serde_json::Value],
         data: &serde_json::Value,
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&UPDATE_MANY)
             .path("collection", collection)
             .field("keys", keys)
             .field("data", data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete
     ///
@@ -289,7 +268,7 @@ impl<'a> Items<'a> {
     ///
     /// - `INVALID_PAYLOAD` (400): A value is missing or has the wrong type. Read the reason in the message and correct that value.
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn upsert<T: serde::de::DeserializeOwned>(
+    pub async fn upsert<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         collection: &str,
         filter: &serde_json::Value,
@@ -301,10 +280,15 @@ impl<'a> Items<'a> {
             fields: Some(vec!["id".to_owned()]),
             ..Default::default()
         };
-        let found: Vec<serde_json::Value> = self.list(collection, &query).await?;
+        let found: Vec<serde_json::Value> = self
+            .list(collection, &query)
+            .decode()
+            .await?;
         let done = match found.first().and_then(|item| item.get("id")) {
-            Some(key) => self.update(collection, &rt::key_text(key), data).await?,
-            None => self.create(collection, data).await?,
+            Some(key) => {
+                self.update(collection, &rt::key_text(key), data).decode().await?
+            }
+            None => self.create(collection, data).decode().await?,
         };
         self.client.record_composite(&UPSERT);
         Ok(done)

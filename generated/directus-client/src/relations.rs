@@ -19,9 +19,11 @@ impl<'a> Relations<'a> {
     /// Lists every relation.
     ///
     /// `GET /relations`
-    pub async fn list_all<T: serde::de::DeserializeOwned>(&self) -> rt::Result<Vec<T>> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list_all(&self) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST_ALL);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// List
     ///
@@ -32,12 +34,11 @@ impl<'a> Relations<'a> {
     /// # Arguments
     ///
     /// - `collection`: The collection name.
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-    ) -> rt::Result<Vec<T>> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list(&self, collection: &str) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&LIST).path("collection", collection);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Get
     ///
@@ -50,18 +51,16 @@ impl<'a> Relations<'a> {
     /// - `collection`: The collection name.
     /// - `field`: The field name.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): There is no such relation. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-        field: &str,
-    ) -> rt::Result<T> {
+    pub fn get(&self, collection: &str, field: &str) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&GET)
             .path("collection", collection)
             .path("field", field);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -73,15 +72,14 @@ impl<'a> Relations<'a> {
     ///
     /// - `data`: The relation: `collection`, `field`, `related_collection`, and optionally `meta` and `schema`.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value is missing or names something that does not exist. Read the reason in the message and correct that value.
-    pub async fn create<T: serde::de::DeserializeOwned>(
-        &self,
-        data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    pub fn create(&self, data: &impl serde::Serialize) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -95,20 +93,22 @@ impl<'a> Relations<'a> {
     /// - `field`: The field name.
     /// - `data`: The changes: `meta`, `schema`.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): There is no such relation. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    pub fn update(
         &self,
         collection: &str,
         field: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE)
             .path("collection", collection)
             .path("field", field)
             .json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete
     ///

@@ -19,9 +19,11 @@ impl<'a> Server<'a> {
     /// Reads the project info and, for a logged-in user, the server version.
     ///
     /// `GET /server/info`
-    pub async fn info<T: serde::de::DeserializeOwned>(&self) -> rt::Result<T> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn info(&self) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&INFO);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Health
     ///
@@ -31,12 +33,14 @@ impl<'a> Server<'a> {
     ///
     /// `GET /server/health`
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): Since Directus 12 an anonymous caller may not check health. Check the user's role and policies, and that the item exists.
-    pub async fn health<T: serde::de::DeserializeOwned>(&self) -> rt::Result<T> {
+    pub fn health(&self) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&HEALTH);
-        self.client.execute(req).await?.json().await
+        rt::Call::bare(self.client, req)
     }
     /// Ping
     ///
@@ -52,9 +56,11 @@ impl<'a> Server<'a> {
     /// Reads the OpenAPI document of what the caller may access.
     ///
     /// `GET /server/specs/oas`
-    pub async fn openapi<T: serde::de::DeserializeOwned>(&self) -> rt::Result<T> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn openapi(&self) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&OPENAPI);
-        self.client.execute(req).await?.json().await
+        rt::Call::bare(self.client, req)
     }
     /// Get GraphQL
     ///

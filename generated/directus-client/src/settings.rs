@@ -20,15 +20,14 @@ impl<'a> Settings<'a> {
     ///
     /// `GET /settings`
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The user may not read settings. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<T> {
+    pub fn get(&self, query: &crate::Query) -> rt::Call<serde_json::Value> {
         let req = query.apply(rt::Request::new(&GET));
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -40,15 +39,14 @@ impl<'a> Settings<'a> {
     ///
     /// - `data`: The settings to change, as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): Only administrators may change settings. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
-        &self,
-        data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    pub fn update(&self, data: &impl serde::Serialize) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
 }
 static GET: rt::Operation = rt::Operation {

@@ -22,48 +22,17 @@ impl<'a> Webhooks<'a> {
     ///
     /// Removed in Directus 11.14.0; use Flows (/flows and /operations) instead. On such a server this returns [`crate::Error::Unsupported`] without sending anything.
     ///
-    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`Self::list_stream`] and [`Self::list_all`] read every item page by page.
+    /// Directus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); [`rt::ListCall::all`] and [`rt::ListCall::stream`] read every item page by page, and [`rt::ListCall::with_meta`] also returns the counts the query's `meta` asks for.
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
     ///
     /// # Errors
     ///
     /// - `INVALID_QUERY` (400): A query parameter is malformed. Check the query parameter the message names.
     /// - `FORBIDDEN` (403): The user may not read webhooks. Check the user's role and policies, and that the item exists.
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
+    pub fn list(&self, query: &crate::Query) -> rt::ListCall<serde_json::Value> {
         let req = query.apply(rt::Request::new(&LIST));
-        self.client.execute(req).await?.data().await
-    }
-    /// List, with `meta`
-    ///
-    /// Like [`Self::list`], and also returns the `meta` Directus adds when the query's `meta` asks for it (`total_count`, `filter_count` or `*`).
-    pub async fn list_with_meta<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<rt::Page<T>> {
-        let req = query.apply(rt::Request::new(&LIST));
-        self.client.execute(req).await?.page().await
-    }
-    /// List, every item, page by page
-    ///
-    /// Like [`Self::list`], but reads every item the query selects, one page of `limit` and `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. See [`rt::ItemStream`].
-    pub fn list_stream<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::ItemStream<T> {
-        let req = query.apply(rt::Request::new(&LIST));
-        rt::ItemStream::new(self.client, req)
-    }
-    /// List, every item
-    ///
-    /// [`Self::list_stream`], collected: every item the query selects, read page by page.
-    pub async fn list_all<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        query: &crate::Query,
-    ) -> rt::Result<Vec<T>> {
-        let req = query.apply(rt::Request::new(&LIST));
-        rt::ItemStream::new(self.client, req).collect_all().await
+        rt::ListCall::new(self.client, req)
     }
     /// Get
     ///
@@ -77,16 +46,14 @@ impl<'a> Webhooks<'a> {
     ///
     /// - `id`: The webhook id.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The webhook does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        id: i64,
-        query: &crate::Query,
-    ) -> rt::Result<T> {
+    pub fn get(&self, id: i64, query: &crate::Query) -> rt::Call<serde_json::Value> {
         let req = query.apply(rt::Request::new(&GET)).path("id", id);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -100,16 +67,15 @@ impl<'a> Webhooks<'a> {
     ///
     /// - `data`: The webhook as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value of the webhook is missing or wrong. Read the reason in the message and correct that value.
     /// - `FORBIDDEN` (403): The user may not create webhooks. Check the user's role and policies, and that the item exists.
-    pub async fn create<T: serde::de::DeserializeOwned>(
-        &self,
-        data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    pub fn create(&self, data: &impl serde::Serialize) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create Multiple
     ///
@@ -123,15 +89,17 @@ impl<'a> Webhooks<'a> {
     ///
     /// - `items`: The webhooks, as JSON objects.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): A value of one of the webhooks is missing or wrong. Read the reason in the message and correct that value.
-    pub async fn create_many<T: serde::de::DeserializeOwned>(
+    pub fn create_many(
         &self,
         items: &[serde_json::Value],
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&CREATE_MANY).json(items);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update
     ///
@@ -146,16 +114,18 @@ impl<'a> Webhooks<'a> {
     /// - `id`: The webhook id.
     /// - `data`: The fields to change, as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The webhook does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    pub fn update(
         &self,
         id: i64,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE).path("id", id).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Update Multiple
     ///
@@ -170,16 +140,18 @@ impl<'a> Webhooks<'a> {
     /// - `keys`: Keys of the webhooks to change.
     /// - `data`: The fields to change, as a JSON object.
     ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    ///
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the webhooks does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
-    pub async fn update_many<T: serde::de::DeserializeOwned>(
+    pub fn update_many(
         &self,
         keys: &[i64],
         data: &serde_json::Value,
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete
     ///

@@ -439,7 +439,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let accessor = ident(&r.name);
     // A list whose query can ask for `meta` prints it when it came back.
     let pages = model.api.paged_set_of(op).is_some();
-    let method = if pages { format_ident!("{}", op.with_meta_name()) } else { ident(&op.id) };
+    let method = ident(&op.id);
     let module = ident(&r.name);
     let mut binds = Vec::new();
     let mut call_args = Vec::new();
@@ -489,18 +489,22 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         let o = format_ident!("{}Options", type_ident(&op.id));
         call_args.push(quote! { &#krate::#module::#o { #(#option_fields),* } });
     }
-    let turbofish = super::client::is_generic(op).then(|| quote! { ::<serde_json::Value> });
+    // JSON is printed as the server sent it (every field, `null`s included), so the CLI reads
+    // it as `Value`, not as the record type; a reply with named fields keeps its struct, whose
+    // secrets the printer knows.
+    let decode = (op.response.kind == ResponseKind::Json && op.reply_type().is_none() && op.composite.is_none()).then(|| quote! { .decode::<serde_json::Value>() });
     // `--all`: the list's stream, printed as it arrives.
     let all = model.api.streamed_set_of(op).map(|_| {
-        let stream = format_ident!("{}", op.stream_name());
         quote! {
             if all {
-                return Ok(Output::Items(client.#accessor().#stream #turbofish (#(#call_args),*)));
+                return Ok(Output::Items(client.#accessor().#method(#(#call_args),*) #decode .stream()));
             }
         }
     });
     let all_bind = all.as_ref().map(|_| quote! { let all = args.all; });
-    let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*).await? };
+    let meta = pages.then(|| quote! { .with_meta() });
+    let turbofish = op.composite.is_some().then(|| quote! { ::<serde_json::Value> });
+    let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*) #decode #meta .await? };
     let output = match op.response.kind {
         ResponseKind::Json if pages => quote! { Output::page(#call) },
         ResponseKind::Json => quote! { Output::json(#call) },

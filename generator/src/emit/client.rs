@@ -4,7 +4,7 @@
 use super::rust::{
     self, add_multipart_required, add_optional, add_required, arg_type, const_ident, doc, ident, inner_doc, owned_type, type_ident,
 };
-use crate::model::{Api, AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, Resource, ResponseKind, SessionChange, Shape, Version};
+use crate::model::{Api, AuthMode, Body, ErrorInfo, Method, Model, Operation, Param, ReplyType, Resource, ResponseKind, SessionChange, Shape, Version};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -59,6 +59,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
         }
     });
     let query_sets = api.query_sets.iter().map(query_set_struct);
+    let types_mod = model.types().next().is_some().then(|| quote! { pub mod types; });
     let hints = api.errors.iter().map(|e| {
         let (code, fix) = (&e.code, &e.fix);
         quote! { (#code, #fix) }
@@ -67,11 +68,12 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #crate_doc
 
         pub use directus_runtime::{
-            ApiError, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListMeta, Outcome, Page,
-            Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
+            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Outcome, Page,
+            Relation, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
         };
         pub use serde_json;
 
+        #types_mod
         #(#mods)*
 
         /// A Directus client with one accessor per resource. It dereferences to the runtime client
@@ -230,11 +232,6 @@ pub fn method_str(m: Method) -> &'static str {
     }
 }
 
-/// Whether the method returns a caller-chosen type.
-pub fn is_generic(op: &Operation) -> bool {
-    op.response.kind == ResponseKind::Json && op.response.fields.is_empty()
-}
-
 fn has_options(op: &Operation) -> bool {
     op.open_body || op.inputs().any(|p| !p.required)
 }
@@ -301,27 +298,24 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         let o = options_ident(op);
         args.push(quote! { options: &#o });
     }
-    let read = if op.response.envelope { quote! { .data().await } } else { quote! { .json().await } };
-    let item = if op.response.fields.is_empty() {
-        // Free-form records: the caller picks the type (`serde_json::Value`, or a struct of theirs).
-        quote! { T }
-    } else {
-        let t = format_ident!("{}Item", type_ident(&op.id));
-        quote! { #t }
-    };
-    let (ret, finish) = match (op.response.kind, op.response.shape, op.response.fields.is_empty()) {
-        (ResponseKind::Json, Shape::Object, false) => {
-            let t = format_ident!("{}Response", type_ident(&op.id));
-            (quote! { #t }, read)
+    let item = reply_item(op);
+    let list_call = api.streamed_set_of(op).is_some();
+    let (ret, finish) = match op.response.kind {
+        ResponseKind::Json if op.composite.is_some() => (quote! { rt::Result<T> }, quote! {}),
+        ResponseKind::Json if list_call => (quote! { rt::ListCall<#item> }, quote! { rt::ListCall::new(self.client, req) }),
+        ResponseKind::Json => {
+            let value = if op.response.shape == Shape::Array { quote! { Vec<#item> } } else { item.clone() };
+            let make = if op.response.envelope { quote! { new } } else { quote! { bare } };
+            (quote! { rt::Call<#value> }, quote! { rt::Call::#make(self.client, req) })
         }
-        (ResponseKind::Json, Shape::Array, _) => (quote! { Vec<#item> }, read),
-        (ResponseKind::Json, _, _) => (quote! { T }, read),
-        (ResponseKind::Empty, _, _) => (quote! { () }, quote! { .empty().await }),
-        (ResponseKind::Text, _, _) => (quote! { String }, quote! { .text().await }),
-        (ResponseKind::Binary, _, _) => (quote! { rt::Download }, quote! { .download() }),
-        (ResponseKind::Redirect, _, _) => (quote! { String }, quote! { .redirect_location() }),
+        ResponseKind::Empty => (quote! { rt::Result<()> }, quote! { self.client.execute(req).await?.empty().await }),
+        ResponseKind::Text => (quote! { rt::Result<String> }, quote! { self.client.execute(req).await?.text().await }),
+        ResponseKind::Binary => (quote! { rt::Result<rt::Download> }, quote! { Ok(self.client.execute(req).await?.download()) }),
+        ResponseKind::Redirect => (quote! { rt::Result<String> }, quote! { self.client.execute(req).await?.redirect_location() }),
     };
-    let finish = if op.response.kind == ResponseKind::Binary { quote! { Ok(self.client.execute(req).await? #finish) } } else { quote! { self.client.execute(req).await? #finish } };
+    // JSON replies are `Call`s: nothing is sent until the caller awaits, and the caller may read
+    // the reply into a type of its own (`.decode::<T>()`).
+    let is_async = op.response.kind != ResponseKind::Json || op.composite.is_some();
 
     let mut text = format!("{}\n\n{}", op.title, op.summary);
     if !op.description.is_empty() {
@@ -345,13 +339,13 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             _ => {}
         }
     }
-    if api.streamed_set_of(op).is_some() {
-        text += &format!(
-            "\n\nDirectus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); \
-             [`Self::{}`] and [`Self::{}`] read every item page by page.",
-            op.stream_name(),
-            op.all_name()
-        );
+    if list_call {
+        text += "\n\nDirectus returns 100 items unless the query sets `limit` (`limit: -1` for all of them, in one reply); \
+             [`rt::ListCall::all`] and [`rt::ListCall::stream`] read every item page by page, and \
+             [`rt::ListCall::with_meta`] also returns the counts the query's `meta` asks for.";
+    }
+    if op.response.kind == ResponseKind::Json && op.composite.is_none() {
+        text += &reply_doc(op);
     }
     if !op.errors.is_empty() {
         text += "\n\n# Errors\n";
@@ -381,68 +375,56 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     };
     let d = doc(&text);
     let lint = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let generic = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned> });
-    // The same request, read with the `meta` the query may ask for.
-    let with_meta = api.paged_set_of(op).map(|set| {
-        let paged = format_ident!("{}", op.with_meta_name());
-        let param = set.meta.as_deref().unwrap_or_default();
-        let d = doc(&format!(
-            "{}, with `meta`\n\nLike [`Self::{name}`], and also returns the `meta` Directus adds when the query's `{param}` asks for it (`total_count`, `filter_count` or `*`).",
-            op.title
-        ));
-        quote! {
-            #d
-            #lint
-            pub async fn #paged #generic (&self, #(#args),*) -> rt::Result<rt::Page<#item>> {
-                #(#secret_lets)*
-                #send
-                self.client.execute(req).await?.page().await
-            }
-        }
-    });
-    // Every item, page by page: the same request, sent by the runtime once per page.
-    let streams = api.streamed_set_of(op).map(|_| {
-        let (stream, all) = (format_ident!("{}", op.stream_name()), format_ident!("{}", op.all_name()));
-        let bound = is_generic(op).then(|| quote! { <T: serde::de::DeserializeOwned + Send + 'static> });
-        let stream_doc = doc(&format!(
-            "{}, every item, page by page\n\nLike [`Self::{name}`], but reads every item the query selects, one page of `limit` and \
-             `offset` at a time (100 items by default; see `page_size` in [`rt::CallSettings`]), asking for the next page only when \
-             this one has been consumed, so memory holds one page whatever the list's length. The query's `limit` caps how \
-             many items come in all (unset or -1: all of them), its `offset` is where to start, and its `page` must not be \
-             set. Sort by a field that only grows (e.g. the primary key) when the list may change meanwhile. \
-             See [`rt::ItemStream`].",
-            op.title
-        ));
-        let all_doc = doc(&format!(
-            "{}, every item\n\n[`Self::{stream}`], collected: every item the query selects, read page by page.",
-            op.title
-        ));
-        quote! {
-            #stream_doc
-            #lint
-            pub fn #stream #bound (&self, #(#args),*) -> rt::ItemStream<#item> {
-                #(#secret_lets)*
-                #send
-                rt::ItemStream::new(self.client, req)
-            }
-            #all_doc
-            #lint
-            pub async fn #all #bound (&self, #(#args),*) -> rt::Result<Vec<#item>> {
-                #(#secret_lets)*
-                #send
-                rt::ItemStream::new(self.client, req).collect_all().await
-            }
-        }
-    });
+    let generic = op.composite.is_some().then(|| quote! { <T: serde::de::DeserializeOwned + Send + 'static> });
+    let asyncness = is_async.then(|| quote! { async });
+    // An operation may be called `clone` or `next`: a method, not the trait's, by design.
+    let trait_name = (!is_async && STD_TRAIT_METHODS.contains(&names_snake(&op.id).as_str())).then(|| quote! { #[allow(clippy::should_implement_trait)] });
     quote! {
         #d
         #lint
-        pub async fn #name #generic (&self, #(#args),*) -> rt::Result<#ret> {
+        #trait_name
+        pub #asyncness fn #name #generic (&self, #(#args),*) -> #ret {
             #(#secret_lets)*
             #body
         }
-        #with_meta
-        #streams
+    }
+}
+
+/// Method names clippy's `should_implement_trait` knows.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref", "deref_mut",
+    "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg", "next", "not", "rem",
+    "shl", "shr", "sub",
+];
+
+/// The type a JSON reply (or each item of an array reply) is read into by default: the spec's
+/// `type`, the struct of its `fields`, or `serde_json::Value` when the spec leaves it to the
+/// caller (items of a project's own collections).
+fn reply_item(op: &Operation) -> TokenStream {
+    if let Some(t) = op.reply_type() {
+        let t = format_ident!("{t}");
+        return quote! { #t };
+    }
+    match &op.response.ty {
+        Some(ReplyType::Record(n)) => {
+            let n = type_ident(n);
+            quote! { crate::types::#n }
+        }
+        Some(ReplyType::String) => quote! { String },
+        Some(ReplyType::Integer) => quote! { i64 },
+        Some(ReplyType::Number) => quote! { f64 },
+        Some(ReplyType::Boolean) => quote! { bool },
+        None => quote! { serde_json::Value },
+    }
+}
+
+/// How to read the reply as another type.
+fn reply_doc(op: &Operation) -> String {
+    let generic = op.reply_type().is_none() && op.response.ty.is_none();
+    if generic {
+        "\n\nThe reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.".into()
+    } else {
+        "\n\n`.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.".into()
     }
 }
 
@@ -460,10 +442,10 @@ fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> Tok
     let set = r.operations.iter().find(|o| o.id == c.list).and_then(|o| o.query_set.as_deref()).map(type_ident);
     quote! {
         let query = crate::#set { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
-        let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).await?;
+        let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).decode().await?;
         let done = match found.first().and_then(|item| item.get(#key)) {
-            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).await?,
-            None => self.#create(#(#path_args,)* data #create_opts).await?,
+            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).decode().await?,
+            None => self.#create(#(#path_args,)* data #create_opts).decode().await?,
         };
         // The descriptor names the composite for observers; it is never sent.
         self.client.record_composite(&#stat);

@@ -165,8 +165,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
                 flags.join(", "),
                 match (&set.meta, set.pages(op)) {
                     (Some(m), true) => format!(
-                        " With `{m}` (e.g. `total_count`), `{}` returns the counts beside the items, and the CLI prints `{{\"data\": …, \"meta\": …}}`.",
-                        op.with_meta_name()
+                        " With `{m}` (e.g. `total_count`), `.with_meta()` on the call returns the counts beside the items, and the CLI prints `{{\"data\": …, \"meta\": …}}`."
                     ),
                     _ => String::new(),
                 }

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod manifest;
 mod rust;
+mod types;
 
 use crate::model::Model;
 use std::path::PathBuf;
@@ -56,7 +57,11 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         ("Cargo.toml".into(), Box::new(|| Ok(file(crate_dir.join("Cargo.toml"), manifest::cargo_toml(model))))),
         ("the docs index".into(), Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text)))),
     ];
+    if model.types().next().is_some() {
+        jobs.push(("the record types".into(), Box::new(|| Ok(file(src.join(types::DIR).join("mod.rs"), types::module(model)?)))));
+    }
     for r in &model.resources {
+        jobs.push((format!("the record types of resource `{}`", r.name), Box::new(|| Ok(types::file(r)?.map(|(name, text)| file(src.join(name), text)).unwrap_or_default()))));
         jobs.push((format!("the client module of resource `{}`", r.name), Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text)))));
         jobs.push((
             format!("the docs page of resource `{}`", r.name),

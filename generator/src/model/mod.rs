@@ -29,6 +29,16 @@ pub struct Api {
 }
 
 impl Model {
+    /// Every record type, in resource order.
+    pub fn types(&self) -> impl Iterator<Item = &RecordType> {
+        self.resources.iter().flat_map(|r| &r.types)
+    }
+
+    /// The record type named `name`.
+    pub fn record_type(&self, name: &str) -> Option<&RecordType> {
+        self.types().find(|t| t.name == name)
+    }
+
     /// The resource whose CLI command also has the session commands (`status`, `token`): the
     /// first with an operation that starts a session.
     pub fn session_resource(&self) -> Option<&Resource> {
@@ -64,9 +74,10 @@ pub struct QuerySet {
 }
 
 impl QuerySet {
-    /// Whether `op`, which takes this set, also gets a method that returns the reply's `meta`.
+    /// Whether `op`, which takes this set, can return the reply's `meta` too: a list that reads
+    /// page by page (a `ListCall`), whose set has the parameter that asks for it.
     pub fn pages(&self, op: &Operation) -> bool {
-        self.meta.is_some() && Self::lists(op)
+        self.meta.is_some() && self.streams(op)
     }
 
     /// Whether `op`, which takes this set, can be read page by page: the set has Directus's
@@ -107,6 +118,64 @@ pub struct Resource {
     /// FNV-1a of api.yaml and that file: all that its module and pages are generated from.
     pub source_hash: String,
     pub operations: Vec<Operation>,
+    /// The record types its spec file declares.
+    pub types: Vec<RecordType>,
+}
+
+/// A named record type from a resource file's `types`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordType {
+    /// snake_case, e.g. `user`; the Rust type is `names::type_name` of it.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The system collection whose records this is.
+    pub collection: Option<String>,
+    pub since: Option<Version>,
+    pub removed_in: Option<Version>,
+    pub fields: Vec<TypeField>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeField {
+    /// The name in the JSON.
+    pub name: String,
+    pub ty: FieldType,
+    pub description: String,
+    pub list: bool,
+    pub map: bool,
+    pub nullable: bool,
+    /// The type whose key (of type `ty`) this field holds, or whose record when expanded.
+    pub relation: Option<String>,
+    pub values: Vec<String>,
+    pub secret: bool,
+    pub required: bool,
+    pub since: Option<Version>,
+    pub removed_in: Option<Version>,
+}
+
+/// The type of a record field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Json,
+    /// Another record type, by name.
+    Record(String),
+}
+
+/// What a JSON reply (or each item of an array reply) is read into, when the spec says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyType {
+    Record(String),
+    String,
+    Integer,
+    Number,
+    Boolean,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -180,21 +249,6 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The twin of a list that also returns the reply's `meta`.
-    pub fn with_meta_name(&self) -> String {
-        format!("{}_with_meta", names::snake(&self.id))
-    }
-
-    /// The method that streams every item of a list, page by page.
-    pub fn stream_name(&self) -> String {
-        format!("{}_stream", names::snake(&self.id))
-    }
-
-    /// The method that collects every item of a list, page by page.
-    pub fn all_name(&self) -> String {
-        format!("{}_all", names::snake(&self.id))
-    }
-
     /// Every input in the order a caller reads them: path, query, then body.
     pub fn inputs(&self) -> impl Iterator<Item = &Param> {
         let body: &[Param] = match &self.body {
@@ -314,6 +368,8 @@ pub struct Response {
     pub envelope: bool,
     /// What the reply does to the client's login session.
     pub session: Option<SessionChange>,
+    /// The spec's `type`: what the JSON is read into.
+    pub ty: Option<ReplyType>,
 }
 
 /// The spec's `response.session`.

@@ -14,6 +14,17 @@ pub fn type_name(name: &str) -> String {
     pascal(&snake(name))
 }
 
+/// The field of every record type that keeps the JSON fields the type does not name.
+pub const EXTRA_FIELD: &str = "extra";
+
+/// The variant of every enum of values that holds a value the spec does not list.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// The enum of a record field's `values`: `user`, `status` → `UserStatus`.
+pub fn values_type(ty: &str, field: &str) -> String {
+    format!("{}{}", type_name(ty), type_name(field))
+}
+
 /// A spec name as a Rust constant: `generate_tfa` → `GENERATE_TFA`.
 pub fn const_name(name: &str) -> String {
     screaming(&snake(name))

@@ -22,6 +22,10 @@ pub enum Origin {
     /// The `name` of an array or value body.
     BodyName { resource: String, op: String },
     ReplyField { resource: String, op: String, name: String },
+    /// A record type of a resource file's `types`.
+    Type { resource: String, name: String },
+    /// A field of a record type.
+    TypeField { resource: String, ty: String, name: String },
     QuerySet { set: String },
     QuerySetParam { set: String, name: String },
     /// A name the generated code or its dependencies already use.
@@ -150,17 +154,11 @@ pub fn table(model: &Model) -> Vec<Symbol> {
             t.reserve(&format!("variant of the CLI's {}", names::command_type(rname)), names::SESSION_VARIANTS, why);
         }
 
+        record_types(&mut t, r);
         for op in &r.operations {
             let o = op_origin(rname, op);
             t.add(&format!("static of module `{rname}`"), names::const_name(&op.id), true, "descriptor".into(), o.clone());
             t.add(&methods, ident(&op.id), true, "method".into(), o.clone());
-            if api.paged_set_of(op).is_some() {
-                t.add(&methods, op.with_meta_name(), true, "`_with_meta` method".into(), o.clone());
-            }
-            if api.streamed_set_of(op).is_some() {
-                t.add(&methods, op.stream_name(), true, "`_stream` method".into(), o.clone());
-                t.add(&methods, op.all_name(), true, "`_all` method".into(), o.clone());
-            }
             if op.has_options() {
                 t.add(&types, names::options_type(op), true, "options struct".into(), o.clone());
             }
@@ -273,6 +271,35 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         for f in &op.response.fields {
             let o = Origin::ReplyField { resource: resource.to_owned(), op: op.id.clone(), name: f.name.clone() };
             t.add(&scope, ident(&f.name), true, String::new(), o);
+        }
+    }
+}
+
+/// The names of record types: types and enums of module `types`, struct fields, enum variants,
+/// files.
+fn record_types(t: &mut Table, r: &super::Resource) {
+    let scope = "type of module `types`";
+    if !r.types.is_empty() {
+        t.add("file in src/types/", r.name.clone(), false, "module file of its record types".into(), Origin::Resource { resource: r.name.clone() });
+    }
+    for ty in &r.types {
+        let o = Origin::Type { resource: r.name.clone(), name: ty.name.clone() };
+        t.reserve(scope, PRELUDE_TYPES, "a type of Rust's prelude");
+        t.add(scope, type_name(&ty.name), true, "record type".into(), o);
+        let fields = format!("field of the record type `{}`", type_name(&ty.name));
+        t.reserve(&fields, &[names::EXTRA_FIELD], "the field that keeps what the type does not name");
+        for f in &ty.fields {
+            let o = Origin::TypeField { resource: r.name.clone(), ty: ty.name.clone(), name: f.name.clone() };
+            t.add(&fields, ident(&f.name), true, String::new(), o.clone());
+            if !f.values.is_empty() {
+                let e = names::values_type(&ty.name, &f.name);
+                t.add(scope, e.clone(), true, "enum of values".into(), o.clone());
+                let variants = format!("variant of `{e}`");
+                t.reserve(&variants, &[names::UNKNOWN_VARIANT], "the variant for values this client does not know");
+                for v in &f.values {
+                    t.add(&variants, type_name(v), true, format!("variant for `{v}`"), o.clone());
+                }
+            }
         }
     }
 }

@@ -84,6 +84,74 @@ pub struct ResourceFile {
     #[serde(default)]
     pub description: String,
     pub operations: Vec<OperationDef>,
+    /// Record types this resource's operations return (or that those records nest). Every
+    /// operation of every resource may refer to them by name.
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+}
+
+/// A named record type: a Rust struct with one optional field per entry, plus `extra` for the
+/// fields it does not name (custom fields, a newer server's fields).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TypeDef {
+    /// snake_case and singular, e.g. `user`: the Rust type `User`, the docs section `user`.
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The system collection whose records this is, e.g. `directus_users`: the live tests
+    /// compare the type with the fields that collection has on each server version.
+    #[serde(default)]
+    pub collection: Option<String>,
+    /// First Directus version with records of this type.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// First Directus version without them.
+    #[serde(default)]
+    pub removed_in: Option<String>,
+    pub fields: Vec<TypeFieldDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TypeFieldDef {
+    /// The name in the JSON.
+    pub name: String,
+    /// string, integer, number, boolean, json, or the name of a type; with `relation`, the type
+    /// of the related record's key.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub description: String,
+    /// A list of such values.
+    #[serde(default)]
+    pub list: bool,
+    /// An object whose values are of this type.
+    #[serde(default)]
+    pub map: bool,
+    /// The server may send `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// The field holds the key of a record of this type, or that record when the query expands
+    /// it (`fields=role.*`).
+    #[serde(default)]
+    pub relation: Option<String>,
+    /// The strings Directus allows: an enum with a case for each, and one for any other.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// A password, token or key (Directus masks them when read): never printed.
+    #[serde(default)]
+    pub secret: bool,
+    /// Always in the reply (non-collection replies only): not an `Option`.
+    #[serde(default)]
+    pub required: bool,
+    /// First Directus version with the field.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// First Directus version without it.
+    #[serde(default)]
+    pub removed_in: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -268,6 +336,11 @@ pub struct ResponseDef {
     /// Known fields of the object (or of each array item). Fields the server adds later are kept too.
     #[serde(default)]
     pub fields: Vec<FieldDef>,
+    /// What the JSON is (with `shape: array`, what each item is): a type from a resource's
+    /// `types`, or string, integer, number or boolean. Without it (and without `fields`) the
+    /// caller picks the type.
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
     #[serde(default)]
     pub description: String,
     /// An example of `data`, for docs. Use placeholders for secrets.

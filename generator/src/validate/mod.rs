@@ -3,6 +3,7 @@
 
 mod rules;
 mod symbols;
+mod types;
 
 pub use rules::placeholders;
 
@@ -41,6 +42,7 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
             res.source_hash = spec_hash(&api_file.iter().cloned().chain([own]).collect::<Vec<_>>());
         }
     }
+    types::check_references(raw, &resources, diags);
     if let Some(api) = &raw.api {
         unused_query_sets(api, raw, diags);
     }
@@ -172,6 +174,7 @@ fn check_resource(
             operations.push(o);
         }
     }
+    let types = types::record_types(r, &f.types);
     if r.out.len() > before {
         return None;
     }
@@ -183,6 +186,7 @@ fn check_resource(
         source: source.to_string_lossy().replace('\\', "/"),
         source_hash: String::new(),
         operations,
+        types: types?,
     })
 }
 

@@ -402,12 +402,12 @@ pub fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Names as the server spells them: Directus uses snake_case and camelCase (`groupBy`).
-fn is_wire_name(name: &str) -> bool {
+pub(super) fn is_wire_name(name: &str) -> bool {
     let mut c = name.chars();
     c.next().is_some_and(|f| f.is_ascii_alphabetic()) && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
-fn looks_secret(name: &str) -> bool {
+pub(super) fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("password") || n.contains("token") || n == "otp" || n.ends_with("_otp") || n == "secret" || n.ends_with("_secret") || n.contains("api_key")
 }
@@ -710,7 +710,7 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         }
     };
     let shape = match d.shape.as_deref() {
-        None if d.fields.is_empty() => Some(Shape::Value),
+        None if d.fields.is_empty() && d.ty.is_none() => Some(Shape::Value),
         None | Some("object") => Some(Shape::Object),
         Some("array") => Some(Shape::Array),
         Some("value") => Some(Shape::Value),
@@ -725,6 +725,22 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
     }
     if shape == Some(Shape::Value) && !d.fields.is_empty() {
         err(r, &at.key("fields", "fields"), "a `value` reply has no named fields", "set `shape: object` or `shape: array`");
+    }
+    let ty = match d.ty.as_deref() {
+        None => None,
+        Some(t) => match super::types::reply_type(t) {
+            Some(ty) => Some(ty),
+            None => {
+                err(r, &at.key("type", "type"), format!("unknown reply type `{t}`"), "use string, integer, number or boolean, or the snake_case name of a type");
+                None
+            }
+        },
+    };
+    if d.ty.is_some() && !is_json {
+        err(r, &at.key("type", "type"), "`type` describes JSON replies only", "drop it, or set `kind: json`");
+    }
+    if d.ty.is_some() && !d.fields.is_empty() {
+        err(r, &at.key("type", "type"), "a reply has `type` or `fields`, not both", "declare the fields in a type, or drop `type`");
     }
     let list = fields(r, at, &d.fields);
     if let Some(list) = &list {
@@ -761,6 +777,7 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         example: d.example.clone(),
         envelope: d.envelope.unwrap_or(true),
         session,
+        ty,
     })
 }
 

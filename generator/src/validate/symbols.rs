@@ -66,6 +66,8 @@ fn describe(s: &Symbol) -> String {
         }
         Origin::BodyName { resource, op } => format!("the body name of `{resource}.{op}`"),
         Origin::ReplyField { resource, op, name } => format!("reply field `{name}` of `{resource}.{op}`"),
+        Origin::Type { name, .. } => format!("type `{name}`"),
+        Origin::TypeField { ty, name, .. } => format!("field `{name}` of type `{ty}`"),
         Origin::QuerySet { set } => format!("query set `{set}`"),
         Origin::QuerySetParam { set, name } => format!("parameter `{name}` of query set `{set}`"),
         Origin::Reserved(why) => return format!("a reserved name ({why})"),
@@ -96,6 +98,17 @@ fn place(raw: &RawSpec, origin: &Origin, diags: &mut Vec<Diagnostic>, message: S
                     (&a.source, format!("query_sets.{i}.params.{j}.name"), format!("query_sets.{set}.params.{name}"))
                 }
                 _ => (&a.source, format!("query_sets.{i}.name"), format!("query_sets.{set}")),
+            }
+        }
+        Origin::Type { resource, name } | Origin::TypeField { resource, ty: name, .. } => {
+            let Some(l) = resource_file(resource) else { return };
+            let i = l.value.types.iter().position(|t| &t.name == name).unwrap_or_default();
+            match origin {
+                Origin::TypeField { name: field, .. } => {
+                    let j = l.value.types[i].fields.iter().position(|f| &f.name == field).unwrap_or_default();
+                    (&l.source, format!("types.{i}.fields.{j}.name"), format!("types.{name}.{field}"))
+                }
+                _ => (&l.source, format!("types.{i}.name"), format!("types.{name}")),
             }
         }
         Origin::Resource { resource } => match resource_file(resource) {

@@ -7,9 +7,9 @@
 //!
 //! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.things().list(…)`; login, logout and the server version come from the runtime client this one dereferences to.
 pub use directus_runtime::{
-    ApiError, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
-    ItemStream, ListMeta, Outcome, Page, Result, RetryPolicy, Secret, SessionTokens,
-    TimeoutKind, Tokens, Version,
+    ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
+    ItemStream, ListCall, ListMeta, Outcome, Page, Relation, Result, RetryPolicy, Secret,
+    SessionTokens, TimeoutKind, Tokens, Version,
 };
 pub use serde_json;
 #[cfg(feature = "things")]

@@ -19,28 +19,17 @@ impl<'a> Things<'a> {
     /// Lists things, with query parameters.
     ///
     /// `GET /things`
-    pub async fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &crate::Query,
-        options: &ListOptions,
-    ) -> rt::Result<Vec<T>> {
-        let req = query
-            .apply(rt::Request::new(&LIST))
-            .query_opt("groupBy", options.group_by.as_ref());
-        self.client.execute(req).await?.data().await
-    }
-    /// List, with `meta`
     ///
-    /// Like [`Self::list`], and also returns the `meta` Directus adds when the query's `meta` asks for it (`total_count`, `filter_count` or `*`).
-    pub async fn list_with_meta<T: serde::de::DeserializeOwned>(
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn list(
         &self,
         query: &crate::Query,
         options: &ListOptions,
-    ) -> rt::Result<rt::Page<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = query
             .apply(rt::Request::new(&LIST))
             .query_opt("groupBy", options.group_by.as_ref());
-        self.client.execute(req).await?.page().await
+        rt::Call::new(self.client, req)
     }
     /// Get
     ///
@@ -51,9 +40,11 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `id`: The thing's id.
-    pub async fn get(&self, id: i64) -> rt::Result<GetResponse> {
+    ///
+    /// `.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.
+    pub fn get(&self, id: i64) -> rt::Call<GetResponse> {
         let req = rt::Request::new(&GET).path("id", id);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Create
     ///
@@ -64,12 +55,11 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `data`: The thing to create.
-    pub async fn create<T: serde::de::DeserializeOwned>(
-        &self,
-        data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn create(&self, data: &impl serde::Serialize) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&CREATE).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Delete Multiple
     ///
@@ -98,17 +88,19 @@ impl<'a> Things<'a> {
     ///
     /// - `storage`: Where to store it.
     /// - `file`: The file.
-    pub async fn upload<T: serde::de::DeserializeOwned>(
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn upload(
         &self,
         storage: &str,
         file: impl AsRef<std::path::Path>,
         options: &UploadOptions,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPLOAD)
             .text_part_opt("title", options.title.as_ref())
             .text_part("storage", storage)
             .file_part("file", file.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Download
     ///
@@ -134,13 +126,15 @@ impl<'a> Things<'a> {
     /// Lists extensions; the route moved in 10.7.
     ///
     /// `GET /extensions/{type}` (before Directus 10.7.0), `GET /extensions` (Directus 10.7.0 and later)
-    pub async fn extensions<T: serde::de::DeserializeOwned>(
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn extensions(
         &self,
         options: &ExtensionsOptions,
-    ) -> rt::Result<Vec<T>> {
+    ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&EXTENSIONS)
             .path_opt("type", options.r#type.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Legacy
     ///
@@ -153,15 +147,17 @@ impl<'a> Things<'a> {
     /// # Arguments
     ///
     /// - `name`: A name.
-    pub async fn legacy<T: serde::de::DeserializeOwned>(
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn legacy(
         &self,
         name: &str,
         options: &LegacyOptions,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&LEGACY)
             .field("name", name)
             .secret_field_opt("reset_token", options.reset_token.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Ping
     ///
@@ -201,13 +197,15 @@ impl<'a> Things<'a> {
     ///
     /// - `id`: The thing's key.
     /// - `data`: —
-    pub async fn update<T: serde::de::DeserializeOwned>(
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn update(
         &self,
         id: &str,
         data: &impl serde::Serialize,
-    ) -> rt::Result<T> {
+    ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE).path("id", id).json(data);
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
     /// Upsert
     ///
@@ -219,7 +217,7 @@ impl<'a> Things<'a> {
     ///
     /// - `filter`: Which thing.
     /// - `data`: —
-    pub async fn upsert<T: serde::de::DeserializeOwned>(
+    pub async fn upsert<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         filter: &serde_json::Value,
         data: &impl serde::Serialize,
@@ -232,10 +230,11 @@ impl<'a> Things<'a> {
         };
         let found: Vec<serde_json::Value> = self
             .list(&query, &Default::default())
+            .decode()
             .await?;
         let done = match found.first().and_then(|item| item.get("id")) {
-            Some(key) => self.update(&rt::key_text(key), data).await?,
-            None => self.create(data).await?,
+            Some(key) => self.update(&rt::key_text(key), data).decode().await?,
+            None => self.create(data).decode().await?,
         };
         self.client.record_composite(&UPSERT);
         Ok(done)
@@ -245,14 +244,13 @@ impl<'a> Things<'a> {
     /// Updates settings, named and free-form.
     ///
     /// `PATCH /settings`
-    pub async fn settings<T: serde::de::DeserializeOwned>(
-        &self,
-        options: &SettingsOptions,
-    ) -> rt::Result<T> {
+    ///
+    /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
+    pub fn settings(&self, options: &SettingsOptions) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&SETTINGS)
             .extra_fields(&options.extra)
             .field_opt("project_name", options.project_name.as_ref());
-        self.client.execute(req).await?.data().await
+        rt::Call::new(self.client, req)
     }
 }
 static LIST: rt::Operation = rt::Operation {

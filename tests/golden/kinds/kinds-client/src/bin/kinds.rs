@@ -280,17 +280,16 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         .then(|| cli::read_strings("--group-by", &args.group_by))
                         .transpose()?;
                     let query = args.query.into_query()?;
-                    Output::page(
+                    Output::json(
                         client
                             .things()
-                            .list_with_meta::<
-                                serde_json::Value,
-                            >(
+                            .list(
                                 &query,
                                 &kinds_client::things::ListOptions {
                                     group_by,
                                 },
                             )
+                            .decode::<serde_json::Value>()
                             .await?,
                     )
                 }
@@ -305,7 +304,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 ThingsCommand::Create(args) => {
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client.things().create::<serde_json::Value>(&data).await?,
+                        client
+                            .things()
+                            .create(&data)
+                            .decode::<serde_json::Value>()
+                            .await?,
                     )
                 }
                 ThingsCommand::DeleteMany(args) => {
@@ -318,15 +321,14 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .upload::<
-                                serde_json::Value,
-                            >(
+                            .upload(
                                 &args.storage,
                                 &args.file,
                                 &kinds_client::things::UploadOptions {
                                     title: args.title,
                                 },
                             )
+                            .decode::<serde_json::Value>()
                             .await?,
                     )
                 }
@@ -353,13 +355,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .extensions::<
-                                serde_json::Value,
-                            >(
+                            .extensions(
                                 &kinds_client::things::ExtensionsOptions {
                                     r#type: args.r#type,
                                 },
                             )
+                            .decode::<serde_json::Value>()
                             .await?,
                     )
                 }
@@ -375,14 +376,13 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .legacy::<
-                                serde_json::Value,
-                            >(
+                            .legacy(
                                 &args.name,
                                 &kinds_client::things::LegacyOptions {
                                     reset_token,
                                 },
                             )
+                            .decode::<serde_json::Value>()
                             .await?,
                     )
                 }
@@ -412,7 +412,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     )?;
                     let data = cli::read_json("--data", &args.data)?;
                     Output::json(
-                        client.things().update::<serde_json::Value>(&id, &data).await?,
+                        client
+                            .things()
+                            .update(&id, &data)
+                            .decode::<serde_json::Value>()
+                            .await?,
                     )
                 }
                 ThingsCommand::Upsert(args) => {
@@ -429,9 +433,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     Output::json(
                         client
                             .things()
-                            .settings::<
-                                serde_json::Value,
-                            >(
+                            .settings(
                                 &kinds_client::things::SettingsOptions {
                                     project_name: args.project_name,
                                     extra: cli::read_json_object(
@@ -440,6 +442,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                     )?,
                                 },
                             )
+                            .decode::<serde_json::Value>()
                             .await?,
                     )
                 }
