@@ -295,7 +295,7 @@ fn child(case: &str, url: &str, path: &str) -> Result<String, String> {
                 Ok(format!("saved {n} bytes to a file"))
             }
             "gib-upload" => {
-                let reply: Value = client.files().create(path, &Default::default()).await.map_err(|e| e.to_string())?;
+                let reply: Value = client.files().create(path, &Default::default()).decode().await.map_err(|e| e.to_string())?;
                 Ok(format!("uploaded; the server received {} bytes", reply["received"]))
             }
             _ => Err(format!("unknown case {case}")),

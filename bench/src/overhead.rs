@@ -185,12 +185,12 @@ pub fn main() {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     rt.block_on(async {
         // Warm both connection pools.
-        let _: serde_json::Value = generated.server().info().await.expect("warm-up");
+        let _: serde_json::Value = generated.server().info().decode().await.expect("warm-up");
         let _ = raw.get(format!("{url}/server/info")).send().await.expect("warm-up");
         for _ in 0..rounds {
             let start = Instant::now();
             for _ in 0..requests {
-                let info: serde_json::Value = generated.server().info().await.expect("generated client");
+                let info: serde_json::Value = generated.server().info().decode().await.expect("generated client");
                 std::hint::black_box(info);
             }
             ours.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);

@@ -56,6 +56,22 @@ pub fn integers<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::
     list.map(|l| l.into_iter().map(|Int(n)| n.ok_or_else(|| serde::de::Error::custom("an integer, got null"))).collect()).transpose()
 }
 
+/// A value Directus replaces with `false` when the feature it describes is off (`/server/info`'s
+/// `rateLimit`, `websocket`): `false` and `null` read as `None`.
+pub fn or_false<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OrFalse<T> {
+        Off(bool),
+        On(T),
+    }
+    match Option::<OrFalse<T>>::deserialize(d)? {
+        None | Some(OrFalse::Off(false)) => Ok(None),
+        Some(OrFalse::Off(true)) => Err(serde::de::Error::custom("`true` where a value or `false` was expected")),
+        Some(OrFalse::On(v)) => Ok(Some(v)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +89,22 @@ mod tests {
         ns: Option<Vec<i64>>,
         #[serde(default)]
         role: Option<Relation<String, Role>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Info {
+        #[serde(default, deserialize_with = "or_false")]
+        limit: Option<Role>,
+    }
+
+    #[test]
+    fn false_reads_as_none() {
+        let off: Info = serde_json::from_str(r#"{"limit":false}"#).unwrap();
+        assert!(off.limit.is_none());
+        let on: Info = serde_json::from_str(r#"{"limit":{"name":"x"}}"#).unwrap();
+        assert_eq!(on.limit, Some(Role { name: "x".into() }));
+        assert!(serde_json::from_str::<Info>(r#"{"limit":true}"#).is_err());
+        assert!(serde_json::from_str::<Info>(r#"{}"#).unwrap().limit.is_none());
     }
 
     #[test]

@@ -32,15 +32,15 @@ async fn roles_crud_and_batch() {
     let s = server();
     let c = admin(s);
     let r = c.roles();
-    let editors: Value = r.create(&json!({ "name": "Editors", "icon": "edit" })).await.unwrap();
+    let editors: Value = r.create(&json!({ "name": "Editors", "icon": "edit" })).decode().await.unwrap();
     let id = editors["id"].as_str().unwrap().to_owned();
-    let more: Vec<Value> = r.create_many(&[json!({ "name": "R1" }), json!({ "name": "R2" })]).await.unwrap();
+    let more: Vec<Value> = r.create_many(&[json!({ "name": "R1" }), json!({ "name": "R2" })]).decode().await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(r.get(&id, &q()).decode::<Value>().await.unwrap()["name"], "Editors");
-    let names: Vec<Value> = r.list(&Query { filter: Some(json!({ "name": { "_in": ["R1", "R2"] } })), ..q() }).await.unwrap();
+    let names: Vec<Value> = r.list(&Query { filter: Some(json!({ "name": { "_in": ["R1", "R2"] } })), ..q() }).decode().await.unwrap();
     assert_eq!(names.len(), 2);
     assert_eq!(r.update(&id, &json!({ "description": "edits" })).decode::<Value>().await.unwrap()["description"], "edits");
-    let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).await.unwrap();
+    let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).decode().await.unwrap();
     assert!(changed.iter().all(|x| x["icon"] == "star"));
     let via_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["roles", "get", "--id", &id]);
     assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
@@ -58,23 +58,23 @@ async fn permissions_crud_and_batch() {
     let policy = fixtures::tfa_policy(s).await;
     let p = c.permissions();
     // The Core licence refuses filters and field lists: fields ["*"] only.
-    let one: Value = p.create(&json!({ "policy": policy, "collection": "directus_files", "action": "read", "fields": ["*"] })).await.unwrap();
+    let one: Value = p.create(&json!({ "policy": policy, "collection": "directus_files", "action": "read", "fields": ["*"] })).decode().await.unwrap();
     let id = one["id"].as_i64().unwrap();
     let more: Vec<Value> = p
         .create_many(&[
             json!({ "policy": policy, "collection": "directus_folders", "action": "read", "fields": ["*"] }),
             json!({ "policy": policy, "collection": "directus_folders", "action": "create", "fields": ["*"] }),
         ])
-        .await
+        .decode().await
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["collection"], "directus_files");
     let of_policy = |extra: Value| Query { filter: Some(json!({ "policy": { "_eq": policy } }).as_object().cloned().map(|mut m| { m.extend(extra.as_object().cloned().unwrap_or_default()); Value::Object(m) }).unwrap()), ..q() };
-    let listed: Vec<Value> = p.list(&of_policy(json!({}))).await.unwrap();
+    let listed: Vec<Value> = p.list(&of_policy(json!({}))).decode().await.unwrap();
     assert_eq!(listed.len(), 5, "read and update of directus_users from the fixture, and these three: {listed:?}");
-    let updated: Value = p.update(id, &json!({ "action": "read", "fields": ["*"], "collection": "directus_files" })).await.unwrap();
+    let updated: Value = p.update(id, &json!({ "action": "read", "fields": ["*"], "collection": "directus_files" })).decode().await.unwrap();
     assert_eq!(updated["id"], id);
-    let batch: Vec<Value> = p.update_many(&keys, &json!({ "fields": ["*"] })).await.unwrap();
+    let batch: Vec<Value> = p.update_many(&keys, &json!({ "fields": ["*"] })).decode().await.unwrap();
     // The reply lists the built-in app permissions too; ours are among them.
     for k in &keys {
         assert!(batch.iter().any(|b| b["id"] == *k), "{k} missing from {batch:?}");
@@ -85,7 +85,7 @@ async fn permissions_crud_and_batch() {
     p.delete(id).await.unwrap();
     p.delete_many(&keys).await.unwrap();
     // A deleted id reads back as a built-in system row; "gone" means gone from the policy's list.
-    let left: Vec<Value> = p.list(&of_policy(json!({ "collection": { "_in": ["directus_files", "directus_folders"] } }))).await.unwrap();
+    let left: Vec<Value> = p.list(&of_policy(json!({ "collection": { "_in": ["directus_files", "directus_folders"] } }))).decode().await.unwrap();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -94,18 +94,18 @@ async fn presets_crud_and_batch() {
     let s = server();
     let c = admin(s);
     let p = c.presets();
-    let one: Value = p.create(&json!({ "bookmark": "Mine", "collection": "directus_users", "layout": "tabular" })).await.unwrap();
+    let one: Value = p.create(&json!({ "bookmark": "Mine", "collection": "directus_users", "layout": "tabular" })).decode().await.unwrap();
     let id = one["id"].as_i64().unwrap();
     let more: Vec<Value> = p
         .create_many(&[json!({ "bookmark": "A", "collection": "directus_files" }), json!({ "bookmark": "B", "collection": "directus_files" })])
-        .await
+        .decode().await
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["bookmark"], "Mine");
-    let listed: Vec<Value> = p.list(&Query { filter: Some(json!({ "collection": { "_eq": "directus_files" } })), ..q() }).await.unwrap();
+    let listed: Vec<Value> = p.list(&Query { filter: Some(json!({ "collection": { "_eq": "directus_files" } })), ..q() }).decode().await.unwrap();
     assert!(listed.len() >= 2);
     assert_eq!(p.update(id, &json!({ "bookmark": "Mine (renamed)" })).decode::<Value>().await.unwrap()["bookmark"], "Mine (renamed)");
-    let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).await.unwrap();
+    let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).decode().await.unwrap();
     assert!(batch.iter().all(|b| b["layout"] == "cards"));
     // The CLI deletes one by key; the client deletes the other in a batch.
     let out = cli(s, &["presets", "delete", "--id", &keys[0].to_string()]);
@@ -122,20 +122,20 @@ async fn users_crud_me_and_batch() {
     let s = server();
     let c = admin(s);
     let u = c.users();
-    let one: Value = u.create(&json!({ "email": email(), "password": "Pw-12345678", "first_name": "One" })).await.unwrap();
+    let one: Value = u.create(&json!({ "email": email(), "password": "Pw-12345678", "first_name": "One" })).decode().await.unwrap();
     let id = one["id"].as_str().unwrap().to_owned();
     assert_eq!(one["password"], "**********", "the server never returns passwords");
-    let more: Vec<Value> = u.create_many(&[json!({ "email": email() }), json!({ "email": email() })]).await.unwrap();
+    let more: Vec<Value> = u.create_many(&[json!({ "email": email() }), json!({ "email": email() })]).decode().await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(u.get(&id, &q()).decode::<Value>().await.unwrap()["first_name"], "One");
-    let me: Value = u.me(&Query { fields: Some(vec!["email".into()]), ..q() }).await.unwrap();
+    let me: Value = u.me(&Query { fields: Some(vec!["email".into()]), ..q() }).decode().await.unwrap();
     assert_eq!(me["email"], s.admin_email.as_str());
-    let listed: Vec<Value> = u.list(&Query { search: Some("example.com".into()), ..q() }).await.unwrap();
+    let listed: Vec<Value> = u.list(&Query { search: Some("example.com".into()), ..q() }).decode().await.unwrap();
     assert!(listed.len() >= 4);
     assert_eq!(u.update(&id, &json!({ "last_name": "Updated" })).decode::<Value>().await.unwrap()["last_name"], "Updated");
-    let batch: Vec<Value> = u.update_many(&keys, &json!({ "title": "batch" })).await.unwrap();
+    let batch: Vec<Value> = u.update_many(&keys, &json!({ "title": "batch" })).decode().await.unwrap();
     assert!(batch.iter().all(|b| b["title"] == "batch"));
-    let me_changed: Value = u.update_me(&json!({ "location": "CI" })).await.unwrap();
+    let me_changed: Value = u.update_me(&json!({ "location": "CI" })).decode().await.unwrap();
     assert_eq!(me_changed["location"], "CI");
     let me_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["users", "me", "--fields", "location"]);
     assert_eq!(serde_json::from_slice::<Value>(&me_cli.stdout).unwrap()["location"], "CI");
@@ -150,17 +150,17 @@ async fn users_crud_me_and_batch() {
 async fn invite_then_accept_by_mail() {
     let s = server();
     let c = admin(s);
-    let role: Value = c.roles().create(&json!({ "name": format!("Invited {}", directus_e2e::random_hex(3)) })).await.unwrap();
+    let role: Value = c.roles().create(&json!({ "name": format!("Invited {}", directus_e2e::random_hex(3)) })).decode().await.unwrap();
     let role_id = role["id"].as_str().unwrap();
     let address = email();
     c.users().invite(&[address.as_str()], role_id, &Default::default()).await.unwrap();
-    let invited: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).await.unwrap();
+    let invited: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).decode().await.unwrap();
     assert_eq!(invited[0]["status"], "invited");
 
     let token = fixtures::mail_token(s, &address).await;
     let anon = Client::new(&s.url).unwrap();
     anon.users().accept_invite(token.as_str(), "Accepted-123").await.unwrap();
-    let active: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).await.unwrap();
+    let active: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).decode().await.unwrap();
     assert_eq!(active[0]["status"], "active");
     anon.login(&address, "Accepted-123").await.expect("the invited user logs in with the new password");
     c.users().delete(active[0]["id"].as_str().unwrap()).await.unwrap();
@@ -188,7 +188,7 @@ async fn auth_login_refresh_logout_and_password_reset_by_mail() {
     assert!(anon.session_tokens().await.is_none(), "logging out the client's own session forgets it");
     assert!(a.refresh(current.expose(), &Default::default()).await.is_err(), "the session is over");
 
-    let providers: Vec<Value> = a.list_providers().await.unwrap();
+    let providers: Vec<Value> = a.list_providers().decode().await.unwrap();
     assert!(providers.is_empty(), "the Core licence has no SSO: {providers:?}");
     let err = a.start_sso("github", &Default::default()).await.expect_err("SSO is off under the Core licence");
     assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound));

@@ -41,7 +41,7 @@ async fn create_collection(c: &Client, name: &str) -> Value {
                 { "field": "sort", "type": "integer", "schema": {} }
             ]
         }))
-        .await
+        .decode().await
         .expect("create collection")
 }
 
@@ -54,25 +54,25 @@ async fn collections_and_fields() {
     let created = create_collection(&c, &name).await;
     assert_eq!(created["collection"], name.as_str());
 
-    let got: Value = c.collections().get(&name).await.unwrap();
+    let got: Value = c.collections().get(&name).decode().await.unwrap();
     assert_eq!(got["meta"]["note"], "test");
-    let all: Vec<Value> = c.collections().list().await.unwrap();
+    let all: Vec<Value> = c.collections().list().decode().await.unwrap();
     assert!(all.iter().any(|col| col["collection"] == name.as_str()));
-    let updated: Value = c.collections().update(&name, &json!({ "meta": { "note": "changed" } })).await.unwrap();
+    let updated: Value = c.collections().update(&name, &json!({ "meta": { "note": "changed" } })).decode().await.unwrap();
     assert_eq!(updated["meta"]["note"], "changed");
     assert_eq!(c.collections().get(&name).decode::<Value>().await.unwrap()["meta"]["note"], "changed");
 
     // Fields.
-    let field: Value = c.fields().create(&name, &json!({ "field": "views", "type": "integer", "schema": { "default_value": 0 } })).await.unwrap();
+    let field: Value = c.fields().create(&name, &json!({ "field": "views", "type": "integer", "schema": { "default_value": 0 } })).decode().await.unwrap();
     assert_eq!(field["field"], "views");
-    let got: Value = c.fields().get(&name, "views").await.unwrap();
+    let got: Value = c.fields().get(&name, "views").decode().await.unwrap();
     assert_eq!(got["schema"]["default_value"], 0);
-    let list: Vec<Value> = c.fields().list(&name).await.unwrap();
+    let list: Vec<Value> = c.fields().list(&name).decode().await.unwrap();
     let names: Vec<&str> = list.iter().filter_map(|f| f["field"].as_str()).collect();
     assert!(names.contains(&"title") && names.contains(&"views"), "{names:?}");
-    let everywhere: Vec<Value> = c.fields().list_all().await.unwrap();
+    let everywhere: Vec<Value> = c.fields().list_all().decode().await.unwrap();
     assert!(everywhere.iter().any(|f| f["collection"] == name.as_str() && f["field"] == "views"));
-    let changed: Value = c.fields().update(&name, "views", &json!({ "meta": { "note": "how often" } })).await.unwrap();
+    let changed: Value = c.fields().update(&name, "views", &json!({ "meta": { "note": "how often" } })).decode().await.unwrap();
     assert_eq!(changed["meta"]["note"], "how often");
     c.fields().delete(&name, "views").await.unwrap();
     let err = c.fields().get(&name, "views").decode::<Value>().await.expect_err("deleted field");
@@ -215,23 +215,23 @@ async fn relations_revisions_and_activity() {
     let rel: Value = c
         .relations()
         .create(&json!({ "collection": comments, "field": "article", "related_collection": articles, "schema": { "on_delete": "SET NULL" } }))
-        .await
+        .decode().await
         .unwrap();
     assert_eq!(rel["related_collection"], articles.as_str());
-    let got: Value = c.relations().get(&comments, "article").await.unwrap();
+    let got: Value = c.relations().get(&comments, "article").decode().await.unwrap();
     assert_eq!(got["schema"]["on_delete"], "SET NULL");
-    let of_collection: Vec<Value> = c.relations().list(&comments).await.unwrap();
+    let of_collection: Vec<Value> = c.relations().list(&comments).decode().await.unwrap();
     assert_eq!(of_collection.len(), 1);
-    let all: Vec<Value> = c.relations().list_all().await.unwrap();
+    let all: Vec<Value> = c.relations().list_all().decode().await.unwrap();
     assert!(all.iter().any(|r| r["collection"] == comments.as_str()));
-    let changed: Value = c.relations().update(&comments, "article", &json!({ "meta": { "one_field": null, "sort_field": null } })).await.unwrap();
+    let changed: Value = c.relations().update(&comments, "article", &json!({ "meta": { "one_field": null, "sort_field": null } })).decode().await.unwrap();
     assert_eq!(changed["collection"], comments.as_str());
     let via_cli = cli(s, &["relations", "get", "--collection", &comments, "--field", "article"]);
     assert_eq!(via_cli["field"], "article");
     c.relations().delete(&comments, "article").await.unwrap();
     // On SQLite the foreign key stays in the table; what the delete removes is Directus's relation
     // record, so the relation is left with no `meta`.
-    let after: Vec<Value> = c.relations().list(&comments).await.unwrap();
+    let after: Vec<Value> = c.relations().list(&comments).decode().await.unwrap();
     assert!(after.iter().all(|r| r["meta"].is_null()), "{after:?}");
     assert!(got["meta"].is_object(), "the relation had a record before the delete");
 
@@ -240,16 +240,16 @@ async fn relations_revisions_and_activity() {
     let key = item["id"].to_string();
     c.items().update(&articles, &key, &json!({ "title": "Tracked (edited)" })).decode::<Value>().await.unwrap();
     let filter = json!({ "collection": { "_eq": articles }, "item": { "_eq": key } });
-    let revisions: Vec<Value> = c.revisions().list(&Query { filter: Some(filter.clone()), sort: Some(vec!["-id".into()]), ..query() }).await.unwrap();
+    let revisions: Vec<Value> = c.revisions().list(&Query { filter: Some(filter.clone()), sort: Some(vec!["-id".into()]), ..query() }).decode().await.unwrap();
     assert_eq!(revisions.len(), 2, "{revisions:?}");
     assert_eq!(revisions[0]["delta"]["title"], "Tracked (edited)");
     let rev_id = revisions[0]["id"].as_i64().unwrap();
-    let rev: Value = c.revisions().get(rev_id, &query()).await.unwrap();
+    let rev: Value = c.revisions().get(rev_id, &query()).decode().await.unwrap();
     assert_eq!(rev["collection"], articles.as_str());
-    let activity: Vec<Value> = c.activity().list(&Query { filter: Some(filter), ..query() }).await.unwrap();
+    let activity: Vec<Value> = c.activity().list(&Query { filter: Some(filter), ..query() }).decode().await.unwrap();
     let actions: Vec<&str> = activity.iter().filter_map(|a| a["action"].as_str()).collect();
     assert!(actions.contains(&"create") && actions.contains(&"update"), "{actions:?}");
-    let act: Value = c.activity().get(activity[0]["id"].as_i64().unwrap(), &query()).await.unwrap();
+    let act: Value = c.activity().get(activity[0]["id"].as_i64().unwrap(), &query()).decode().await.unwrap();
     assert_eq!(act["collection"], articles.as_str());
     let rev_cli = cli(s, &["revisions", "get", "--id", &rev_id.to_string()]);
     assert_eq!(rev_cli["id"], rev_id);

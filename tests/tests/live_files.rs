@@ -27,18 +27,18 @@ async fn folders_crud_and_batch() {
     let s = server();
     let c = admin(s);
     let f = c.folders();
-    let docs: Value = f.create(&json!({ "name": "docs" })).await.unwrap();
+    let docs: Value = f.create(&json!({ "name": "docs" })).decode().await.unwrap();
     let id = docs["id"].as_str().unwrap().to_owned();
-    let more: Vec<Value> = f.create_many(&[json!({ "name": "a", "parent": id }), json!({ "name": "b", "parent": id })]).await.unwrap();
+    let more: Vec<Value> = f.create_many(&[json!({ "name": "a", "parent": id }), json!({ "name": "b", "parent": id })]).decode().await.unwrap();
     assert_eq!(more.len(), 2);
-    let got: Value = f.get(&id, &Query::default()).await.unwrap();
+    let got: Value = f.get(&id, &Query::default()).decode().await.unwrap();
     assert_eq!(got["name"], "docs");
-    let children: Vec<Value> = f.list(&Query { filter: Some(json!({ "parent": { "_eq": id } })), ..Default::default() }).await.unwrap();
+    let children: Vec<Value> = f.list(&Query { filter: Some(json!({ "parent": { "_eq": id } })), ..Default::default() }).decode().await.unwrap();
     assert_eq!(children.len(), 2);
-    let renamed: Value = f.update(&id, &json!({ "name": "documents" })).await.unwrap();
+    let renamed: Value = f.update(&id, &json!({ "name": "documents" })).decode().await.unwrap();
     assert_eq!(renamed["name"], "documents");
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
-    let moved: Vec<Value> = f.update_many(&keys, &json!({ "parent": null })).await.unwrap();
+    let moved: Vec<Value> = f.update_many(&keys, &json!({ "parent": null })).decode().await.unwrap();
     assert!(moved.iter().all(|m| m["parent"].is_null()));
     let via_cli = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["folders", "list", "--filter", &format!(r#"{{"id":{{"_eq":"{id}"}}}}"#), "--fields", "name"]);
     assert!(via_cli.status.success(), "{}", String::from_utf8_lossy(&via_cli.stderr));
@@ -59,31 +59,31 @@ async fn files_upload_read_update_download_delete() {
     let text = dir.join("hello.txt");
     std::fs::write(&text, "hello, directus\n").unwrap();
 
-    let folder: Value = c.folders().create(&json!({ "name": "uploads" })).await.unwrap();
+    let folder: Value = c.folders().create(&json!({ "name": "uploads" })).decode().await.unwrap();
     let folder_id = folder["id"].as_str().unwrap();
     let opts = directus_client::files::CreateOptions { title: Some("Hello".into()), folder: Some(folder_id.into()), storage: None };
-    let file: Value = c.files().create(&text, &opts).await.unwrap();
+    let file: Value = c.files().create(&text, &opts).decode().await.unwrap();
     assert_eq!(file["title"], "Hello", "metadata sent before the file is kept");
     assert_eq!(file["folder"], folder_id);
     assert_eq!(file["filesize"].as_i64().or_else(|| file["filesize"].as_str().and_then(|v| v.parse().ok())), Some(16));
     assert_eq!(file["type"], "text/plain");
     let id = file["id"].as_str().unwrap().to_owned();
 
-    let got: Value = c.files().get(&id, &Query::default()).await.unwrap();
+    let got: Value = c.files().get(&id, &Query::default()).decode().await.unwrap();
     assert_eq!(got["filename_download"], "hello.txt");
-    let listed: Vec<Value> = c.files().list(&Query { filter: Some(json!({ "folder": { "_eq": folder_id } })), ..Default::default() }).await.unwrap();
+    let listed: Vec<Value> = c.files().list(&Query { filter: Some(json!({ "folder": { "_eq": folder_id } })), ..Default::default() }).decode().await.unwrap();
     assert_eq!(listed.len(), 1);
-    let renamed: Value = c.files().update(&id, &json!({ "title": "Hello renamed" })).await.unwrap();
+    let renamed: Value = c.files().update(&id, &json!({ "title": "Hello renamed" })).decode().await.unwrap();
     assert_eq!(renamed["title"], "Hello renamed");
 
     // Replace the bytes, keep the id; then put the original back.
     let other = dir.join("other.txt");
     std::fs::write(&other, "replaced!").unwrap();
-    let replaced: Value = c.files().replace(&id, &other, &directus_client::files::ReplaceOptions { title: Some("Replaced".into()) }).await.unwrap();
+    let replaced: Value = c.files().replace(&id, &other, &directus_client::files::ReplaceOptions { title: Some("Replaced".into()) }).decode().await.unwrap();
     assert_eq!(replaced["id"], id.as_str());
     assert_eq!(replaced["title"], "Replaced");
     assert_eq!(c.assets().get(&id, &Default::default()).await.unwrap().bytes().await.unwrap(), b"replaced!");
-    let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions { title: Some("Hello renamed".into()) }).await.unwrap();
+    let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions { title: Some("Hello renamed".into()) }).decode().await.unwrap();
     assert_eq!(back["filename_download"], "hello.txt");
 
     // Download: streamed to a file, with the name from Content-Disposition.
@@ -97,7 +97,7 @@ async fn files_upload_read_update_download_delete() {
     // A transformation: PNG in, WebP out.
     let png_path = dir.join("dot.png");
     std::fs::write(&png_path, png()).unwrap();
-    let image: Value = c.files().create(&png_path, &Default::default()).await.unwrap();
+    let image: Value = c.files().create(&png_path, &Default::default()).decode().await.unwrap();
     let image_id = image["id"].as_str().unwrap().to_owned();
     let opts = directus_client::assets::GetOptions { width: Some(8), height: Some(8), format: Some("webp".into()), ..Default::default() };
     let webp = c.assets().get(&image_id, &opts).await.unwrap();
@@ -108,7 +108,7 @@ async fn files_upload_read_update_download_delete() {
 
     // Batch update, then the CLI downloads to a file and lists.
     let both = [id.as_str(), image_id.as_str()];
-    let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).await.unwrap();
+    let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).decode().await.unwrap();
     assert_eq!(tagged.len(), 2);
     let cli_out = dir.join("cli.txt");
     let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["assets", "get", &id, "--output-file", cli_out.to_str().unwrap()]);
@@ -150,7 +150,7 @@ async fn cli_upload_shows_progress_on_a_terminal() {
     assert!(shown.contains("uploading big.bin: 3.0 of 3.0 MiB (100%)"), "{shown}");
     let id = shown.split("\"id\": \"").nth(1).and_then(|r| r.split('"').next()).expect("the file record, pretty-printed on a terminal").to_owned();
     let c = admin(s);
-    let file: Value = c.files().get(&id, &Query::default()).await.unwrap();
+    let file: Value = c.files().get(&id, &Query::default()).decode().await.unwrap();
     assert_eq!(file["filesize"].as_i64().or_else(|| file["filesize"].as_str().and_then(|v| v.parse().ok())), Some(3 * 1024 * 1024));
     c.files().delete(&id).await.unwrap();
     std::fs::remove_dir_all(dir).ok();
@@ -178,7 +178,7 @@ async fn files_import_from_a_loopback_server() {
     let s = server();
     let c = admin(s);
     let url = serve_file(b"imported bytes");
-    let file: Value = c.files().import(&url, &directus_client::files::ImportOptions { data: Some(json!({ "title": "Imported" })) }).await.unwrap();
+    let file: Value = c.files().import(&url, &directus_client::files::ImportOptions { data: Some(json!({ "title": "Imported" })) }).decode().await.unwrap();
     assert_eq!(file["title"], "Imported");
     let id = file["id"].as_str().unwrap();
     let bytes = c.assets().get(id, &Default::default()).await.unwrap().bytes().await.unwrap();

@@ -30,7 +30,7 @@ async fn admin_cli(s: &'static Server, args: &[&str]) -> Output {
 }
 
 async fn project_name(c: &Client) -> Value {
-    let settings: Value = c.settings().get(&Default::default()).await.expect("read the settings");
+    let settings: Value = c.settings().get(&Default::default()).decode().await.expect("read the settings");
     settings["project_name"].clone()
 }
 

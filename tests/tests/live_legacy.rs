@@ -20,21 +20,21 @@ async fn webhooks_crud_and_batch() {
     let c = admin(s);
     let w = c.webhooks();
     let hook = json!({ "name": "t", "method": "POST", "url": "http://127.0.0.1:9/hook", "status": "active", "data": true, "actions": ["create"], "collections": ["directus_users"] });
-    let one: Value = w.create(&hook).await.unwrap();
+    let one: Value = w.create(&hook).decode().await.unwrap();
     let id = one["id"].as_i64().unwrap();
     let more: Vec<Value> = w
         .create_many(&[json!({ "name": "a", "method": "POST", "url": "http://127.0.0.1:9/a", "actions": ["update"], "collections": ["directus_files"] }),
                        json!({ "name": "b", "method": "GET", "url": "http://127.0.0.1:9/b", "actions": ["delete"], "collections": ["directus_files"] })])
-        .await
+        .decode().await
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(more[0]["status"], "active", "server defaults apply");
     assert_eq!(w.get(id, &Query::default()).decode::<Value>().await.unwrap()["name"], "t");
-    let all: Vec<Value> = w.list(&Query::default()).await.unwrap();
+    let all: Vec<Value> = w.list(&Query::default()).decode().await.unwrap();
     assert_eq!(all.len(), 3);
-    let renamed: Value = w.update(id, &json!({ "name": "t-renamed", "status": "inactive" })).await.unwrap();
+    let renamed: Value = w.update(id, &json!({ "name": "t-renamed", "status": "inactive" })).decode().await.unwrap();
     assert_eq!(renamed["status"], "inactive");
-    let batch: Vec<Value> = w.update_many(&keys, &json!({ "status": "inactive" })).await.unwrap();
+    let batch: Vec<Value> = w.update_many(&keys, &json!({ "status": "inactive" })).decode().await.unwrap();
     assert!(batch.iter().all(|b| b["status"] == "inactive"));
     let listed = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["webhooks", "list", "--fields", "id,name"]);
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
@@ -61,14 +61,14 @@ async fn hash_generate_and_verify() {
 async fn comments_use_the_activity_routes_before_11_2() {
     let s = server();
     let c = admin(s);
-    let me: Value = c.users().me(&Query::default()).await.unwrap();
+    let me: Value = c.users().me(&Query::default()).decode().await.unwrap();
     let admin_id = me["id"].as_str().unwrap();
     let comment: Value = c.activity().create("directus_users", admin_id, "hi").await.unwrap();
     assert_eq!(comment["action"], "comment");
     let id = comment["id"].as_i64().expect("activity ids are integers").to_string();
     let edited: Value = c.activity().update(&id, "hi edited").await.unwrap();
     assert_eq!(edited["comment"], "hi edited");
-    let read: Value = c.activity().get(id.parse().unwrap(), &Query::default()).await.unwrap();
+    let read: Value = c.activity().get(id.parse().unwrap(), &Query::default()).decode().await.unwrap();
     assert_eq!(read["comment"], "hi edited");
     c.activity().delete(&id).await.unwrap();
     let err = c.activity().get(id.parse().unwrap(), &Query::default()).decode::<Value>().await.expect_err("deleted comment");
@@ -79,10 +79,10 @@ async fn comments_use_the_activity_routes_before_11_2() {
 async fn extensions_and_sso_on_10_10() {
     let s = server();
     let c = admin(s);
-    let list: Vec<Value> = c.extensions().list(&Default::default()).await.unwrap();
+    let list: Vec<Value> = c.extensions().list(&Default::default()).decode().await.unwrap();
     assert!(list.is_empty(), "{list:?}");
     let anon = Client::new(&s.url).unwrap();
-    let providers: Vec<Value> = anon.auth().list_providers().await.unwrap();
+    let providers: Vec<Value> = anon.auth().list_providers().decode().await.unwrap();
     assert!(providers.iter().any(|p| p["name"] == "loopback"), "{providers:?}");
     let location = anon
         .auth()
@@ -108,8 +108,8 @@ async fn the_version_is_read_from_the_server_and_drives_routes() {
 async fn permissions_on_an_item_and_the_access_model_a_10_x_server_lacks() {
     let s = server();
     let c = admin(s);
-    let me: Value = c.users().me(&Query::default()).await.unwrap();
-    let on_me: Value = c.permissions().me_item("directus_users", me["id"].as_str().unwrap()).await.unwrap();
+    let me: Value = c.users().me(&Query::default()).decode().await.unwrap();
+    let on_me: Value = c.permissions().me_item("directus_users", me["id"].as_str().unwrap()).decode().await.unwrap();
     assert!(on_me.is_object(), "{on_me}");
     // Policies came with 11.0: the client says so without sending anything.
     let err = c.policies().list(&Query::default()).decode::<Value>().await.expect_err("10.10.4 has no policies");

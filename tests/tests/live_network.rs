@@ -51,13 +51,13 @@ async fn a_stored_session_is_restored_in_a_new_client() {
 
     let tokens: SessionTokens = serde_json::from_str(&stored).unwrap();
     let second = Client::with_session(&s.url, tokens).unwrap();
-    let me: Value = second.users().me(&Default::default()).await.expect("the restored session works");
+    let me: Value = second.users().me(&Default::default()).decode().await.expect("the restored session works");
     assert_eq!(me["email"], s.admin_email.as_str());
     // It refreshes like a login's: the tokens change, the calls go on.
     second.refresh().await.expect("refresh");
     let after = second.session_tokens().await.unwrap();
     assert!(after.expires_at > SystemTime::now());
-    let _: Value = second.users().me(&Default::default()).await.expect("after the refresh");
+    let _: Value = second.users().me(&Default::default()).decode().await.expect("after the refresh");
 }
 
 #[tokio::test]
@@ -77,7 +77,7 @@ async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
     let counter = Counter::default();
     let wrong = SessionTokens::new(real.access_token, real.refresh_token, SystemTime::now() + Duration::from_secs(3600));
     let client = Client::builder(&url).session(wrong).hook(counter.hook()).build().unwrap();
-    let me: Value = client.users().me(&Default::default()).await.expect("refreshed and retried");
+    let me: Value = client.users().me(&Default::default()).decode().await.expect("refreshed and retried");
     assert_eq!(me["email"], email.as_str());
     assert_eq!(counter.of("users.me"), vec![Some(401), Some(200)], "one retry");
     assert_eq!(counter.of("auth.refresh"), vec![Some(200)], "one refresh");
@@ -97,7 +97,7 @@ async fn two_hundred_concurrent_creates_make_exactly_200_rows() {
                 { "field": "n", "type": "integer", "schema": {} }
             ]
         }))
-        .await
+        .decode().await
         .expect("collection");
     let calls: Vec<_> = (0..200)
         .map(|n| {
@@ -198,7 +198,7 @@ async fn reads_with_retries_survive_a_server_restart() {
         s.restart()
     });
     for n in 0..100 {
-        let _: Value = c.server().info().await.unwrap_or_else(|e| panic!("GET {n}: {e}"));
+        let _: Value = c.server().info().decode().await.unwrap_or_else(|e| panic!("GET {n}: {e}"));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     restarter.await.unwrap().expect("the server restarted");

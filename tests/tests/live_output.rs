@@ -51,7 +51,7 @@ async fn create_articles(s: &Server) -> (String, Vec<i64>) {
                 { "field": "tags", "type": "json", "meta": { "special": ["cast-json"] }, "schema": {} }
             ]
         }))
-        .await
+        .decode().await
         .unwrap();
     let long = "a long body that does not fit a narrow terminal: ".repeat(3);
     let created: Vec<Value> = c

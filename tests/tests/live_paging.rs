@@ -21,7 +21,7 @@ async fn collection(c: &Client) -> String {
                 { "field": "odd", "type": "boolean", "schema": {} }
             ]
         }))
-        .await
+        .decode().await
         .expect("collection");
     let rows: Vec<Value> = (0..ITEMS).map(|n| json!({ "n": n, "odd": n % 2 == 1 })).collect();
     let made: Vec<Value> = c.items().create_many(&name, &rows).await.expect("rows");

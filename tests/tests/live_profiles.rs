@@ -180,7 +180,7 @@ async fn a_login_persists_refreshes_and_ends_with_logout() {
     assert_eq!(run.stdout, format!("{token}\n"));
     let (_, now) = stored(&dir, "default");
     assert_eq!(now.access_token.as_deref(), Some(token.as_str()));
-    let me: Value = Client::with_token(&s.url, token.as_str()).unwrap().users().me(&Default::default()).await.unwrap();
+    let me: Value = Client::with_token(&s.url, token.as_str()).unwrap().users().me(&Default::default()).decode().await.unwrap();
     assert_eq!(me["email"], user.email.as_str());
 
     // A token from the environment wins over the profile's session.

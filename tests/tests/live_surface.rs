@@ -32,23 +32,23 @@ fn by_keys(keys: &[String]) -> Query {
 macro_rules! crud {
     ($res:expr, $one:expr, $two:expr, $three:expr, $change:expr) => {{
         let r = $res;
-        let one: Value = r.create(&$one).await.unwrap();
+        let one: Value = r.create(&$one).decode().await.unwrap();
         let id = key(&one);
-        let got: Value = r.get(&id, &Query::default()).await.unwrap();
+        let got: Value = r.get(&id, &Query::default()).decode().await.unwrap();
         assert_eq!(key(&got), id);
-        let listed: Vec<Value> = r.list(&by_keys(std::slice::from_ref(&id))).await.unwrap();
+        let listed: Vec<Value> = r.list(&by_keys(std::slice::from_ref(&id))).decode().await.unwrap();
         assert_eq!(listed.len(), 1, "{listed:?}");
-        let changed: Value = r.update(&id, &$change).await.unwrap();
+        let changed: Value = r.update(&id, &$change).decode().await.unwrap();
         assert_eq!(key(&changed), id);
-        let more: Vec<Value> = r.create_many(&[$two, $three]).await.unwrap();
+        let more: Vec<Value> = r.create_many(&[$two, $three]).decode().await.unwrap();
         let keys: Vec<String> = more.iter().map(key).collect();
         let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let both: Vec<Value> = r.update_many(&refs, &$change).await.unwrap();
+        let both: Vec<Value> = r.update_many(&refs, &$change).decode().await.unwrap();
         assert_eq!(both.len(), 2, "{both:?}");
         r.delete_many(&refs).await.unwrap();
         r.delete(&id).await.unwrap();
         let all: Vec<String> = keys.iter().cloned().chain([id]).collect();
-        let left: Vec<Value> = r.list(&by_keys(&all)).await.unwrap();
+        let left: Vec<Value> = r.list(&by_keys(&all)).decode().await.unwrap();
         assert!(left.is_empty(), "{left:?}");
     }};
 }
@@ -64,7 +64,7 @@ async fn flows_operations_and_a_webhook_trigger() {
     let hook: Value = c
         .flows()
         .create(&json!({ "name": "Echo", "trigger": "webhook", "status": "active", "accountability": "all", "options": { "method": "POST", "return": "$last" } }))
-        .await
+        .decode().await
         .unwrap();
     let flow_id = key(&hook);
     let op = |k: &str| json!({ "flow": flow_id, "key": k, "name": k, "type": "log", "position_x": 19, "position_y": 1, "options": { "message": "hi" } });
@@ -72,7 +72,7 @@ async fn flows_operations_and_a_webhook_trigger() {
     let echo: Value = c
         .operations()
         .create(&json!({ "flow": flow_id, "key": "echo", "name": "echo", "type": "exec", "position_x": 19, "position_y": 1, "options": { "code": "module.exports = async function(data) { return { got: data.$trigger.body.n }; }" } }))
-        .await
+        .decode().await
         .unwrap();
     c.flows().update(&flow_id, &json!({ "operation": key(&echo) })).decode::<Value>().await.unwrap();
     let reply: Value = c.flows().trigger(&flow_id, &json!({ "n": 42 })).await.unwrap();
@@ -86,7 +86,7 @@ async fn dashboards_and_panels() {
     let c = admin(s);
     let dash = |name: &str| json!({ "name": name, "icon": "dashboard" });
     crud!(c.dashboards(), dash("D1"), dash("D2"), dash("D3"), json!({ "note": "changed" }));
-    let board: Value = c.dashboards().create(&dash("Panels")).await.unwrap();
+    let board: Value = c.dashboards().create(&dash("Panels")).decode().await.unwrap();
     let board_id = key(&board);
     let panel = |name: &str| json!({ "dashboard": board_id, "name": name, "type": "label", "position_x": 1, "position_y": 1, "width": 6, "height": 4, "options": { "text": name } });
     crud!(c.panels(), panel("P1"), panel("P2"), panel("P3"), json!({ "note": "changed" }));
@@ -97,7 +97,7 @@ async fn dashboards_and_panels() {
 async fn notifications_shares_translations_and_versions() {
     let s = server();
     let c = admin(s);
-    let me: Value = c.users().me(&Query::default()).await.unwrap();
+    let me: Value = c.users().me(&Query::default()).decode().await.unwrap();
     let me_id = key(&me);
     let note = |subject: &str| json!({ "recipient": me_id, "subject": subject, "message": "hello" });
     crud!(c.notifications(), note("N1"), note("N2"), note("N3"), json!({ "status": "archived" }));
@@ -117,17 +117,17 @@ async fn notifications_shares_translations_and_versions() {
     let item_id = key(&item);
     let share = |n: &str| json!({ "name": n, "collection": name, "item": item_id });
     crud!(c.shares(), share("S1"), share("S2"), share("S3"), json!({ "max_uses": 3 }));
-    let public: Value = c.shares().create(&share("Public")).await.unwrap();
-    let info: Value = c.shares().info(&key(&public)).await.unwrap();
+    let public: Value = c.shares().create(&share("Public")).decode().await.unwrap();
+    let info: Value = c.shares().info(&key(&public)).decode().await.unwrap();
     assert_eq!(info["id"], public["id"], "{info}");
     c.shares().delete(&key(&public)).await.unwrap();
 
     let version = |k: &str| json!({ "key": k, "name": k, "collection": name, "item": item_id });
     crud!(c.versions(), version("v1"), version("v2"), version("v3"), json!({ "name": "changed" }));
-    let draft: Value = c.versions().create(&version("draft")).await.unwrap();
+    let draft: Value = c.versions().create(&version("draft")).decode().await.unwrap();
     let draft_id = key(&draft);
     let _: Value = c.versions().save(&draft_id, &json!({ "title": "Draft title" })).await.unwrap();
-    let compared: Value = c.versions().compare(&draft_id).await.unwrap();
+    let compared: Value = c.versions().compare(&draft_id).decode().await.unwrap();
     assert_eq!(compared["current"]["title"], "Draft title", "{compared}");
     let main_hash = compared["mainHash"].as_str().map(str::to_owned);
     let options = directus_client::versions::PromoteOptions { main_hash, ..Default::default() };

@@ -18,9 +18,9 @@ async fn server_operations() {
     let s = server();
     let c = admin(s);
     assert_eq!(c.server().ping().await.unwrap(), "pong");
-    let info: Value = c.server().info().await.unwrap();
+    let info: Value = c.server().info().decode().await.unwrap();
     assert_eq!(info["version"], "12.4.1", "{info}");
-    let health: Value = c.server().health().await.unwrap();
+    let health: Value = c.server().health().decode().await.unwrap();
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["releaseId"], "12.4.1");
     let oas: Value = c.server().openapi().await.unwrap();
@@ -40,12 +40,12 @@ async fn server_operations() {
 async fn settings_get_and_update() {
     let s = server();
     let c = admin(s);
-    let before: Value = c.settings().get(&Default::default()).await.unwrap();
+    let before: Value = c.settings().get(&Default::default()).decode().await.unwrap();
     assert!(before["project_name"].is_string(), "{before}");
     let name = format!("CI {}", directus_e2e::random_hex(3));
-    let after: Value = c.settings().update(&json!({ "project_name": name })).await.unwrap();
+    let after: Value = c.settings().update(&json!({ "project_name": name })).decode().await.unwrap();
     assert_eq!(after["project_name"], name);
-    let read: Value = c.settings().get(&directus_client::Query { fields: Some(vec!["project_name".into()]), ..Default::default() }).await.unwrap();
+    let read: Value = c.settings().get(&directus_client::Query { fields: Some(vec!["project_name".into()]), ..Default::default() }).decode().await.unwrap();
     assert_eq!(read["project_name"], name);
     assert_eq!(read.as_object().unwrap().len(), 1, "fields= limits the reply: {read}");
 }
@@ -66,7 +66,7 @@ async fn extensions_list_uses_the_route_of_the_servers_version() {
     let s = server();
     let c = admin(s);
     // 12.x has GET /extensions and no type segment; the client knows from /server/info.
-    let list: Vec<Value> = c.extensions().list(&Default::default()).await.unwrap();
+    let list: Vec<Value> = c.extensions().list(&Default::default()).decode().await.unwrap();
     assert!(list.iter().all(|e| e.is_object()));
 }
 
@@ -189,7 +189,7 @@ fn drift_against_the_live_server() {
     let lacking: Vec<&str> = report.missing_from_server.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(lacking, ["/auth/login/{}"], "{:?}", report.missing_from_server);
     // A live probe never changed anything: the settings are still readable and no file appeared.
-    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() }).send()).unwrap();
+    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() }).decode().send()).unwrap();
     assert!(files.is_empty());
 }
 

@@ -100,7 +100,7 @@ async fn a_429_with_retry_after_is_waited_out_and_retried_once() {
     });
     let client = Client::builder(&stub.url).token("t").build().unwrap();
     let started = Instant::now();
-    let info: Value = client.server().info().await.expect("success after one retry");
+    let info: Value = client.server().info().decode().await.expect("success after one retry");
     let took = started.elapsed();
     assert!(info["project"].is_object(), "{info}");
     eprintln!("429 with Retry-After: 1, then 200: {took:?}");
@@ -284,7 +284,7 @@ async fn a_redirect_within_the_servers_origin_is_followed_with_the_token() {
         _ => vec![reply("200 OK", &[JSON], r#"{"data":{"project":{}}}"#)],
     });
     let client = Client::builder(&stub.url).token("t").build().unwrap();
-    let info: Value = client.server().info().await.expect("followed");
+    let info: Value = client.server().info().decode().await.expect("followed");
     assert!(info["project"].is_object());
     let requests = stub.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 3);

@@ -24,7 +24,7 @@ async fn a_callers_reqwest_builder_or_client_carries_its_default_headers() {
     let stub = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
     let builder = reqwest::Client::builder().default_headers(tenant_headers());
     let client = Client::builder(&stub.url).token("t").http_client_builder(builder).build().unwrap();
-    let _: Value = client.server().info().await.unwrap();
+    let _: Value = client.server().info().decode().await.unwrap();
     let prebuilt = reqwest::Client::builder()
         .default_headers(tenant_headers())
         .redirect(reqwest::redirect::Policy::none())
@@ -32,7 +32,7 @@ async fn a_callers_reqwest_builder_or_client_carries_its_default_headers() {
         .build()
         .unwrap();
     let client = Client::builder(&stub.url).token("t").http_client(prebuilt).build().unwrap();
-    let _: Value = client.server().info().await.unwrap();
+    let _: Value = client.server().info().decode().await.unwrap();
     let requests = stub.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     for head in &requests {

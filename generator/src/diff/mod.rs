@@ -94,7 +94,58 @@ pub fn compare(old: &Model, new: &Model) -> Vec<Change> {
             Some(or) => resource(&mut d, or, nr),
         }
     }
+    types(&mut d, old, new);
     d.changes
+}
+
+/// Record types: the CLI prints replies as the server sent them, so only Rust callers see these.
+/// The types and their enums are `#[non_exhaustive]`, so what is added breaks no caller.
+fn types(d: &mut Diff, old: &Model, new: &Model) {
+    use crate::model::RecordType;
+    let olds: BTreeMap<&str, &RecordType> = old.types().map(|t| (t.name.as_str(), t)).collect();
+    let news: BTreeMap<&str, &RecordType> = new.types().map(|t| (t.name.as_str(), t)).collect();
+    let home = |m: &Model, name: &str| m.resources.iter().find(|r| r.types.iter().any(|t| t.name == name)).map(|r| r.name.clone()).unwrap_or_default();
+    for name in olds.keys().filter(|k| !news.contains_key(*k)) {
+        d.push(&home(old, name), None, "type-removed", format!("type `{}` removed", names::type_name(name)), B, N);
+    }
+    for (name, nt) in &news {
+        let res = home(new, name);
+        let Some(ot) = olds.get(name) else {
+            d.push(&res, None, "type-added", format!("type `{}` added", names::type_name(name)), C, N);
+            continue;
+        };
+        let ty = names::type_name(name);
+        for f in ot.fields.iter().filter(|f| !nt.fields.iter().any(|n| n.name == f.name)) {
+            d.push(&res, None, "type-field-removed", format!("`{ty}.{}` removed", names::ident(&f.name)), B, N);
+        }
+        for f in &nt.fields {
+            let field = names::ident(&f.name);
+            let Some(o) = ot.fields.iter().find(|o| o.name == f.name) else {
+                d.push(&res, None, "type-field-added", format!("`{ty}.{field}` added"), C, N);
+                continue;
+            };
+            let shape = |f: &crate::model::TypeField| (f.ty.clone(), f.list, f.map, f.relation.clone(), f.secret, f.required && !f.nullable, f.values.is_empty());
+            if shape(o) != shape(f) {
+                d.push(&res, None, "type-field-type", format!("`{ty}.{field}` changed type"), B, N);
+                continue;
+            }
+            let removed: Vec<&String> = o.values.iter().filter(|v| !f.values.contains(v)).collect();
+            let added: Vec<&String> = f.values.iter().filter(|v| !o.values.contains(v)).collect();
+            if !removed.is_empty() {
+                // A value that was a variant now decodes as `Unknown`: matches on it stop compiling.
+                d.push(&res, None, "type-values-removed", format!("`{ty}.{field}`: values {} removed", list(&removed.iter().map(|v| v.to_string()).collect::<Vec<_>>())), B, N);
+            }
+            if !added.is_empty() {
+                d.push(&res, None, "type-values-added", format!("`{ty}.{field}`: values {} added", list(&added.iter().map(|v| v.to_string()).collect::<Vec<_>>())), C, N);
+            }
+            if (o.description.as_str(), o.since, o.removed_in, o.nullable) != (f.description.as_str(), f.since, f.removed_in, f.nullable) {
+                d.push(&res, None, "docs", format!("`{ty}.{field}`: description, versions or nullability"), N, N);
+            }
+        }
+        if (ot.title.as_str(), ot.description.as_str(), &ot.collection, ot.since, ot.removed_in) != (nt.title.as_str(), nt.description.as_str(), &nt.collection, nt.since, nt.removed_in) {
+            d.push(&res, None, "docs", format!("type `{ty}`: title, description, collection or versions"), N, N);
+        }
+    }
 }
 
 fn api(d: &mut Diff, old: &Model, new: &Model) {
@@ -308,6 +359,15 @@ fn response(d: &mut Diff, res: &str, at: &Operation, o: &Operation, n: &Operatio
     if or.kind != nr.kind || or.shape != nr.shape || or.envelope != nr.envelope {
         d.push(res, Some(at), "response", format!("`{id}`: reply {:?}/{:?} → {:?}/{:?}", or.kind, or.shape, nr.kind, nr.shape), B, B);
         return;
+    }
+    if or.ty != nr.ty {
+        // The method's return type changes; the CLI prints the same JSON.
+        let show = |t: &Option<crate::model::ReplyType>| match t {
+            None => "caller-chosen".to_owned(),
+            Some(crate::model::ReplyType::Record(n)) => format!("`{}`", names::type_name(n)),
+            Some(other) => format!("{other:?}").to_lowercase(),
+        };
+        d.push(res, Some(at), "response-type", format!("`{id}`: reply type {} → {}", show(&or.ty), show(&nr.ty)), B, N);
     }
     let om: BTreeMap<&str, &Param> = or.fields.iter().map(|p| (p.name.as_str(), p)).collect();
     let nm: BTreeMap<&str, &Param> = nr.fields.iter().map(|p| (p.name.as_str(), p)).collect();

@@ -304,7 +304,11 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         ResponseKind::Json if op.composite.is_some() => (quote! { rt::Result<T> }, quote! {}),
         ResponseKind::Json if list_call => (quote! { rt::ListCall<#item> }, quote! { rt::ListCall::new(self.client, req) }),
         ResponseKind::Json => {
-            let value = if op.response.shape == Shape::Array { quote! { Vec<#item> } } else { item.clone() };
+            let value = match op.response.shape {
+                Shape::Array => quote! { Vec<#item> },
+                Shape::Map => quote! { std::collections::BTreeMap<String, #item> },
+                _ => item.clone(),
+            };
             let make = if op.response.envelope { quote! { new } } else { quote! { bare } };
             (quote! { rt::Call<#value> }, quote! { rt::Call::#make(self.client, req) })
         }

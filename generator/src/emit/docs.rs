@@ -70,7 +70,91 @@ pub fn resource_page(env: &Environment<'_>, model: &Model, r: &Resource) -> Resu
     let ops: Vec<OpView> = r.operations.iter().map(|op| view(model, r, op)).collect();
     // Only what the page shows goes into its context: serializing the whole model for each page
     // made generation quadratic in the number of operations.
-    Ok((format!("{}.md", r.name), render(env, "resource", context! { resource => r, ops => &ops })?))
+    let types: Vec<TypeView> = r.types.iter().map(|t| type_view(model, t)).collect();
+    Ok((format!("{}.md", r.name), render(env, "resource", context! { resource => r, ops => &ops, types => &types })?))
+}
+
+#[derive(Serialize)]
+struct TypeView {
+    name: String,
+    rust: String,
+    title: String,
+    description: String,
+    collection: Option<String>,
+    versions: String,
+    fields: Vec<FieldView>,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    name: String,
+    ty: String,
+    meaning: String,
+}
+
+fn versions_text(since: Option<crate::model::Version>, removed_in: Option<crate::model::Version>) -> String {
+    match (since, removed_in) {
+        (None, None) => String::new(),
+        (Some(s), None) => format!("Directus {s} and later"),
+        (None, Some(u)) => format!("before Directus {u}"),
+        (Some(s), Some(u)) => format!("Directus {s} up to {u}"),
+    }
+}
+
+/// A link to a record type's section, from any page.
+fn type_link(model: &Model, name: &str) -> String {
+    let page = model.resources.iter().find(|r| r.types.iter().any(|t| t.name == name)).map(|r| r.name.as_str()).unwrap_or_default();
+    format!("[`{}`]({page}.md#type-{name})", names::type_name(name))
+}
+
+fn type_view(model: &Model, t: &crate::model::RecordType) -> TypeView {
+    use crate::model::FieldType;
+    let fields = t
+        .fields
+        .iter()
+        .map(|f| {
+            let base = match &f.ty {
+                FieldType::String if !f.values.is_empty() => format!("one of {}", f.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                FieldType::String => "string".into(),
+                FieldType::Integer => "integer".into(),
+                FieldType::Number => "number".into(),
+                FieldType::Boolean => "boolean".into(),
+                FieldType::Json => "JSON".into(),
+                FieldType::Record(n) => type_link(model, n),
+            };
+            let base = match &f.relation {
+                Some(rel) => format!("key ({base}) of a {}, or the record when expanded", type_link(model, rel)),
+                None => base,
+            };
+            let ty = match (f.list, f.map) {
+                (true, true) => format!("map of lists of {base}"),
+                (true, false) => format!("list of {base}"),
+                (false, true) => format!("map of {base}"),
+                (false, false) => base,
+            };
+            let mut meaning = f.description.clone();
+            let v = versions_text(f.since, f.removed_in);
+            if !v.is_empty() {
+                meaning += &format!(" ({v})");
+            }
+            if f.nullable {
+                meaning += " May be `null`.";
+            }
+            if f.secret {
+                meaning += " Secret: masked by Directus when read.";
+            }
+            FieldView { name: f.name.clone(), ty, meaning: meaning.trim().to_owned() }
+        })
+        .collect();
+    TypeView {
+        name: t.name.clone(),
+        rust: names::type_name(&t.name),
+        title: t.title.clone(),
+        description: t.description.clone(),
+        collection: t.collection.clone(),
+        versions: versions_text(t.since, t.removed_in),
+        fields,
+    }
 }
 
 fn render(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Result<String, String> {
@@ -194,6 +278,19 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
         (ResponseKind::Redirect, _) => "A redirect; the client returns its `Location` without following it, and the CLI prints it.".to_owned(),
     };
     let output = if op.response.description.is_empty() { output } else { format!("{} {output}", op.response.description) };
+    let output = match &op.response.ty {
+        Some(crate::model::ReplyType::Record(n)) => {
+            let each = if op.response.shape == Shape::Array { "each item is " } else { "" };
+            format!("{output} In Rust {each}a {} (`.decode::<T>()` reads your own type).", type_link(model, n))
+        }
+        Some(scalar) => format!("{output} In Rust: {}.", match scalar {
+            crate::model::ReplyType::String => "`String`",
+            crate::model::ReplyType::Integer => "`i64`",
+            crate::model::ReplyType::Number => "`f64`",
+            _ => "`bool`",
+        }),
+        None => output,
+    };
     let example = op.response.example.as_ref().and_then(|e| serde_json::to_string_pretty(e).ok());
     let credentials = match op.auth {
         AuthMode::Required => "A logged-in user or a static token (`DIRECTUS_TOKEN` or `--token-stdin` in the CLI, `ClientBuilder::token` in Rust).",

@@ -118,14 +118,13 @@ fn value_type(t: &RecordType, f: &TypeField) -> TokenStream {
 fn field(t: &RecordType, f: &TypeField) -> TokenStream {
     let name = ident(&f.name);
     let value = value_type(t, f);
-    let inner = if f.list {
-        quote! { Vec<#value> }
-    } else if f.map {
-        quote! { std::collections::BTreeMap<String, #value> }
-    } else {
-        value
+    let inner = match (f.list, f.map) {
+        (true, true) => quote! { std::collections::BTreeMap<String, Vec<#value>> },
+        (true, false) => quote! { Vec<#value> },
+        (false, true) => quote! { std::collections::BTreeMap<String, #value> },
+        (false, false) => value,
     };
-    let optional = !f.required || f.nullable;
+    let optional = !f.required || f.nullable || f.or_false;
     let ty = if optional { quote! { Option<#inner> } } else { inner };
     let mut attrs = Vec::new();
     if names::snake(&f.name) != f.name {
@@ -135,8 +134,10 @@ fn field(t: &RecordType, f: &TypeField) -> TokenStream {
     if optional {
         attrs.push(quote! { default, skip_serializing_if = "Option::is_none" });
     }
-    // Integers may come as digit strings (PostgreSQL's bigint); keys in relations stay as sent.
-    if f.ty == FieldType::Integer && f.relation.is_none() && !f.map && optional {
+    if f.or_false {
+        attrs.push(quote! { deserialize_with = "rt::or_false" });
+    } else if f.ty == FieldType::Integer && f.relation.is_none() && !f.map && optional {
+        // Integers may come as digit strings (PostgreSQL's bigint); keys in relations stay as sent.
         let with = if f.list { "rt::integers" } else { "rt::integer" };
         attrs.push(quote! { deserialize_with = #with });
     }
@@ -148,6 +149,9 @@ fn field(t: &RecordType, f: &TypeField) -> TokenStream {
     }
     if f.secret {
         text += " Directus masks it when read.";
+    }
+    if f.or_false {
+        text += " `None` also when the server sends `false` (the feature is off).";
     }
     let d = doc(&text);
     quote! {

@@ -150,6 +150,8 @@ pub struct TypeField {
     pub values: Vec<String>,
     pub secret: bool,
     pub required: bool,
+    /// `false` stands for "off": read as `None`.
+    pub or_false: bool,
     pub since: Option<Version>,
     pub removed_in: Option<Version>,
 }
@@ -354,6 +356,8 @@ pub enum ResponseKind {
 pub enum Shape {
     Object,
     Array,
+    /// An object whose values each have the reply's type.
+    Map,
     Value,
 }
 

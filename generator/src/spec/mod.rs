@@ -127,7 +127,7 @@ pub struct TypeFieldDef {
     /// A list of such values.
     #[serde(default)]
     pub list: bool,
-    /// An object whose values are of this type.
+    /// An object whose values are of this type (with `list`, lists of it).
     #[serde(default)]
     pub map: bool,
     /// The server may send `null`.
@@ -143,7 +143,12 @@ pub struct TypeFieldDef {
     /// A password, token or key (Directus masks them when read): never printed.
     #[serde(default)]
     pub secret: bool,
-    /// Always in the reply (non-collection replies only): not an `Option`.
+    /// The server sends `false` instead of the value when the feature is off (`/server/info`'s
+    /// `rateLimit`, `websocket`): read as `None`.
+    #[serde(default)]
+    pub or_false: bool,
+    /// Always in the reply: not an `Option`. Only for types without `collection` (any field of a
+    /// collection's records can be left out by a `fields` selection).
     #[serde(default)]
     pub required: bool,
     /// First Directus version with the field.
@@ -329,7 +334,8 @@ pub struct FieldDef {
 pub struct ResponseDef {
     #[schemars(with = "ResponseKind")]
     pub kind: String,
-    /// For json: object (default when fields are given), array, or value.
+    /// For json: object (default when fields or a type are given), array, map (an object whose
+    /// values are each the type), or value.
     #[serde(default)]
     #[schemars(with = "Option<ResponseShape>")]
     pub shape: Option<String>,
@@ -465,6 +471,7 @@ enum SessionName {
 enum ResponseShape {
     Object,
     Array,
+    Map,
     Value,
 }
 

@@ -713,9 +713,14 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         None if d.fields.is_empty() && d.ty.is_none() => Some(Shape::Value),
         None | Some("object") => Some(Shape::Object),
         Some("array") => Some(Shape::Array),
+        Some("map") if d.ty.is_some() => Some(Shape::Map),
+        Some("map") => {
+            err(r, &at.key("shape", "shape"), "a `map` reply needs a `type` for its values", "add `type:`, or use `shape: value`");
+            None
+        }
         Some("value") => Some(Shape::Value),
         Some(other) => {
-            err(r, &at.key("shape", "shape"), format!("unknown response shape `{other}`"), "use object, array or value");
+            err(r, &at.key("shape", "shape"), format!("unknown response shape `{other}`"), "use object, array, map or value");
             None
         }
     };

@@ -50,6 +50,16 @@ pub fn record_types(r: &mut Reporter<'_>, defs: &[TypeDef]) -> Option<Vec<Record
                 fields.push(field);
             }
         }
+        if t.collection.is_some() {
+            for (k, f) in t.fields.iter().enumerate().filter(|(_, f)| f.required) {
+                r.error(
+                    &format!("{raw}.fields.{k}.required"),
+                    &format!("{spec}.{}", f.name),
+                    "records of a collection can be read with any `fields` selection, so none of their fields is always sent",
+                    "drop `required`",
+                );
+            }
+        }
         if let Some(collection) = &t.collection {
             if !collection.starts_with("directus_") || !is_wire_name(collection) {
                 r.error(&format!("{raw}.collection"), &spec, format!("`{collection}` is not a system collection"), "name the directus_… collection whose records this is, or drop `collection`");
@@ -85,9 +95,6 @@ fn field(r: &mut Reporter<'_>, raw: &str, spec: &str, f: &TypeFieldDef) -> Optio
             return None;
         }
     };
-    if f.list && f.map {
-        r.error(&format!("{raw}.map"), spec, "a field is a list or a map, not both", "drop `list` or `map`; for a list of maps declare a type");
-    }
     if f.values.is_some() && ty != FieldType::String {
         r.error(&format!("{raw}.values"), spec, "`values` are for string fields", "make the type string, or drop `values`");
     }
@@ -109,7 +116,10 @@ fn field(r: &mut Reporter<'_>, raw: &str, spec: &str, f: &TypeFieldDef) -> Optio
     if f.secret && ty != FieldType::String {
         r.error(&format!("{raw}.secret"), spec, "only string values can be secret", "make the type string, or drop `secret`");
     }
-    if looks_secret(&f.name) && !f.secret && !f.list && matches!(ty, FieldType::String) {
+    // The field's last word, so `auth_password_policy` (a rule, not a password) is not one.
+    let last = f.name.rsplit('_').next().unwrap_or(&f.name).to_ascii_lowercase();
+    let looks_secret = looks_secret(&last) || last == "password";
+    if looks_secret && !f.secret && !f.list && matches!(ty, FieldType::String) {
         r.error(&format!("{raw}.name"), spec, format!("`{}` looks like a secret but is not marked as one", f.name), "add `secret: true`, so it is never printed");
     }
     if let Some(rel) = &f.relation {
@@ -126,6 +136,9 @@ fn field(r: &mut Reporter<'_>, raw: &str, spec: &str, f: &TypeFieldDef) -> Optio
     if f.required && (f.values.is_some() || f.relation.is_some()) {
         r.error(&format!("{raw}.required"), spec, "a field with `values` or a `relation` cannot be `required`", "drop `required`: such fields are optional");
     }
+    if f.or_false && (f.list || f.map || f.relation.is_some() || ty == FieldType::Boolean) {
+        r.error(&format!("{raw}.or_false"), spec, "`or_false` is for a single value that is `false` when off", "drop `or_false`, or `list`/`map`/`relation`; a boolean needs no `or_false`");
+    }
     let since = f.since.as_deref().and_then(|v| version(r, &format!("{raw}.since"), spec, v));
     let removed_in = f.removed_in.as_deref().and_then(|v| version(r, &format!("{raw}.removed_in"), spec, v));
     (r.out.len() == before).then(|| TypeField {
@@ -139,6 +152,7 @@ fn field(r: &mut Reporter<'_>, raw: &str, spec: &str, f: &TypeFieldDef) -> Optio
         values: f.values.clone().unwrap_or_default(),
         secret: f.secret,
         required: f.required,
+        or_false: f.or_false,
         since,
         removed_in,
     })
