@@ -29,7 +29,7 @@ pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, Timeout
 pub use operation::{Auth, Method, Operation, SessionChange};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
-pub use record::{integer, integers, or_false, Relation};
+pub use record::{integer, integers, or_false, Related};
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, Response};
 pub use secret::Secret;

@@ -7,27 +7,27 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// field (`fields=role.*`). Directus sends whichever was asked for, so both decode.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Relation<K, T> {
+pub enum Related<K, T> {
     /// The key, as Directus sends it without expansion.
     Key(K),
     /// The related record, expanded.
     Record(Box<T>),
 }
 
-impl<K, T> Relation<K, T> {
+impl<K, T> Related<K, T> {
     /// The key, when the field was not expanded.
     pub fn key(&self) -> Option<&K> {
         match self {
-            Relation::Key(k) => Some(k),
-            Relation::Record(_) => None,
+            Related::Key(k) => Some(k),
+            Related::Record(_) => None,
         }
     }
 
     /// The related record, when the field was expanded.
     pub fn record(&self) -> Option<&T> {
         match self {
-            Relation::Key(_) => None,
-            Relation::Record(r) => Some(r),
+            Related::Key(_) => None,
+            Related::Record(r) => Some(r),
         }
     }
 }
@@ -88,7 +88,7 @@ mod tests {
         #[serde(default, deserialize_with = "integers")]
         ns: Option<Vec<i64>>,
         #[serde(default)]
-        role: Option<Relation<String, Role>>,
+        role: Option<Related<String, Role>>,
     }
 
     #[derive(Debug, Deserialize)]

@@ -69,7 +69,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
 
         pub use directus_runtime::{
             ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Outcome, Page,
-            Relation, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
+            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
         };
         pub use serde_json;
 

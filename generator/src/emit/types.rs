@@ -109,7 +109,7 @@ fn value_type(t: &RecordType, f: &TypeField) -> TokenStream {
     match &f.relation {
         Some(rel) => {
             let rel = type_ident(rel);
-            quote! { rt::Relation<#base, super::#rel> }
+            quote! { rt::Related<#base, super::#rel> }
         }
         None => base,
     }

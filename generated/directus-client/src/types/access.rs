@@ -16,13 +16,13 @@ pub struct Access {
     pub id: Option<String>,
     /// The role the policy is given to, or null when it is given to a user. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<rt::Relation<String, super::Role>>,
+    pub role: Option<rt::Related<String, super::Role>>,
     /// The user the policy is given to, or null when it is given to a role. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<rt::Relation<String, super::User>>,
+    pub user: Option<rt::Related<String, super::User>>,
     /// The policy that is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<rt::Relation<String, super::Policy>>,
+    pub policy: Option<rt::Related<String, super::Policy>>,
     /// The position of this policy among the role's or user's policies. May be `null`.
     #[serde(
         default,

@@ -23,7 +23,7 @@ pub struct Activity {
     pub action: Option<String>,
     /// The user who did it: their key, or the user when expanded. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<rt::Relation<String, super::User>>,
+    pub user: Option<rt::Related<String, super::User>>,
     /// When it happened (date-time string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
@@ -47,7 +47,7 @@ pub struct Activity {
     pub origin: Option<String>,
     /// The revisions this action produced: their integer keys, or the revisions when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revisions: Option<Vec<rt::Relation<i64, super::Revision>>>,
+    pub revisions: Option<Vec<rt::Related<i64, super::Revision>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -28,13 +28,13 @@ pub struct Dashboard {
     pub date_created: Option<String>,
     /// The user who created the dashboard. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_created: Option<rt::Relation<String, super::User>>,
+    pub user_created: Option<rt::Related<String, super::User>>,
     /// A colour for the dashboard. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The dashboard's panels: their keys, or the panels when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub panels: Option<Vec<rt::Relation<String, super::Panel>>>,
+    pub panels: Option<Vec<rt::Related<String, super::Panel>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -31,16 +31,16 @@ pub struct File {
     pub r#type: Option<String>,
     /// The folder the file is in: its key, or the folder when expanded; null for the root. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folder: Option<rt::Relation<String, super::Folder>>,
+    pub folder: Option<rt::Related<String, super::Folder>>,
     /// The user who uploaded the file. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uploaded_by: Option<rt::Relation<String, super::User>>,
+    pub uploaded_by: Option<rt::Related<String, super::User>>,
     /// When the file record was created (date-time string). (Directus 10.13.2 and later)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
     /// The user who last changed the file record. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<rt::Relation<String, super::User>>,
+    pub modified_by: Option<rt::Related<String, super::User>>,
     /// When the file record was last changed (date-time string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,

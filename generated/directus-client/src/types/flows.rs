@@ -40,19 +40,19 @@ pub struct Flow {
     pub options: Option<serde_json::Value>,
     /// The first operation: its key, or the operation when expanded. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<rt::Relation<String, super::Operation>>,
+    pub operation: Option<rt::Related<String, super::Operation>>,
     /// When the flow was created (date-time string). May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created: Option<String>,
     /// The user who created the flow. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_created: Option<rt::Relation<String, super::User>>,
+    pub user_created: Option<rt::Related<String, super::User>>,
     /// The folder the flow is filed in. (Directus 12.4.0 and later) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folder: Option<rt::Relation<String, super::Folder>>,
+    pub folder: Option<rt::Related<String, super::Folder>>,
     /// All operations of the flow: their keys, or the operations when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<Vec<rt::Relation<String, super::Operation>>>,
+    pub operations: Option<Vec<rt::Related<String, super::Operation>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -19,7 +19,7 @@ pub struct Folder {
     pub name: Option<String>,
     /// The enclosing folder: its key, or the folder when expanded; null for the root. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<rt::Relation<String, super::Folder>>,
+    pub parent: Option<rt::Related<String, super::Folder>>,
     /// What the folder holds. (Directus 12.4.0 and later)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FolderType>,

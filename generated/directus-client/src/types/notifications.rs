@@ -26,10 +26,10 @@ pub struct Notification {
     pub status: Option<String>,
     /// The user the notification is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<rt::Relation<String, super::User>>,
+    pub recipient: Option<rt::Related<String, super::User>>,
     /// The user who sent it; null when the system did. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender: Option<rt::Relation<String, super::User>>,
+    pub sender: Option<rt::Related<String, super::User>>,
     /// The subject line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,

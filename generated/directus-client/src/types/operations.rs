@@ -42,19 +42,19 @@ pub struct Operation {
     pub options: Option<serde_json::Value>,
     /// The operation run next on success. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolve: Option<rt::Relation<String, super::Operation>>,
+    pub resolve: Option<rt::Related<String, super::Operation>>,
     /// The operation run next on failure. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reject: Option<rt::Relation<String, super::Operation>>,
+    pub reject: Option<rt::Related<String, super::Operation>>,
     /// The flow the operation belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow: Option<rt::Relation<String, super::Flow>>,
+    pub flow: Option<rt::Related<String, super::Flow>>,
     /// When the operation was created (date-time string). May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created: Option<String>,
     /// The user who created the operation. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_created: Option<rt::Relation<String, super::User>>,
+    pub user_created: Option<rt::Related<String, super::User>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -16,7 +16,7 @@ pub struct Panel {
     pub id: Option<String>,
     /// The dashboard the panel is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dashboard: Option<rt::Relation<String, super::Dashboard>>,
+    pub dashboard: Option<rt::Related<String, super::Dashboard>>,
     /// The panel's title. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -71,7 +71,7 @@ pub struct Panel {
     pub date_created: Option<String>,
     /// The user who created the panel. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_created: Option<rt::Relation<String, super::User>>,
+    pub user_created: Option<rt::Related<String, super::User>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -20,7 +20,7 @@ pub struct Permission {
     pub id: Option<i64>,
     /// The role the permission belongs to; null means the public role. (before Directus 11.0.0) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<rt::Relation<String, super::Role>>,
+    pub role: Option<rt::Related<String, super::Role>>,
     /// The collection the permission is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
@@ -41,7 +41,7 @@ pub struct Permission {
     pub fields: Option<Vec<String>>,
     /// The policy the permission belongs to; null on the built-in app permissions. (Directus 11.0.0 and later) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<rt::Relation<String, super::Policy>>,
+    pub policy: Option<rt::Related<String, super::Policy>>,
     /// True on the built-in app permissions that list replies append (they have no `id`); absent on stored rows. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,

@@ -37,13 +37,13 @@ pub struct Policy {
     pub app_access: Option<bool>,
     /// The permission rows of this policy: their integer keys, or the rows when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<Vec<rt::Relation<i64, super::Permission>>>,
+    pub permissions: Option<Vec<rt::Related<i64, super::Permission>>>,
     /// The links to users that have this policy: keys of `directus_access` rows (or those rows when expanded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<rt::Relation<String, super::Access>>>,
+    pub users: Option<Vec<rt::Related<String, super::Access>>>,
     /// The links to roles that have this policy: keys of `directus_access` rows (or those rows when expanded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<rt::Relation<String, super::Access>>>,
+    pub roles: Option<Vec<rt::Related<String, super::Access>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -23,10 +23,10 @@ pub struct Preset {
     pub bookmark: Option<String>,
     /// The user the preset is for; null when shared. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<rt::Relation<String, super::User>>,
+    pub user: Option<rt::Related<String, super::User>>,
     /// The role the preset is for; null when not role-wide. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<rt::Relation<String, super::Role>>,
+    pub role: Option<rt::Related<String, super::Role>>,
     /// The collection the preset shows. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,

@@ -20,7 +20,7 @@ pub struct Revision {
     pub id: Option<i64>,
     /// The activity row that produced this revision: its key, or the row when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity: Option<rt::Relation<i64, super::Activity>>,
+    pub activity: Option<rt::Related<i64, super::Activity>>,
     /// The collection of the changed item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
@@ -35,10 +35,10 @@ pub struct Revision {
     pub delta: Option<serde_json::Value>,
     /// The revision this one was made from, if any. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<rt::Relation<i64, super::Revision>>,
+    pub parent: Option<rt::Related<i64, super::Revision>>,
     /// The content version the change was saved to, if any. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<rt::Relation<String, super::Version>>,
+    pub version: Option<rt::Related<String, super::Version>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

@@ -37,16 +37,16 @@ pub struct Role {
     pub app_access: Option<bool>,
     /// The parent role, whose policies this role inherits: its key, or the role when expanded. (Directus 11.0.0 and later) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<rt::Relation<String, super::Role>>,
+    pub parent: Option<rt::Related<String, super::Role>>,
     /// The roles nested under this one: their keys, or the roles when expanded. (Directus 11.0.0 and later)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<rt::Relation<String, super::Role>>>,
+    pub children: Option<Vec<rt::Related<String, super::Role>>>,
     /// The policies given to the role: keys of `directus_access` rows (or those rows when expanded). (Directus 11.0.0 and later)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<rt::Relation<String, super::Access>>>,
+    pub policies: Option<Vec<rt::Related<String, super::Access>>>,
     /// The users that have this role: their keys, or the users when expanded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<rt::Relation<String, super::User>>>,
+    pub users: Option<Vec<rt::Related<String, super::User>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

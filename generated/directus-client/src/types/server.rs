@@ -100,7 +100,7 @@ pub struct ServerProject {
     pub project_descriptor: Option<String>,
     /// The logo: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_logo: Option<rt::Relation<String, super::File>>,
+    pub project_logo: Option<rt::Related<String, super::File>>,
     /// The brand colour (a hex string).
     pub project_color: String,
     /// The default admin app colour scheme.
@@ -122,13 +122,13 @@ pub struct ServerProject {
     pub default_language: String,
     /// The login page image: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_foreground: Option<rt::Relation<String, super::File>>,
+    pub public_foreground: Option<rt::Related<String, super::File>>,
     /// The login page background: the file's key and type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_background: Option<super::ServerProjectBackground>,
     /// The favicon: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_favicon: Option<rt::Relation<String, super::File>>,
+    pub public_favicon: Option<rt::Related<String, super::File>>,
     /// Text shown on the login page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_note: Option<String>,
@@ -182,7 +182,7 @@ impl ServerProjectDefaultAppearance {
 pub struct ServerProjectBackground {
     /// The file's key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<rt::Relation<String, super::File>>,
+    pub id: Option<rt::Related<String, super::File>>,
     /// The file's MIME type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,

@@ -29,13 +29,13 @@ pub struct Settings {
     pub project_color: Option<String>,
     /// The logo file: its key, or the file when expanded. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_logo: Option<rt::Relation<String, super::File>>,
+    pub project_logo: Option<rt::Related<String, super::File>>,
     /// The image on the login page: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_foreground: Option<rt::Relation<String, super::File>>,
+    pub public_foreground: Option<rt::Related<String, super::File>>,
     /// The background of the login page: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_background: Option<rt::Relation<String, super::File>>,
+    pub public_background: Option<rt::Related<String, super::File>>,
     /// Text shown on the login page. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_note: Option<String>,
@@ -60,7 +60,7 @@ pub struct Settings {
     pub custom_css: Option<String>,
     /// The folder uploads go to by default. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_default_folder: Option<rt::Relation<String, super::Folder>>,
+    pub storage_default_folder: Option<rt::Related<String, super::Folder>>,
     /// Custom map tile sources. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basemaps: Option<serde_json::Value>,
@@ -81,7 +81,7 @@ pub struct Settings {
     pub custom_aspect_ratios: Option<serde_json::Value>,
     /// The favicon: a file key. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_favicon: Option<rt::Relation<String, super::File>>,
+    pub public_favicon: Option<rt::Related<String, super::File>>,
     /// The default admin app colour scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_appearance: Option<SettingsDefaultAppearance>,
@@ -114,7 +114,7 @@ pub struct Settings {
     pub public_registration_verify_email: Option<bool>,
     /// The role new sign-ups get. (Directus 10.11.1 and later) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_registration_role: Option<rt::Relation<String, super::Role>>,
+    pub public_registration_role: Option<rt::Related<String, super::Role>>,
     /// A filter the e-mail of a new sign-up must match. (Directus 10.11.1 and later) May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_registration_email_filter: Option<serde_json::Value>,

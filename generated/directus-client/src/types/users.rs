@@ -40,7 +40,7 @@ pub struct User {
     pub tags: Option<Vec<String>>,
     /// The profile image: a file key, or the file when expanded. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<rt::Relation<String, super::File>>,
+    pub avatar: Option<rt::Related<String, super::File>>,
     /// The admin app language (a locale such as `en-US`); null follows the project default. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
@@ -52,7 +52,7 @@ pub struct User {
     pub status: Option<UserStatus>,
     /// The user's role: its key, or the role when expanded with `fields=role.*`. May be `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<rt::Relation<String, super::Role>>,
+    pub role: Option<rt::Related<String, super::Role>>,
     /// The static API token, never sent: `**********` when set, null when not. May be `null`. Directus masks it when read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<rt::Secret>,
@@ -94,7 +94,7 @@ pub struct User {
     pub text_direction: Option<UserTextDirection>,
     /// The policies attached directly to the user: keys of `directus_access` rows (or those rows when expanded). (Directus 11.0.0 and later)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<rt::Relation<String, super::Access>>>,
+    pub policies: Option<Vec<rt::Related<String, super::Access>>>,
     /// The fields this type does not name: a project's custom fields, or ones a newer
     /// Directus added.
     #[serde(flatten)]

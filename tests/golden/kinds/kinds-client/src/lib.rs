@@ -8,7 +8,7 @@
 //! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.things().list(…)`; login, logout and the server version come from the runtime client this one dereferences to.
 pub use directus_runtime::{
     ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
-    ItemStream, ListCall, ListMeta, Outcome, Page, Relation, Result, RetryPolicy, Secret,
+    ItemStream, ListCall, ListMeta, Outcome, Page, Related, Result, RetryPolicy, Secret,
     SessionTokens, TimeoutKind, Tokens, Version,
 };
 pub use serde_json;
