@@ -183,6 +183,13 @@ pub fn check_references(raw: &RawSpec, resources: &[Resource], diags: &mut Vec<D
             }
         }
     }
+    // Types of files that failed other checks still count as declared: one bad operation must not
+    // make every type of its file "unknown" elsewhere.
+    for l in &raw.resources {
+        for t in &l.value.types {
+            declared.entry(&t.name).or_insert(&l.value.resource);
+        }
+    }
     let known = |name: &str| declared.contains_key(name);
     let names_list = || declared.keys().copied().collect::<Vec<_>>().join(", ");
     for res in resources {
