@@ -27,7 +27,7 @@ pub use operation::{Auth, Method, Operation, SessionChange};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use request::Request;
-pub use response::{Download, ListMeta, Page, Response};
+pub use response::{Download, ListMeta, Page, ReplyHead, Response};
 pub use secret::Secret;
 pub use transport::{CallSettings, RetryPolicy, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
 pub use version::{ParseVersionError, Route, Version};
