@@ -27,6 +27,25 @@ pub fn load_model(spec_dir: &Path) -> Result<model::Model, Vec<Diagnostic>> {
     }
 }
 
+/// [`load_model`] for the old side of `generator diff`: a spec that breaks only the name-table
+/// rules (stricter than when it was written) still loads, those problems coming back as warnings
+/// (see [`validate::validate_lenient`]).
+pub fn load_model_lenient(spec_dir: &Path) -> Result<(model::Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let raw = spec::load::load(spec_dir, &mut diags);
+    let model = validate::validate_lenient(spec_dir, &raw, &mut diags);
+    diags.sort();
+    diags.dedup();
+    match model {
+        Some((m, mut warnings)) if diags.is_empty() => {
+            warnings.sort();
+            warnings.dedup();
+            Ok((m, warnings))
+        }
+        _ => Err(diags),
+    }
+}
+
 /// Everything `generate` writes, in memory.
 pub fn generate(spec_dir: &Path) -> Result<Vec<emit::OutputFile>, GenerateError> {
     let model = load_model(spec_dir).map_err(GenerateError::Spec)?;

@@ -213,9 +213,27 @@ fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: 
             format!("the {label} spec ({}) does not validate: {} problem(s)", dir.display(), diags.len())
         })
     };
-    let old_model = match load(&old_dir, "old") {
-        Ok(m) => m,
-        Err(e) => return fail(e),
+    // The old side may predate today's naming rules: those problems are warnings there.
+    let old_model = match directus_generator::load_model_lenient(&old_dir) {
+        Ok((m, warnings)) => {
+            for w in &warnings {
+                eprintln!("{}", w.as_warning());
+            }
+            if !warnings.is_empty() {
+                eprintln!(
+                    "warning: the old spec breaks {} of today's naming rule(s); it is compared as it was generated then \
+                     (a parameter named like a global flag as --body-NAME, --query-NAME or --path-NAME)",
+                    warnings.len()
+                );
+            }
+            m
+        }
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return fail(format!("the old spec ({}) does not validate: {} problem(s)", old_dir.display(), diags.len()));
+        }
     };
     let new_model = match load(&new_dir, "new") {
         Ok(m) => m,

@@ -24,7 +24,7 @@ fn validate_rejects_a_broken_spec_with_located_errors() {
     let (code, _, stderr) = run(&["validate", "--spec", "tests/fixtures/broken"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("tests/fixtures/broken/resources/users.yaml:7:5: error at users.generate_tfa.method"), "{stderr}");
-    assert!(stderr.contains("7 problem(s)"), "{stderr}");
+    assert!(stderr.contains("11 problem(s)"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

@@ -136,6 +136,11 @@ pub struct GlobalArgs {
     #[arg(id = "global-verbose", long = "verbose", short = 'v', global = true, help_heading = "Global options")]
     pub verbose: bool,
 
+    /// Print each reply's status line and headers on stderr, as curl -i does (stdout stays the
+    /// result); cookie values and anything token-like are masked
+    #[arg(id = "global-include", long = "include", short = 'i', global = true, help_heading = "Global options")]
+    pub include: bool,
+
     /// Filter the JSON reply with a jq expression before formatting it (e.g. '.[].email')
     #[arg(id = "global-jq", long = "jq", global = true, value_name = "EXPR", allow_hyphen_values = true, help_heading = "Global options")]
     pub jq: Option<String>,
@@ -210,9 +215,10 @@ pub type CliResult = Result<Output, CliError>;
 /// What a command produced.
 pub enum Output {
     Json(serde_json::Value),
-    /// A list that came back with `meta`: printed as `{"data": …, "meta": …}` in JSON and YAML;
-    /// ndjson and tables print the items, and the meta on stderr.
-    Page { data: serde_json::Value, meta: serde_json::Value },
+    /// The whole reply, `{"data": …}` with what the server sent beside it: a list's `meta`, or the
+    /// fields of an operation's `envelope_fields` (`auth list-providers`: `disableDefault`).
+    /// Printed whole in JSON and YAML; ndjson and tables print `data`, and the rest on stderr.
+    Envelope(serde_json::Map<String, serde_json::Value>),
     Text(String),
     /// The operation returns nothing; success is the exit code.
     Empty,
@@ -235,11 +241,42 @@ impl Output {
         let to_json = |e: serde_json::Error| CliError::Output(format!("the result could not be printed as JSON: {e}"));
         match page.meta {
             None => Output::json(page.data),
-            Some(meta) => Ok(Output::Page {
-                data: serde_json::to_value(page.data).map_err(to_json)?,
-                meta: serde_json::to_value(meta).map_err(to_json)?,
-            }),
+            Some(meta) => {
+                let mut whole = serde_json::Map::new();
+                whole.insert("data".into(), serde_json::to_value(page.data).map_err(to_json)?);
+                whole.insert("meta".into(), serde_json::to_value(meta).map_err(to_json)?);
+                Ok(Output::Envelope(whole))
+            }
         }
+    }
+}
+
+tokio::task_local! {
+    /// The whole reply of the call [`whole_envelope`] runs, kept by the runtime as it reads it.
+    static WHOLE_REPLY: std::cell::RefCell<Option<serde_json::Value>>;
+}
+
+/// Offered every `{"data": …}` reply the runtime reads; kept only inside [`whole_envelope`], so
+/// other calls pay nothing but the look-up.
+pub(crate) fn offer_envelope(body: &[u8]) {
+    let _ = WHOLE_REPLY.try_with(|slot| *slot.borrow_mut() = serde_json::from_slice(body).ok());
+}
+
+/// Runs `call`, an operation whose reply carries fields beside `data` (spec `envelope_fields`,
+/// e.g. `disableDefault` of `auth list-providers`), and gives its whole reply, so nothing the
+/// server said is lost. The client method still reads and checks `data` as always; the reply it
+/// read last is the one printed (a token refresh on the way is read before it).
+pub async fn whole_envelope<T: Serialize>(call: impl Future<Output = Result<T, Error>>) -> CliResult {
+    let (data, whole) = WHOLE_REPLY
+        .scope(std::cell::RefCell::new(None), async {
+            let data = call.await;
+            (data, WHOLE_REPLY.with(|slot| slot.borrow_mut().take()))
+        })
+        .await;
+    let data = data?;
+    match whole {
+        Some(serde_json::Value::Object(whole)) if whole.contains_key("data") => Ok(Output::Envelope(whole)),
+        _ => Output::json(data),
     }
 }
 
@@ -386,6 +423,15 @@ fn client(global: &GlobalArgs) -> Result<(Client, profile::Profile), CliError> {
             );
         });
     }
+    if global.include {
+        // The reply's head, secrets masked by the runtime; a blank line ends it, as in curl -i.
+        builder = builder.hook(|a| {
+            if let Some(head) = &a.reply {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "{head}").and_then(|()| err.flush());
+            }
+        });
+    }
     let client = builder.build().map_err(|e| CliError::Usage(format!("--url: {e}")))?;
     Ok((client, profile))
 }
@@ -419,9 +465,9 @@ async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
     };
     let printable = match (output, &printer.jq) {
         (Output::Json(v), None) => Some(Printable::One(v)),
-        (Output::Page { data, meta }, None) => Some(Printable::Page { data, meta }),
+        (Output::Envelope(whole), None) => Some(Printable::Envelope(whole)),
         (Output::Json(v), Some(jq)) => Some(Printable::Stream(jq.run(v)?)),
-        (Output::Page { data, meta }, Some(jq)) => Some(Printable::Stream(jq.run(serde_json::json!({ "data": data, "meta": meta }))?)),
+        (Output::Envelope(whole), Some(jq)) => Some(Printable::Stream(jq.run(serde_json::Value::Object(whole))?)),
         // Text is a JSON string to a filter (`server ping --jq length`).
         (Output::Text(t), Some(jq)) => Some(Printable::Stream(jq.run(serde_json::Value::String(t))?)),
         (Output::Download { .. }, Some(_)) => {
@@ -486,7 +532,7 @@ async fn print_raw(output: Output) -> Result<(), CliError> {
     let out_err = |e: std::io::Error| CliError::Output(format!("could not write the result: {e}"));
     let mut stdout = std::io::stdout().lock();
     match output {
-        Output::Json(_) | Output::Page { .. } | Output::Items(_) => unreachable!("JSON is formatted by `print`"),
+        Output::Json(_) | Output::Envelope(_) | Output::Items(_) => unreachable!("JSON is formatted by `print`"),
         Output::Text(t) => {
             stdout.write_all(t.as_bytes()).map_err(out_err)?;
             // Text ends with a line break, as shell tools' output does (`server ping` → `pong\n`).

@@ -51,7 +51,9 @@ pub(crate) struct Inner {
 }
 
 /// What a hook is told after each attempt of a call: the reply's status, or the error when no
-/// reply came. Holds no secret, path value or body: the route is the template.
+/// reply came. Holds no secret, path value or body: the route is the template, and the reply's
+/// head has its secrets masked (its `Location` or `Content-Disposition`, when the server sent one,
+/// can name what the call addressed).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Attempt<'a> {
@@ -66,6 +68,8 @@ pub struct Attempt<'a> {
     pub error: Option<&'a Error>,
     /// From the start of this attempt to its reply's head (or its failure).
     pub elapsed: Duration,
+    /// The reply's status line and headers, secrets masked; none when no reply came.
+    pub reply: Option<crate::ReplyHead<'a>>,
 }
 
 /// A function called after every attempt of every call of one client (and its handles).
@@ -575,7 +579,7 @@ impl Client {
                     Err(timeout(op, d.kind, d.limit))
                 }
             };
-            let report = |status: Option<u16>, error: Option<&Error>| {
+            let report = |status: Option<u16>, error: Option<&Error>, reply: Option<crate::ReplyHead<'_>>| {
                 #[cfg(feature = "tracing")]
                 {
                     tracing::Span::current().record("attempts", attempt);
@@ -585,16 +589,16 @@ impl Client {
                 }
                 for hook in &self.inner.hooks {
                     let base_url = &self.inner.base_url;
-                    hook(&Attempt { base_url, operation: op, route: route.path, attempt, status, error, elapsed: began.elapsed() });
+                    hook(&Attempt { base_url, operation: op, route: route.path, attempt, status, error, elapsed: began.elapsed(), reply });
                 }
             };
             if let Err(e) = &sent {
-                report(None, Some(e));
+                report(None, Some(e), None);
             }
             let (err, retry_after) = match sent {
                 Ok(mut reply) => {
                     let status = reply.status();
-                    report(Some(status.as_u16()), None);
+                    report(Some(status.as_u16()), None, Some(crate::ReplyHead::of(&reply)));
                     if let Some(observe) = OBSERVER.get() {
                         observe(&self.inner.base_url, op, status.as_u16());
                     }

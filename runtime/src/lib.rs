@@ -31,7 +31,7 @@ pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use record::{integer, integers, or_false, Related};
 pub use request::Request;
-pub use response::{Download, ListMeta, Page, Response};
+pub use response::{Download, ListMeta, Page, ReplyHead, Response};
 pub use secret::Secret;
 pub use transport::{CallSettings, RetryPolicy, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
 pub use version::{ParseVersionError, Route, Version};

@@ -64,6 +64,107 @@ fn count<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<u
     }
 }
 
+/// The head of a reply: its status line and headers, with every secret masked. What a
+/// [`crate::Attempt`] shows of a reply, and what the CLI's `-i/--include` prints (as `curl -i` does,
+/// on stderr).
+///
+/// Masked: the values of `Set-Cookie` (the cookie's name and attributes stay), of headers named
+/// like a credential (`…token…`, `…secret…`, `…password…`, `…session…`, `cookie`,
+/// `authorization`, `…api-key…`, `…credential…`, `…signature…`), and anything shaped like a JWT
+/// in any other value. The request's headers, such as `Authorization`, are never part of it.
+#[derive(Clone, Copy)]
+pub struct ReplyHead<'a> {
+    version: reqwest::Version,
+    status: reqwest::StatusCode,
+    headers: &'a reqwest::header::HeaderMap,
+}
+
+impl<'a> ReplyHead<'a> {
+    pub(crate) fn of(reply: &'a reqwest::Response) -> Self {
+        Self { version: reply.version(), status: reply.status(), headers: reply.headers() }
+    }
+
+    /// `HTTP/1.1 200 OK`.
+    pub fn status_line(&self) -> String {
+        let reason = self.status.canonical_reason().map(|r| format!(" {r}")).unwrap_or_default();
+        format!("{:?} {}{reason}", self.version, self.status.as_u16())
+    }
+
+    /// The headers in the order the server sent them, names in lower case, values masked and
+    /// with control characters escaped.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                let masked = mask_header(name.as_str(), &text);
+                (name.as_str().to_owned(), crate::error::escape_controls(&masked).into_owned())
+            })
+            .collect()
+    }
+}
+
+/// The status line, then one `name: value` line per header, as `curl -i` shows them.
+impl std::fmt::Display for ReplyHead<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}", self.status_line())?;
+        for (name, value) in self.headers() {
+            writeln!(f, "{name}: {value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The status and the header names only.
+impl std::fmt::Debug for ReplyHead<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("ReplyHead").field("status", &self.status.as_u16()).field("headers", &names).finish()
+    }
+}
+
+const MASK: &str = "***";
+
+/// A header's value as it may be shown: see [`ReplyHead`].
+fn mask_header(name: &str, value: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    if name == "set-cookie" {
+        // `name=value; Path=/; HttpOnly`: the value goes, the rest says what kind of cookie it is.
+        let (cookie, attributes) = value.split_once(';').map_or((value, None), |(c, a)| (c, Some(a)));
+        let cookie_name = cookie.split_once('=').map_or(cookie, |(n, _)| n).trim();
+        return match attributes {
+            Some(a) => format!("{cookie_name}={MASK};{a}"),
+            None => format!("{cookie_name}={MASK}"),
+        };
+    }
+    const SECRET_NAMES: &[&str] =
+        &["token", "secret", "password", "passwd", "session", "cookie", "authorization", "api-key", "apikey", "credential", "signature"];
+    if SECRET_NAMES.iter().any(|s| name.contains(s)) {
+        return MASK.to_owned();
+    }
+    mask_jwts(value)
+}
+
+/// Replaces every JWT-shaped word (`eyJ…`, base64url parts joined by dots) with [`MASK`].
+fn mask_jwts(value: &str) -> String {
+    let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        let len = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
+        if len == 0 {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let word = &rest[..len];
+        let jwt = word.starts_with("eyJ") && word.split('.').filter(|p| !p.is_empty()).count() >= 2;
+        out.push_str(if jwt { MASK } else { word });
+        rest = &rest[len..];
+    }
+    out
+}
+
 impl Response {
     pub(crate) fn new(
         op: &'static Operation,
@@ -110,6 +211,9 @@ impl Response {
         }
         match serde_json::from_slice::<E>(&body) {
             Ok(env) => {
+                // The CLI prints the whole reply of some operations (`cli::whole_envelope`).
+                #[cfg(feature = "cli")]
+                crate::cli::offer_envelope(&body);
                 if let Some(client) = starts_session {
                     client.start_session_from(op, status, &body).await?;
                 }
@@ -287,6 +391,24 @@ mod tests {
     }
 
     use super::filename_from_disposition as f;
+
+    #[test]
+    fn reply_heads_never_show_a_secret() {
+        use super::mask_header as m;
+        assert_eq!(
+            m("Set-Cookie", "directus_session_token=abc.def; Max-Age=86400; Path=/; HttpOnly"),
+            "directus_session_token=***; Max-Age=86400; Path=/; HttpOnly"
+        );
+        assert_eq!(m("set-cookie", "a=b"), "a=***");
+        assert_eq!(m("x-refresh-token", "r1"), "***");
+        assert_eq!(m("Authorization", "Bearer t"), "***");
+        assert_eq!(m("x-api-key", "k"), "***");
+        assert_eq!(m("content-type", "application/json"), "application/json");
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.c2lnbmF0dXJl";
+        assert_eq!(m("link", &format!("<https://h/?t={jwt}>; rel=next")), "<https://h/?t=***>; rel=next");
+        assert_eq!(m("x-note", "eyJ alone, and keyJ.x"), "eyJ alone, and keyJ.x");
+        assert_eq!(m("etag", "W/\"1d-1vQrKd\""), "W/\"1d-1vQrKd\"");
+    }
 
     #[test]
     fn content_disposition_filenames() {

@@ -233,7 +233,7 @@ fn spec_diff_reports_every_change_class_with_its_impact() {
         "resource-added", "resource-removed", "operation-added", "operation-removed", "method", "path", "versions", "auth",
         "param-added", "param-removed", "param-required", "param-optional", "param-type", "param-secret", "param-values",
         "body", "query-set", "query-set-meta", "response", "response-field-added", "response-field-removed", "response-field-type", "docs",
-        "api-version",
+        "api-version", "param-flag", "response-envelope",
     ] {
         assert!(classes.contains(class), "the fixture pair has no `{class}` change");
     }
@@ -243,9 +243,58 @@ fn spec_diff_reports_every_change_class_with_its_impact() {
     assert_eq!(find("param-optional", "`storage`").cli, Impact::Compatible, "a flag that is no longer required breaks no script");
     assert_eq!(find("response-field-added", "`created`").rust, Impact::Compatible, "reply structs are non_exhaustive");
     assert_eq!(find("method", "POST → PUT").rust, Impact::None);
+    let renamed = find("param-flag", "`title`");
+    assert_eq!((renamed.rust, renamed.cli), (Impact::None, Impact::Breaking), "a renamed flag breaks scripts only");
+    assert!(renamed.detail.contains("`--title` → `--caption`"), "{}", renamed.detail);
+    assert_eq!(find("response-envelope", "cached").cli, Impact::Breaking, "the CLI prints another shape");
     assert!(r.breaking);
     assert_eq!(r.bump, report::Bump::Major);
     assert_eq!(r.next_crate_version, "0.2.0", "below 1.0 a breaking change raises the minor number");
+}
+
+/// The old side of a diff may predate today's name checks (before 910d7d5, a body field `url`
+/// became `--body-url`; now it needs a `flag:`): it loads with those problems as warnings, named
+/// as the generator of its time named it, and the rename shows as a breaking CLI change.
+#[test]
+fn spec_diff_loads_an_old_side_that_breaks_only_naming_rules() {
+    use directus_generator::diff::Impact;
+    let dir = directus_e2e::temp_dir("lenient");
+    for (side, flag) in [("old", ""), ("new", ", flag: from-url")] {
+        let spec = dir.join(side);
+        std::fs::create_dir_all(spec.join("resources")).unwrap();
+        std::fs::write(
+            spec.join("api.yaml"),
+            "format: 1\ntitle: Old names\napi_version: \"12.4.1\"\ncrate: { name: old-names, version: 0.1.0, binary: old, runtime_path: ../runtime }\nerrors: []\n",
+        )
+        .unwrap();
+        std::fs::write(
+            spec.join("resources/imports.yaml"),
+            format!(
+                "resource: imports\ntitle: Imports\ndescription: Imports from a URL.\noperations:\n  - id: import\n    title: Import\n    summary: Imports a file.\n    method: POST\n    path: /imports\n    body:\n      kind: object\n      fields:\n        - {{ name: url, type: string, required: true{flag}, description: Where from. }}\n        - {{ name: token, type: string, secret: true{}, description: A secret. }}\n    response: {{ kind: json }}\n",
+                if flag.is_empty() { "" } else { ", flag: import-token" }
+            ),
+        )
+        .unwrap();
+    }
+    // Today's validator refuses the old side, for its names only.
+    let refused = load_model(&dir.join("old")).expect_err("`url` and `token` clash with global flags");
+    assert!(refused.iter().all(|d| d.message.contains("reserved")), "{refused:?}");
+    let (old, warnings) = directus_generator::load_model_lenient(&dir.join("old")).expect("loads with warnings");
+    assert_eq!(warnings, refused, "the same problems, as warnings");
+    assert!(warnings[0].as_warning().to_string().contains(": warning at imports.import.body."), "{}", warnings[0].as_warning());
+    // A spec with another kind of problem is still refused.
+    std::fs::write(dir.join("old/resources/broken.yaml"), "resource: broken\ntitle: Broken\noperations: []\n").unwrap();
+    assert!(directus_generator::load_model_lenient(&dir.join("old")).is_err());
+    std::fs::remove_file(dir.join("old/resources/broken.yaml")).unwrap();
+    let (new, none) = directus_generator::load_model_lenient(&dir.join("new")).unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    let changes = directus_generator::diff::compare(&old, &new);
+    let flags: Vec<&directus_generator::diff::Change> = changes.iter().filter(|c| c.class == "param-flag").collect();
+    assert_eq!(flags.len(), 2, "{changes:#?}");
+    assert!(flags[0].detail.contains("`--body-token-stdin`, `$DIRECTUS_BODY_TOKEN` → `--import-token-stdin`, `$DIRECTUS_IMPORT_TOKEN`"), "{}", flags[0].detail);
+    assert!(flags[1].detail.contains("`--body-url` → `--from-url`"), "{}", flags[1].detail);
+    assert!(flags.iter().all(|c| c.cli == Impact::Breaking && c.rust == Impact::None));
+    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

@@ -84,6 +84,10 @@ async fn extensions_and_sso_on_10_10() {
     let anon = Client::new(&s.url).unwrap();
     let providers: Vec<Value> = anon.auth().list_providers().decode().await.unwrap();
     assert!(providers.iter().any(|p| p["name"] == "loopback"), "{providers:?}");
+    // The CLI prints the whole reply, `disableDefault` too (spec `envelope_fields`).
+    let whole = directus_e2e::admin_cli_json(env!("CARGO_BIN_EXE_directus"), s, &["auth", "list-providers"]);
+    assert_eq!(whole["disableDefault"], false, "{whole}");
+    assert!(whole["data"].as_array().is_some_and(|d| d.iter().any(|p| p["name"] == "loopback")), "{whole}");
     let location = anon
         .auth()
         .start_sso("loopback", &directus_client::auth::StartSsoOptions { redirect: Some(format!("{}/admin", s.url)) })

@@ -202,3 +202,63 @@ async fn users_in_every_format() {
     let (text, _) = ok(s, &["users", "get", id, "--fields", "email", "-o", "yaml"]);
     assert!(text.starts_with("email: ") && text.lines().count() == 1, "{text}");
 }
+
+/// `auth list-providers` answers `{"data": [...], "disableDefault": …}`: the CLI prints all of it
+/// (spec `envelope_fields`), and with ndjson the items on stdout and the rest on stderr.
+#[test]
+fn whole_envelope_of_list_providers() {
+    let s = server();
+    let (text, _) = ok(s, &["auth", "list-providers"]);
+    let whole: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(whole, json!({ "data": [], "disableDefault": false }), "{text}");
+    let (text, err) = ok(s, &["auth", "list-providers", "-o", "ndjson"]);
+    assert_eq!(text, "", "no providers under the Core licence");
+    assert!(err.contains("disableDefault: false"), "{err}");
+    let (text, _) = ok(s, &["auth", "list-providers", "--jq", ".disableDefault"]);
+    assert_eq!(text, "false\n");
+    // The help says so.
+    let (help, _) = ok(s, &["auth", "list-providers", "--help"]);
+    assert!(help.contains("Prints the whole reply: {\"data\": …, \"disableDefault\": …}"), "{help}");
+}
+
+/// `-i/--include`: each reply's status line and headers on stderr, as curl -i shows them, with
+/// stdout still the parseable result; no token, password or cookie value is printed.
+#[test]
+fn include_shows_reply_heads_without_secrets() {
+    let s = server();
+    let (text, err) = ok(s, &["users", "me", "--fields", "email", "-i"]);
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["email"], s.admin_email.as_str(), "{text}");
+    assert!(err.starts_with("HTTP/1.1 200 OK\n"), "{err}");
+    assert!(err.contains("\ncontent-type: application/json") && err.ends_with("\n\n"), "{err}");
+    // A request header: never printed, and the token appears nowhere.
+    assert!(!err.to_ascii_lowercase().contains("authorization") && !err.contains(s.admin_token.as_str()), "{err}");
+    // An error reply shows its head too, before the error.
+    let out = cli(s, &["--include", "items", "list", "--collection", "no_such_collection"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.starts_with("HTTP/1.1 403 Forbidden\n") && err.contains("\nerror: "), "{err}");
+
+    // A login in cookie mode: the refresh token comes as a cookie, whose value is masked; the
+    // access token is in the reply on stdout only.
+    let profiles = std::env::temp_dir().join(format!("directus-include-{}", directus_e2e::random_hex(4)));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(["-i", "auth", "login", "--email", s.admin_email.as_str(), "--password-stdin", "--mode", "cookie"])
+        .env("DIRECTUS_URL", &s.url)
+        .env_remove("DIRECTUS_TOKEN")
+        .env("DIRECTUS_CONFIG_DIR", &profiles)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), s.admin_password.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let access = reply["access_token"].as_str().expect("cookie mode returns the access token");
+    let cookie = err.lines().find(|l| l.starts_with("set-cookie: directus_refresh_token=")).unwrap_or_else(|| panic!("{err}"));
+    assert!(cookie.starts_with("set-cookie: directus_refresh_token=***; ") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(!err.contains(access) && !err.contains(s.admin_password.as_str()), "{err}");
+    let _ = std::fs::remove_dir_all(profiles);
+}

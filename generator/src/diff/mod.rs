@@ -334,6 +334,10 @@ fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[P
             let flag = names::kebab(&names::snake(name));
             d.push(res, at, "param-secret", format!("{owner}: `{name}` {} secret (CLI flag `--{flag}` ↔ `--{flag}-stdin`)", if p.secret { "became" } else { "is no longer" }), B, B);
         }
+        if o.secret == p.secret && cli_names(o) != cli_names(p) {
+            // The Rust name is the spec name, which matched; the flag (or its env var) moved.
+            d.push(res, at, "param-flag", format!("{owner}: CLI name of `{name}`: {} → {}", cli_names(o), cli_names(p)), N, B);
+        }
         if o.values != p.values {
             let narrowed = o.values.is_empty() || o.values.iter().any(|v| !p.values.contains(v)) && !p.values.is_empty();
             let i = if narrowed { B } else { C };
@@ -342,6 +346,18 @@ fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[P
         if o.description != p.description || o.default != p.default {
             d.push(res, at, "docs", format!("{owner}: description or default of `{name}`"), N, N);
         }
+    }
+}
+
+/// How a CLI user gives the input: its flag, or for a secret the stdin flag and the environment
+/// variable (the `--…-file` flag is named as the stdin one).
+fn cli_names(p: &Param) -> String {
+    if p.secret {
+        format!("`--{}`, `${}`", names::stdin_flag(p), names::secret_env(p))
+    } else if names::is_switch_pair(p) {
+        format!("`--{}`/`--{}`", names::flag(p), names::negated_flag(p))
+    } else {
+        format!("`--{}`", names::flag(p))
     }
 }
 
@@ -368,6 +384,14 @@ fn response(d: &mut Diff, res: &str, at: &Operation, o: &Operation, n: &Operatio
             Some(other) => format!("{other:?}").to_lowercase(),
         };
         d.push(res, Some(at), "response-type", format!("`{id}`: reply type {} → {}", show(&or.ty), show(&nr.ty)), B, N);
+    }
+    if or.envelope_fields != nr.envelope_fields {
+        // The CLI prints the whole reply when there are such fields, `data` alone when not: a
+        // script reading its output sees another shape either way.
+        let shown = |f: &[String]| if f.is_empty() { "`data` alone".to_owned() } else { format!("the whole reply (beside `data`: {})", f.join(", ")) };
+        // Between two lists the CLI prints the whole reply either way.
+        let cli = if or.envelope_fields.is_empty() != nr.envelope_fields.is_empty() { B } else { C };
+        d.push(res, Some(at), "response-envelope", format!("`{id}`: the CLI prints {} (was {})", shown(&nr.envelope_fields), shown(&or.envelope_fields)), N, cli);
     }
     let om: BTreeMap<&str, &Param> = or.fields.iter().map(|p| (p.name.as_str(), p)).collect();
     let nm: BTreeMap<&str, &Param> = nr.fields.iter().map(|p| (p.name.as_str(), p)).collect();

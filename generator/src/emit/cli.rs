@@ -124,7 +124,11 @@ fn resource_enum(bin: &str, r: &Resource, session: bool) -> TokenStream {
         let d = doc(&format!("{}: {}", op.title, op.summary));
         let name = names::command(op);
         // The help ends with the example the docs show.
-        let examples = format!("Examples:\n  {}", names::cli_example(bin, &r.name, op));
+        let mut examples = format!("Examples:\n  {}", names::cli_example(bin, &r.name, op));
+        if !op.response.envelope_fields.is_empty() {
+            let beside: Vec<String> = op.response.envelope_fields.iter().map(|f| format!("\"{f}\": …")).collect();
+            examples = format!("Prints the whole reply: {{\"data\": …, {}}} (-o ndjson|table: the rest on stderr).\n\n{examples}", beside.join(", "));
+        }
         if clap_default(&names::snake(&op.id), &name) {
             quote! { #d #[command(after_help = #examples)] #v(#a), }
         } else {
@@ -504,8 +508,11 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let all_bind = all.as_ref().map(|_| quote! { let all = args.all; });
     let meta = pages.then(|| quote! { .with_meta() });
     let turbofish = op.composite.is_some().then(|| quote! { ::<serde_json::Value> });
-    let call = quote! { client.#accessor().#method #turbofish (#(#call_args),*) #decode #meta .await? };
+    let call_expr = quote! { client.#accessor().#method #turbofish (#(#call_args),*) #decode #meta };
+    let call = quote! { #call_expr.await? };
     let output = match op.response.kind {
+        // The reply carries more than `data` (spec `envelope_fields`): the whole of it is printed.
+        ResponseKind::Json if !op.response.envelope_fields.is_empty() => quote! { cli::whole_envelope(std::future::IntoFuture::into_future(#call_expr)).await },
         ResponseKind::Json if pages => quote! { Output::page(#call) },
         ResponseKind::Json => quote! { Output::json(#call) },
         ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },

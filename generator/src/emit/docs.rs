@@ -291,6 +291,17 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
         }),
         None => output,
     };
+    let output = match op.response.envelope_fields.as_slice() {
+        [] => output,
+        fields => {
+            let beside: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "{output} The reply also carries {} beside `data`: the CLI prints the whole reply, `{{\"data\": …, {}}}` (with `-o ndjson` or `-o table`, the items on stdout and the rest on stderr).",
+                beside.join(", "),
+                fields.iter().map(|f| format!("\"{f}\": …")).collect::<Vec<_>>().join(", ")
+            )
+        }
+    };
     let example = op.response.example.as_ref().and_then(|e| serde_json::to_string_pretty(e).ok());
     let credentials = match op.auth {
         AuthMode::Required => "A logged-in user or a static token (`DIRECTUS_TOKEN` or `--token-stdin` in the CLI, `ClientBuilder::token` in Rust).",

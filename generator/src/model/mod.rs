@@ -370,6 +370,9 @@ pub struct Response {
     pub example: Option<Value>,
     /// `{"data": …}` around the JSON.
     pub envelope: bool,
+    /// Top-level fields of the reply beside `data` and `meta` (spec `envelope_fields`): the CLI
+    /// prints the whole reply.
+    pub envelope_fields: Vec<String>,
     /// What the reply does to the client's login session.
     pub session: Option<SessionChange>,
     /// The spec's `type`: what the JSON is read into.

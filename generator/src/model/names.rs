@@ -52,9 +52,27 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "jq",
     "dry-run",
     "verbose",
+    "include",
     "help",
     "version",
 ];
+
+/// The global flags of the generators before the name checks (commit 910d7d5). Those wrote a
+/// parameter named like one of them with its location as a prefix (`--body-url`,
+/// `--body-token-stdin`, `$DIRECTUS_BODY_TOKEN`); today such a parameter needs a `flag:`.
+pub const LEGACY_GLOBAL_FLAGS: &[&str] = &["url", "token", "token-stdin", "server-version", "pretty", "output", "help", "version"];
+
+/// The flag a generator before the name checks wrote for a parameter without `flag:` whose name
+/// is one of [`LEGACY_GLOBAL_FLAGS`], for `generator diff` against an old spec; none otherwise.
+pub fn legacy_flag(p: &Param) -> Option<String> {
+    let base = kebab(&snake(&p.name));
+    let prefix = match p.location {
+        super::ParamIn::Path => "path",
+        super::ParamIn::Query => "query",
+        super::ParamIn::Body => "body",
+    };
+    (p.flag.is_none() && LEGACY_GLOBAL_FLAGS.contains(&base.as_str())).then(|| format!("{prefix}-{base}"))
+}
 
 /// Commands of the tool itself, beside the resources: clap's `help`, `completion SHELL` and `man`.
 pub const TOOL_COMMANDS: &[&str] = &["help", "completion", "man"];

@@ -355,6 +355,11 @@ pub struct ResponseDef {
     /// Whether the JSON is wrapped in `{"data": …}`. Default true; a few server routes answer bare JSON.
     #[serde(default)]
     pub envelope: Option<bool>,
+    /// Top-level fields the reply carries beside `data` (and `meta`), such as `disableDefault`
+    /// of `GET /auth`. The CLI prints the whole reply for such an operation, `{"data": …,
+    /// "disableDefault": …}`, so nothing the server said is lost.
+    #[serde(default)]
+    pub envelope_fields: Vec<String>,
     /// What the reply does to the client's login session. `start`: it carries `access_token`,
     /// `refresh_token` and `expires`, and the client logs in with them (a login, a refresh).
     /// `end`: the call ends the session whose optional `refresh_token` body field it sends, the

@@ -15,6 +15,40 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> Option<Model> {
+    let model = validate_without_names(spec_dir, raw, diags)?;
+    // Names are checked on the whole model: collisions cross resources and api.yaml.
+    symbols::check(raw, &model, diags);
+    diags.is_empty().then_some(model)
+}
+
+/// [`validate`] for the old side of `generator diff`: a spec that breaks only the name-table
+/// rules (which got stricter over time) still gives its model, and those problems come back as
+/// warnings. A parameter named like one of the global flags of the generators before the name
+/// checks gets the flag those generators wrote for it (`--body-url`, `$DIRECTUS_BODY_TOKEN`, see
+/// [`names::legacy_flag`]), so the diff shows the rename users of that CLI see.
+pub fn validate_lenient(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> Option<(Model, Vec<Diagnostic>)> {
+    let mut model = validate_without_names(spec_dir, raw, diags)?;
+    let mut warnings = Vec::new();
+    symbols::check(raw, &model, &mut warnings);
+    if !warnings.is_empty() {
+        let legacy = |p: &mut model::Param| {
+            if p.flag.is_none() {
+                p.flag = names::legacy_flag(p);
+            }
+        };
+        model.api.query_sets.iter_mut().flat_map(|q| q.params.iter_mut()).for_each(legacy);
+        for op in model.resources.iter_mut().flat_map(|r| r.operations.iter_mut()) {
+            op.path_params.iter_mut().chain(op.query_params.iter_mut()).for_each(legacy);
+            if let model::Body::Object(fields) | model::Body::Multipart(fields) = &mut op.body {
+                fields.iter_mut().for_each(legacy);
+            }
+        }
+    }
+    Some((model, warnings))
+}
+
+/// Every check but the name table's.
+fn validate_without_names(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> Option<Model> {
     let api = raw.api.as_ref().and_then(|a| check_api(a, diags));
     let mut resources = Vec::new();
     let mut seen = BTreeSet::new();
@@ -55,10 +89,7 @@ pub fn validate(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagnostic>) -> 
     if !diags.is_empty() {
         return None;
     }
-    let model = Model { api: api?, resources, spec_hash: spec_hash(&raw.files) };
-    // Names are checked on the whole model: collisions cross resources and api.yaml.
-    symbols::check(raw, &model, diags);
-    diags.is_empty().then_some(model)
+    Some(Model { api: api?, resources, spec_hash: spec_hash(&raw.files) })
 }
 
 fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Api> {

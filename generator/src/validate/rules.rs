@@ -765,6 +765,19 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
     if d.envelope == Some(false) && !is_json {
         err(r, &at.key("envelope", "envelope"), "`envelope` is for JSON replies", "drop it");
     }
+    if !d.envelope_fields.is_empty() && (!is_json || d.envelope == Some(false)) {
+        err(r, &at.key("envelope_fields", "envelope_fields"), "`envelope_fields` names fields beside `data`, so the reply must be JSON in the `data` envelope", "drop it, or set `kind: json` without `envelope: false`");
+    }
+    for (i, f) in d.envelope_fields.iter().enumerate() {
+        let here = at.key(format_args!("envelope_fields.{i}"), format_args!("envelope_fields.{f}"));
+        if matches!(f.as_str(), "data" | "meta" | "errors") {
+            err(r, &here, format!("`{f}` is not a field beside `data`: the runtime reads it itself"), "list only the other top-level fields the server sends, e.g. disableDefault");
+        } else if f.is_empty() || !f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            err(r, &here, format!("`{}` is not a JSON field name of a Directus reply", f.escape_debug()), "use the field's name as the server sends it: letters, digits and `_`");
+        } else if d.envelope_fields[..i].contains(f) {
+            err(r, &here, format!("`{f}` is listed twice"), "keep one");
+        }
+    }
     let session = match d.session.as_deref() {
         None => None,
         Some("start") => Some(SessionChange::Start),
@@ -781,6 +794,7 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         description: d.description.trim().to_owned(),
         example: d.example.clone(),
         envelope: d.envelope.unwrap_or(true),
+        envelope_fields: d.envelope_fields.clone(),
         session,
         ty,
     })

@@ -122,20 +122,25 @@ pub struct Style {
     pub width: Option<usize>,
 }
 
-/// What to print: the reply (a list page's items and its meta apart), or `--jq`'s results.
+/// What to print: the reply, a whole reply envelope (`{"data": …, "meta": …}` or with other
+/// fields beside `data`), or `--jq`'s results.
 pub enum Printable {
     One(Value),
-    Page { data: Value, meta: Value },
+    /// JSON and YAML print it whole; ndjson and tables print `data`, and the rest on stderr.
+    Envelope(serde_json::Map<String, Value>),
     Stream(Vec<Value>),
 }
 
-/// The text for stdout, and a note for stderr (a page's meta, or columns left out of a table).
+/// The text for stdout, and a note for stderr (what an envelope has beside `data`, such as a
+/// page's meta, or columns left out of a table).
 pub fn render(what: Printable, style: &Style) -> Result<(String, Option<String>), CliError> {
     let mut note = None;
     let values = match (what, style.format) {
-        (Printable::Page { data, meta }, Format::Json | Format::Yaml) => vec![serde_json::json!({ "data": data, "meta": meta })],
-        (Printable::Page { data, meta }, Format::Ndjson | Format::Table) => {
-            note = Some(format!("meta: {}", serde_json::to_string(&meta).unwrap_or_default()));
+        (Printable::Envelope(whole), Format::Json | Format::Yaml) => vec![Value::Object(whole)],
+        (Printable::Envelope(mut whole), Format::Ndjson | Format::Table) => {
+            let data = whole.shift_remove("data").unwrap_or(Value::Null);
+            let rest: Vec<String> = whole.iter().map(|(k, v)| format!("{k}: {}", serde_json::to_string(v).unwrap_or_default())).collect();
+            note = (!rest.is_empty()).then(|| rest.join("\n"));
             vec![data]
         }
         (Printable::One(v), _) => vec![v],
@@ -400,11 +405,21 @@ mod tests {
         assert_eq!(text, "- id: 1\n  name: a\n- id: 2\n  name: b\n");
         let (text, _) = render(Printable::Stream(vec![json!(1), json!("x")]), &style(Format::Yaml)).unwrap();
         assert_eq!(text, "1\n---\nx\n");
-        let (text, note) = render(Printable::Page { data: v.clone(), meta: json!({"total_count": 2}) }, &style(Format::Ndjson)).unwrap();
+        let (text, note) = render(page(v.clone()), &style(Format::Ndjson)).unwrap();
         assert_eq!(text.lines().count(), 2);
         assert_eq!(note.as_deref(), Some("meta: {\"total_count\":2}"));
-        let (text, _) = render(Printable::Page { data: v, meta: json!({"total_count": 2}) }, &style(Format::Json)).unwrap();
+        let (text, _) = render(page(v), &style(Format::Json)).unwrap();
         assert!(text.starts_with("{\"data\":[") && text.contains("\"meta\":{\"total_count\":2}"), "{text}");
+        // Fields beside `data` stay where the server put them, and go to stderr with ndjson.
+        let whole = json!({"data": [], "disableDefault": false, "meta": {"n": 1}});
+        let (text, _) = render(Printable::Envelope(whole.as_object().unwrap().clone()), &style(Format::Json)).unwrap();
+        assert_eq!(text, "{\"data\":[],\"disableDefault\":false,\"meta\":{\"n\":1}}\n");
+        let (text, note) = render(Printable::Envelope(whole.as_object().unwrap().clone()), &style(Format::Ndjson)).unwrap();
+        assert_eq!((text.as_str(), note.as_deref()), ("", Some("disableDefault: false\nmeta: {\"n\":1}")));
+    }
+
+    fn page(data: Value) -> Printable {
+        Printable::Envelope(json!({"data": data, "meta": {"total_count": 2}}).as_object().unwrap().clone())
     }
 
     #[test]
