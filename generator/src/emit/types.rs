@@ -163,7 +163,8 @@ fn field(t: &RecordType, f: &TypeField) -> TokenStream {
 
 fn values_enum(t: &RecordType, f: &TypeField) -> TokenStream {
     let e = format_ident!("{}", names::values_type(&t.name, &f.name));
-    let d = doc(&format!("The values of [`{}::{}`].", type_ident(&t.name), ident(&f.name)));
+    // The struct, not the field: a field named like a keyword (`r#type`) cannot be linked.
+    let d = doc(&format!("The values of the field `{}` of [`{}`].", f.name, type_ident(&t.name)));
     let unknown = format_ident!("{}", names::UNKNOWN_VARIANT);
     let variants = f.values.iter().map(|v| {
         let var = type_ident(v);

@@ -109,7 +109,7 @@ pub struct CollectionMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`CollectionMeta::accountability`].
+/// The values of the field `accountability` of [`CollectionMeta`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum CollectionMetaAccountability {
@@ -133,7 +133,7 @@ impl CollectionMetaAccountability {
         }
     }
 }
-/// The values of [`CollectionMeta::status`].
+/// The values of the field `status` of [`CollectionMeta`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum CollectionMetaStatus {

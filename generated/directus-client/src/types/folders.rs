@@ -28,7 +28,7 @@ pub struct Folder {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`Folder::r#type`].
+/// The values of the field `type` of [`Folder`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum FolderType {

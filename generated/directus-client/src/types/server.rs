@@ -146,7 +146,7 @@ pub struct ServerProject {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`ServerProject::default_appearance`].
+/// The values of the field `default_appearance` of [`ServerProject`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum ServerProjectDefaultAppearance {

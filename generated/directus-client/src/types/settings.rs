@@ -228,7 +228,7 @@ pub struct Settings {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`Settings::storage_asset_transform`].
+/// The values of the field `storage_asset_transform` of [`Settings`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsStorageAssetTransform {
@@ -256,7 +256,7 @@ impl SettingsStorageAssetTransform {
         }
     }
 }
-/// The values of [`Settings::default_appearance`].
+/// The values of the field `default_appearance` of [`Settings`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsDefaultAppearance {
@@ -284,7 +284,7 @@ impl SettingsDefaultAppearance {
         }
     }
 }
-/// The values of [`Settings::default_save_action`].
+/// The values of the field `default_save_action` of [`Settings`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsDefaultSaveAction {

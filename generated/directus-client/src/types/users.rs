@@ -100,7 +100,7 @@ pub struct User {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`User::status`].
+/// The values of the field `status` of [`User`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserStatus {
@@ -144,7 +144,7 @@ impl UserStatus {
         }
     }
 }
-/// The values of [`User::appearance`].
+/// The values of the field `appearance` of [`User`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserAppearance {
@@ -172,7 +172,7 @@ impl UserAppearance {
         }
     }
 }
-/// The values of [`User::text_direction`].
+/// The values of the field `text_direction` of [`User`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserTextDirection {

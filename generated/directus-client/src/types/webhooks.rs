@@ -47,7 +47,7 @@ pub struct Webhook {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The values of [`Webhook::method`].
+/// The values of the field `method` of [`Webhook`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookMethod {
@@ -71,7 +71,7 @@ impl WebhookMethod {
         }
     }
 }
-/// The values of [`Webhook::status`].
+/// The values of the field `status` of [`Webhook`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookStatus {
@@ -95,7 +95,7 @@ impl WebhookStatus {
         }
     }
 }
-/// The values of [`Webhook::actions`].
+/// The values of the field `actions` of [`Webhook`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookActions {
