@@ -2,7 +2,7 @@
 //! generated client (and the CLI once per resource) against a real Directus 12.4.1. Every write is
 //! read back; every delete is checked to be gone.
 
-use directus_client::{Client, ErrorCode, ListMeta, Query};
+use directus_client::{Client, Error, ErrorCode, ListMeta, Query};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
 
@@ -87,6 +87,36 @@ async fn collections_and_fields() {
     c.collections().delete(&name).await.unwrap();
     let err = c.collections().get(&name).decode::<Value>().await.expect_err("deleted collection");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
+}
+
+#[tokio::test]
+async fn upsert_finds_a_string_primary_key_and_refuses_an_ambiguous_filter() {
+    let s = server();
+    let c = admin(s);
+    let name = format!("codes_{}", directus_e2e::random_hex(4));
+    c.collections()
+        .create(&json!({ "collection": name, "schema": {}, "meta": {},
+            "fields": [{ "field": "code", "type": "string", "schema": { "is_primary_key": true, "length": 20 } },
+                       { "field": "label", "type": "string", "schema": {} },
+                       { "field": "kind", "type": "string", "schema": {} }] }))
+        .decode::<Value>()
+        .await
+        .unwrap();
+    let items = c.items();
+    // No match: created with the caller's key.
+    let made: Value = items.upsert(&name, &json!({ "code": { "_eq": "EUR" } }), &json!({ "code": "EUR", "label": "Euro", "kind": "fiat" })).await.unwrap();
+    assert_eq!(made["code"], "EUR");
+    // One match: updated by its `code`, which upsert read from the collection's fields.
+    let updated: Value = items.upsert(&name, &json!({ "code": { "_eq": "EUR" } }), &json!({ "label": "euro" })).await.unwrap();
+    assert_eq!((updated["code"].as_str(), updated["label"].as_str()), (Some("EUR"), Some("euro")));
+    // Two matches: refused, and nothing changes.
+    let _: Value = items.create(&name, &json!({ "code": "USD", "label": "Dollar", "kind": "fiat" })).await.unwrap();
+    let err = items.upsert::<Value>(&name, &json!({ "kind": { "_eq": "fiat" } }), &json!({ "label": "changed" })).await.expect_err("ambiguous");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert!(err.to_string().contains("more than one item"), "{err}");
+    let all: Vec<Value> = items.list(&name, &Query::new().sort(["code"])).await.unwrap();
+    let labels: Vec<&str> = all.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["euro", "Dollar"], "the ambiguous upsert changed nothing");
 }
 
 #[tokio::test]
