@@ -9,6 +9,7 @@
 use crate::client::Client;
 use crate::error::Result;
 use crate::paging::ItemStream;
+use crate::query::QueryValue;
 use crate::request::Request;
 use crate::response::Page;
 use serde::de::DeserializeOwned;
@@ -49,7 +50,7 @@ impl<T> Call<T> {
     }
 
     /// A call whose reply is bare JSON (no `data` envelope).
-    pub fn bare(client: &Client, request: Request) -> Self {
+    pub fn without_envelope(client: &Client, request: Request) -> Self {
         Self { envelope: false, ..Self::new(client, request) }
     }
 
@@ -62,6 +63,30 @@ impl<T> Call<T> {
     /// The request as it will be sent, e.g. to inspect it in a test.
     pub fn request(&self) -> &Request {
         &self.request
+    }
+
+    /// Fills the path's `{name}` placeholder (encoded; `.` and `..` are refused when sent).
+    pub fn path(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.request = self.request.path(name, value);
+        self
+    }
+
+    /// Adds a query parameter, e.g. one the spec does not list.
+    pub fn query(mut self, name: &str, value: &(impl QueryValue + ?Sized)) -> Self {
+        self.request = self.request.query(name, value);
+        self
+    }
+
+    /// Sends `body` as the JSON body.
+    pub fn json(mut self, body: impl serde::Serialize) -> Self {
+        self.request = self.request.json(body);
+        self
+    }
+
+    /// The reply is the JSON as it is, without Directus's `{"data": …}` around it.
+    pub fn bare(mut self) -> Self {
+        self.envelope = false;
+        self
     }
 }
 

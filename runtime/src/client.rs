@@ -685,6 +685,24 @@ impl Client {
     }
 
     /// Reports a composite operation (one made of others) as done, to the observer.
+    /// A call to a route the spec lacks (an extension's endpoint, a route newer than this client):
+    /// `path` is a template whose `{name}` placeholders `.path(name, value)` fills; add `.query`
+    /// and `.json` as needed, then await it for the reply's `data` as `serde_json::Value`, or
+    /// `.decode::<T>()` it, or `.bare()` when the reply has no `data` envelope. It goes through
+    /// everything generated calls do (auth, refresh, retries for idempotent methods, limits,
+    /// hooks); errors name the operation `custom`.
+    ///
+    /// ```no_run
+    /// # async fn f(client: directus_runtime::Client) -> directus_runtime::Result<()> {
+    /// use directus_runtime::Method;
+    /// let snapshot: serde_json::Value = client.custom(Method::Get, "/schema/snapshot").await?;
+    /// let item: serde_json::Value = client.custom(Method::Get, "/items/{collection}/{id}").path("collection", "articles").path("id", 1).await?;
+    /// # let _ = (snapshot, item); Ok(()) }
+    /// ```
+    pub fn custom(&self, method: Method, path: &str) -> crate::Call<serde_json::Value> {
+        crate::Call::new(self, Request::custom(method, path))
+    }
+
     pub fn record_composite(&self, op: &'static Operation) {
         if let Some(observe) = OBSERVER.get() {
             observe(&self.inner.base_url, op, 200);

@@ -81,6 +81,7 @@ impl fmt::Display for ErrorCode {
 
 /// One entry of Directus's `errors` list.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiError {
     pub message: String,
     pub code: ErrorCode,
@@ -90,6 +91,7 @@ pub struct ApiError {
 
 /// Whether a failed request may have reached the server, and so may have been applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Nothing reached the server: the request was refused before sending (a bad argument, an
     /// unsupported operation), or the connection could not be made (refused, DNS, TLS, connect
@@ -104,6 +106,7 @@ pub enum Outcome {
 
 /// Which time limit fired; each is set on [`crate::ClientBuilder`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// Making the connection (TCP and TLS) took too long; nothing was sent.
     Connect,

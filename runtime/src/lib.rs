@@ -7,6 +7,7 @@
 mod auth;
 mod call;
 mod client;
+mod composite;
 mod error;
 mod operation;
 mod paging;
@@ -24,6 +25,7 @@ pub mod cli;
 
 pub use auth::{SessionTokens, Tokens};
 pub use call::{Call, CallFuture, ListCall};
+pub use composite::{primary_key, upsert_target};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation, SessionChange};

@@ -4,7 +4,7 @@
 use crate::version::{Route, Version};
 
 /// HTTP methods Directus uses. `SEARCH` is Directus's query-in-body read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     Get,
     Post,
@@ -104,4 +104,20 @@ impl Operation {
         let find = |table: &'static [(&'static str, &'static str)]| table.iter().find(|(c, _)| *c == code).map(|(_, h)| *h);
         find(self.hints).or_else(|| find(self.common_hints))
     }
+}
+
+/// The descriptor of a route the spec lacks, for [`crate::Client::custom`]. Descriptors are
+/// `'static` like the generated ones, so each distinct method and path template is made once and
+/// kept for the life of the process: a program's custom routes are a fixed set of templates
+/// (values go in `{placeholders}`, filled with `.path(…)`), so this stays small.
+pub(crate) fn custom(method: Method, template: &str) -> &'static Operation {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MADE: OnceLock<Mutex<HashMap<(Method, String), &'static Operation>>> = OnceLock::new();
+    let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    made.entry((method, template.to_owned())).or_insert_with(|| {
+        let path: &'static str = Box::leak(template.to_owned().into_boxed_str());
+        let routes: &'static [Route] = Box::leak(Box::new([Route::new(path)]));
+        Box::leak(Box::new(Operation { id: "custom", method, routes, auth: Auth::Optional, ..Operation::BASE }))
+    })
 }

@@ -33,6 +33,11 @@ pub struct Request {
 }
 
 impl Request {
+    /// A request to a route the spec lacks; see [`crate::Client::custom`], which sends one.
+    pub fn custom(method: crate::Method, path: &str) -> Self {
+        Self::new(crate::operation::custom(method, path))
+    }
+
     pub fn new(op: &'static Operation) -> Self {
         Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new() }
     }

@@ -31,6 +31,7 @@ struct DataEnvelope<T> {
 /// A list reply with the `meta` Directus adds when the query asks for it (the `meta` query
 /// parameter: `total_count`, `filter_count` or `*`).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Page<T> {
     pub data: Vec<T>,
     /// Absent when the query did not ask for it.
@@ -40,6 +41,7 @@ pub struct Page<T> {
 
 /// The counts Directus can report about a list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct ListMeta {
     /// Items in the collection, whatever the filter.
     #[serde(default, deserialize_with = "count", skip_serializing_if = "Option::is_none")]

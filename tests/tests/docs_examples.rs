@@ -141,9 +141,16 @@ fn every_cli_example_in_the_docs_parses_and_sends_its_request() {
     assert!(all.len() >= 100, "found only {} examples", all.len());
     let mut failures = Vec::new();
     for (page, routes, line) in &all {
-        // Reads get an empty list, so an upsert goes on to create.
+        // Reads get an empty list, so an upsert goes on to create; the fields of a collection name
+        // its primary key, which an upsert asks for first.
         let stub = stub::start(|_, head| {
-            let body = if head.starts_with("GET ") { r#"{"data":[]}"# } else { r#"{"data":{}}"# };
+            let body = if head.starts_with("GET /fields/") {
+                r#"{"data":[{"field":"id","schema":{"is_primary_key":true}}]}"#
+            } else if head.starts_with("GET ") {
+                r#"{"data":[]}"#
+            } else {
+                r#"{"data":{}}"#
+            };
             vec![reply("200 OK", &[("Content-Type", "application/json")], body)]
         });
         let command = fill(line, &dir);

@@ -37,7 +37,7 @@ async fn roles_crud_and_batch() {
     let more: Vec<Value> = r.create_many(&[json!({ "name": "R1" }), json!({ "name": "R2" })]).decode().await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(r.get(&id, &q()).decode::<Value>().await.unwrap()["name"], "Editors");
-    let names: Vec<Value> = r.list(&Query { filter: Some(json!({ "name": { "_in": ["R1", "R2"] } })), ..q() }).decode().await.unwrap();
+    let names: Vec<Value> = r.list(&q().filter(json!({ "name": { "_in": ["R1", "R2"] } }))).decode().await.unwrap();
     assert_eq!(names.len(), 2);
     assert_eq!(r.update(&id, &json!({ "description": "edits" })).decode::<Value>().await.unwrap()["description"], "edits");
     let changed: Vec<Value> = r.update_many(&keys, &json!({ "icon": "star" })).decode().await.unwrap();
@@ -69,7 +69,7 @@ async fn permissions_crud_and_batch() {
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["collection"], "directus_files");
-    let of_policy = |extra: Value| Query { filter: Some(json!({ "policy": { "_eq": policy } }).as_object().cloned().map(|mut m| { m.extend(extra.as_object().cloned().unwrap_or_default()); Value::Object(m) }).unwrap()), ..q() };
+    let of_policy = |extra: Value| q().filter(json!({ "policy": { "_eq": policy } }).as_object().cloned().map(|mut m| { m.extend(extra.as_object().cloned().unwrap_or_default()); Value::Object(m) }).unwrap());
     let listed: Vec<Value> = p.list(&of_policy(json!({}))).decode().await.unwrap();
     assert_eq!(listed.len(), 5, "read and update of directus_users from the fixture, and these three: {listed:?}");
     let updated: Value = p.update(id, &json!({ "action": "read", "fields": ["*"], "collection": "directus_files" })).decode().await.unwrap();
@@ -102,7 +102,7 @@ async fn presets_crud_and_batch() {
         .unwrap();
     let keys: Vec<i64> = more.iter().filter_map(|m| m["id"].as_i64()).collect();
     assert_eq!(p.get(id, &q()).decode::<Value>().await.unwrap()["bookmark"], "Mine");
-    let listed: Vec<Value> = p.list(&Query { filter: Some(json!({ "collection": { "_eq": "directus_files" } })), ..q() }).decode().await.unwrap();
+    let listed: Vec<Value> = p.list(&q().filter(json!({ "collection": { "_eq": "directus_files" } }))).decode().await.unwrap();
     assert!(listed.len() >= 2);
     assert_eq!(p.update(id, &json!({ "bookmark": "Mine (renamed)" })).decode::<Value>().await.unwrap()["bookmark"], "Mine (renamed)");
     let batch: Vec<Value> = p.update_many(&keys, &json!({ "layout": "cards" })).decode().await.unwrap();
@@ -128,9 +128,9 @@ async fn users_crud_me_and_batch() {
     let more: Vec<Value> = u.create_many(&[json!({ "email": email() }), json!({ "email": email() })]).decode().await.unwrap();
     let keys: Vec<&str> = more.iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(u.get(&id, &q()).decode::<Value>().await.unwrap()["first_name"], "One");
-    let me: Value = u.me(&Query { fields: Some(vec!["email".into()]), ..q() }).decode().await.unwrap();
+    let me: Value = u.me(&q().fields(vec!["email"])).decode().await.unwrap();
     assert_eq!(me["email"], s.admin_email.as_str());
-    let listed: Vec<Value> = u.list(&Query { search: Some("example.com".into()), ..q() }).decode().await.unwrap();
+    let listed: Vec<Value> = u.list(&q().search("example.com")).decode().await.unwrap();
     assert!(listed.len() >= 4);
     assert_eq!(u.update(&id, &json!({ "last_name": "Updated" })).decode::<Value>().await.unwrap()["last_name"], "Updated");
     let batch: Vec<Value> = u.update_many(&keys, &json!({ "title": "batch" })).decode().await.unwrap();
@@ -154,13 +154,13 @@ async fn invite_then_accept_by_mail() {
     let role_id = role["id"].as_str().unwrap();
     let address = email();
     c.users().invite(&[address.as_str()], role_id, &Default::default()).await.unwrap();
-    let invited: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).decode().await.unwrap();
+    let invited: Vec<Value> = c.users().list(&q().filter(json!({ "email": { "_eq": address } }))).decode().await.unwrap();
     assert_eq!(invited[0]["status"], "invited");
 
     let token = fixtures::mail_token(s, &address).await;
     let anon = Client::new(&s.url).unwrap();
     anon.users().accept_invite(token.as_str(), "Accepted-123").await.unwrap();
-    let active: Vec<Value> = c.users().list(&Query { filter: Some(json!({ "email": { "_eq": address } })), ..q() }).decode().await.unwrap();
+    let active: Vec<Value> = c.users().list(&q().filter(json!({ "email": { "_eq": address } }))).decode().await.unwrap();
     assert_eq!(active[0]["status"], "active");
     anon.login(&address, "Accepted-123").await.expect("the invited user logs in with the new password");
     c.users().delete(active[0]["id"].as_str().unwrap()).await.unwrap();
@@ -173,18 +173,18 @@ async fn auth_login_refresh_logout_and_password_reset_by_mail() {
     let user = fixtures::create_user(s).await;
     let anon = Client::new(&s.url).unwrap();
     let a = anon.auth();
-    let tokens = a.login(&user.email, user.password.as_str(), &directus_client::auth::LoginOptions { mode: Some("json".into()), ..Default::default() }).await.unwrap();
+    let tokens = a.login(&user.email, user.password.as_str(), &directus_client::auth::LoginOptions::default().mode("json")).await.unwrap();
     assert!(tokens.expires > 0);
     let refresh = tokens.refresh_token.clone().expect("json mode returns the refresh token");
     assert!(!format!("{tokens:?}").contains(refresh.expose()), "tokens are redacted in Debug");
     // The reply starts a session (`session: start`): the client is logged in, as with `Client::login`.
     let stored = anon.session_tokens().await.expect("the login reply logged the client in");
     assert_eq!(stored.refresh_token, refresh);
-    let again = a.refresh(refresh.expose(), &directus_client::auth::RefreshOptions { mode: Some("json".into()) }).await.unwrap();
+    let again = a.refresh(refresh.expose(), &directus_client::auth::RefreshOptions::default().mode("json")).await.unwrap();
     let spent = a.refresh(refresh.expose(), &Default::default()).await.expect_err("a refresh token works once");
     assert_eq!(spent.code(), Some(&ErrorCode::InvalidCredentials));
     let current = again.refresh_token.expect("new refresh token");
-    a.logout(&directus_client::auth::LogoutOptions { refresh_token: Some(current.clone()), mode: Some("json".into()) }).await.unwrap();
+    a.logout(&directus_client::auth::LogoutOptions::default().refresh_token(current.clone()).mode("json")).await.unwrap();
     assert!(anon.session_tokens().await.is_none(), "logging out the client's own session forgets it");
     assert!(a.refresh(current.expose(), &Default::default()).await.is_err(), "the session is over");
 

@@ -2,7 +2,7 @@
 //! generated client (and the CLI once per resource) against a real Directus 12.4.1. Every write is
 //! read back; every delete is checked to be gone.
 
-use directus_client::{Client, ErrorCode, ListMeta, Query};
+use directus_client::{Client, Error, ErrorCode, ListMeta, Query};
 use directus_e2e::server::{self, Server};
 use serde_json::{json, Value};
 
@@ -90,6 +90,36 @@ async fn collections_and_fields() {
 }
 
 #[tokio::test]
+async fn upsert_finds_a_string_primary_key_and_refuses_an_ambiguous_filter() {
+    let s = server();
+    let c = admin(s);
+    let name = format!("codes_{}", directus_e2e::random_hex(4));
+    c.collections()
+        .create(&json!({ "collection": name, "schema": {}, "meta": {},
+            "fields": [{ "field": "code", "type": "string", "schema": { "is_primary_key": true, "length": 20 } },
+                       { "field": "label", "type": "string", "schema": {} },
+                       { "field": "kind", "type": "string", "schema": {} }] }))
+        .decode::<Value>()
+        .await
+        .unwrap();
+    let items = c.items();
+    // No match: created with the caller's key.
+    let made: Value = items.upsert(&name, &json!({ "code": { "_eq": "EUR" } }), &json!({ "code": "EUR", "label": "Euro", "kind": "fiat" })).await.unwrap();
+    assert_eq!(made["code"], "EUR");
+    // One match: updated by its `code`, which upsert read from the collection's fields.
+    let updated: Value = items.upsert(&name, &json!({ "code": { "_eq": "EUR" } }), &json!({ "label": "euro" })).await.unwrap();
+    assert_eq!((updated["code"].as_str(), updated["label"].as_str()), (Some("EUR"), Some("euro")));
+    // Two matches: refused, and nothing changes.
+    let _: Value = items.create(&name, &json!({ "code": "USD", "label": "Dollar", "kind": "fiat" })).await.unwrap();
+    let err = items.upsert::<Value>(&name, &json!({ "kind": { "_eq": "fiat" } }), &json!({ "label": "changed" })).await.expect_err("ambiguous");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert!(err.to_string().contains("more than one item"), "{err}");
+    let all: Vec<Value> = items.list(&name, &Query::new().sort(["code"])).await.unwrap();
+    let labels: Vec<&str> = all.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["euro", "Dollar"], "the ambiguous upsert changed nothing");
+}
+
+#[tokio::test]
 async fn items_crud_batch_upsert_sort_import() {
     let _turn = SCHEMA.lock().await;
     let s = server();
@@ -109,20 +139,20 @@ async fn items_crud_batch_upsert_sort_import() {
     let got: Value = items.get(&name, &id, &query()).await.unwrap();
     assert_eq!(got["title"], "First");
     let filtered: Vec<Value> = items
-        .list(&name, &Query { filter: Some(json!({ "title": { "_contains": "ir" } })), sort: Some(vec!["-id".into()]), fields: Some(vec!["id".into(), "title".into()]), ..query() })
+        .list(&name, &query().filter(json!({ "title": { "_contains": "ir" } })).sort(vec!["-id"]).fields(vec!["id", "title"]))
         .await
         .unwrap();
     let titles: Vec<&str> = filtered.iter().filter_map(|i| i["title"].as_str()).collect();
     assert_eq!(titles, ["Third", "First"]);
-    let counted: Vec<Value> = items.list(&name, &Query { aggregate: Some(json!({ "count": "*" })), ..query() }).await.unwrap();
+    let counted: Vec<Value> = items.list(&name, &query().aggregate(json!({ "count": "*" }))).await.unwrap();
     assert_eq!(counted[0]["count"].as_i64().or_else(|| counted[0]["count"].as_str().and_then(|c| c.parse().ok())), Some(3), "{counted:?}");
-    let page: Vec<Value> = items.list(&name, &Query { limit: Some(1), offset: Some(1), sort: Some(vec!["id".into()]), ..query() }).await.unwrap();
+    let page: Vec<Value> = items.list(&name, &query().limit(1).offset(1).sort(vec!["id"])).await.unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0]["title"], "Second");
     // `meta` comes back beside the items when the query asks for it, from the client and the CLI.
     let ir = json!({ "title": { "_contains": "ir" } });
     let counted = items
-        .list(&name, &Query { filter: Some(ir.clone()), limit: Some(1), meta: Some("total_count,filter_count".into()), ..query() }).decode::<Value>().with_meta()
+        .list(&name, &query().filter(ir.clone()).limit(1).meta("total_count,filter_count")).decode::<Value>().with_meta()
         .await
         .unwrap();
     assert_eq!(counted.data.len(), 1);
@@ -139,7 +169,7 @@ async fn items_crud_batch_upsert_sort_import() {
     let keys: Vec<Value> = many.iter().map(|i| i["id"].clone()).collect();
     let changed: Vec<Value> = items.update_many(&name, &keys, &json!({ "slug": "bulk" })).await.unwrap();
     assert_eq!(changed.len(), 2);
-    let bulk: Vec<Value> = items.list(&name, &Query { filter: Some(json!({ "slug": { "_eq": "bulk" } })), ..query() }).await.unwrap();
+    let bulk: Vec<Value> = items.list(&name, &query().filter(json!({ "slug": { "_eq": "bulk" } }))).await.unwrap();
     assert_eq!(bulk.len(), 2);
 
     // Upsert: the first call updates the matching item, the second creates one.
@@ -151,7 +181,7 @@ async fn items_crud_batch_upsert_sort_import() {
 
     // Sort: move the fourth item to the first one's place.
     c.utilities().sort(&name, &new["id"], &json!(id.parse::<i64>().unwrap())).await.unwrap();
-    let sorted: Vec<Value> = items.list(&name, &Query { sort: Some(vec!["sort".into()]), fields: Some(vec!["title".into()]), ..query() }).await.unwrap();
+    let sorted: Vec<Value> = items.list(&name, &query().sort(vec!["sort"]).fields(vec!["title"])).await.unwrap();
     assert_eq!(sorted[0]["title"], "Fourth", "{sorted:?}");
 
     // Import a JSON file of items.
@@ -159,12 +189,12 @@ async fn items_crud_batch_upsert_sort_import() {
     let file = dir.join("items.json");
     std::fs::write(&file, r#"[{"title":"Imported A","sort":10},{"title":"Imported B","sort":11}]"#).unwrap();
     c.utilities().import(&name, &file).await.unwrap();
-    let imported: Vec<Value> = items.list(&name, &Query { filter: Some(json!({ "title": { "_starts_with": "Imported" } })), ..query() }).await.unwrap();
+    let imported: Vec<Value> = items.list(&name, &query().filter(json!({ "title": { "_starts_with": "Imported" } }))).await.unwrap();
     assert_eq!(imported.len(), 2);
 
     // Export: the same list as a CSV file, streamed.
     let csv = items
-        .export(&name, "csv", &Query { fields: Some(vec!["id".into(), "title".into()]), sort: Some(vec!["sort".into()]), ..query() })
+        .export(&name, "csv", &query().fields(vec!["id", "title"]).sort(vec!["sort"]))
         .await
         .unwrap();
     assert!(csv.filename().is_some_and(|f| f.ends_with(".csv")), "{csv:?}");
@@ -176,7 +206,7 @@ async fn items_crud_batch_upsert_sort_import() {
     items.delete(&name, &id).await.unwrap();
     let err = items.get(&name, &id, &query()).decode::<Value>().await.expect_err("deleted item");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
-    let rest: Vec<Value> = items.list(&name, &Query { fields: Some(vec!["id".into()]), ..query() }).await.unwrap();
+    let rest: Vec<Value> = items.list(&name, &query().fields(vec!["id"])).await.unwrap();
     let rest_keys: Vec<Value> = rest.iter().map(|i| i["id"].clone()).collect();
     items.delete_many(&name, &rest_keys).await.unwrap();
     let left: Vec<Value> = items.list(&name, &query()).await.unwrap();
@@ -240,13 +270,13 @@ async fn relations_revisions_and_activity() {
     let key = item["id"].to_string();
     c.items().update(&articles, &key, &json!({ "title": "Tracked (edited)" })).decode::<Value>().await.unwrap();
     let filter = json!({ "collection": { "_eq": articles }, "item": { "_eq": key } });
-    let revisions: Vec<Value> = c.revisions().list(&Query { filter: Some(filter.clone()), sort: Some(vec!["-id".into()]), ..query() }).decode().await.unwrap();
+    let revisions: Vec<Value> = c.revisions().list(&query().filter(filter.clone()).sort(vec!["-id"])).decode().await.unwrap();
     assert_eq!(revisions.len(), 2, "{revisions:?}");
     assert_eq!(revisions[0]["delta"]["title"], "Tracked (edited)");
     let rev_id = revisions[0]["id"].as_i64().unwrap();
     let rev: Value = c.revisions().get(rev_id, &query()).decode().await.unwrap();
     assert_eq!(rev["collection"], articles.as_str());
-    let activity: Vec<Value> = c.activity().list(&Query { filter: Some(filter), ..query() }).decode().await.unwrap();
+    let activity: Vec<Value> = c.activity().list(&query().filter(filter)).decode().await.unwrap();
     let actions: Vec<&str> = activity.iter().filter_map(|a| a["action"].as_str()).collect();
     assert!(actions.contains(&"create") && actions.contains(&"update"), "{actions:?}");
     let act: Value = c.activity().get(activity[0]["id"].as_i64().unwrap(), &query()).decode().await.unwrap();

@@ -33,7 +33,7 @@ async fn folders_crud_and_batch() {
     assert_eq!(more.len(), 2);
     let got: Value = f.get(&id, &Query::default()).decode().await.unwrap();
     assert_eq!(got["name"], "docs");
-    let children: Vec<Value> = f.list(&Query { filter: Some(json!({ "parent": { "_eq": id } })), ..Default::default() }).decode().await.unwrap();
+    let children: Vec<Value> = f.list(&Query::new().filter(json!({ "parent": { "_eq": id } }))).decode().await.unwrap();
     assert_eq!(children.len(), 2);
     let renamed: Value = f.update(&id, &json!({ "name": "documents" })).decode().await.unwrap();
     assert_eq!(renamed["name"], "documents");
@@ -61,7 +61,7 @@ async fn files_upload_read_update_download_delete() {
 
     let folder: Value = c.folders().create(&json!({ "name": "uploads" })).decode().await.unwrap();
     let folder_id = folder["id"].as_str().unwrap();
-    let opts = directus_client::files::CreateOptions { title: Some("Hello".into()), folder: Some(folder_id.into()), storage: None };
+    let opts = directus_client::files::CreateOptions::default().title("Hello").folder(folder_id.into());
     let file: Value = c.files().create(&text, &opts).decode().await.unwrap();
     assert_eq!(file["title"], "Hello", "metadata sent before the file is kept");
     assert_eq!(file["folder"], folder_id);
@@ -71,7 +71,7 @@ async fn files_upload_read_update_download_delete() {
 
     let got: Value = c.files().get(&id, &Query::default()).decode().await.unwrap();
     assert_eq!(got["filename_download"], "hello.txt");
-    let listed: Vec<Value> = c.files().list(&Query { filter: Some(json!({ "folder": { "_eq": folder_id } })), ..Default::default() }).decode().await.unwrap();
+    let listed: Vec<Value> = c.files().list(&Query::new().filter(json!({ "folder": { "_eq": folder_id } }))).decode().await.unwrap();
     assert_eq!(listed.len(), 1);
     let renamed: Value = c.files().update(&id, &json!({ "title": "Hello renamed" })).decode().await.unwrap();
     assert_eq!(renamed["title"], "Hello renamed");
@@ -79,11 +79,11 @@ async fn files_upload_read_update_download_delete() {
     // Replace the bytes, keep the id; then put the original back.
     let other = dir.join("other.txt");
     std::fs::write(&other, "replaced!").unwrap();
-    let replaced: Value = c.files().replace(&id, &other, &directus_client::files::ReplaceOptions { title: Some("Replaced".into()) }).decode().await.unwrap();
+    let replaced: Value = c.files().replace(&id, &other, &directus_client::files::ReplaceOptions::default().title("Replaced")).decode().await.unwrap();
     assert_eq!(replaced["id"], id.as_str());
     assert_eq!(replaced["title"], "Replaced");
     assert_eq!(c.assets().get(&id, &Default::default()).await.unwrap().bytes().await.unwrap(), b"replaced!");
-    let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions { title: Some("Hello renamed".into()) }).decode().await.unwrap();
+    let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions::default().title("Hello renamed")).decode().await.unwrap();
     assert_eq!(back["filename_download"], "hello.txt");
 
     // Download: streamed to a file, with the name from Content-Disposition.
@@ -99,7 +99,7 @@ async fn files_upload_read_update_download_delete() {
     std::fs::write(&png_path, png()).unwrap();
     let image: Value = c.files().create(&png_path, &Default::default()).decode().await.unwrap();
     let image_id = image["id"].as_str().unwrap().to_owned();
-    let opts = directus_client::assets::GetOptions { width: Some(8), height: Some(8), format: Some("webp".into()), ..Default::default() };
+    let opts = directus_client::assets::GetOptions::default().width(8).height(8).format("webp");
     let webp = c.assets().get(&image_id, &opts).await.unwrap();
     assert_eq!(webp.content_type(), Some("image/webp"));
     let bytes = webp.bytes().await.unwrap();
@@ -178,7 +178,7 @@ async fn files_import_from_a_loopback_server() {
     let s = server();
     let c = admin(s);
     let url = serve_file(b"imported bytes");
-    let file: Value = c.files().import(&url, &directus_client::files::ImportOptions { data: Some(json!({ "title": "Imported" })) }).decode().await.unwrap();
+    let file: Value = c.files().import(&url, &directus_client::files::ImportOptions::default().data(json!({ "title": "Imported" }))).decode().await.unwrap();
     assert_eq!(file["title"], "Imported");
     let id = file["id"].as_str().unwrap();
     let bytes = c.assets().get(id, &Default::default()).await.unwrap().bytes().await.unwrap();

@@ -90,7 +90,7 @@ async fn extensions_and_sso_on_10_10() {
     assert!(whole["data"].as_array().is_some_and(|d| d.iter().any(|p| p["name"] == "loopback")), "{whole}");
     let location = anon
         .auth()
-        .start_sso("loopback", &directus_client::auth::StartSsoOptions { redirect: Some(format!("{}/admin", s.url)) })
+        .start_sso("loopback", &directus_client::auth::StartSsoOptions::default().redirect(format!("{}/admin", s.url)))
         .await
         .unwrap();
     assert!(location.starts_with("http://127.0.0.1:9/authorize?"), "{location}");

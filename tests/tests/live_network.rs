@@ -108,7 +108,7 @@ async fn two_hundred_concurrent_creates_make_exactly_200_rows() {
     for call in calls {
         call.await.unwrap().expect("every create succeeds");
     }
-    let query = directus_client::Query { limit: Some(-1), fields: Some(vec!["n".into()]), ..Default::default() };
+    let query = directus_client::Query::new().limit(-1).fields(vec!["n"]);
     let rows: Vec<Value> = c.items().list(&name, &query).await.unwrap();
     let mut ns: Vec<i64> = rows.iter().map(|r| r["n"].as_i64().unwrap()).collect();
     ns.sort();

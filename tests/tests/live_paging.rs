@@ -56,7 +56,7 @@ async fn a_stream_gives_every_item_once_in_order_one_request_per_page() {
     let s = server::shared("12.4.1");
     let admin = Client::with_token(&s.url, s.admin_token.as_str()).unwrap();
     let name = collection(&admin).await;
-    let by_id = Query { sort: Some(vec!["id".into()]), fields: Some(vec!["id".into(), "n".into()]), ..Default::default() };
+    let by_id = Query::new().sort(vec!["id"]).fields(vec!["id", "n"]);
 
     // The plain list gets Directus's default of 100.
     let first: Vec<Value> = admin.items().list(&name, &by_id).await.unwrap();
@@ -75,7 +75,7 @@ async fn a_stream_gives_every_item_once_in_order_one_request_per_page() {
 
     // Small pages, a filter: only what matches, still once each and in order.
     let (c, requests) = counting(&s.url, &s.admin_token, 7);
-    let odd = Query { filter: Some(json!({ "odd": { "_eq": true } })), ..by_id.clone() };
+    let odd = by_id.clone().filter(json!({ "odd": { "_eq": true } }));
     let all: Vec<Value> = c.items().list(&name, &odd).all().await.expect("every odd item");
     assert_eq!(ns(&all), (0..ITEMS).filter(|n| n % 2 == 1).collect::<Vec<_>>());
     assert_eq!(*requests.lock().unwrap(), (ITEMS as usize / 2).div_ceil(7), "one request per page, none after a short one");
@@ -87,18 +87,18 @@ async fn a_stream_gives_every_item_once_in_order_one_request_per_page() {
 
     // The query's limit caps the whole, its offset is where to start; descending sort kept.
     let (c, requests) = counting(&s.url, &s.admin_token, 10);
-    let window = Query { limit: Some(25), offset: Some(5), sort: Some(vec!["-id".into()]), ..by_id.clone() };
+    let window = by_id.clone().limit(25).offset(5).sort(vec!["-id"]);
     let part: Vec<Value> = c.items().list(&name, &window).all().await.unwrap();
     assert_eq!(ns(&part), (0..ITEMS).rev().skip(5).take(25).collect::<Vec<_>>());
     assert_eq!(*requests.lock().unwrap(), 3, "10 + 10 + 5");
 
     // `limit: -1` is every item too.
-    let every = Query { limit: Some(-1), ..by_id.clone() };
+    let every = by_id.clone().limit(-1);
     assert_eq!(admin.items().list(&name, &every).decode::<Value>().all().await.unwrap().len(), ITEMS as usize);
 
     // `page` would fight the stream's own paging: refused before sending.
     let (c, requests) = counting(&s.url, &s.admin_token, 10);
-    let paged = Query { page: Some(2), ..by_id.clone() };
+    let paged = by_id.clone().page(2);
     let err = c.items().list(&name, &paged).decode::<Value>().all().await.expect_err("page is refused");
     assert!(matches!(err, Error::InvalidInput { .. }) && err.to_string().contains("`page`"), "{err}");
     assert_eq!(*requests.lock().unwrap(), 0);

@@ -33,7 +33,7 @@ async fn policies_crud_and_batch() {
     let keys: Vec<String> = more.iter().map(id_of).collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     assert_eq!(p.get(&id, &Query::default()).decode::<Value>().await.unwrap()["name"], "Readers");
-    let found: Vec<Value> = p.list(&Query { filter: Some(json!({ "name": { "_in": ["P1", "P2"] } })), ..Default::default() }).decode().await.unwrap();
+    let found: Vec<Value> = p.list(&Query::new().filter(json!({ "name": { "_in": ["P1", "P2"] } }))).decode().await.unwrap();
     assert_eq!(found.len(), 2);
     let changed: Value = p.update(&id, &json!({ "description": "Read only" })).decode().await.unwrap();
     assert_eq!(changed["description"], "Read only");
@@ -41,7 +41,7 @@ async fn policies_crud_and_batch() {
     assert_eq!(both.len(), 2);
     p.delete_many(&keys).await.unwrap();
     p.delete(&id).await.unwrap();
-    let left: Vec<Value> = p.list(&Query { filter: Some(json!({ "name": { "_in": ["Readers", "P1", "P2"] } })), ..Default::default() }).decode().await.unwrap();
+    let left: Vec<Value> = p.list(&Query::new().filter(json!({ "name": { "_in": ["Readers", "P1", "P2"] } }))).decode().await.unwrap();
     assert!(left.is_empty(), "{left:?}");
 
     // The CLI, the same way.
@@ -61,7 +61,7 @@ async fn access_rows_give_a_role_a_policy() {
     let a = c.access();
     let row: Value = a.create(&json!({ "role": role_id, "policy": policy_id })).decode().await.unwrap();
     let row_id = id_of(&row);
-    let rows: Vec<Value> = a.list(&Query { filter: Some(json!({ "role": { "_eq": role_id } })), ..Default::default() }).decode().await.unwrap();
+    let rows: Vec<Value> = a.list(&Query::new().filter(json!({ "role": { "_eq": role_id } }))).decode().await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["policy"], Value::String(policy_id.clone()));
     let got: Value = a.get(&row_id, &Query::default()).decode().await.unwrap();
@@ -76,7 +76,7 @@ async fn access_rows_give_a_role_a_policy() {
     assert_eq!(changed.len(), 2);
     a.delete(keys[1]).await.unwrap();
     a.delete_many(&keys[..1]).await.unwrap();
-    assert!(a.list(&Query { filter: Some(json!({ "role": { "_eq": role_id } })), ..Default::default() }).decode::<Value>().await.unwrap().is_empty());
+    assert!(a.list(&Query::new().filter(json!({ "role": { "_eq": role_id } }))).decode::<Value>().await.unwrap().is_empty());
     c.policies().delete_many(&[policy_id.as_str(), id_of(&second).as_str()]).await.unwrap();
     c.roles().delete(&role_id).await.unwrap();
 }
@@ -118,10 +118,10 @@ async fn comments_crud_and_batch() {
     assert_eq!(edited["comment"], "First (edited)");
     let both: Vec<Value> = k.update_many(&keys, &json!({ "comment": "batch" })).decode().await.unwrap();
     assert_eq!(both.len(), 2);
-    let on_item: Vec<Value> = k.list(&Query { filter: Some(json!({ "item": { "_eq": item } })), ..Default::default() }).decode().await.unwrap();
+    let on_item: Vec<Value> = k.list(&Query::new().filter(json!({ "item": { "_eq": item } }))).decode().await.unwrap();
     assert!(on_item.len() >= 3, "{on_item:?}");
     k.delete_many(&keys).await.unwrap();
     k.delete(&id).await.unwrap();
-    let left: Vec<Value> = k.list(&Query { filter: Some(json!({ "id": { "_in": [id] } })), ..Default::default() }).decode().await.unwrap();
+    let left: Vec<Value> = k.list(&Query::new().filter(json!({ "id": { "_in": [id] } }))).decode().await.unwrap();
     assert!(left.is_empty());
 }

@@ -24,7 +24,7 @@ fn key(v: &Value) -> String {
 }
 
 fn by_keys(keys: &[String]) -> Query {
-    Query { filter: Some(json!({ "id": { "_in": keys } })), ..Default::default() }
+    Query::new().filter(json!({ "id": { "_in": keys } }))
 }
 
 /// Every operation of a CRUD-and-batch resource, on records made from `$one`, `$two` and `$three`;
@@ -130,7 +130,8 @@ async fn notifications_shares_translations_and_versions() {
     let compared: Value = c.versions().compare(&draft_id).decode().await.unwrap();
     assert_eq!(compared["current"]["title"], "Draft title", "{compared}");
     let main_hash = compared["mainHash"].as_str().map(str::to_owned);
-    let options = directus_client::versions::PromoteOptions { main_hash, ..Default::default() };
+    let options = directus_client::versions::PromoteOptions::default();
+    let options = match main_hash { Some(h) => options.main_hash(h), None => options };
     let _: Value = c.versions().promote(&draft_id, &options).await.unwrap();
     let after: Value = c.items().get(&name, &item_id, &Query::default()).await.unwrap();
     assert_eq!(after["title"], "Draft title", "promoting applies the version to the main item");

@@ -45,7 +45,7 @@ async fn settings_get_and_update() {
     let name = format!("CI {}", directus_e2e::random_hex(3));
     let after: Value = c.settings().update(&json!({ "project_name": name })).decode().await.unwrap();
     assert_eq!(after["project_name"], name);
-    let read: Value = c.settings().get(&directus_client::Query { fields: Some(vec!["project_name".into()]), ..Default::default() }).decode().await.unwrap();
+    let read: Value = c.settings().get(&directus_client::Query::new().fields(vec!["project_name"])).decode().await.unwrap();
     assert_eq!(read["project_name"], name);
     assert_eq!(read.as_object().unwrap().len(), 1, "fields= limits the reply: {read}");
 }
@@ -54,11 +54,11 @@ async fn settings_get_and_update() {
 async fn utilities_random_string_and_cache() {
     let s = server();
     let c = admin(s);
-    let text: String = c.utilities().random_string(&directus_client::utilities::RandomStringOptions { length: Some(16) }).await.unwrap();
+    let text: String = c.utilities().random_string(&directus_client::utilities::RandomStringOptions::default().length(16)).await.unwrap();
     assert_eq!(text.chars().count(), 16);
     let other: String = c.utilities().random_string(&Default::default()).await.unwrap();
     assert_eq!(other.chars().count(), 32, "the server default length");
-    c.utilities().clear_cache(&directus_client::utilities::ClearCacheOptions { system: Some(true) }).await.unwrap();
+    c.utilities().clear_cache(&directus_client::utilities::ClearCacheOptions::default().system(true)).await.unwrap();
 }
 
 #[tokio::test]
@@ -189,7 +189,7 @@ fn drift_against_the_live_server() {
     let lacking: Vec<&str> = report.missing_from_server.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(lacking, ["/auth/login/{}"], "{:?}", report.missing_from_server);
     // A live probe never changed anything: the settings are still readable and no file appeared.
-    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query { search: Some("drift-probe".into()), ..Default::default() }).decode().send()).unwrap();
+    let files: Vec<Value> = tokio::runtime::Runtime::new().unwrap().block_on(admin(s).files().list(&directus_client::Query::new().search("drift-probe")).decode().send()).unwrap();
     assert!(files.is_empty());
 }
 

@@ -147,7 +147,7 @@ fn admin(s: &Server) -> Client {
 }
 
 fn all_fields() -> Query {
-    Query { fields: Some(vec!["*.*".into()]), ..Default::default() }
+    Query::new().fields(vec!["*.*"])
 }
 
 async fn create(call: directus_client::Call<impl directus_runtime::serde::de::DeserializeOwned + Send + 'static>) -> Value {
@@ -205,7 +205,7 @@ async fn exercise(s: &Server) -> Vec<String> {
     let folder = key(&create(c.folders().create(&json!({ "name": "Types" }))).await);
     let upload = directus_e2e::temp_dir("types").join("hello.txt");
     std::fs::write(&upload, "hello").unwrap();
-    let file = key(&create(c.files().create(upload.to_str().unwrap(), &directus_client::files::CreateOptions { folder: Some(folder.clone()), ..Default::default() })).await);
+    let file = key(&create(c.files().create(upload.to_str().unwrap(), &directus_client::files::CreateOptions::default().folder(folder.clone()))).await);
     let preset = create(c.presets().create(&json!({ "collection": collection, "layout": "tabular", "user": me_id }))).await;
     let flow = key(&create(c.flows().create(&json!({ "name": "Types", "trigger": "manual", "status": "inactive", "accountability": "all", "options": {} }))).await);
     let operation = key(&create(c.operations().create(&json!({ "flow": flow, "key": "log", "name": "Log", "type": "log", "position_x": 19, "position_y": 1, "options": { "message": "hi" } }))).await);

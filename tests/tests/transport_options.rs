@@ -148,7 +148,7 @@ async fn tracing_spans_name_the_operation_and_route_template_and_never_a_key_or_
     let _guard = tracing::subscriber::set_default(capture.clone());
 
     let client = Client::builder(&stub.url).token("TOKEN-SECRET-1").build().unwrap();
-    let query = Query { filter: Some(json!({ "name": { "_eq": "FILTER-VALUE" } })), ..Default::default() };
+    let query = Query::new().filter(json!({ "name": { "_eq": "FILTER-VALUE" } }));
     let _: Value = client.items().get("secret_collection", "KEY-4711", &query).await.expect("200");
     let session = Client::new(&stub.url).unwrap();
     session.login("admin@example.com", "PASSWORD-SECRET").await.expect("login");

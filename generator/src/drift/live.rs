@@ -2,31 +2,12 @@
 //! The runtime crate is the HTTP client, so drift sees the server exactly as the generated client does.
 
 use crate::model::Version;
-use directus_runtime::{Auth, Client, Error, ErrorCode, Method, Operation, Request, Route};
+use directus_runtime::{Client, Error, ErrorCode, Method, Request};
 use serde_json::Value;
 
 pub struct Live {
     rt: tokio::runtime::Runtime,
     client: Client,
-}
-
-fn op(id: &'static str, method: Method, path: String) -> &'static Operation {
-    // Probes are few and the process is short-lived; leaking gives the runtime its 'static data.
-    let routes: &'static [Route] = Box::leak(vec![Route::new(Box::leak(path.into_boxed_str()))].into_boxed_slice());
-    Box::leak(Box::new(Operation {
-        id,
-        method,
-        routes,
-        auth: Auth::Optional,
-        since: None,
-        removed_in: None,
-        replacement: None,
-        hints: &[],
-        common_hints: &[],
-        // A redirect answers the probe (the route exists); it is never followed.
-        redirect: true,
-        ..Operation::BASE
-    }))
 }
 
 impl Live {
@@ -41,10 +22,7 @@ impl Live {
     }
 
     pub fn oas(&self) -> Result<Value, String> {
-        let req = Request::new(op("server.openapi", Method::Get, "/server/specs/oas".into()));
-        self.rt
-            .block_on(async { self.client.execute(req).await?.json::<Value>().await })
-            .map_err(|e| format!("reading the OpenAPI document: {e}"))
+        self.rt.block_on(self.client.custom(Method::Get, "/server/specs/oas").bare().send()).map_err(|e| format!("reading the OpenAPI document: {e}"))
     }
 
     pub fn version(&self) -> Result<Version, String> {
@@ -63,10 +41,12 @@ impl Live {
             "DELETE" => Method::Delete,
             _ => Method::Search,
         };
-        let filled = path.to_owned();
-        let result = self.rt.block_on(async { self.client.execute(Request::new(op("drift.probe", m, filled))).await.map(|_| ()) });
+        // The reply's body is not read: its status says enough.
+        let result = self.rt.block_on(async { self.client.execute(Request::custom(m, path)).await.map(|_| ()) });
         match result {
             Ok(()) => Some(true),
+            // A redirect answers the probe: the route exists.
+            Err(Error::Redirect { .. }) => Some(true),
             Err(Error::Api { errors, status: 404, .. }) if errors.first().is_some_and(|e| e.code == ErrorCode::RouteNotFound) => Some(false),
             Err(Error::Api { .. }) => Some(true),
             Err(_) => None,

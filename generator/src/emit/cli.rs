@@ -423,7 +423,8 @@ fn query_set_args(krate: &proc_macro2::Ident, q: &crate::model::QuerySet) -> Tok
         let (bind, expr) = convert_from(p, &quote! { self });
         binds.push(bind);
         let f = ident(&p.name);
-        inits.push(if f == expr.to_string() { quote! { #f } } else { quote! { #f: #expr } });
+        // The struct is #[non_exhaustive]: set its fields, no struct expression.
+        inits.push(quote! { query.#f = #expr; });
     }
     quote! {
         #[derive(Args)]
@@ -432,7 +433,9 @@ fn query_set_args(krate: &proc_macro2::Ident, q: &crate::model::QuerySet) -> Tok
         impl #args_ty {
             fn into_query(self) -> Result<#krate::#ty, cli::CliError> {
                 #(#binds)*
-                Ok(#krate::#ty { #(#inits),* })
+                let mut query = #krate::#ty::default();
+                #(#inits)*
+                Ok(query)
             }
         }
     }
@@ -457,7 +460,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         } else {
             let f = ident(&p.name);
             // Shorthand where the bound value already has the field's name (clippy: redundant_field_names).
-            option_fields.push(if f == expr.to_string() { quote! { #f } } else { quote! { #f: #expr } });
+            option_fields.push(quote! { options.#f = #expr; });
         }
     }
     match &op.body {
@@ -487,11 +490,11 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         call_args.push(quote! { &query });
     }
     if op.open_body {
-        option_fields.push(quote! { extra: cli::read_json_object("--data", args.data.as_deref())? });
+        option_fields.push(quote! { options.extra = cli::read_json_object("--data", args.data.as_deref())?; });
     }
     if !option_fields.is_empty() {
         let o = format_ident!("{}Options", type_ident(&op.id));
-        call_args.push(quote! { &#krate::#module::#o { #(#option_fields),* } });
+        call_args.push(quote! { &{ let mut options = #krate::#module::#o::default(); #(#option_fields)* options } });
     }
     // JSON is printed as the server sent it (every field, `null`s included), so the CLI reads
     // it as `Value`, not as the record type; a reply with named fields keeps its struct, whose

@@ -32,8 +32,8 @@ pub fn lib(model: &Model) -> Result<String, String> {
     let api = &model.api;
     let crate_doc = inner_doc(&format!(
         "{}\n\n{}\n\nGenerated from the spec for Directus {}. Every operation is a method on a resource \
-         accessor, e.g. `client.{}().{}(…)`; login, logout and the server version come from the runtime \
-         client this one dereferences to.",
+         accessor, e.g. `client.{}().{}(…)`; the client itself logs in and out and reads the server's \
+         version.",
         api.title,
         api.description,
         api.api_version,
@@ -68,7 +68,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #crate_doc
 
         pub use directus_runtime::{
-            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Outcome, Page,
+            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page,
             Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
         };
         pub use serde_json;
@@ -76,8 +76,8 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #types_mod
         #(#mods)*
 
-        /// A Directus client with one accessor per resource. It dereferences to the runtime client
-        /// for `login`, `logout`, `refresh` and `server_version`. Cheap to clone.
+        /// A Directus client with one accessor per resource, the login session's methods, and
+        /// [`Client::custom`] for routes the spec lacks. Cheap to clone.
         #[derive(Clone, Debug)]
         pub struct Client(directus_runtime::Client);
 
@@ -107,6 +107,54 @@ pub fn lib(model: &Model) -> Result<String, String> {
                 ClientBuilder::new(url)
             }
 
+            /// Logs in with e-mail and password; the client then sends the access token and
+            /// refreshes it before it expires.
+            pub async fn login(&self, email: &str, password: impl Into<Secret>) -> Result<Tokens> {
+                self.0.login(email, password).await
+            }
+
+            /// Logs in a user who has two-factor authentication on.
+            pub async fn login_with_otp(&self, email: &str, password: impl Into<Secret>, otp: impl Into<Secret>) -> Result<Tokens> {
+                self.0.login_with_otp(email, password, otp).await
+            }
+
+            /// Gets a new access token with the session's refresh token now (it also happens by
+            /// itself before the token expires).
+            pub async fn refresh(&self) -> Result<()> {
+                self.0.refresh().await
+            }
+
+            /// Ends the login session on the server and forgets its tokens.
+            pub async fn logout(&self) -> Result<()> {
+                self.0.logout().await
+            }
+
+            /// The session's tokens, to store and restore later with [`Client::with_session`].
+            pub async fn session_tokens(&self) -> Option<SessionTokens> {
+                self.0.session_tokens().await
+            }
+
+            /// The server's version: read once from `GET /server/info`, or as set on the builder.
+            pub async fn server_version(&self) -> Result<Version> {
+                self.0.server_version().await
+            }
+
+            /// The server's address, as given.
+            pub fn base_url(&self) -> &str {
+                self.0.base_url()
+            }
+
+            /// A call to a route the spec lacks; see [`directus_runtime::Client::custom`].
+            pub fn custom(&self, method: Method, path: &str) -> Call<serde_json::Value> {
+                self.0.custom(method, path)
+            }
+
+            /// The runtime client under this one: for `execute` with a hand-built request, and
+            /// for the CLI.
+            pub fn runtime(&self) -> &directus_runtime::Client {
+                &self.0
+            }
+
             #(#accessors)*
         }
 
@@ -116,13 +164,6 @@ pub fn lib(model: &Model) -> Result<String, String> {
             }
         }
 
-        impl std::ops::Deref for Client {
-            type Target = directus_runtime::Client;
-
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
 
         #(#query_sets)*
 
@@ -139,13 +180,18 @@ pub fn lib(model: &Model) -> Result<String, String> {
 /// A shared set of query parameters: a struct of options and the one function that adds them.
 fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
     let ty = type_ident(&q.name);
-    let d = doc(&format!("{}\n\nStart from `Default::default()` and set what you need.", if q.description.is_empty() { "Query parameters" } else { &q.description }));
+    let d = doc(&format!(
+        "{}\n\nStart from `{ty}::new()` and chain what you need, e.g. `{ty}::new().limit(10)`; the fields are public to read and set.",
+        if q.description.is_empty() { "Query parameters" } else { &q.description }
+    ));
     let fields = q.params.iter().map(|p| {
         let name = ident(&p.name);
         let t = owned_type(p);
         let d = doc(&p.description);
         quote! { #d pub #name: Option<#t>, }
     });
+    let params: Vec<&Param> = q.params.iter().collect();
+    let setters = rust::setters(&params);
     let adds = q.params.iter().map(|p| {
         let name = &p.name;
         let field = ident(&p.name);
@@ -158,9 +204,17 @@ fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
     quote! {
         #d
         #[derive(Clone, Debug, Default)]
+        #[non_exhaustive]
         pub struct #ty { #(#fields)* }
 
         impl #ty {
+            /// No parameters: Directus's defaults.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#setters)*
+
             pub(crate) fn apply(&self, req: directus_runtime::Request) -> directus_runtime::Request {
                 req #(#adds)*
             }
@@ -309,7 +363,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 Shape::Map => quote! { std::collections::BTreeMap<String, #item> },
                 _ => item.clone(),
             };
-            let make = if op.response.envelope { quote! { new } } else { quote! { bare } };
+            let make = if op.response.envelope { quote! { new } } else { quote! { without_envelope } };
             (quote! { rt::Call<#value> }, quote! { rt::Call::#make(self.client, req) })
         }
         ResponseKind::Empty => (quote! { rt::Result<()> }, quote! { self.client.execute(req).await?.empty().await }),
@@ -441,14 +495,20 @@ fn upsert_body(r: &Resource, op: &Operation, c: &crate::model::Composite) -> Tok
     let defaults = |id: &str| r.operations.iter().find(|o| o.id == id).filter(|o| has_options(o)).map(|_| quote! { , &Default::default() });
     let (list_opts, create_opts, update_opts) = (defaults(&c.list), defaults(&c.create), defaults(&c.update));
     let (list, create, update) = (ident(&c.list), ident(&c.create), ident(&c.update));
-    let key = &c.key;
+    // The key field: as the spec names it, or the collection's primary key, asked of the server.
+    let key = match &c.key {
+        Some(k) => quote! { let key: String = #k.to_owned(); },
+        None => quote! { let key = rt::primary_key(self.client, collection).await?; },
+    };
     // The list's own query set (validate checks it has filter, limit and fields).
     let set = r.operations.iter().find(|o| o.id == c.list).and_then(|o| o.query_set.as_deref()).map(type_ident);
     quote! {
-        let query = crate::#set { filter: Some(filter.clone()), limit: Some(1), fields: Some(vec![#key.to_owned()]), ..Default::default() };
+        #key
+        // Two at most: one is the item to update, a second means the filter is ambiguous.
+        let query = crate::#set::new().filter(filter.clone()).limit(2).fields([key.as_str()]);
         let found: Vec<serde_json::Value> = self.#list(#(#path_args,)* &query #list_opts).decode().await?;
-        let done = match found.first().and_then(|item| item.get(#key)) {
-            Some(key) => self.#update(#(#path_args,)* &rt::key_text(key), data #update_opts).decode().await?,
+        let done = match rt::upsert_target(&#stat, &found, &key)? {
+            Some(existing) => self.#update(#(#path_args,)* &existing, data #update_opts).decode().await?,
             None => self.#create(#(#path_args,)* data #create_opts).decode().await?,
         };
         // The descriptor names the composite for observers; it is never sent.
@@ -574,7 +634,17 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
     let optional = optional_inputs(op);
     let options = has_options(op).then(|| {
         let o = options_ident(op);
-        let d = doc(&format!("Optional inputs of [`{owner}::{method}`]; start from `Default::default()`."));
+        let d = doc(&format!("Optional inputs of [`{owner}::{method}`]; start from `{o}::default()` and chain what you need."));
+        let setters = rust::setters(&optional);
+        let extra_setter = op.open_body.then(|| {
+            quote! {
+                /// Adds a field that has no setter of its own; a named field wins over one of these.
+                pub fn extra_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+                    self.extra.insert(name.into(), value);
+                    self
+                }
+            }
+        });
         let fields = optional.iter().map(|p| {
             let name = ident(&p.name);
             let t = owned_type(p);
@@ -590,7 +660,13 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
         quote! {
             #d
             #[derive(Clone, Debug, Default)]
+            #[non_exhaustive]
             pub struct #o { #(#fields)* #extra }
+
+            impl #o {
+                #(#setters)*
+                #extra_setter
+            }
         }
     });
     let reply = (op.response.kind == ResponseKind::Json && !op.response.fields.is_empty()).then(|| {

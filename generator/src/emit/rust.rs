@@ -123,6 +123,41 @@ pub fn owned_type(p: &Param) -> TokenStream {
     }
 }
 
+/// One chaining setter per optional input of a query set or options struct: `.limit(10)`,
+/// `.fields(["id", "email"])`; the struct is `#[non_exhaustive]`, so these are how other crates
+/// build one.
+pub fn setters(params: &[&Param]) -> Vec<TokenStream> {
+    params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            let (arg, value) = if p.secret {
+                (quote! { impl Into<rt::Secret> }, quote! { value.into() })
+            } else {
+                match p.ty {
+                    Type::String => (quote! { impl Into<String> }, quote! { value.into() }),
+                    Type::Integer => (quote! { i64 }, quote! { value }),
+                    Type::Number => (quote! { f64 }, quote! { value }),
+                    Type::Boolean => (quote! { bool }, quote! { value }),
+                    Type::Json => (quote! { serde_json::Value }, quote! { value }),
+                    Type::StringList => (quote! { impl IntoIterator<Item = impl Into<String>> }, quote! { value.into_iter().map(Into::into).collect() }),
+                    Type::IntegerList => (quote! { impl IntoIterator<Item = i64> }, quote! { value.into_iter().collect() }),
+                    Type::JsonList => (quote! { impl IntoIterator<Item = serde_json::Value> }, quote! { value.into_iter().collect() }),
+                    Type::File => (quote! { impl Into<std::path::PathBuf> }, quote! { value.into() }),
+                }
+            };
+            let d = doc(&format!("Sets `{}`{}", p.name, if p.description.is_empty() { ".".to_owned() } else { format!(": {}", p.description) }));
+            quote! {
+                #d
+                pub fn #name(mut self, value: #arg) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
 /// The builder call that adds a required input, `arg` being the method argument.
 pub fn add_required(p: &Param) -> TokenStream {
     let name = &p.name;

@@ -97,7 +97,8 @@ pub struct Composite {
     pub list: String,
     pub create: String,
     pub update: String,
-    pub key: String,
+    /// The key field, when the spec names it; otherwise it is read from the collection's fields.
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -73,13 +73,13 @@ const PRELUDE_TYPES: &[&str] = &[
 const CLIENT_METHODS: &[&str] = &[
     "new", "with_token", "builder", "from", "deref", "clone", "fmt", "login", "login_with_otp", "logout", "refresh",
     "set_token", "server_version", "base_url", "execute", "record_composite", "with_session", "restore_session",
-    "session_tokens", "call_settings", "with_call_settings", "access_token",
+    "session_tokens", "call_settings", "with_call_settings", "access_token", "custom", "runtime",
 ];
 
 /// Names in the generated crate root besides the resource modules and query sets.
 const LIB_TYPES: &[&str] = &[
     "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
-    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream",
+    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream", "Call", "ListCall", "Related", "Method",
 ];
 
 /// Types the CLI file defines or imports.
@@ -123,6 +123,8 @@ pub fn table(model: &Model) -> Vec<Symbol> {
         t.add("type of the crate root", type_name(&q.name), true, "struct".into(), origin.clone());
         t.add("type of the CLI", names::query_args_type(&q.name), true, "CLI arguments struct".into(), origin);
         let scope = format!("field of query set `{}`", q.name);
+        // Each field also has a setter method of its name, beside these.
+        t.reserve(&scope, &["new", "apply"], "a method of the query set struct");
         for p in &q.params {
             let origin = Origin::QuerySetParam { set: q.name.clone(), name: p.name.clone() };
             t.add(&scope, ident(&p.name), true, String::new(), origin);
@@ -187,7 +189,7 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
 
     t.reserve(&args, &["self", "req"], "a name the generated method uses itself");
     if op.composite.is_some() {
-        t.reserve(&args, &["query", "found", "done", "key"], "a name the composite's code uses");
+        t.reserve(&args, &["query", "found", "done", "key", "existing"], "a name the composite's code uses");
     }
     t.reserve(&flags, names::GLOBAL_FLAGS, "a flag every command takes");
     t.reserve(&locals, &["client", "args", "command"], "a name the CLI's dispatch code uses");
@@ -246,6 +248,7 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
     if op.open_body {
         let o = op_origin(resource, op);
         t.add(&options, "extra".into(), true, "field for other body fields".into(), o.clone());
+        t.add(&options, "extra_field".into(), true, "setter for other body fields".into(), o.clone());
         t.add(&flags, "data".into(), false, "`--data` flag".into(), o.clone());
         t.add(&ids, "data".into(), true, "`--data` field".into(), o);
     }

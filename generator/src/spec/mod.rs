@@ -276,7 +276,8 @@ pub struct CompositeDef {
     pub list: String,
     pub create: String,
     pub update: String,
-    /// The primary key field of the items. Default: id.
+    /// The primary key field of the items. Default: read from the server (`GET /fields/{collection}`,
+    /// the field whose schema says `is_primary_key`), once per call.
     #[serde(default)]
     pub key: Option<String>,
 }

@@ -107,6 +107,14 @@ pub fn composite(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
     if !value_body(op) {
         err(r, &oat.key("body", "body"), "an upsert needs a `kind: value` body named `data`", "set body: { kind: value }");
     }
+    if c.key.is_none() && !own_path.iter().any(|p| p == "collection") {
+        err(
+            r,
+            &at,
+            "without `key`, an upsert reads the primary key from the collection's fields, so it needs a path parameter `collection`",
+            "name the key field with `key:` (e.g. key: id), or add the `collection` path parameter",
+        );
+    }
     for (key, target) in [("list", &c.list), ("create", &c.create), ("update", &c.update)] {
         let kat = at.key(key, key);
         let Some(t) = all.iter().find(|o| &o.id == target) else {
@@ -312,7 +320,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
             list: c.list.clone(),
             create: c.create.clone(),
             update: c.update.clone(),
-            key: c.key.clone().unwrap_or_else(|| "id".into()),
+            key: c.key.clone(),
         }),
         response: response?,
         errors: errors?,
