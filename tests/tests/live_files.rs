@@ -61,7 +61,7 @@ async fn files_upload_read_update_download_delete() {
 
     let folder: Value = c.folders().create(&json!({ "name": "uploads" })).decode().await.unwrap();
     let folder_id = folder["id"].as_str().unwrap();
-    let opts = directus_client::files::CreateOptions::default().title("Hello").folder(folder_id.into());
+    let opts = directus_client::files::CreateOptions::default().title("Hello").folder(folder_id);
     let file: Value = c.files().create(&text, &opts).decode().await.unwrap();
     assert_eq!(file["title"], "Hello", "metadata sent before the file is kept");
     assert_eq!(file["folder"], folder_id);

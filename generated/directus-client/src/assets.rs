@@ -52,8 +52,9 @@ static GET: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     ..crate::BASE
 };
-/// Optional inputs of [`Assets::get`]; start from `Default::default()`.
+/// Optional inputs of [`Assets::get`]; start from `GetOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct GetOptions {
     /// A transformation preset key from the settings.
     pub key: Option<String>,
@@ -73,4 +74,51 @@ pub struct GetOptions {
     pub without_enlargement: Option<bool>,
     /// Ask for Content-Disposition: attachment.
     pub download: Option<bool>,
+}
+impl GetOptions {
+    /// Sets `key`: A transformation preset key from the settings.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `transforms`: Sharp transformations, as a JSON array of [method, ...args].
+    pub fn transforms(mut self, value: serde_json::Value) -> Self {
+        self.transforms = Some(value);
+        self
+    }
+    /// Sets `fit`: How the image fits width and height.
+    pub fn fit(mut self, value: impl Into<String>) -> Self {
+        self.fit = Some(value.into());
+        self
+    }
+    /// Sets `width`: Width in pixels.
+    pub fn width(mut self, value: i64) -> Self {
+        self.width = Some(value);
+        self
+    }
+    /// Sets `height`: Height in pixels.
+    pub fn height(mut self, value: i64) -> Self {
+        self.height = Some(value);
+        self
+    }
+    /// Sets `quality`: Quality, 1 to 100.
+    pub fn quality(mut self, value: i64) -> Self {
+        self.quality = Some(value);
+        self
+    }
+    /// Sets `format`: The image format to convert to.
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+    /// Sets `withoutEnlargement`: Do not enlarge images smaller than width and height.
+    pub fn without_enlargement(mut self, value: bool) -> Self {
+        self.without_enlargement = Some(value);
+        self
+    }
+    /// Sets `download`: Ask for Content-Disposition: attachment.
+    pub fn download(mut self, value: bool) -> Self {
+        self.download = Some(value);
+        self
+    }
 }

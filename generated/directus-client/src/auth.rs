@@ -244,13 +244,26 @@ static START_SSO: rt::Operation = rt::Operation {
     redirect: true,
     ..crate::BASE
 };
-/// Optional inputs of [`Auth::login`]; start from `Default::default()`.
+/// Optional inputs of [`Auth::login`]; start from `LoginOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct LoginOptions {
     /// The current one-time password, for users with 2FA.
     pub otp: Option<rt::Secret>,
     /// Where the refresh token goes; json returns it in the reply.
     pub mode: Option<String>,
+}
+impl LoginOptions {
+    /// Sets `otp`: The current one-time password, for users with 2FA.
+    pub fn otp(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.otp = Some(value.into());
+        self
+    }
+    /// Sets `mode`: Where the refresh token goes; json returns it in the reply.
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
 }
 /// Reply of [`Auth::login`].
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -268,11 +281,19 @@ pub struct LoginResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// Optional inputs of [`Auth::refresh`]; start from `Default::default()`.
+/// Optional inputs of [`Auth::refresh`]; start from `RefreshOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RefreshOptions {
     /// Where the new refresh token goes.
     pub mode: Option<String>,
+}
+impl RefreshOptions {
+    /// Sets `mode`: Where the new refresh token goes.
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
 }
 /// Reply of [`Auth::refresh`].
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -290,23 +311,52 @@ pub struct RefreshResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// Optional inputs of [`Auth::logout`]; start from `Default::default()`.
+/// Optional inputs of [`Auth::logout`]; start from `LogoutOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct LogoutOptions {
     /// The refresh token of the session to end; default: the client's own session's (the CLI's profile).
     pub refresh_token: Option<rt::Secret>,
     /// How the session was opened.
     pub mode: Option<String>,
 }
-/// Optional inputs of [`Auth::request_reset`]; start from `Default::default()`.
+impl LogoutOptions {
+    /// Sets `refresh_token`: The refresh token of the session to end; default: the client's own session's (the CLI's profile).
+    pub fn refresh_token(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.refresh_token = Some(value.into());
+        self
+    }
+    /// Sets `mode`: How the session was opened.
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+}
+/// Optional inputs of [`Auth::request_reset`]; start from `RequestResetOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RequestResetOptions {
     /// Where the mail link points; must be in PASSWORD_RESET_URL_ALLOW_LIST.
     pub reset_url: Option<String>,
 }
-/// Optional inputs of [`Auth::start_sso`]; start from `Default::default()`.
+impl RequestResetOptions {
+    /// Sets `reset_url`: Where the mail link points; must be in PASSWORD_RESET_URL_ALLOW_LIST.
+    pub fn reset_url(mut self, value: impl Into<String>) -> Self {
+        self.reset_url = Some(value.into());
+        self
+    }
+}
+/// Optional inputs of [`Auth::start_sso`]; start from `StartSsoOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct StartSsoOptions {
     /// Where the browser goes after login.
     pub redirect: Option<String>,
+}
+impl StartSsoOptions {
+    /// Sets `redirect`: Where the browser goes after login.
+    pub fn redirect(mut self, value: impl Into<String>) -> Self {
+        self.redirect = Some(value.into());
+        self
+    }
 }

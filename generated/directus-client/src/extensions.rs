@@ -48,9 +48,17 @@ static LIST: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     ..crate::BASE
 };
-/// Optional inputs of [`Extensions::list`]; start from `Default::default()`.
+/// Optional inputs of [`Extensions::list`]; start from `ListOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ListOptions {
     /// The extension type; only servers before 10.7 take it, newer ones list every type.
     pub r#type: Option<String>,
+}
+impl ListOptions {
+    /// Sets `type`: The extension type; only servers before 10.7 take it, newer ones list every type.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }

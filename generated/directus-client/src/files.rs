@@ -284,8 +284,9 @@ static IMPORT: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     ..crate::BASE
 };
-/// Optional inputs of [`Files::create`]; start from `Default::default()`.
+/// Optional inputs of [`Files::create`]; start from `CreateOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CreateOptions {
     /// A title for the file.
     pub title: Option<String>,
@@ -294,15 +295,48 @@ pub struct CreateOptions {
     /// The storage location; the server default when left out.
     pub storage: Option<String>,
 }
-/// Optional inputs of [`Files::replace`]; start from `Default::default()`.
+impl CreateOptions {
+    /// Sets `title`: A title for the file.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `folder`: The folder (UUID) to put it in.
+    pub fn folder(mut self, value: impl Into<String>) -> Self {
+        self.folder = Some(value.into());
+        self
+    }
+    /// Sets `storage`: The storage location; the server default when left out.
+    pub fn storage(mut self, value: impl Into<String>) -> Self {
+        self.storage = Some(value.into());
+        self
+    }
+}
+/// Optional inputs of [`Files::replace`]; start from `ReplaceOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ReplaceOptions {
     /// A new title.
     pub title: Option<String>,
 }
-/// Optional inputs of [`Files::import`]; start from `Default::default()`.
+impl ReplaceOptions {
+    /// Sets `title`: A new title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+/// Optional inputs of [`Files::import`]; start from `ImportOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ImportOptions {
     /// Metadata of the new file, as a JSON object.
     pub data: Option<serde_json::Value>,
+}
+impl ImportOptions {
+    /// Sets `data`: Metadata of the new file, as a JSON object.
+    pub fn data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
 }

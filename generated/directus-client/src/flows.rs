@@ -197,7 +197,7 @@ impl<'a> Flows<'a> {
         data: &impl serde::Serialize,
     ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&TRIGGER).path("id", id).json(data);
-        rt::Call::bare(self.client, req)
+        rt::Call::without_envelope(self.client, req)
     }
     /// Trigger with GET
     ///
@@ -216,7 +216,7 @@ impl<'a> Flows<'a> {
     /// - `FORBIDDEN` (403): There is no such webhook flow, it is inactive, or the user may not run it. Check the user's role and policies, and that the item exists.
     pub fn trigger_get(&self, id: &str) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&TRIGGER_GET).path("id", id);
-        rt::Call::bare(self.client, req)
+        rt::Call::without_envelope(self.client, req)
     }
 }
 static LIST: rt::Operation = rt::Operation {

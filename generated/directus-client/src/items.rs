@@ -274,20 +274,17 @@ impl<'a> Items<'a> {
         filter: &serde_json::Value,
         data: &impl serde::Serialize,
     ) -> rt::Result<T> {
-        let query = crate::Query {
-            filter: Some(filter.clone()),
-            limit: Some(1),
-            fields: Some(vec!["id".to_owned()]),
-            ..Default::default()
-        };
+        let key = rt::primary_key(self.client, collection).await?;
+        let query = crate::Query::new()
+            .filter(filter.clone())
+            .limit(2)
+            .fields([key.as_str()]);
         let found: Vec<serde_json::Value> = self
             .list(collection, &query)
             .decode()
             .await?;
-        let done = match found.first().and_then(|item| item.get("id")) {
-            Some(key) => {
-                self.update(collection, &rt::key_text(key), data).decode().await?
-            }
+        let done = match rt::upsert_target(&UPSERT, &found, &key)? {
+            Some(existing) => self.update(collection, &existing, data).decode().await?,
             None => self.create(collection, data).decode().await?,
         };
         self.client.record_composite(&UPSERT);

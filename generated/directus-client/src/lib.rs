@@ -6,11 +6,11 @@
 //! Directus is an open data platform: it puts a REST API and an admin app over an SQL database.
 //! This client covers its users, auth, files, items and the other system resources.
 //!
-//! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.access().list(…)`; login, logout and the server version come from the runtime client this one dereferences to.
+//! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.access().list(…)`; the client itself logs in and out and reads the server's version.
 pub use directus_runtime::{
     ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
-    ItemStream, ListCall, ListMeta, Outcome, Page, Related, Result, RetryPolicy, Secret,
-    SessionTokens, TimeoutKind, Tokens, Version,
+    ItemStream, ListCall, ListMeta, Method, Outcome, Page, Related, Result, RetryPolicy,
+    Secret, SessionTokens, TimeoutKind, Tokens, Version,
 };
 pub use serde_json;
 pub mod types;
@@ -74,8 +74,8 @@ pub mod utilities;
 pub mod versions;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
-/// A Directus client with one accessor per resource. It dereferences to the runtime client
-/// for `login`, `logout`, `refresh` and `server_version`. Cheap to clone.
+/// A Directus client with one accessor per resource, the login session's methods, and
+/// [`Client::custom`] for routes the spec lacks. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client(directus_runtime::Client);
 impl Client {
@@ -98,6 +98,54 @@ impl Client {
     }
     pub fn builder(url: impl Into<String>) -> ClientBuilder<Self> {
         ClientBuilder::new(url)
+    }
+    /// Logs in with e-mail and password; the client then sends the access token and
+    /// refreshes it before it expires.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: impl Into<Secret>,
+    ) -> Result<Tokens> {
+        self.0.login(email, password).await
+    }
+    /// Logs in a user who has two-factor authentication on.
+    pub async fn login_with_otp(
+        &self,
+        email: &str,
+        password: impl Into<Secret>,
+        otp: impl Into<Secret>,
+    ) -> Result<Tokens> {
+        self.0.login_with_otp(email, password, otp).await
+    }
+    /// Gets a new access token with the session's refresh token now (it also happens by
+    /// itself before the token expires).
+    pub async fn refresh(&self) -> Result<()> {
+        self.0.refresh().await
+    }
+    /// Ends the login session on the server and forgets its tokens.
+    pub async fn logout(&self) -> Result<()> {
+        self.0.logout().await
+    }
+    /// The session's tokens, to store and restore later with [`Client::with_session`].
+    pub async fn session_tokens(&self) -> Option<SessionTokens> {
+        self.0.session_tokens().await
+    }
+    /// The server's version: read once from `GET /server/info`, or as set on the builder.
+    pub async fn server_version(&self) -> Result<Version> {
+        self.0.server_version().await
+    }
+    /// The server's address, as given.
+    pub fn base_url(&self) -> &str {
+        self.0.base_url()
+    }
+    /// A call to a route the spec lacks; see [`directus_runtime::Client::custom`].
+    pub fn custom(&self, method: Method, path: &str) -> Call<serde_json::Value> {
+        self.0.custom(method, path)
+    }
+    /// The runtime client under this one: for `execute` with a hand-built request, and
+    /// for the CLI.
+    pub fn runtime(&self) -> &directus_runtime::Client {
+        &self.0
     }
     /// Access: Access rows link a role or a user to a policy (Directus 11.0 and later): `{"role": …, "policy": …}` or `{"user": …, "policy": …}`, with an optional `sort`.
     #[cfg(feature = "access")]
@@ -255,17 +303,12 @@ impl From<directus_runtime::Client> for Client {
         Self(client)
     }
 }
-impl std::ops::Deref for Client {
-    type Target = directus_runtime::Client;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
 /// Directus's query parameters, which every read takes. Objects (filter, deep, alias) are sent
 /// as JSON, lists comma-joined, and aggregate as `aggregate[fn]=field`.
 ///
-/// Start from `Default::default()` and set what you need.
+/// Start from `Query::new()` and chain what you need, e.g. `Query::new().limit(10)`; the fields are public to read and set.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Query {
     /// Fields to return; dot notation reaches into relations, * means all.
     pub fields: Option<Vec<String>>,
@@ -295,6 +338,78 @@ pub struct Query {
     pub backlink: Option<bool>,
 }
 impl Query {
+    /// No parameters: Directus's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `fields`: Fields to return; dot notation reaches into relations, * means all.
+    pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `filter`: Which items to return, as a filter object, e.g. {"status": {"_eq": "published"}}.
+    pub fn filter(mut self, value: serde_json::Value) -> Self {
+        self.filter = Some(value);
+        self
+    }
+    /// Sets `search`: Text to search for in all string fields.
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+    /// Sets `sort`: Fields to sort by; a leading - sorts descending.
+    pub fn sort(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.sort = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `limit`: How many items to return; -1 for all.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `offset`: How many items to skip.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets `page`: Which page of `limit` items to return.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `meta`: Metadata to add to the reply: total_count, filter_count or *.
+    pub fn meta(mut self, value: impl Into<String>) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+    /// Sets `deep`: Query parameters for nested relations, as an object.
+    pub fn deep(mut self, value: serde_json::Value) -> Self {
+        self.deep = Some(value);
+        self
+    }
+    /// Sets `alias`: Other names for fields, as an object of alias to field.
+    pub fn alias(mut self, value: serde_json::Value) -> Self {
+        self.alias = Some(value);
+        self
+    }
+    /// Sets `aggregate`: Aggregates, e.g. {"count": "*"} or {"sum": "views"}.
+    pub fn aggregate(mut self, value: serde_json::Value) -> Self {
+        self.aggregate = Some(value);
+        self
+    }
+    /// Sets `groupBy`: Fields to group aggregates by.
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_by = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `backlink`: Whether * in fields follows relations back to the item they came from (Directus 11 and later).
+    pub fn backlink(mut self, value: bool) -> Self {
+        self.backlink = Some(value);
+        self
+    }
     pub(crate) fn apply(
         &self,
         req: directus_runtime::Request,

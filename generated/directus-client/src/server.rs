@@ -40,7 +40,7 @@ impl<'a> Server<'a> {
     /// - `FORBIDDEN` (403): Since Directus 12 an anonymous caller may not check health. Check the user's role and policies, and that the item exists.
     pub fn health(&self) -> rt::Call<crate::types::ServerHealth> {
         let req = rt::Request::new(&HEALTH);
-        rt::Call::bare(self.client, req)
+        rt::Call::without_envelope(self.client, req)
     }
     /// Ping
     ///
@@ -60,7 +60,7 @@ impl<'a> Server<'a> {
     /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
     pub fn openapi(&self) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&OPENAPI);
-        rt::Call::bare(self.client, req)
+        rt::Call::without_envelope(self.client, req)
     }
     /// Get GraphQL
     ///

@@ -465,11 +465,19 @@ static DISABLE_TFA: rt::Operation = rt::Operation {
     hints: &[("INVALID_PAYLOAD", "Use the current code; check that 2FA is on.")],
     ..crate::BASE
 };
-/// Optional inputs of [`Users::invite`]; start from `Default::default()`.
+/// Optional inputs of [`Users::invite`]; start from `InviteOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct InviteOptions {
     /// Where the mail link points; must be in USER_INVITE_URL_ALLOW_LIST.
     pub invite_url: Option<String>,
+}
+impl InviteOptions {
+    /// Sets `invite_url`: Where the mail link points; must be in USER_INVITE_URL_ALLOW_LIST.
+    pub fn invite_url(mut self, value: impl Into<String>) -> Self {
+        self.invite_url = Some(value.into());
+        self
+    }
 }
 /// Reply of [`Users::generate_tfa`].
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

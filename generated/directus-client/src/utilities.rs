@@ -191,15 +191,31 @@ static SORT: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     ..crate::BASE
 };
-/// Optional inputs of [`Utilities::random_string`]; start from `Default::default()`.
+/// Optional inputs of [`Utilities::random_string`]; start from `RandomStringOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RandomStringOptions {
     /// How many characters, 1 to 500.
     pub length: Option<i64>,
 }
-/// Optional inputs of [`Utilities::clear_cache`]; start from `Default::default()`.
+impl RandomStringOptions {
+    /// Sets `length`: How many characters, 1 to 500.
+    pub fn length(mut self, value: i64) -> Self {
+        self.length = Some(value);
+        self
+    }
+}
+/// Optional inputs of [`Utilities::clear_cache`]; start from `ClearCacheOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ClearCacheOptions {
     /// Clear the system caches too.
     pub system: Option<bool>,
+}
+impl ClearCacheOptions {
+    /// Sets `system`: Clear the system caches too.
+    pub fn system(mut self, value: bool) -> Self {
+        self.system = Some(value);
+        self
+    }
 }

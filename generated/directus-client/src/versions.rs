@@ -330,8 +330,9 @@ static PROMOTE: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(10, 7, 0)),
     ..crate::BASE
 };
-/// Optional inputs of [`Versions::promote`]; start from `Default::default()`.
+/// Optional inputs of [`Versions::promote`]; start from `PromoteOptions::default()` and chain what you need.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct PromoteOptions {
     /// The hash of the main item from `compare`, so a changed main item is not overwritten.
     pub main_hash: Option<String>,
@@ -339,4 +340,25 @@ pub struct PromoteOptions {
     pub fields: Option<Vec<String>>,
     /// Fields to send that have no field of their own here; a named field wins over one of these.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PromoteOptions {
+    /// Sets `mainHash`: The hash of the main item from `compare`, so a changed main item is not overwritten.
+    pub fn main_hash(mut self, value: impl Into<String>) -> Self {
+        self.main_hash = Some(value.into());
+        self
+    }
+    /// Sets `fields`: Only these fields of the version.
+    pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Adds a field that has no setter of its own; a named field wins over one of these.
+    pub fn extra_field(
+        mut self,
+        name: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
 }

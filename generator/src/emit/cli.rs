@@ -42,8 +42,8 @@ pub fn file(model: &Model) -> Result<String, String> {
         // The session commands: the runtime answers them from the client's credentials.
         let session_arms = (session_resource == Some(r.name.as_str())).then(|| {
             quote! {
-                #sub::Status => cli::profile::status(&client).await,
-                #sub::Token => cli::profile::token(&client).await,
+                #sub::Status => cli::profile::status(client.runtime()).await,
+                #sub::Token => cli::profile::token(client.runtime()).await,
             }
         });
         quote! {

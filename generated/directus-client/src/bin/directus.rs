@@ -1151,21 +1151,24 @@ impl QueryArgs {
         let group_by = (!self.group_by.is_empty())
             .then(|| cli::read_strings("--group-by", &self.group_by))
             .transpose()?;
-        Ok(directus_client::Query {
-            fields,
-            filter,
-            search: self.search,
-            sort,
-            limit: self.limit,
-            offset: self.offset,
-            page: self.page,
-            meta: self.meta,
-            deep,
-            alias,
-            aggregate,
-            group_by,
-            backlink: self.backlink.then_some(true).or(self.no_backlink.then_some(false)),
-        })
+        let mut query = directus_client::Query::default();
+        query.fields = fields;
+        query.filter = filter;
+        query.search = self.search;
+        query.sort = sort;
+        query.limit = self.limit;
+        query.offset = self.offset;
+        query.page = self.page;
+        query.meta = self.meta;
+        query.deep = deep;
+        query.alias = alias;
+        query.aggregate = aggregate;
+        query.group_by = group_by;
+        query.backlink = self
+            .backlink
+            .then_some(true)
+            .or(self.no_backlink.then_some(false));
+        Ok(query)
     }
 }
 #[derive(Args)]
@@ -3705,22 +3708,24 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .assets()
                             .get(
                                 &id,
-                                &directus_client::assets::GetOptions {
-                                    key: args.key,
-                                    transforms,
-                                    fit: args.fit,
-                                    width: args.width,
-                                    height: args.height,
-                                    quality: args.quality,
-                                    format: args.format,
-                                    without_enlargement: args
+                                &{
+                                    let mut options = directus_client::assets::GetOptions::default();
+                                    options.key = args.key;
+                                    options.transforms = transforms;
+                                    options.fit = args.fit;
+                                    options.width = args.width;
+                                    options.height = args.height;
+                                    options.quality = args.quality;
+                                    options.format = args.format;
+                                    options.without_enlargement = args
                                         .without_enlargement
                                         .then_some(true)
-                                        .or(args.no_without_enlargement.then_some(false)),
-                                    download: args
+                                        .or(args.no_without_enlargement.then_some(false));
+                                    options.download = args
                                         .download
                                         .then_some(true)
-                                        .or(args.no_download.then_some(false)),
+                                        .or(args.no_download.then_some(false));
+                                    options
                                 },
                             )
                             .await?,
@@ -3754,9 +3759,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .login(
                                 &args.email,
                                 password,
-                                &directus_client::auth::LoginOptions {
-                                    otp,
-                                    mode: args.mode,
+                                &{
+                                    let mut options = directus_client::auth::LoginOptions::default();
+                                    options.otp = otp;
+                                    options.mode = args.mode;
+                                    options
                                 },
                             )
                             .await?,
@@ -3776,8 +3783,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .auth()
                             .refresh(
                                 refresh_token,
-                                &directus_client::auth::RefreshOptions {
-                                    mode: args.mode,
+                                &{
+                                    let mut options = directus_client::auth::RefreshOptions::default();
+                                    options.mode = args.mode;
+                                    options
                                 },
                             )
                             .await?,
@@ -3795,9 +3804,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     client
                         .auth()
                         .logout(
-                            &directus_client::auth::LogoutOptions {
-                                refresh_token,
-                                mode: args.mode,
+                            &{
+                                let mut options = directus_client::auth::LogoutOptions::default();
+                                options.refresh_token = refresh_token;
+                                options.mode = args.mode;
+                                options
                             },
                         )
                         .await?;
@@ -3808,8 +3819,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         .auth()
                         .request_reset(
                             &args.email,
-                            &directus_client::auth::RequestResetOptions {
-                                reset_url: args.reset_url,
+                            &{
+                                let mut options = directus_client::auth::RequestResetOptions::default();
+                                options.reset_url = args.reset_url;
+                                options
                             },
                         )
                         .await?;
@@ -3850,16 +3863,18 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 .auth()
                                 .start_sso(
                                     &args.provider,
-                                    &directus_client::auth::StartSsoOptions {
-                                        redirect: args.redirect,
+                                    &{
+                                        let mut options = directus_client::auth::StartSsoOptions::default();
+                                        options.redirect = args.redirect;
+                                        options
                                     },
                                 )
                                 .await?,
                         ),
                     )
                 }
-                AuthCommand::Status => cli::profile::status(&client).await,
-                AuthCommand::Token => cli::profile::token(&client).await,
+                AuthCommand::Status => cli::profile::status(client.runtime()).await,
+                AuthCommand::Token => cli::profile::token(client.runtime()).await,
             }
         }
         Command::Collections(command) => {
@@ -4119,8 +4134,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         client
                             .extensions()
                             .list(
-                                &directus_client::extensions::ListOptions {
-                                    r#type: args.r#type,
+                                &{
+                                    let mut options = directus_client::extensions::ListOptions::default();
+                                    options.r#type = args.r#type;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
@@ -4226,10 +4243,12 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .files()
                             .create(
                                 &args.file,
-                                &directus_client::files::CreateOptions {
-                                    title: args.title,
-                                    folder: args.folder,
-                                    storage: args.storage,
+                                &{
+                                    let mut options = directus_client::files::CreateOptions::default();
+                                    options.title = args.title;
+                                    options.folder = args.folder;
+                                    options.storage = args.storage;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
@@ -4275,8 +4294,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .replace(
                                 &id,
                                 &args.file,
-                                &directus_client::files::ReplaceOptions {
-                                    title: args.title,
+                                &{
+                                    let mut options = directus_client::files::ReplaceOptions::default();
+                                    options.title = args.title;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
@@ -4309,8 +4330,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .files()
                             .import(
                                 &args.url,
-                                &directus_client::files::ImportOptions {
-                                    data,
+                                &{
+                                    let mut options = directus_client::files::ImportOptions::default();
+                                    options.data = data;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
@@ -5913,8 +5936,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         .invite(
                             &email,
                             &args.role,
-                            &directus_client::users::InviteOptions {
-                                invite_url: args.invite_url,
+                            &{
+                                let mut options = directus_client::users::InviteOptions::default();
+                                options.invite_url = args.invite_url;
+                                options
                             },
                         )
                         .await?;
@@ -5992,8 +6017,10 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                         client
                             .utilities()
                             .random_string(
-                                &directus_client::utilities::RandomStringOptions {
-                                    length: args.length,
+                                &{
+                                    let mut options = directus_client::utilities::RandomStringOptions::default();
+                                    options.length = args.length;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
@@ -6038,11 +6065,13 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                     client
                         .utilities()
                         .clear_cache(
-                            &directus_client::utilities::ClearCacheOptions {
-                                system: args
+                            &{
+                                let mut options = directus_client::utilities::ClearCacheOptions::default();
+                                options.system = args
                                     .system
                                     .then_some(true)
-                                    .or(args.no_system.then_some(false)),
+                                    .or(args.no_system.then_some(false));
+                                options
                             },
                         )
                         .await?;
@@ -6205,13 +6234,15 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .versions()
                             .promote(
                                 &id,
-                                &directus_client::versions::PromoteOptions {
-                                    main_hash: args.main_hash,
-                                    fields,
-                                    extra: cli::read_json_object(
+                                &{
+                                    let mut options = directus_client::versions::PromoteOptions::default();
+                                    options.main_hash = args.main_hash;
+                                    options.fields = fields;
+                                    options.extra = cli::read_json_object(
                                         "--data",
                                         args.data.as_deref(),
-                                    )?,
+                                    )?;
+                                    options
                                 },
                             )
                             .decode::<serde_json::Value>()
