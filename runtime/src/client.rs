@@ -956,11 +956,12 @@ async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activ
                 // Again on what was opened, in case the path was replaced in between.
                 upload_name(op, path, &meta)?;
                 let len = meta.len();
-                let mime = guess_mime(&filename);
+                // The registry of file extensions that browsers use (mime_guess, already under reqwest).
+                let mime = mime_guess::from_path(&filename).first_or_octet_stream();
                 let body = crate::progress::body(file, len, progress.then(|| filename.clone()), activity.clone());
                 let part = reqwest::multipart::Part::stream_with_length(body, len)
                     .file_name(filename)
-                    .mime_str(mime)
+                    .mime_str(mime.essence_str())
                     .map_err(|source| Error::Transport { operation: op.id, source, outcome: Outcome::NotSent, method: op.method })?;
                 form.part(*name, part)
             }
@@ -999,27 +1000,6 @@ fn upload_name(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata)
 }
 
 /// Directus stores the part's content type as the file's type, so send a sensible one.
-fn guess_mime(filename: &str) -> &'static str {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "md" => "text/plain",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "html" | "htm" => "text/html",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

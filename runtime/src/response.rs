@@ -366,16 +366,44 @@ impl Download {
     }
 }
 
+/// The parameters of a header value such as `attachment; filename="a;b.txt"`, split on the `;`
+/// that are not inside a quoted string (RFC 6266 / RFC 9110 quoting; a backslash escapes).
+/// Hand-written: the grammar is these few lines, and it saves a dependency for one header.
+fn header_params(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in value.chars() {
+        match c {
+            _ if escaped => {
+                cur.push(c);
+                escaped = false;
+            }
+            '\\' if quoted => escaped = true,
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ';' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter().map(|p| p.trim().to_owned()).collect()
+}
+
 fn filename_from_disposition(value: &str) -> Option<String> {
     let mut plain = None;
-    for param in value.split(';').map(str::trim) {
+    for param in header_params(value) {
+        let param = param.as_str();
         if let Some(v) = param.strip_prefix("filename*=") {
             // RFC 5987: charset'lang'percent-encoded
             let encoded = v.splitn(3, '\'').nth(2)?;
             return percent_encoding::percent_decode_str(encoded).decode_utf8().ok().map(|s| s.into_owned());
         }
         if let Some(v) = param.strip_prefix("filename=") {
-            plain = Some(v.trim_matches('"').to_owned());
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            plain = Some(v.to_owned());
         }
     }
     plain
@@ -416,6 +444,9 @@ mod tests {
     fn content_disposition_filenames() {
         assert_eq!(f(r#"inline; filename="hello.txt""#).as_deref(), Some("hello.txt"));
         assert_eq!(f("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(), Some("naïve.txt"));
+        // A `;` inside a quoted name is part of it; an escaped quote is a quote.
+        assert_eq!(f(r#"attachment; filename="a;b.txt""#).as_deref(), Some("a;b.txt"));
+        assert_eq!(f(r#"attachment; filename="say \"hi\".txt"; size=3"#).as_deref(), Some(r#"say "hi".txt"#));
         assert_eq!(f("inline"), None);
     }
 }
