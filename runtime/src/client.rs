@@ -762,7 +762,7 @@ impl Client {
                     match part {
                         Part::Text(name, _) if req.secrets.iter().any(|s| s == name) => text += &format!("{name}: ***\n"),
                         Part::Text(name, value) => text += &format!("{name}: {value}\n"),
-                        Part::File(name, path) => text += &format!("{name}: the file {}\n", path.display()),
+                        Part::File(name, upload) => text += &format!("{name}: {}\n", upload.describe()),
                     }
                 }
             }
@@ -840,13 +840,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// it: the caller learns that a partial file record may exist, and how to find it.
 fn interrupted_upload(op: &'static Operation, parts: Option<&[Part]>, err: Error) -> Error {
     let file = parts.unwrap_or_default().iter().find_map(|p| match p {
-        Part::File(_, path) => Some(path),
+        Part::File(_, upload) => Some(upload),
         Part::Text(..) => None,
     });
     match file {
-        Some(path) if err.outcome() == Outcome::Unknown => Error::UploadInterrupted {
+        Some(upload) if err.outcome() == Outcome::Unknown => Error::UploadInterrupted {
             operation: op.id,
-            filename: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into()),
+            filename: upload.given_name().unwrap_or_else(|| "file".into()),
             method: op.method,
             source: Box::new(err),
         },
@@ -941,28 +941,50 @@ fn fill_path(op: &Operation, template: &str, params: &[(&'static str, String)]) 
 }
 
 async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activity: &Arc<Activity>) -> Result<reqwest::multipart::Form> {
+    use crate::upload::Source;
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
             Part::Text(name, value) => form.text(*name, value.clone()),
-            Part::File(name, path) => {
-                let io = |source| Error::Io { operation: op.id, path: path.to_owned(), source };
-                // Looked at before opening: opening a FIFO would wait for a writer, and a
-                // directory opens fine on Linux and fails only once the upload is under way.
-                let meta = tokio::fs::metadata(&path).await.map_err(io)?;
-                let filename = upload_name(op, path, &meta)?;
-                let file = tokio::fs::File::open(&path).await.map_err(io)?;
-                let meta = file.metadata().await.map_err(io)?;
-                // Again on what was opened, in case the path was replaced in between.
-                upload_name(op, path, &meta)?;
-                let len = meta.len();
+            Part::File(name, upload) => {
+                let (reader, len, filename): (Box<dyn tokio::io::AsyncRead + Send + Unpin>, Option<u64>, String) = match &upload.source {
+                    Source::Path(path) => {
+                        let io = |source| Error::Io { operation: op.id, path: path.to_owned(), source };
+                        // Looked at before opening: opening a FIFO would wait for a writer, and a
+                        // directory opens fine on Linux and fails only once the upload is under way.
+                        let meta = tokio::fs::metadata(&path).await.map_err(io)?;
+                        regular_file(op, path, &meta)?;
+                        let file = tokio::fs::File::open(&path).await.map_err(io)?;
+                        let meta = file.metadata().await.map_err(io)?;
+                        // Again on what was opened, in case the path was replaced in between.
+                        regular_file(op, path, &meta)?;
+                        (Box::new(file), Some(meta.len()), upload.given_name().unwrap_or_else(|| "file".into()))
+                    }
+                    Source::Bytes(bytes) => (Box::new(std::io::Cursor::new(bytes.clone())), Some(bytes.len() as u64), upload.given_name().unwrap_or_default()),
+                    Source::Reader(slot, len) => {
+                        let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                        let reader = taken.ok_or_else(|| Error::InvalidInput {
+                            operation: op.id,
+                            message: "the upload's reader was sent already and cannot be read again; give a path or bytes for a call that may be repeated".into(),
+                        })?;
+                        (reader, *len, upload.given_name().unwrap_or_default())
+                    }
+                };
+                check_upload_name(op, &filename, &upload.describe())?;
                 // The registry of file extensions that browsers use (mime_guess, already under reqwest).
-                let mime = mime_guess::from_path(&filename).first_or_octet_stream();
-                let body = crate::progress::body(file, len, progress.then(|| filename.clone()), activity.clone());
-                let part = reqwest::multipart::Part::stream_with_length(body, len)
-                    .file_name(filename)
-                    .mime_str(mime.essence_str())
-                    .map_err(|source| Error::Transport { operation: op.id, source, outcome: Outcome::NotSent, method: op.method })?;
+                let mime = match &upload.content_type {
+                    Some(m) => m.clone(),
+                    None => mime_guess::from_path(&filename).first_or_octet_stream().essence_str().to_owned(),
+                };
+                let body = crate::progress::body(reader, len, progress.then(|| filename.clone()), activity.clone());
+                let part = match len {
+                    Some(n) => reqwest::multipart::Part::stream_with_length(body, n),
+                    None => reqwest::multipart::Part::stream(body),
+                };
+                let part = part.file_name(filename).mime_str(&mime).map_err(|_| Error::InvalidInput {
+                    operation: op.id,
+                    message: format!("the content type {:?} is not a MIME type (e.g. image/png)", mime.escape_debug().to_string()),
+                })?;
                 form.part(*name, part)
             }
         };
@@ -970,12 +992,9 @@ async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activ
     Ok(form)
 }
 
-/// The file name an upload's part carries, or why `path` cannot be uploaded: it must be a regular
-/// file (its length is sent up front, and a directory or device would fail half-way through), and
-/// its name must fit in the part's `Content-Disposition` header. reqwest writes the name inside
-/// quotes and does not remove CR or LF, so a name holding them would end the header early and let
-/// the rest of the name forge headers or parts; a quote or other control character garbles it.
-fn upload_name(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata) -> Result<String> {
+/// Whether `path` can be uploaded: it must be a regular file (its length is sent up front, and a
+/// directory or device would fail half-way through).
+fn regular_file(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata) -> Result<()> {
     if !meta.is_file() {
         let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
         return Err(Error::Io {
@@ -984,19 +1003,28 @@ fn upload_name(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata)
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{what}; give the path of a file to upload")),
         });
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    Ok(())
+}
+
+/// Whether `name` fits in the part's `Content-Disposition` header. reqwest writes the name inside
+/// quotes and does not remove CR or LF, so a name holding them would end the header early and let
+/// the rest of the name forge headers or parts; a quote or other control character garbles it.
+fn check_upload_name(op: &Operation, name: &str, what: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::InvalidInput { operation: op.id, message: format!("{what} has an empty file name; give it one") });
+    }
     if let Some(bad) = name.chars().find(|c| c.is_control() || *c == '"') {
         return Err(Error::InvalidInput {
             operation: op.id,
             message: format!(
                 "the file name of {} holds {}, which cannot be sent in an upload's header; \
-                 copy or link the file under a plain name and upload that",
-                path.display().to_string().escape_debug(),
+                 upload it under a plain name (for a file on disk: copy or link it, or set `Upload::file_name`)",
+                what.escape_debug(),
                 if bad == '"' { "a double quote".to_owned() } else { format!("the control character {:?}", bad) }
             ),
         });
     }
-    Ok(name)
+    Ok(())
 }
 
 /// Directus stores the part's content type as the file's type, so send a sensible one.
@@ -1057,22 +1085,27 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let meta = |p: &std::path::Path| std::fs::metadata(p).unwrap();
 
-        let err = upload_name(&OP, &dir, &meta(&dir)).expect_err("a directory");
+        let err = regular_file(&OP, &dir, &meta(&dir)).expect_err("a directory");
         assert!(matches!(err, Error::Io { .. }) && err.to_string().contains("a directory"), "{err}");
         assert_eq!(err.class(), crate::ErrorClass::Usage);
 
         let plain = dir.join("report 1.txt");
         std::fs::write(&plain, "x").unwrap();
-        assert_eq!(upload_name(&OP, &plain, &meta(&plain)).unwrap(), "report 1.txt");
+        regular_file(&OP, &plain, &meta(&plain)).unwrap();
+        assert_eq!(crate::Upload::from(plain.as_path()).given_name().as_deref(), Some("report 1.txt"));
+        check_upload_name(&OP, "report 1.txt", "the file").unwrap();
 
-        for name in ["a\r\nb.txt", "a\nContent-Type: text-html.txt", "q\"uote.txt", "bell\u{7}.txt"] {
-            let path = dir.join(name);
-            std::fs::write(&path, "x").unwrap();
-            let err = upload_name(&OP, &path, &meta(&path)).expect_err(name);
-            assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
-            let text = err.to_string();
-            assert!(text.contains(&dir.display().to_string()) && text.contains("plain name"), "{text}");
-            assert!(!text.contains(['\r', '\n', '\u{7}']), "the message itself stays on one line: {text:?}");
+        // Whatever the source, a name that would break the part's header is refused.
+        for name in ["a\r\nb.txt", "a\nContent-Type: text-html.txt", "q\"uote.txt", "bell\u{7}.txt", ""] {
+            let from_disk = (!name.is_empty()).then(|| crate::Upload::from(dir.join(name)));
+            for upload in from_disk.into_iter().chain([crate::Upload::bytes(name, "x")]) {
+                let given = upload.given_name().unwrap_or_default();
+                let err = check_upload_name(&OP, &given, &upload.describe()).expect_err(name);
+                assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+                let text = err.to_string();
+                assert!(text.contains("plain name") || text.contains("empty file name"), "{text}");
+                assert!(!text.contains(['\r', '\n', '\u{7}']), "the message itself stays on one line: {text:?}");
+            }
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

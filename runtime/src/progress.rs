@@ -1,4 +1,4 @@
-//! An upload body read from disk piece by piece: it tells the idle timeout that bytes move and,
+//! An upload body read piece by piece (from disk, memory or a caller's reader): it tells the idle timeout that bytes move and,
 //! for the CLI on a terminal, reports how far it got on stderr.
 
 use crate::transport::Activity;
@@ -9,11 +9,12 @@ use tokio::io::AsyncReadExt;
 const CHUNK: usize = 64 * 1024;
 
 struct State {
-    file: tokio::fs::File,
+    file: Box<dyn tokio::io::AsyncRead + Send + Unpin>,
     /// The name shown with the progress; none shows nothing.
     name: Option<String>,
     activity: Arc<Activity>,
-    total: u64,
+    /// Unknown for a reader given without its length: progress shows bytes only.
+    total: Option<u64>,
     sent: u64,
     shown: Option<u64>,
     done: bool,
@@ -25,24 +26,31 @@ impl State {
         if self.name.is_none() {
             return;
         }
-        let percent = (self.sent * 100).checked_div(self.total).unwrap_or(100);
-        if self.shown == Some(percent) {
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        // Shown again at each whole percent, or each whole MiB when the size is unknown.
+        let step = match self.total {
+            Some(total) => (self.sent * 100).checked_div(total).unwrap_or(100),
+            None => self.sent >> 20,
+        };
+        if self.shown == Some(step) && !self.done {
             return;
         }
-        self.shown = Some(percent);
+        self.shown = Some(step);
         let name = self.name.as_deref().unwrap_or_default();
-        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\ruploading {}: {:.1} of {:.1} MiB ({percent}%)", name, mib(self.sent), mib(self.total));
-        if self.sent >= self.total {
+        let _ = match self.total {
+            Some(total) => write!(err, "\ruploading {}: {:.1} of {:.1} MiB ({step}%)", name, mib(self.sent), mib(total)),
+            None => write!(err, "\ruploading {}: {:.1} MiB", name, mib(self.sent)),
+        };
+        if self.done {
             let _ = writeln!(err);
         }
         let _ = err.flush();
     }
 }
 
-/// The file as a streamed body, read in 64 KiB pieces: memory stays flat whatever its size.
-pub(crate) fn body(file: tokio::fs::File, total: u64, name: Option<String>, activity: Arc<Activity>) -> reqwest::Body {
+/// What `file` yields as a streamed body, read in 64 KiB pieces: memory stays flat whatever its size.
+pub(crate) fn body(file: Box<dyn tokio::io::AsyncRead + Send + Unpin>, total: Option<u64>, name: Option<String>, activity: Arc<Activity>) -> reqwest::Body {
     let state = State { file, name, activity, total, sent: 0, shown: None, done: false };
     let stream = futures_util::stream::unfold(state, |mut s| async move {
         if s.done {
@@ -52,7 +60,6 @@ pub(crate) fn body(file: tokio::fs::File, total: u64, name: Option<String>, acti
         match s.file.read(&mut buf).await {
             Ok(0) => {
                 s.done = true;
-                s.sent = s.total;
                 s.show();
                 None
             }

@@ -4,7 +4,6 @@ use crate::operation::Operation;
 use crate::query::QueryValue;
 use serde::Serialize;
 use serde_json::Value;
-use std::path::PathBuf;
 
 #[derive(Clone)]
 pub(crate) enum Body {
@@ -16,7 +15,7 @@ pub(crate) enum Body {
 #[derive(Clone)]
 pub(crate) enum Part {
     Text(&'static str, String),
-    File(&'static str, PathBuf),
+    File(&'static str, crate::upload::Upload),
 }
 
 /// Built by generated code; sent with [`crate::Client::execute`].
@@ -154,9 +153,10 @@ impl Request {
         }
     }
 
-    /// Adds a file to a multipart body; it is streamed from disk when the request is sent.
-    pub fn file_part(mut self, name: &'static str, path: impl Into<PathBuf>) -> Self {
-        self.parts().push(Part::File(name, path.into()));
+    /// Adds a file to a multipart body: a path, bytes or a reader ([`crate::Upload`]), streamed
+    /// when the request is sent.
+    pub fn file_part(mut self, name: &'static str, upload: impl Into<crate::upload::Upload>) -> Self {
+        self.parts().push(Part::File(name, upload.into()));
         self
     }
 

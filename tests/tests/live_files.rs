@@ -132,6 +132,36 @@ async fn files_upload_read_update_download_delete() {
 }
 
 #[tokio::test]
+async fn uploads_from_bytes_and_from_a_reader_keep_their_name_and_type() {
+    use directus_client::Upload;
+    let s = server();
+    let c = admin(s);
+    // Bytes, the type guessed from the name.
+    let png_bytes = png();
+    let from_bytes = c.files().create(Upload::bytes("dot.png", png_bytes.clone()), &Default::default()).await.unwrap();
+    assert_eq!(from_bytes.filename_download.as_deref(), Some("dot.png"));
+    assert_eq!(from_bytes.r#type.as_deref(), Some("image/png"));
+    assert_eq!(from_bytes.filesize, Some(png_bytes.len() as i64));
+    // A reader of unknown length, with a type of the caller's.
+    let text = "one,two\n1,2\n".repeat(1000);
+    let reader = std::io::Cursor::new(text.clone().into_bytes());
+    let upload = Upload::reader("table.dat", reader, None).content_type("text/csv");
+    let from_reader = c.files().create(upload, &directus_client::files::CreateOptions::default().title("Streamed")).await.unwrap();
+    assert_eq!(from_reader.filename_download.as_deref(), Some("table.dat"));
+    assert_eq!(from_reader.r#type.as_deref(), Some("text/csv"));
+    assert_eq!(from_reader.title.as_deref(), Some("Streamed"));
+    assert_eq!(from_reader.filesize, Some(text.len() as i64));
+    // What was stored is what was sent.
+    let id = from_reader.id.clone().unwrap();
+    let saved = directus_e2e::temp_dir("upload-reader").join("back.csv");
+    c.assets().get(&id, &Default::default()).await.unwrap().save(&saved).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), text);
+    // A name that would break the part's header is refused before anything is sent.
+    let err = c.files().create(Upload::bytes("evil\r\nX-Injected: 1.txt", "x"), &Default::default()).await.expect_err("refused");
+    assert!(matches!(err, directus_client::Error::InvalidInput { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn cli_upload_shows_progress_on_a_terminal() {
     let s = server();
     let dir = directus_e2e::temp_dir("progress");

@@ -71,14 +71,14 @@ impl<'a> Files<'a> {
     /// - `FORBIDDEN` (403): The user may not upload files. Check the user's role and policies, and that the item exists.
     pub fn create(
         &self,
-        file: impl AsRef<std::path::Path>,
+        file: impl Into<rt::Upload>,
         options: &CreateOptions,
     ) -> rt::Call<crate::types::File> {
         let req = rt::Request::new(&CREATE)
             .text_part_opt("title", options.title.as_ref())
             .text_part_opt("folder", options.folder.as_ref())
             .text_part_opt("storage", options.storage.as_ref())
-            .file_part("file", file.as_ref());
+            .file_part("file", file);
         rt::Call::new(self.client, req)
     }
     /// Update
@@ -150,13 +150,13 @@ impl<'a> Files<'a> {
     pub fn replace(
         &self,
         id: &str,
-        file: impl AsRef<std::path::Path>,
+        file: impl Into<rt::Upload>,
         options: &ReplaceOptions,
     ) -> rt::Call<crate::types::File> {
         let req = rt::Request::new(&REPLACE)
             .path("id", id)
             .text_part_opt("title", options.title.as_ref())
-            .file_part("file", file.as_ref());
+            .file_part("file", file);
         rt::Call::new(self.client, req)
     }
     /// Delete

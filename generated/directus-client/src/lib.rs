@@ -9,8 +9,8 @@
 //! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.access().list(…)`; the client itself logs in and out and reads the server's version.
 pub use directus_runtime::{
     ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
-    ItemStream, ListCall, ListMeta, Method, Outcome, Page, Related, Result, RetryPolicy,
-    Secret, SessionTokens, TimeoutKind, Tokens, Version,
+    ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload, Related, Result,
+    RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
 };
 pub use serde_json;
 pub mod types;

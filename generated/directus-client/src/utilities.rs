@@ -109,11 +109,11 @@ impl<'a> Utilities<'a> {
     pub async fn import(
         &self,
         collection: &str,
-        file: impl AsRef<std::path::Path>,
+        file: impl Into<rt::Upload>,
     ) -> rt::Result<()> {
         let req = rt::Request::new(&IMPORT)
             .path("collection", collection)
-            .file_part("file", file.as_ref());
+            .file_part("file", file);
         self.client.execute(req).await?.empty().await
     }
     /// Sort Items

@@ -68,7 +68,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
         #crate_doc
 
         pub use directus_runtime::{
-            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page,
+            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload,
             Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
         };
         pub use serde_json;

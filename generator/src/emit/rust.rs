@@ -101,7 +101,7 @@ pub fn arg_type(p: &Param) -> TokenStream {
         Type::StringList => quote! { &[&str] },
         Type::IntegerList => quote! { &[i64] },
         Type::JsonList => quote! { &[serde_json::Value] },
-        Type::File => quote! { impl AsRef<std::path::Path> },
+        Type::File => quote! { impl Into<rt::Upload> },
     }
 }
 
@@ -119,7 +119,7 @@ pub fn owned_type(p: &Param) -> TokenStream {
         Type::StringList => quote! { Vec<String> },
         Type::IntegerList => quote! { Vec<i64> },
         Type::JsonList => quote! { Vec<serde_json::Value> },
-        Type::File => quote! { std::path::PathBuf },
+        Type::File => quote! { rt::Upload },
     }
 }
 
@@ -143,7 +143,7 @@ pub fn setters(params: &[&Param]) -> Vec<TokenStream> {
                     Type::StringList => (quote! { impl IntoIterator<Item = impl Into<String>> }, quote! { value.into_iter().map(Into::into).collect() }),
                     Type::IntegerList => (quote! { impl IntoIterator<Item = i64> }, quote! { value.into_iter().collect() }),
                     Type::JsonList => (quote! { impl IntoIterator<Item = serde_json::Value> }, quote! { value.into_iter().collect() }),
-                    Type::File => (quote! { impl Into<std::path::PathBuf> }, quote! { value.into() }),
+                    Type::File => (quote! { impl Into<rt::Upload> }, quote! { value.into() }),
                 }
             };
             let d = doc(&format!("Sets `{}`{}", p.name, if p.description.is_empty() { ".".to_owned() } else { format!(": {}", p.description) }));
@@ -167,7 +167,7 @@ pub fn add_required(p: &Param) -> TokenStream {
     match (p.location, p.ty) {
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
         (ParamIn::Query, _) => quote! { .query(#name, #value) },
-        (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg.as_ref()) },
+        (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg) },
         // Secrets are marked, so a described request (`--dry-run`) masks them.
         (ParamIn::Body, _) if p.secret => quote! { .secret_field(#name, &#arg) },
         (ParamIn::Body, _) => quote! { .field(#name, #value) },
@@ -178,7 +178,7 @@ pub fn add_multipart_required(p: &Param) -> TokenStream {
     let name = &p.name;
     let arg = ident(&p.name);
     match p.ty {
-        Type::File => quote! { .file_part(#name, #arg.as_ref()) },
+        Type::File => quote! { .file_part(#name, #arg) },
         Type::String | Type::Json | Type::StringList | Type::IntegerList if !p.secret => quote! { .text_part(#name, #arg) },
         _ if p.secret => quote! { .text_part(#name, #arg.expose()) },
         _ => quote! { .text_part(#name, &#arg) },

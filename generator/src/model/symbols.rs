@@ -79,7 +79,7 @@ const CLIENT_METHODS: &[&str] = &[
 /// Names in the generated crate root besides the resource modules and query sets.
 const LIB_TYPES: &[&str] = &[
     "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
-    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream", "Call", "ListCall", "Related", "Method",
+    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream", "Call", "ListCall", "Related", "Method", "Upload",
 ];
 
 /// Types the CLI file defines or imports.

@@ -93,13 +93,13 @@ impl<'a> Things<'a> {
     pub fn upload(
         &self,
         storage: &str,
-        file: impl AsRef<std::path::Path>,
+        file: impl Into<rt::Upload>,
         options: &UploadOptions,
     ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPLOAD)
             .text_part_opt("title", options.title.as_ref())
             .text_part("storage", storage)
-            .file_part("file", file.as_ref());
+            .file_part("file", file);
         rt::Call::new(self.client, req)
     }
     /// Download
