@@ -317,6 +317,22 @@ impl Download {
         Ok(chunk.map(|c| c.to_vec()))
     }
 
+    /// The body as a [`futures_util::Stream`] of pieces, read as they are consumed (the idle timeout
+    /// and the call's deadline apply); after an error it ends.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<bytes::Bytes>> + Send + Unpin {
+        Box::pin(futures_util::stream::try_unfold(self, |mut d| async move {
+            let chunk = d.limits.chunk(&mut d.inner).await?;
+            Ok(chunk.map(|c| (c, d)))
+        }))
+    }
+
+    /// The body as a [`tokio::io::AsyncRead`], e.g. for `tokio::io::copy` or a decoder; a failure
+    /// is an `std::io::Error` whose inner error is the [`crate::Error`].
+    pub fn into_reader(self) -> impl tokio::io::AsyncRead + Send + Unpin {
+        use futures_util::TryStreamExt;
+        tokio_util::io::StreamReader::new(self.into_stream().map_err(std::io::Error::other))
+    }
+
     /// Streams the body into `out`; returns the number of bytes written.
     pub async fn write_to<W: AsyncWrite + Unpin>(mut self, out: &mut W) -> Result<u64> {
         let op = self.op.id;

@@ -83,6 +83,20 @@ async fn files_upload_read_update_download_delete() {
     assert_eq!(replaced["id"], id.as_str());
     assert_eq!(replaced["title"], "Replaced");
     assert_eq!(c.assets().get(&id, &Default::default()).await.unwrap().bytes().await.unwrap(), b"replaced!");
+    // The same body as a stream of pieces and as an AsyncRead.
+    {
+        use directus_runtime::Stream as _;
+        let mut pieces = c.assets().get(&id, &Default::default()).await.unwrap().into_stream();
+        let mut streamed = Vec::new();
+        while let Some(piece) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut pieces).poll_next(cx)).await {
+            streamed.extend_from_slice(&piece.unwrap());
+        }
+        assert_eq!(streamed, b"replaced!");
+        let mut reader = c.assets().get(&id, &Default::default()).await.unwrap().into_reader();
+        let mut read = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut read).await.unwrap();
+        assert_eq!(read, b"replaced!");
+    }
     let back: Value = c.files().replace(&id, &text, &directus_client::files::ReplaceOptions::default().title("Hello renamed")).decode().await.unwrap();
     assert_eq!(back["filename_download"], "hello.txt");
 
