@@ -32,9 +32,9 @@ impl fmt::Debug for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Best effort: overwrite the bytes so the value does not linger in freed memory.
-        // SAFETY: zero bytes are valid UTF-8.
-        unsafe { self.0.as_bytes_mut().fill(0) };
+        // Overwrite the bytes so the value does not linger in freed memory; `zeroize` makes sure
+        // the compiler does not drop the writes as dead stores (a plain `fill(0)` may be).
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

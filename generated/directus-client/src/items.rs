@@ -141,7 +141,7 @@ impl<'a> Items<'a> {
     pub fn create_many(
         &self,
         collection: &str,
-        items: &[serde_json::Value],
+        items: &[impl serde::Serialize],
     ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&CREATE_MANY)
             .path("collection", collection)
@@ -243,7 +243,7 @@ impl<'a> Items<'a> {
     pub async fn delete_many(
         &self,
         collection: &str,
-        keys: &[serde_json::Value],
+        keys: &[impl serde::Serialize],
     ) -> rt::Result<()> {
         let req = rt::Request::new(&DELETE_MANY)
             .path("collection", collection)

@@ -103,7 +103,7 @@ impl<'a> Users<'a> {
     /// - `INVALID_PAYLOAD` (400): A value of one of the users is missing or wrong. Read the reason in the message and correct that value.
     pub fn create_many(
         &self,
-        items: &[serde_json::Value],
+        items: &[impl serde::Serialize],
     ) -> rt::Call<Vec<crate::types::User>> {
         let req = rt::Request::new(&CREATE_MANY).json(items);
         rt::Call::new(self.client, req)

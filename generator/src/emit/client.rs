@@ -331,7 +331,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             let a = ident(name);
             let t = match items {
                 crate::model::Type::Integer => quote! { &[i64] },
-                crate::model::Type::Json => quote! { &[serde_json::Value] },
+                crate::model::Type::Json => quote! { &[impl serde::Serialize] },
                 _ => quote! { &[&str] },
             };
             args.push(quote! { #a: #t });
