@@ -35,16 +35,25 @@ impl<K, T> Related<K, T> {
 /// An integer as a JSON number or, as PostgreSQL's `bigint` reaches Directus, a string of digits.
 /// Used by every `integer` field of a record type.
 pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    number_or_digits(d, "an integer")
+}
+
+/// A number of type `N` as JSON sends it, or as a string of digits; `what` names it in errors.
+pub(crate) fn number_or_digits<'de, D, N>(d: D, what: &str) -> Result<Option<N>, D::Error>
+where
+    D: Deserializer<'de>,
+    N: Deserialize<'de> + std::str::FromStr,
+{
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum Int {
-        Number(i64),
+    enum Num<N> {
+        Number(N),
         Text(String),
     }
-    match Option::<Int>::deserialize(d)? {
+    match Option::<Num<N>>::deserialize(d)? {
         None => Ok(None),
-        Some(Int::Number(n)) => Ok(Some(n)),
-        Some(Int::Text(t)) => t.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("an integer, got {t:?}"))),
+        Some(Num::Number(n)) => Ok(Some(n)),
+        Some(Num::Text(t)) => t.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("{what}, got {t:?}"))),
     }
 }
 

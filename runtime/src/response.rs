@@ -53,17 +53,7 @@ pub struct ListMeta {
 
 /// A count as a number or, as some databases hand counts to Directus, a string of digits.
 fn count<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Count {
-        Number(u64),
-        Text(String),
-    }
-    match Option::<Count>::deserialize(d)? {
-        None => Ok(None),
-        Some(Count::Number(n)) => Ok(Some(n)),
-        Some(Count::Text(t)) => t.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("a count, got {t:?}"))),
-    }
+    crate::record::number_or_digits(d, "a count")
 }
 
 /// The head of a reply: its status line and headers, with every secret masked. What a

@@ -263,11 +263,9 @@ fn route_text(op: &Operation) -> String {
     op.routes
         .iter()
         .map(|r| {
-            let range = match (r.since, r.until) {
-                (None, None) => String::new(),
-                (Some(s), None) => format!(" (Directus {s} and later)"),
-                (None, Some(u)) => format!(" (before Directus {u})"),
-                (Some(s), Some(u)) => format!(" (Directus {s} up to {u})"),
+            let range = match crate::model::range_text(r.since, r.until) {
+                t if t.is_empty() => t,
+                t => format!(" ({t})"),
             };
             format!("`{} {}`{range}", method_str(op.method), r.path)
         })

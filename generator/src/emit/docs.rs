@@ -92,14 +92,6 @@ struct FieldView {
     meaning: String,
 }
 
-fn versions_text(since: Option<crate::model::Version>, removed_in: Option<crate::model::Version>) -> String {
-    match (since, removed_in) {
-        (None, None) => String::new(),
-        (Some(s), None) => format!("Directus {s} and later"),
-        (None, Some(u)) => format!("before Directus {u}"),
-        (Some(s), Some(u)) => format!("Directus {s} up to {u}"),
-    }
-}
 
 /// A link to a record type's section, from any page.
 fn type_link(model: &Model, name: &str) -> String {
@@ -133,7 +125,7 @@ fn type_view(model: &Model, t: &crate::model::RecordType) -> TypeView {
                 (false, false) => base,
             };
             let mut meaning = f.description.clone();
-            let v = versions_text(f.since, f.removed_in);
+            let v = crate::model::range_text(f.since, f.removed_in);
             if !v.is_empty() {
                 meaning += &format!(" ({v})");
             }
@@ -152,7 +144,7 @@ fn type_view(model: &Model, t: &crate::model::RecordType) -> TypeView {
         title: t.title.clone(),
         description: t.description.clone(),
         collection: t.collection.clone(),
-        versions: versions_text(t.since, t.removed_in),
+        versions: crate::model::range_text(t.since, t.removed_in),
         fields,
     }
 }

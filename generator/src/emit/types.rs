@@ -52,11 +52,9 @@ pub fn file(r: &Resource) -> Result<Option<(String, String)>, String> {
 }
 
 fn versions(since: Option<Version>, removed_in: Option<Version>) -> String {
-    match (since, removed_in) {
-        (None, None) => String::new(),
-        (Some(s), None) => format!(" (Directus {s} and later)"),
-        (None, Some(u)) => format!(" (before Directus {u})"),
-        (Some(s), Some(u)) => format!(" (Directus {s} up to {u})"),
+    match crate::model::range_text(since, removed_in) {
+        r if r.is_empty() => r,
+        r => format!(" ({r})"),
     }
 }
 

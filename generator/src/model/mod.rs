@@ -215,6 +215,17 @@ pub struct Route {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Version(pub u32, pub u32, pub u32);
 
+/// "Directus 11.0.0 and later", "before Directus 11.0.0", "Directus 10.0.0 up to 11.0.0", or
+/// nothing: the one wording of a version range in rustdoc and docs.
+pub fn range_text(since: Option<Version>, until: Option<Version>) -> String {
+    match (since, until) {
+        (None, None) => String::new(),
+        (Some(s), None) => format!("Directus {s} and later"),
+        (None, Some(u)) => format!("before Directus {u}"),
+        (Some(s), Some(u)) => format!("Directus {s} up to {u}"),
+    }
+}
+
 impl std::fmt::Display for Version {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}.{}", self.0, self.1, self.2)
