@@ -19,7 +19,9 @@ fn recording_stub() -> (String, Arc<Mutex<Vec<String>>>) {
             let n = stream.read(&mut buf).unwrap_or(0);
             let text = String::from_utf8_lossy(&buf[..n]).into_owned();
             log.lock().unwrap().push(text.split("\r\n\r\n").next().unwrap_or_default().to_owned());
-            let body = r#"{"data":[]}"#;
+            // A collection's fields name its primary key (an upsert asks first); anything else
+            // gets an empty list.
+            let body = if text.starts_with("GET /fields/") { r#"{"data":[{"field":"id","schema":{"is_primary_key":true}}]}"# } else { r#"{"data":[]}"# };
             let reply = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
             let _ = stream.write_all(reply.as_bytes());
         }
