@@ -313,6 +313,23 @@ async fn exercise(s: &Server) -> Vec<String> {
         read_many!(r, "webhooks.list", "webhook", c.webhooks().list(&Query::default()));
         read_one!(r, "webhooks.get", "webhook", c.webhooks().get(hook["id"].as_i64().unwrap(), &Query::default()));
     }
+    // The schema: a snapshot of this server, and the diff a changed note of the fixture
+    // collection makes (the snapshot sent back as JSON: the typed one leaves nulls out).
+    read_one!(r, "schema.snapshot", "schema_snapshot", c.schema().snapshot(&Default::default()));
+    let mut snapshot: Value = c.schema().snapshot(&Default::default()).decode().await.unwrap();
+    for entry in snapshot["collections"].as_array_mut().unwrap() {
+        if entry["collection"] == json!(collection) {
+            entry["meta"]["note"] = json!("changed for the diff");
+        }
+    }
+    read_one!(r, "schema.diff", "schema_diff", c.schema().diff(&snapshot, &Default::default()));
+    if v >= Version(12, 2, 0) {
+        let dry = directus_client::utilities::ImportBatchOptions { dry_run: Some(true), ..Default::default() };
+        let rows = [json!({ "collection": collection, "items": [{ "title": "Imported" }] })];
+        read_one!(r, "utilities.import_batch", "import_result", c.utilities().import_batch(&rows, &dry));
+        // Last: it adds collections and a field to the fixture collection.
+        read_one!(r, "utilities.generate_translations", "generated_translations", c.utilities().generate_translations(&collection, &["title"], &Default::default()));
+    }
     failures.extend(r.failures);
     failures
 }
