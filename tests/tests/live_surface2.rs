@@ -10,6 +10,9 @@ use directus_e2e::server::{self, Server};
 use directus_e2e::{fixtures, random_hex, totp};
 use serde_json::{json, Value};
 
+#[path = "support/registry.rs"]
+mod registry;
+
 fn shared() -> &'static Server {
     server::shared("12.4.1")
 }
@@ -687,7 +690,8 @@ async fn extension_settings(c: &Client, marker: &str, old: bool) {
 async fn a_fresh_server_is_set_up_then_gets_a_schema_from_another() {
     let marker = format!("rs-probe-{}", random_hex(4));
     let extensions = extensions_folder("12", &marker);
-    let mut fresh = server::start_with("12.4.1", &[("ADMIN_EMAIL", ""), ("EXTENSIONS_PATH", extensions.to_str().unwrap())])
+    let market = registry::start();
+    let mut fresh = server::start_with("12.4.1", &[("ADMIN_EMAIL", ""), ("EXTENSIONS_PATH", extensions.to_str().unwrap()), ("MARKETPLACE_REGISTRY", &market.stub.url)])
         .unwrap_or_else(|reason| panic!("this test needs a second Directus 12.4.1:\n{reason}"));
     let anonymous = Client::new(&fresh.url).unwrap();
     let info = anonymous.server().info().await.unwrap();
@@ -729,6 +733,7 @@ async fn a_fresh_server_is_set_up_then_gets_a_schema_from_another() {
     let c = admin(&fresh);
 
     extension_settings(&c, &marker, false).await;
+    from_the_registry(&c, &market, &extensions, true).await;
     schema_moves(shared(), &fresh).await;
     fresh.stop();
 }
@@ -805,7 +810,8 @@ async fn schema_moves(from: &Server, to: &Server) {
 async fn directus_10_10_4_serves_the_older_half() {
     let marker = format!("rs-probe-{}", random_hex(4));
     let extensions = extensions_folder("10", &marker);
-    let s = server::start_with("10.10.4", &[("EXTENSIONS_PATH", extensions.to_str().unwrap())])
+    let market = registry::start();
+    let s = server::start_with("10.10.4", &[("EXTENSIONS_PATH", extensions.to_str().unwrap()), ("MARKETPLACE_REGISTRY", &market.stub.url)])
         .unwrap_or_else(|reason| panic!("this test needs a real Directus 10.10.4:\n{reason}"));
     search_every_list(&s).await;
     batch_collection_and_field_updates(&s).await;
@@ -814,6 +820,7 @@ async fn directus_10_10_4_serves_the_older_half() {
     track_page_and_admin_tfa_reset(&s).await;
     share_login_and_invite(&s).await;
     extension_settings(&admin(&s), &marker, true).await;
+    from_the_registry(&admin(&s), &market, &extensions, false).await;
     schema_on_one_server(&s).await;
     let c = admin(&s);
     // Routes newer than 10.10.4 are refused before anything is sent.
@@ -844,4 +851,72 @@ async fn schema_on_one_server(s: &Server) {
     c.schema().apply(&raw, &Default::default()).await.unwrap();
     let err = c.collections().get(&name).await.expect_err("applying the old snapshot removed the collection");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
+}
+
+/// The marketplace routes, against a server whose `MARKETPLACE_REGISTRY` is the stub: list,
+/// account and extension reads (the query passed on), install, reinstall and uninstall.
+async fn from_the_registry(c: &Client, market: &registry::Registry, extensions: &std::path::Path, v12: bool) {
+    use directus_client::extensions::RegistryListOptions;
+    let e = c.extensions();
+    let options = RegistryListOptions { search: Some("hook".into()), limit: Some(5), sort: Some("popular".into()), ..Default::default() };
+    let listed = e.registry_list(&options).await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!((listed[0].id.as_str(), listed[0].name.as_str(), listed[0].total_downloads), (market.extension.as_str(), market.name.as_str(), 7));
+    assert_eq!(listed[0].publisher.username, "rs-tests");
+    let asked = market.requests("GET /extensions?");
+    assert!(asked.iter().any(|l| l.contains("search=hook") && l.contains("limit=5") && l.contains("sort=popular")), "the server passes the query on: {asked:?}");
+    let by_type = if v12 {
+        RegistryListOptions { filter: Some(json!({ "type": { "_eq": "hook" } })), ..Default::default() }
+    } else {
+        RegistryListOptions { r#type: Some("hook".into()), ..Default::default() }
+    };
+    e.registry_list(&by_type).await.unwrap();
+    assert!(market.requests("GET /extensions?").iter().any(|l| l.contains("type=hook")), "{:?}", market.requests("GET /extensions?"));
+
+    let account = e.registry_account(&market.account).await.unwrap();
+    assert_eq!((account.id.as_str(), account.github_name.as_deref()), (market.account.as_str(), Some("RS Tests")));
+    let details = e.registry_describe(&market.extension).await.unwrap();
+    assert_eq!(details.versions.len(), 1);
+    assert_eq!(details.versions[0].id, market.version);
+    assert_eq!(details.versions[0].maintainers.as_ref().map(|m| m[0].accounts_id.username.as_str()), Some("rs-tests"));
+    let err = e.registry_account("not-a-uuid").await.expect_err("not a UUID");
+    assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound), "{err}");
+
+    // Installing: a version the extension does not have is refused; the real one lands on disk.
+    let err = e.registry_install(&market.extension, &market.account).await.expect_err("not a version of it");
+    assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
+    e.registry_install(&market.extension, &market.version).await.unwrap();
+    let folder = extensions.join(".registry").join(&market.version);
+    assert!(folder.join("package.json").is_file(), "the package is unpacked into {}", folder.display());
+    let installed = e.list(&Default::default()).await.unwrap();
+    let mine = installed.iter().find(|x| x.id.as_deref() == Some(market.extension.as_str())).unwrap_or_else(|| panic!("installed: {installed:?}"));
+    let meta = mine.meta.as_ref().unwrap();
+    assert_eq!((meta.source.as_deref(), meta.folder.as_deref()), (Some("registry"), Some(market.version.as_str())));
+    assert_eq!(mine.schema.as_ref().map(|s| s.name.as_str()), Some(market.name.as_str()));
+
+    if v12 {
+        let downloads = market.requests("GET /download/").len();
+        e.registry_reinstall(&market.extension).await.unwrap();
+        assert_eq!(market.requests("GET /download/").len(), downloads + 1, "a reinstall downloads the package again");
+        let local = installed.iter().find(|x| x.schema.as_ref().is_some_and(|s| s.name == "directus-extension-rs-interface")).unwrap();
+        let err = e.registry_uninstall(local.id.as_deref().unwrap()).await.expect_err("a local extension");
+        assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
+        e.registry_uninstall(&market.extension).await.unwrap();
+    } else {
+        // 10.10 uninstalls with DELETE /extensions/{id}.
+        e.delete(&market.extension).await.unwrap();
+    }
+    assert!(!folder.exists(), "the package is removed");
+    let left = e.list(&Default::default()).await.unwrap();
+    assert!(left.iter().all(|x| x.id.as_deref() != Some(market.extension.as_str())), "{left:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_registry_is_a_service_error() {
+    // The shared server's registry is registry.directus.io, which the test machine cannot reach.
+    let c = admin(shared());
+    let err = c.extensions().registry_list(&Default::default()).await.expect_err("no registry");
+    assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable), "{err}");
+    let err = Client::with_token(&shared().url, "not-a-token").unwrap().extensions().registry_list(&Default::default()).await.expect_err("no admin");
+    assert_eq!(err.status(), Some(401), "{err}");
 }
