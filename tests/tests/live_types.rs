@@ -19,6 +19,15 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+#[path = "support/registry.rs"]
+mod registry;
+
+/// One stand-in marketplace for both servers (`MARKETPLACE_REGISTRY`).
+fn market() -> &'static registry::Registry {
+    static MARKET: std::sync::OnceLock<registry::Registry> = std::sync::OnceLock::new();
+    MARKET.get_or_init(registry::start)
+}
+
 /// Types no test server can return, with the reason (none today).
 const NOT_READ: &[(&str, &str)] = &[];
 
@@ -293,6 +302,10 @@ async fn exercise(s: &Server) -> Vec<String> {
     read_one!(r, "server.info", "server_info", c.server().info());
     read_one!(r, "server.health", "server_health", c.server().health());
     read_many!(r, "extensions.list", "extension", c.extensions().list(&Default::default()));
+    // The marketplace's records, as the server passes them on from its registry (the stand-in).
+    read_many!(r, "extensions.registry_list", "registry_extension", c.extensions().registry_list(&Default::default()));
+    read_one!(r, "extensions.registry_account", "registry_account", c.extensions().registry_account(&market().account));
+    read_one!(r, "extensions.registry_describe", "registry_extension_details", c.extensions().registry_describe(&market().extension));
     // Empty unless SSO providers are configured; whatever is listed is checked.
     read_many!(r, "auth.list_providers", "auth_provider", c.auth().list_providers(), may_be_empty);
     read_one!(r, "permissions.me_item", "item_permissions", c.permissions().me_item(&collection, &item_id));
@@ -312,6 +325,23 @@ async fn exercise(s: &Server) -> Vec<String> {
         let hook = create(c.webhooks().create(&json!({ "name": "t", "method": "POST", "url": "http://127.0.0.1:9/hook", "status": "inactive", "data": true, "actions": ["create"], "collections": ["directus_users"], "headers": [{ "header": "X-Test", "value": "1" }] }))).await;
         read_many!(r, "webhooks.list", "webhook", c.webhooks().list(&Query::default()));
         read_one!(r, "webhooks.get", "webhook", c.webhooks().get(hook["id"].as_i64().unwrap(), &Query::default()));
+    }
+    // The schema: a snapshot of this server, and the diff a changed note of the fixture
+    // collection makes (the snapshot sent back as JSON: the typed one leaves nulls out).
+    read_one!(r, "schema.snapshot", "schema_snapshot", c.schema().snapshot(&Default::default()));
+    let mut snapshot: Value = c.schema().snapshot(&Default::default()).decode().await.unwrap();
+    for entry in snapshot["collections"].as_array_mut().unwrap() {
+        if entry["collection"] == json!(collection) {
+            entry["meta"]["note"] = json!("changed for the diff");
+        }
+    }
+    read_one!(r, "schema.diff", "schema_diff", c.schema().diff(&snapshot, &Default::default()));
+    if v >= Version(12, 2, 0) {
+        let dry = directus_client::utilities::ImportBatchOptions::default().dry_run(true);
+        let rows = [json!({ "collection": collection, "items": [{ "title": "Imported" }] })];
+        read_one!(r, "utilities.import_batch", "import_result", c.utilities().import_batch(&rows, &dry));
+        // Last: it adds collections and a field to the fixture collection.
+        read_one!(r, "utilities.generate_translations", "generated_translations", c.utilities().generate_translations(&collection, &["title"], &Default::default()));
     }
     failures.extend(r.failures);
     failures
@@ -348,6 +378,7 @@ fn with_features(version: &str) -> &'static Server {
         ("RATE_LIMITER_GLOBAL_ENABLED", "true"),
         ("RATE_LIMITER_GLOBAL_POINTS", "200000"),
         ("RATE_LIMITER_GLOBAL_DURATION", "1"),
+        ("MARKETPLACE_REGISTRY", market().stub.url.as_str()),
     ];
     let server = server::start_with(version, &settings).unwrap_or_else(|reason| panic!("this test needs a real Directus {version}, which could not be started:\n{reason}"));
     Box::leak(Box::new(server))
