@@ -29,7 +29,7 @@ pub use call::{Call, CallFuture, ListCall};
 pub use composite::{primary_key, upsert_target};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
-pub use operation::{Auth, Method, Operation, SessionChange};
+pub use operation::{Auth, Method, Operation, SessionChange, CUSTOM_ID};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use record::{integer, integers, or_false, Related};

@@ -106,11 +106,16 @@ impl Operation {
     }
 }
 
+/// The operation id of every call to a route the spec lacks ([`crate::Client::custom`]): errors
+/// and hooks name it; it is no operation of the spec.
+pub const CUSTOM_ID: &str = "custom";
+
 /// The descriptor of a route the spec lacks, for [`crate::Client::custom`]. Descriptors are
 /// `'static` like the generated ones, so each distinct method and path template is made once and
 /// kept for the life of the process: a program's custom routes are a fixed set of templates
 /// (values go in `{placeholders}`, filled with `.path(…)`), so this stays small.
 pub(crate) fn custom(method: Method, template: &str) -> &'static Operation {
+    // (Descriptors made here all carry the id `CUSTOM_ID`.)
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     static MADE: OnceLock<Mutex<HashMap<(Method, String), &'static Operation>>> = OnceLock::new();
@@ -118,6 +123,6 @@ pub(crate) fn custom(method: Method, template: &str) -> &'static Operation {
     made.entry((method, template.to_owned())).or_insert_with(|| {
         let path: &'static str = Box::leak(template.to_owned().into_boxed_str());
         let routes: &'static [Route] = Box::leak(Box::new([Route::new(path)]));
-        Box::leak(Box::new(Operation { id: "custom", method, routes, auth: Auth::Optional, ..Operation::BASE }))
+        Box::leak(Box::new(Operation { id: CUSTOM_ID, method, routes, auth: Auth::Optional, ..Operation::BASE }))
     })
 }

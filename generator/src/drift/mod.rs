@@ -221,8 +221,8 @@ pub fn compare(
         }
         let (method, path) = key;
         let finding = |note: String| Finding { method: method.clone(), path: path.clone(), operations: ids(ops), note };
-        // Placeholders get an allowed value where the spec lists some (routes may check them),
-        // otherwise a value no item has.
+        // Placeholders get an allowed value where the spec lists some (routes may check them), or
+        // the parameter's default, otherwise a value no item has.
         let original = ops[0].routes.iter().find(|r| normalize(&r.path) == *path).map(|r| r.path.clone()).unwrap_or_else(|| path.clone());
         let mut probe_path = original.clone();
         for name in crate::validate::placeholders(&original).map(str::to_owned).collect::<Vec<_>>() {
@@ -231,6 +231,8 @@ pub fn compare(
             let param = ops[0].path_params.iter().find(|p| p.name == name);
             let value = match param {
                 Some(p) if !p.values.is_empty() => p.values[0].clone(),
+                // The server's own default names something that exists (`extensions.source`: index.js).
+                Some(p) if p.default.as_ref().and_then(|d| d.as_str()).is_some() => p.default.as_ref().and_then(|d| d.as_str()).unwrap_or_default().to_owned(),
                 Some(p) if p.ty == crate::model::Type::Integer => "0".into(),
                 _ => "00000000-0000-4000-8000-000000000000".into(),
             };
