@@ -783,6 +783,9 @@ async fn schema_moves(from: &Server, to: &Server) {
     // Now they match: Directus answers 204, which this client reports with that status.
     let err = b.schema().diff(&json, &Default::default()).await.expect_err("nothing to change");
     assert_eq!(err.status(), Some(204), "{err}");
+    // Read as an `Option`, no reply is `None`.
+    let nothing: Option<Value> = b.schema().diff(&json, &Default::default()).decode().await.unwrap();
+    assert!(nothing.is_none());
     // A diff made before the schema changed is refused.
     a.fields().update(&name, "title", &json!({ "meta": { "note": "changed at the source" } })).decode::<Value>().await.unwrap();
     let changed: Value = a.schema().snapshot(&only).decode().await.unwrap();
