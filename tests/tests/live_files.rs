@@ -119,6 +119,15 @@ async fn files_upload_read_update_download_delete() {
     let bytes = webp.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"RIFF");
     assert_eq!(&bytes[8..12], b"WEBP");
+    // The same with the enums of the values Directus accepts; a string converts into them, and one
+    // the spec does not list is sent as it is (Directus refuses this one).
+    use directus_client::assets::{Fit, Format};
+    assert_eq!(Format::from("webp"), Format::Webp);
+    let typed = directus_client::assets::GetOptions::default().width(8).height(8).fit(Fit::Cover).format(Format::Png);
+    assert_eq!(c.assets().get(&image_id, &typed).await.unwrap().content_type(), Some("image/png"));
+    let unknown = directus_client::assets::GetOptions::default().format(Format::Other("bmp".into()));
+    let err = c.assets().get(&image_id, &unknown).await.expect_err("bmp is not a format Directus writes");
+    assert_eq!(err.status(), Some(400), "{err}");
 
     // Batch update, then the CLI downloads to a file and lists.
     let both = [id.as_str(), image_id.as_str()];

@@ -114,7 +114,7 @@ pub struct GetOptions {
     /// Sharp transformations, as a JSON array of [method, ...args].
     pub transforms: Option<serde_json::Value>,
     /// How the image fits width and height.
-    pub fit: Option<String>,
+    pub fit: Option<Fit>,
     /// Width in pixels.
     pub width: Option<i64>,
     /// Height in pixels.
@@ -122,7 +122,7 @@ pub struct GetOptions {
     /// Quality, 1 to 100.
     pub quality: Option<i64>,
     /// The image format to convert to.
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// Do not enlarge images smaller than width and height.
     pub without_enlargement: Option<bool>,
     /// Ask for Content-Disposition: attachment.
@@ -140,7 +140,7 @@ impl GetOptions {
         self
     }
     /// Sets `fit`: How the image fits width and height.
-    pub fn fit(mut self, value: impl Into<String>) -> Self {
+    pub fn fit(mut self, value: impl Into<Fit>) -> Self {
         self.fit = Some(value.into());
         self
     }
@@ -160,7 +160,7 @@ impl GetOptions {
         self
     }
     /// Sets `format`: The image format to convert to.
-    pub fn format(mut self, value: impl Into<String>) -> Self {
+    pub fn format(mut self, value: impl Into<Format>) -> Self {
         self.format = Some(value.into());
         self
     }
@@ -173,5 +173,139 @@ impl GetOptions {
     pub fn download(mut self, value: bool) -> Self {
         self.download = Some(value);
         self
+    }
+}
+/// The values of `fit` Directus accepts: How the image fits width and height.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Fit {
+    /// `cover`
+    Cover,
+    /// `contain`
+    Contain,
+    /// `inside`
+    Inside,
+    /// `outside`
+    Outside,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Fit {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cover => "cover",
+            Self::Contain => "contain",
+            Self::Inside => "inside",
+            Self::Outside => "outside",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Fit {
+    fn from(v: &str) -> Self {
+        match v {
+            "cover" => Self::Cover,
+            "contain" => Self::Contain,
+            "inside" => Self::Inside,
+            "outside" => Self::Outside,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Fit {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Fit {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Fit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Fit {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Fit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+/// The values of `format` Directus accepts: The image format to convert to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// `auto`
+    Auto,
+    /// `jpg`
+    Jpg,
+    /// `png`
+    Png,
+    /// `webp`
+    Webp,
+    /// `tiff`
+    Tiff,
+    /// `avif`
+    Avif,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Format {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Jpg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+            Self::Tiff => "tiff",
+            Self::Avif => "avif",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Format {
+    fn from(v: &str) -> Self {
+        match v {
+            "auto" => Self::Auto,
+            "jpg" => Self::Jpg,
+            "png" => Self::Png,
+            "webp" => Self::Webp,
+            "tiff" => Self::Tiff,
+            "avif" => Self::Avif,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Format {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Format {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Format {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

@@ -251,7 +251,7 @@ pub struct LoginOptions {
     /// The current one-time password, for users with 2FA.
     pub otp: Option<rt::Secret>,
     /// Where the refresh token goes; json returns it in the reply.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl LoginOptions {
     /// Sets `otp`: The current one-time password, for users with 2FA.
@@ -260,7 +260,7 @@ impl LoginOptions {
         self
     }
     /// Sets `mode`: Where the refresh token goes; json returns it in the reply.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -286,11 +286,11 @@ pub struct LoginResponse {
 #[non_exhaustive]
 pub struct RefreshOptions {
     /// Where the new refresh token goes.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl RefreshOptions {
     /// Sets `mode`: Where the new refresh token goes.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -318,7 +318,7 @@ pub struct LogoutOptions {
     /// The refresh token of the session to end; default: the client's own session's (the CLI's profile).
     pub refresh_token: Option<rt::Secret>,
     /// How the session was opened.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl LogoutOptions {
     /// Sets `refresh_token`: The refresh token of the session to end; default: the client's own session's (the CLI's profile).
@@ -327,7 +327,7 @@ impl LogoutOptions {
         self
     }
     /// Sets `mode`: How the session was opened.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -358,5 +358,64 @@ impl StartSsoOptions {
     pub fn redirect(mut self, value: impl Into<String>) -> Self {
         self.redirect = Some(value.into());
         self
+    }
+}
+/// The values of `mode` Directus accepts: Where the refresh token goes; json returns it in the reply.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `json`
+    Json,
+    /// `cookie`
+    Cookie,
+    /// `session`
+    Session,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Mode {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Cookie => "cookie",
+            Self::Session => "session",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(v: &str) -> Self {
+        match v {
+            "json" => Self::Json,
+            "cookie" => Self::Cookie,
+            "session" => Self::Session,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Mode {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Mode {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Mode {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

@@ -322,11 +322,11 @@ static REGISTRY_UNINSTALL: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ListOptions {
     /// The extension type; only servers before 10.7 take it, newer ones list every type.
-    pub r#type: Option<String>,
+    pub r#type: Option<ListType>,
 }
 impl ListOptions {
     /// Sets `type`: The extension type; only servers before 10.7 take it, newer ones list every type.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<ListType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -342,7 +342,7 @@ pub struct RegistryListOptions {
     /// How many to skip.
     pub offset: Option<i64>,
     /// The order.
-    pub sort: Option<String>,
+    pub sort: Option<Sort>,
     /// Directus 12: `{"type": {"_eq": "interface"}, "by": {"_eq": "<account>"}}`.
     pub filter: Option<serde_json::Value>,
     /// Directus 10.10 to 11: only extensions of this type.
@@ -367,7 +367,7 @@ impl RegistryListOptions {
         self
     }
     /// Sets `sort`: The order.
-    pub fn sort(mut self, value: impl Into<String>) -> Self {
+    pub fn sort(mut self, value: impl Into<Sort>) -> Self {
         self.sort = Some(value.into());
         self
     }
@@ -385,5 +385,127 @@ impl RegistryListOptions {
     pub fn by(mut self, value: impl Into<String>) -> Self {
         self.by = Some(value.into());
         self
+    }
+}
+/// The values of `type` Directus accepts: The extension type; only servers before 10.7 take it, newer ones list every type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListType {
+    /// `interfaces`
+    Interfaces,
+    /// `displays`
+    Displays,
+    /// `layouts`
+    Layouts,
+    /// `modules`
+    Modules,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl ListType {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Interfaces => "interfaces",
+            Self::Displays => "displays",
+            Self::Layouts => "layouts",
+            Self::Modules => "modules",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for ListType {
+    fn from(v: &str) -> Self {
+        match v {
+            "interfaces" => Self::Interfaces,
+            "displays" => Self::Displays,
+            "layouts" => Self::Layouts,
+            "modules" => Self::Modules,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for ListType {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for ListType {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for ListType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for ListType {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ListType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+/// The values of `sort` Directus accepts: The order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Sort {
+    /// `popular`
+    Popular,
+    /// `recent`
+    Recent,
+    /// `downloads`
+    Downloads,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Sort {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Popular => "popular",
+            Self::Recent => "recent",
+            Self::Downloads => "downloads",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Sort {
+    fn from(v: &str) -> Self {
+        match v {
+            "popular" => Self::Popular,
+            "recent" => Self::Recent,
+            "downloads" => Self::Downloads,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Sort {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Sort {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Sort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Sort {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Sort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

@@ -90,13 +90,14 @@ impl<'a> Items<'a> {
     pub async fn export(
         &self,
         collection: &str,
-        export: &str,
+        export: impl Into<Export>,
         query: &crate::Query,
     ) -> rt::Result<rt::Download> {
+        let export: Export = export.into();
         let req = query
             .apply(rt::Request::new(&EXPORT))
             .path("collection", collection)
-            .query("export", export);
+            .query("export", &export);
         Ok(self.client.execute(req).await?.download())
     }
     /// Get
@@ -399,3 +400,66 @@ static UPSERT: rt::Operation = rt::Operation {
     since: Some(rt::Version::new(9, 0, 0)),
     ..crate::BASE
 };
+/// The values of `export` Directus accepts: The file format.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Export {
+    /// `csv`
+    Csv,
+    /// `json`
+    Json,
+    /// `xml`
+    Xml,
+    /// `yaml`
+    Yaml,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Export {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Xml => "xml",
+            Self::Yaml => "yaml",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Export {
+    fn from(v: &str) -> Self {
+        match v {
+            "csv" => Self::Csv,
+            "json" => Self::Json,
+            "xml" => Self::Xml,
+            "yaml" => Self::Yaml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Export {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Export {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Export {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Export {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Export {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

@@ -54,8 +54,9 @@ impl<'a> Schema<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The user is not an administrator. Check the user's role and policies, and that the item exists.
-    pub async fn export(&self, export: &str) -> rt::Result<rt::Download> {
-        let req = rt::Request::new(&EXPORT).query("export", export);
+    pub async fn export(&self, export: impl Into<Export>) -> rt::Result<rt::Download> {
+        let export: Export = export.into();
+        let req = rt::Request::new(&EXPORT).query("export", &export);
         Ok(self.client.execute(req).await?.download())
     }
     /// Diff
@@ -212,7 +213,7 @@ pub struct DiffOptions {
     /// Compare even when the snapshot comes from another Directus version or database.
     pub force: Option<bool>,
     /// `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later; older servers always mirror).
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl DiffOptions {
     /// Sets `force`: Compare even when the snapshot comes from another Directus version or database.
@@ -221,7 +222,7 @@ impl DiffOptions {
         self
     }
     /// Sets `mode`: `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later; older servers always mirror).
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -233,7 +234,7 @@ pub struct DiffFileOptions {
     /// Compare even when the snapshot comes from another Directus version or database.
     pub force: Option<bool>,
     /// `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later).
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl DiffFileOptions {
     /// Sets `force`: Compare even when the snapshot comes from another Directus version or database.
@@ -242,7 +243,7 @@ impl DiffFileOptions {
         self
     }
     /// Sets `mode`: `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later).
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -259,5 +260,115 @@ impl ApplyOptions {
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
+    }
+}
+/// The values of `export` Directus accepts: The file format.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Export {
+    /// `json`
+    Json,
+    /// `yaml`
+    Yaml,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Export {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Yaml => "yaml",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Export {
+    fn from(v: &str) -> Self {
+        match v {
+            "json" => Self::Json,
+            "yaml" => Self::Yaml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Export {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Export {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Export {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Export {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Export {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+/// The values of `mode` Directus accepts: `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later; older servers always mirror).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `mirror`
+    Mirror,
+    /// `merge`
+    Merge,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Mode {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mirror => "mirror",
+            Self::Merge => "merge",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(v: &str) -> Self {
+        match v {
+            "mirror" => Self::Mirror,
+            "merge" => Self::Merge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Mode {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Mode {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Mode {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

@@ -105,7 +105,7 @@ static OWNER: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct OwnerOptions {
     /// What the project is used for.
-    pub project_usage: Option<String>,
+    pub project_usage: Option<ProjectUsage>,
     /// The owner's organisation.
     pub org_name: Option<String>,
     /// Whether the owner wants product news from Directus.
@@ -113,7 +113,7 @@ pub struct OwnerOptions {
 }
 impl OwnerOptions {
     /// Sets `project_usage`: What the project is used for.
-    pub fn project_usage(mut self, value: impl Into<String>) -> Self {
+    pub fn project_usage(mut self, value: impl Into<ProjectUsage>) -> Self {
         self.project_usage = Some(value.into());
         self
     }
@@ -126,5 +126,64 @@ impl OwnerOptions {
     pub fn product_updates(mut self, value: bool) -> Self {
         self.product_updates = Some(value);
         self
+    }
+}
+/// The values of `project_usage` Directus accepts: What the project is used for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectUsage {
+    /// `personal`
+    Personal,
+    /// `commercial`
+    Commercial,
+    /// `community`
+    Community,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl ProjectUsage {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Personal => "personal",
+            Self::Commercial => "commercial",
+            Self::Community => "community",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for ProjectUsage {
+    fn from(v: &str) -> Self {
+        match v {
+            "personal" => Self::Personal,
+            "commercial" => Self::Commercial,
+            "community" => Self::Community,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for ProjectUsage {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for ProjectUsage {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for ProjectUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for ProjectUsage {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for ProjectUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

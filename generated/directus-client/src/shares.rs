@@ -363,7 +363,7 @@ pub struct AuthOptions {
     /// The share's password, when it has one.
     pub password: Option<rt::Secret>,
     /// Where the tokens go: `json` in the reply, `cookie` the refresh token as a cookie, `session` the access token as a cookie.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl AuthOptions {
     /// Sets `password`: The share's password, when it has one.
@@ -372,7 +372,7 @@ impl AuthOptions {
         self
     }
     /// Sets `mode`: Where the tokens go: `json` in the reply, `cookie` the refresh token as a cookie, `session` the access token as a cookie.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -392,4 +392,63 @@ pub struct AuthResponse {
     /// Fields the spec does not name, such as ones a newer server added.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The values of `mode` Directus accepts: Where the tokens go: `json` in the reply, `cookie` the refresh token as a cookie, `session` the access token as a cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `json`
+    Json,
+    /// `cookie`
+    Cookie,
+    /// `session`
+    Session,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Mode {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "json",
+            Self::Cookie => "cookie",
+            Self::Session => "session",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(v: &str) -> Self {
+        match v {
+            "json" => Self::Json,
+            "cookie" => Self::Cookie,
+            "session" => Self::Session,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Mode {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Mode {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Mode {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }

@@ -218,13 +218,14 @@ impl<'a> Utilities<'a> {
         &self,
         collection: &str,
         query: &serde_json::Value,
-        format: &str,
+        format: impl Into<Format>,
         options: &ExportOptions,
     ) -> rt::Result<()> {
+        let format: Format = format.into();
         let req = rt::Request::new(&EXPORT)
             .path("collection", collection)
             .field("query", query)
-            .field("format", format)
+            .field("format", &format)
             .field_opt("file", options.file.as_ref());
         self.client.execute(req).await?.empty().await
     }
@@ -414,7 +415,7 @@ impl ClearCacheOptions {
 #[non_exhaustive]
 pub struct ImportBatchOptions {
     /// `add` creates every item; `merge` updates items whose key exists and creates the rest.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// Only work out what would happen; write nothing.
     pub dry_run: Option<bool>,
     /// With mode `merge`: also delete the items of each collection the import does not list.
@@ -422,7 +423,7 @@ pub struct ImportBatchOptions {
 }
 impl ImportBatchOptions {
     /// Sets `mode`: `add` creates every item; `merge` updates items whose key exists and creates the rest.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -512,5 +513,127 @@ impl GenerateTranslationsOptions {
     pub fn seed_languages(mut self, value: bool) -> Self {
         self.seed_languages = Some(value);
         self
+    }
+}
+/// The values of `mode` Directus accepts: `add` creates every item; `merge` updates items whose key exists and creates the rest.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `add`
+    Add,
+    /// `merge`
+    Merge,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Mode {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Merge => "merge",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(v: &str) -> Self {
+        match v {
+            "add" => Self::Add,
+            "merge" => Self::Merge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Mode {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Mode {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Mode {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+/// The values of `format` Directus accepts: The file format (`csv_utf8`, CSV with a byte order mark, in Directus 11.13 and later).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// `csv`
+    Csv,
+    /// `csv_utf8`
+    CsvUtf8,
+    /// `json`
+    Json,
+    /// `xml`
+    Xml,
+    /// `yaml`
+    Yaml,
+    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+    Other(String),
+}
+impl Format {
+    /// The value as Directus reads it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::CsvUtf8 => "csv_utf8",
+            Self::Json => "json",
+            Self::Xml => "xml",
+            Self::Yaml => "yaml",
+            Self::Other(v) => v,
+        }
+    }
+}
+impl From<&str> for Format {
+    fn from(v: &str) -> Self {
+        match v {
+            "csv" => Self::Csv,
+            "csv_utf8" => Self::CsvUtf8,
+            "json" => Self::Json,
+            "xml" => Self::Xml,
+            "yaml" => Self::Yaml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+impl From<&String> for Format {
+    fn from(v: &String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl From<String> for Format {
+    fn from(v: String) -> Self {
+        Self::from(v.as_str())
+    }
+}
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::QueryValue for Format {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

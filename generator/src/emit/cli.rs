@@ -460,6 +460,8 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         } else {
             let f = ident(&p.name);
             // Shorthand where the bound value already has the field's name (clippy: redundant_field_names).
+            // An input with `values` is an enum; the CLI's string converts into it.
+            let expr = if p.values_type.is_some() { quote! { (#expr).map(Into::into) } } else { expr };
             option_fields.push(quote! { options.#f = #expr; });
         }
     }

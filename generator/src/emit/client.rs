@@ -229,6 +229,7 @@ fn resource(api: &Api, r: &Resource) -> TokenStream {
     let methods = r.operations.iter().map(|op| method(api, r, op));
     let statics = r.operations.iter().map(|op| descriptor(&api.errors, op));
     let types = r.operations.iter().map(|op| types(r, op));
+    let enums = rust::input_enums(r);
     quote! {
         #module_doc
 
@@ -252,6 +253,8 @@ fn resource(api: &Api, r: &Resource) -> TokenStream {
         #(#statics)*
 
         #(#types)*
+
+        #(#enums)*
     }
 }
 
@@ -312,10 +315,13 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         .collect();
     let secret_lets: Vec<TokenStream> = required
         .iter()
-        .filter(|p| p.secret)
-        .map(|p| {
+        .filter_map(|p| {
             let a = ident(&p.name);
-            quote! { let #a: rt::Secret = #a.into(); }
+            if p.secret {
+                Some(quote! { let #a: rt::Secret = #a.into(); })
+            } else {
+                rust::values_enum(p).map(|e| quote! { let #a: #e = #a.into(); })
+            }
         })
         .collect();
     // In spec order: a multipart file part must follow the fields Directus should read.

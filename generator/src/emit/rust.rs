@@ -87,10 +87,18 @@ fn list_marker_width(line: &str) -> Option<usize> {
     (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
+/// The enum of an input's `values`, when it has one.
+pub fn values_enum(p: &Param) -> Option<Ident> {
+    p.values_type.as_deref().map(|n| Ident::new(n, Span::call_site()))
+}
+
 /// The Rust type a caller passes for a required input.
 pub fn arg_type(p: &Param) -> TokenStream {
     if p.secret {
         return quote! { impl Into<rt::Secret> };
+    }
+    if let Some(e) = values_enum(p) {
+        return quote! { impl Into<#e> };
     }
     match p.ty {
         Type::String => quote! { &str },
@@ -109,6 +117,9 @@ pub fn arg_type(p: &Param) -> TokenStream {
 pub fn owned_type(p: &Param) -> TokenStream {
     if p.secret {
         return quote! { rt::Secret };
+    }
+    if let Some(e) = values_enum(p) {
+        return quote! { #e };
     }
     match p.ty {
         Type::String => quote! { String },
@@ -133,6 +144,8 @@ pub fn setters(params: &[&Param]) -> Vec<TokenStream> {
             let name = ident(&p.name);
             let (arg, value) = if p.secret {
                 (quote! { impl Into<rt::Secret> }, quote! { value.into() })
+            } else if let Some(e) = values_enum(p) {
+                (quote! { impl Into<#e> }, quote! { value.into() })
             } else {
                 match p.ty {
                     Type::String => (quote! { impl Into<String> }, quote! { value.into() }),
@@ -162,7 +175,7 @@ pub fn setters(params: &[&Param]) -> Vec<TokenStream> {
 pub fn add_required(p: &Param) -> TokenStream {
     let name = &p.name;
     let arg = ident(&p.name);
-    let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList | Type::JsonList) && !p.secret;
+    let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList | Type::JsonList) && !p.secret && p.values_type.is_none();
     let value = if by_ref { quote! { #arg } } else { quote! { &#arg } };
     match (p.location, p.ty) {
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
@@ -179,6 +192,7 @@ pub fn add_multipart_required(p: &Param) -> TokenStream {
     let arg = ident(&p.name);
     match p.ty {
         Type::File => quote! { .file_part(#name, #arg) },
+        _ if p.values_type.is_some() => quote! { .text_part(#name, &#arg) },
         Type::String | Type::Json | Type::StringList | Type::IntegerList if !p.secret => quote! { .text_part(#name, #arg) },
         _ if p.secret => quote! { .text_part(#name, #arg.expose()) },
         _ => quote! { .text_part(#name, &#arg) },
@@ -208,6 +222,97 @@ pub fn header(source: &str, hash: &str) -> String {
 pub fn print(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The enums of a resource's inputs with `values`, each once: the listed values, and `Other` for
+/// any value a newer server accepts. Strings convert into them, so `.fit("cover")` works as well
+/// as `.fit(Fit::Cover)`.
+pub fn input_enums(r: &crate::model::Resource) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for op in &r.operations {
+        for p in op.inputs() {
+            let Some(e) = values_enum(p) else { continue };
+            if !seen.insert(e.to_string()) {
+                continue;
+            }
+            let other = Ident::new(names::OTHER_VARIANT, Span::call_site());
+            let d = doc(&format!("The values of `{}` Directus accepts{}.", p.name, if p.description.is_empty() { String::new() } else { format!(": {}", p.description.trim_end_matches('.')) }));
+            let variants = p.values.iter().map(|v| {
+                let var = type_ident(v);
+                let d = doc(&format!("`{v}`"));
+                quote! { #d #var, }
+            });
+            let strs = p.values.iter().map(|v| {
+                let var = type_ident(v);
+                quote! { Self::#var => #v, }
+            });
+            let froms = p.values.iter().map(|v| {
+                let var = type_ident(v);
+                quote! { #v => Self::#var, }
+            });
+            out.push(quote! {
+                #d
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #e {
+                    #(#variants)*
+                    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
+                    #other(String),
+                }
+
+                impl #e {
+                    /// The value as Directus reads it.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#strs)*
+                            Self::#other(v) => v,
+                        }
+                    }
+                }
+
+                impl From<&str> for #e {
+                    fn from(v: &str) -> Self {
+                        match v {
+                            #(#froms)*
+                            other => Self::#other(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl From<&String> for #e {
+                    fn from(v: &String) -> Self {
+                        Self::from(v.as_str())
+                    }
+                }
+
+                impl From<String> for #e {
+                    fn from(v: String) -> Self {
+                        Self::from(v.as_str())
+                    }
+                }
+
+                impl std::fmt::Display for #e {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl rt::QueryValue for #e {
+                    fn to_query(&self) -> String {
+                        self.as_str().to_owned()
+                    }
+                }
+
+                impl serde::Serialize for #e {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

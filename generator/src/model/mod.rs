@@ -339,6 +339,9 @@ pub struct Param {
     pub bracket: bool,
     /// The CLI flag the spec names, if it names one (see `names::flag`).
     pub flag: Option<String>,
+    /// The enum of an operation input's `values` (see `names::input_values_type`); none for query
+    /// sets and reply fields, whose values stay strings.
+    pub values_type: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -25,6 +25,21 @@ pub fn values_type(ty: &str, field: &str) -> String {
     format!("{}{}", type_name(ty), type_name(field))
 }
 
+/// The enum of an operation input's `values`, named in its resource's module: the input's name
+/// (`fit` → `Fit`) when every input of that name in the resource allows the same values, else
+/// the operation's and the input's (`login`, `mode` → `LoginMode`).
+pub fn input_values_type(resource: &super::Resource, op: &Operation, p: &Param) -> String {
+    let same = resource.operations.iter().flat_map(|o| o.inputs()).filter(|q| q.name == p.name).all(|q| q.values == p.values);
+    if same {
+        type_name(&p.name)
+    } else {
+        format!("{}{}", type_name(&op.id), type_name(&p.name))
+    }
+}
+
+/// The variant of an input enum that carries a value the spec does not list.
+pub const OTHER_VARIANT: &str = "Other";
+
 /// A spec name as a Rust constant: `generate_tfa` → `GENERATE_TFA`.
 pub fn const_name(name: &str) -> String {
     screaming(&snake(name))

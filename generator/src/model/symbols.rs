@@ -157,6 +157,23 @@ pub fn table(model: &Model) -> Vec<Symbol> {
         }
 
         record_types(&mut t, r);
+        // Input enums, each once per resource (several operations may share one).
+        let mut enums = std::collections::BTreeSet::new();
+        for op in &r.operations {
+            for p in op.inputs() {
+                let Some(e) = &p.values_type else { continue };
+                if !enums.insert(e.clone()) {
+                    continue;
+                }
+                let o = input_origin(rname, op, p);
+                t.add(&types, e.clone(), true, "enum of values".into(), o.clone());
+                let variants = format!("variant of `{rname}::{e}`");
+                t.reserve(&variants, &[names::OTHER_VARIANT], "the variant for values the spec does not list");
+                for v in &p.values {
+                    t.add(&variants, type_name(v), true, format!("variant for `{v}`"), o.clone());
+                }
+            }
+        }
         for op in &r.operations {
             let o = op_origin(rname, op);
             t.add(&format!("static of module `{rname}`"), names::const_name(&op.id), true, "descriptor".into(), o.clone());

@@ -210,7 +210,7 @@ fn check_resource(
         return None;
     }
     let source = loaded.source.path.strip_prefix(spec_dir).unwrap_or(&loaded.source.path);
-    Some(Resource {
+    let mut resource = Resource {
         name: f.resource.clone(),
         title: f.title.clone(),
         description: f.description.trim().to_owned(),
@@ -218,7 +218,28 @@ fn check_resource(
         source_hash: String::new(),
         operations,
         types: types?,
-    })
+    };
+    // Inputs with `values` become enums, named across the resource's operations.
+    let named: Vec<Vec<Option<String>>> = resource
+        .operations
+        .iter()
+        .map(|op| {
+            // Only when every value can be a variant (`cover` → `Cover`); `*` cannot, and such an
+            // input stays a string.
+            let enumerable = |p: &model::Param| !p.values.is_empty() && p.values.iter().all(|v| rules::is_wire_name(&names::type_name(v)));
+            op.inputs().map(|p| enumerable(p).then(|| names::input_values_type(&resource, op, p))).collect()
+        })
+        .collect();
+    for (op, names) in resource.operations.iter_mut().zip(named) {
+        let body: &mut [model::Param] = match &mut op.body {
+            model::Body::Object(f) | model::Body::Multipart(f) => f,
+            _ => &mut [],
+        };
+        for (p, name) in op.path_params.iter_mut().chain(op.query_params.iter_mut()).chain(body.iter_mut()).zip(names) {
+            p.values_type = name;
+        }
+    }
+    Some(resource)
 }
 
 /// A query set no operation takes would be dead code in the generated crate.

@@ -567,6 +567,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         values: values.to_vec(),
         bracket,
         flag: i.flag.map(str::to_owned),
+        values_type: None,
     })
 }
 

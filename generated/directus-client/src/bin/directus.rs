@@ -4497,11 +4497,11 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                     let mut options = directus_client::assets::GetOptions::default();
                                     options.key = args.key;
                                     options.transforms = transforms;
-                                    options.fit = args.fit;
+                                    options.fit = (args.fit).map(Into::into);
                                     options.width = args.width;
                                     options.height = args.height;
                                     options.quality = args.quality;
-                                    options.format = args.format;
+                                    options.format = (args.format).map(Into::into);
                                     options.without_enlargement = args
                                         .without_enlargement
                                         .then_some(true)
@@ -4566,7 +4566,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 &{
                                     let mut options = directus_client::auth::LoginOptions::default();
                                     options.otp = otp;
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options
                                 },
                             )
@@ -4589,7 +4589,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 refresh_token,
                                 &{
                                     let mut options = directus_client::auth::RefreshOptions::default();
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options
                                 },
                             )
@@ -4611,7 +4611,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             &{
                                 let mut options = directus_client::auth::LogoutOptions::default();
                                 options.refresh_token = refresh_token;
-                                options.mode = args.mode;
+                                options.mode = (args.mode).map(Into::into);
                                 options
                             },
                         )
@@ -4984,7 +4984,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             .list(
                                 &{
                                     let mut options = directus_client::extensions::ListOptions::default();
-                                    options.r#type = args.r#type;
+                                    options.r#type = (args.r#type).map(Into::into);
                                     options
                                 },
                             )
@@ -5034,7 +5034,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                     options.search = args.search;
                                     options.limit = args.limit;
                                     options.offset = args.offset;
-                                    options.sort = args.sort;
+                                    options.sort = (args.sort).map(Into::into);
                                     options.filter = filter;
                                     options.r#type = args.r#type;
                                     options.by = args.by;
@@ -6675,7 +6675,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                         .force
                                         .then_some(true)
                                         .or(args.no_force.then_some(false));
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options
                                 },
                             )
@@ -6695,7 +6695,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                         .force
                                         .then_some(true)
                                         .or(args.no_force.then_some(false));
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options
                                 },
                             )
@@ -6782,7 +6782,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                             &args.project_owner,
                             &{
                                 let mut options = directus_client::settings::OwnerOptions::default();
-                                options.project_usage = args.project_usage;
+                                options.project_usage = (args.project_usage)
+                                    .map(Into::into);
                                 options.org_name = args.org_name;
                                 options.product_updates = args
                                     .product_updates
@@ -6935,7 +6936,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 &{
                                     let mut options = directus_client::shares::AuthOptions::default();
                                     options.password = password;
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options
                                 },
                             )
@@ -7401,7 +7402,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                                 &collections,
                                 &{
                                     let mut options = directus_client::utilities::ImportBatchOptions::default();
-                                    options.mode = args.mode;
+                                    options.mode = (args.mode).map(Into::into);
                                     options.dry_run = args
                                         .dry_run
                                         .then_some(true)
