@@ -3,7 +3,7 @@
 
     python3 bench/run.py            # everything (about 20 minutes on 2 cores)
     python3 bench/run.py --quick    # no cold builds and no 1 GiB transfer through Directus
-    python3 bench/run.py --only overhead,memory   # just those sections (see SECTIONS)
+    python3 bench/run.py --only overhead,instructions,memory   # just those sections (see SECTIONS)
 
 Peers are fetched at run time into ~/.cache/directus-rs-bench (cargo-progenitor from crates.io,
 @directus/specs from npm); nothing of theirs is kept in the repository. Both sides are measured
@@ -27,7 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
 QUICK = "--quick" in sys.argv
-SECTIONS = ["generation", "cli", "overhead", "memory", "builds", "transfer"]
+SECTIONS = ["generation", "cli", "overhead", "instructions", "memory", "builds", "transfer"]
 ONLY = None
 if "--only" in sys.argv:
     ONLY = sys.argv[sys.argv.index("--only") + 1].split(",")
@@ -287,7 +287,8 @@ def runtime_figures():
 OVERHEAD_VARIANTS = [
     # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, name)
     ("off", "overhead", None, "tracing off"),
-    ("on", "overhead-tracing", "record", "tracing on, a subscriber recording every span"),
+    ("on", "overhead-tracing", "fmt", "tracing on, tracing-subscriber's fmt layer at info (to a sink)"),
+    ("record", "overhead-tracing", "record", "tracing on, a layer formatting every field and event at every level"),
     ("registry", "overhead-tracing", "registry", "tracing on, the registry alone (no field formatted)"),
     ("none", "overhead-tracing", "none", "tracing compiled in, no subscriber"),
 ]
@@ -305,11 +306,11 @@ def overhead():
             env = {"DIRECTUS_BENCH_SUBSCRIBER": mode} if mode else None
             o = json.loads(sh([os.path.join(ROOT, "target", "release", binary), str(OVERHEAD_REQUESTS), "1"], env=env).stdout)
             assert o["tracing"] == (mode is not None), o
-            if mode in ("record", "registry"):
+            if mode in ("fmt", "record", "registry"):
                 sub = o["subscriber"]
                 # Every call (and the warm-up) opened and closed its span.
                 assert sub["mode"] == mode and sub["spans_closed"] == sub["spans_opened"] >= OVERHEAD_REQUESTS, sub
-                if mode == "record":
+                if mode == "fmt":
                     spans += sub["spans_closed"]
             samples[key]["generated"] += o["generated_us"]
             samples[key]["reqwest"] += o["reqwest_us"]
@@ -327,6 +328,47 @@ def overhead():
         RESULTS[name]["paired_ratios"] = s["paired"]
 
 
+INSTRUCTION_CONFIGS = [
+    # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, DIRECTUS_BENCH_SIDE, name)
+    ("raw", "overhead", None, "raw", "raw reqwest"),
+    ("off", "overhead", None, "ours", "generated client, tracing off"),
+    ("on", "overhead-tracing", "fmt", "ours", "generated client, tracing on, fmt layer at info"),
+    ("record", "overhead-tracing", "record", "ours", "generated client, tracing on, every field and event formatted"),
+    ("registry", "overhead-tracing", "registry", "ours", "generated client, tracing on, registry alone"),
+    ("none", "overhead-tracing", "none", "ours", "generated client, tracing compiled in, no subscriber"),
+]
+INSTRUCTION_REQUESTS = (1000, 3000)
+
+
+def instructions():
+    """Instructions per request on the client's thread, counted by callgrind: each side of the
+    overhead benchmark alone, run with 1,000 and with 3,000 requests, the difference over 2,000, so
+    start-up and warm-up cancel out. The runtime is single-threaded, so the client, hyper and
+    reqwest run on thread 1; the stub answers on threads of its own, left out. Unlike the timings,
+    which move by 10 % between rounds on this shared machine, these counts are the same from run to
+    run; they leave out the kernel's part of a request (the loopback socket calls), which is the
+    same on both sides, so their ratios are larger than the time ratios."""
+    if not shutil.which("valgrind"):
+        log("valgrind not found: no instruction counts")
+        return
+    per_request = {}
+    for key, binary, mode, side, _ in INSTRUCTION_CONFIGS:
+        totals = []
+        for n in INSTRUCTION_REQUESTS:
+            out = os.path.join(TMP, f"callgrind-{key}-{n}")
+            env = {"DIRECTUS_BENCH_SIDE": side}
+            if mode:
+                env["DIRECTUS_BENCH_SUBSCRIBER"] = mode
+            sh(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
+                os.path.join(ROOT, "target", "release", binary), str(n), "1"], env=env)
+            totals.append(next(int(l.split()[1]) for l in open(out + "-01") if l.startswith("totals:")))
+        per_request[key] = (totals[1] - totals[0]) / (INSTRUCTION_REQUESTS[1] - INSTRUCTION_REQUESTS[0])
+    for key, _, _, _, what in INSTRUCTION_CONFIGS:
+        v = per_request[key]
+        note = "" if key == "raw" else f"{v / per_request['raw']:.3f}× raw reqwest, {v - per_request['raw']:+,.0f} instructions"
+        record(f"instructions per request, {what} (callgrind, client thread)", {"value": v / 1000}, unit="thousand instructions", note=note)
+
+
 MEMORY_CASES = [
     ("baseline", "peak RSS: one small JSON reply (the floor)"),
     ("stream-10000", "peak RSS streaming 10,000 items (~10 MB) through items().list_stream, pages of 500"),
@@ -336,6 +378,8 @@ MEMORY_CASES = [
     ("gib-unannounced", "peak RSS: a 1 GiB chunked JSON reply, 16 MiB reply limit"),
     ("gib-download", "peak RSS: download of 1 GiB (assets().get(..).save)"),
     ("gib-upload", "peak RSS: upload of 1 GiB (files().create, from disk)"),
+    ("all-users-value", "peak RSS: users().list with limit -1, 20,000 users in one reply, into Vec<serde_json::Value>"),
+    ("all-users-typed", "peak RSS: users().list with limit -1, 20,000 users in one reply, into a struct"),
 ]
 MEMORY_ROUNDS = 3
 
@@ -355,6 +399,16 @@ def memory():
         note = f"largest of {len(rs)} runs ({each}); {child if len(child) <= 120 else child[:120] + '…'}"
         if rs[0]["requests"] > 1:
             note += f"; {rs[0]['requests']} requests"
+        if "reply_bytes" in rs[0]:
+            # Against the reply: the peak over the floor (the baseline case of the same run), and
+            # the child's heap at its peak split into the decoded list and the rest.
+            mib = 1048576.0
+            reply = rs[0]["reply_bytes"]
+            floor = max(r["baseline"]["peak_mib"] for r in runs)
+            heap = max((r["heap"] for r in rs), key=lambda h: h["peak_bytes"])
+            note += (f"; reply {reply / mib:.1f} MiB; peak over the floor ({floor:.1f} MiB) {(peak - floor) * mib / reply:.2f}× the reply;"
+                     f" heap at its peak {heap['peak_bytes'] / mib:.1f} MiB ({heap['peak_bytes'] / reply:.2f}× the reply),"
+                     f" of which the decoded list holds {heap['list_bytes'] / mib:.1f} MiB ({heap['list_bytes'] / reply:.2f}×)")
         record(name, {"value": peak, "seconds": seconds}, unit="MiB peak RSS", note=note)
 
 
@@ -433,6 +487,9 @@ def main():
     if wanted("overhead"):
         quiet("overhead")
         overhead()
+    if wanted("instructions"):
+        # Counted, not timed: the machine's load does not change them.
+        instructions()
     if wanted("memory"):
         quiet("memory")
         memory()

@@ -4,13 +4,17 @@
 //! side in each round (alternating, so machine noise hits both), and the median of each.
 //!
 //! Built as `overhead-tracing` (`--features tracing`), the generated client has its `tracing`
-//! feature on and a subscriber is installed that records every span, field and event of the client
-//! (target `directus`, every level; the `tracing-subscriber` registry, which fmt and OpenTelemetry
-//! layers sit on, and a layer that formats each field into the span's extensions and drops it when
-//! the span closes, writing nothing), so each call pays for a span as a traced application would.
-//! The JSON then says how many spans were opened and closed and how many events came, to show it.
-//! `DIRECTUS_BENCH_SUBSCRIBER=registry` keeps the registry but formats no field, and `=none`
-//! installs no subscriber, to tell the parts of that cost apart.
+//! feature on and a subscriber is installed, by default what an application that logs at `info`
+//! installs: the `tracing-subscriber` registry, its fmt layer (writing to a sink) and a filter at
+//! `info`, which keeps the client's `directus.call` spans (formatting their fields as fmt does)
+//! and skips its `debug` attempt events. A layer beside it counts the spans opened and closed,
+//! and the JSON says how many, to show that every call paid for its span.
+//! `DIRECTUS_BENCH_SUBSCRIBER=record` instead formats every field of every span and event at every level
+//! (the client's `debug` attempt events too), `=registry` keeps the registry but formats no field,
+//! and `=none` installs no subscriber, to tell the parts of that cost apart.
+//!
+//! `DIRECTUS_BENCH_SIDE=ours` (or `raw`) makes only that side's requests, for counting each side's
+//! instructions under callgrind (`bench/run.py`'s `instructions` section).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -73,9 +77,12 @@ mod traced {
     }
 
     /// `fields`: format every field (what a fmt layer does); without it the layer only counts
-    /// spans and events, and what is left is the registry's own cost.
+    /// spans and events, and what is left is the registry's own cost. `all_levels`: enable the
+    /// client's spans and events at every level (and nothing else); without it the layer leaves
+    /// the choice to the filter beside it.
     struct Recorder {
         fields: bool,
+        all_levels: bool,
     }
 
     /// The client's own spans and events (target `directus`), at every level. hyper and h2 emit
@@ -87,7 +94,7 @@ mod traced {
 
     impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
         fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
-            if ours(metadata) {
+            if !self.all_levels || ours(metadata) {
                 Interest::always()
             } else {
                 Interest::never()
@@ -95,7 +102,7 @@ mod traced {
         }
 
         fn enabled(&self, metadata: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-            ours(metadata)
+            !self.all_levels || ours(metadata)
         }
 
         fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
@@ -136,16 +143,27 @@ mod traced {
         }
     }
 
-    /// `record`: the registry and a layer formatting every field; `registry`: the registry and a
-    /// layer that only counts; `none`: no subscriber (spans are compiled in but nobody listens).
+    /// `fmt`: what an application that logs at `info` installs (`tracing_subscriber::fmt()` with
+    /// `RUST_LOG=info`, here as the registry, the fmt layer and a `Targets` filter, writing to a
+    /// sink), with a layer that counts beside it; `record`: the registry and a layer formatting
+    /// every field of every span and event at every level (the client's `debug` attempt events
+    /// too); `registry`: the registry and a layer that only counts; `none`: no subscriber (spans
+    /// are compiled in but nobody listens).
     pub fn install(mode: &str) {
         let fields = match mode {
+            "fmt" => {
+                let filter = tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO);
+                let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::sink);
+                let subscriber = tracing_subscriber::registry().with(fmt).with(Recorder { fields: false, all_levels: false }).with(filter);
+                tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");
+                return;
+            }
             "record" => true,
             "registry" => false,
             "none" => return,
-            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is record, registry or none, not {mode}"),
+            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is fmt, record, registry or none, not {mode}"),
         };
-        let subscriber = tracing_subscriber::registry().with(Recorder { fields });
+        let subscriber = tracing_subscriber::registry().with(Recorder { fields, all_levels: true });
         tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");
     }
 
@@ -169,7 +187,7 @@ pub fn main() {
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     #[cfg(feature = "tracing")]
-    let mode = std::env::var("DIRECTUS_BENCH_SUBSCRIBER").unwrap_or_else(|_| "record".into());
+    let mode = std::env::var("DIRECTUS_BENCH_SUBSCRIBER").unwrap_or_else(|_| "fmt".into());
     #[cfg(feature = "tracing")]
     traced::install(&mode);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
@@ -187,16 +205,17 @@ pub fn main() {
         // Warm both connection pools.
         let _: serde_json::Value = generated.server().info().await.expect("warm-up");
         let _ = raw.get(format!("{url}/server/info")).send().await.expect("warm-up");
+        let side = std::env::var("DIRECTUS_BENCH_SIDE").unwrap_or_default();
         for _ in 0..rounds {
             let start = Instant::now();
-            for _ in 0..requests {
+            for _ in 0..if side == "raw" { 0 } else { requests } {
                 let info: serde_json::Value = generated.server().info().await.expect("generated client");
                 std::hint::black_box(info);
             }
             ours.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
             let start = Instant::now();
-            for _ in 0..requests {
-                let reply: serde_json::Value = raw
+            for _ in 0..if side == "ours" { 0 } else { requests } {
+                let mut reply: serde_json::Value = raw
                     .get(format!("{url}/server/info"))
                     .bearer_auth("bench-token")
                     .send()
@@ -205,7 +224,8 @@ pub fn main() {
                     .json()
                     .await
                     .expect("json");
-                std::hint::black_box(reply.get("data").cloned());
+                // Taken out, not cloned: what the client hands back is the `data` it decoded.
+                std::hint::black_box(reply.get_mut("data").map(serde_json::Value::take));
             }
             theirs.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
         }
