@@ -551,7 +551,7 @@ impl Client {
         let total = settings.total_timeout.map(|t| Deadline::after(t, TimeoutKind::Total));
         let activity = Arc::new(Activity::new());
         if self.inner.dry_run {
-            return Err(self.dry_run(&req).await);
+            return Err(Box::pin(self.dry_run(&req)).await);
         }
         // Local files are checked (and opened) before anything goes out, even a version lookup
         // or a token refresh: a path that is not a readable file is the caller's mistake, and
@@ -564,7 +564,9 @@ impl Client {
                 (Some(bytes::Bytes::from(bytes)), None, None)
             }
             Body::Multipart(parts) => {
-                let form = multipart(op, &parts, self.inner.upload_progress, &activity).await?;
+                // Boxed, here and below: the future of every call would otherwise carry room for
+                // opening and checking files, which only uploads do.
+                let form = Box::pin(multipart(op, &parts, self.inner.upload_progress, &activity)).await?;
                 (None, Some(parts), Some(form))
             }
         };
@@ -608,7 +610,7 @@ impl Client {
             if let Some(parts) = &parts {
                 let form = match form.take() {
                     Some(f) => f,
-                    None => multipart(op, parts, self.inner.upload_progress, &activity).await?,
+                    None => Box::pin(multipart(op, parts, self.inner.upload_progress, &activity)).await?,
                 };
                 builder = builder.multipart(form);
             }
@@ -664,7 +666,9 @@ impl Client {
                         }
                     } else {
                         let retry_after = transport::retry_after(reply.headers());
-                        (error_reply(op, &mut reply, &limits, retry_after, token.is_none()).await, retry_after)
+                        // Boxed: reading an error body is the rarer way, and large.
+                        let err = Box::pin(error_reply(op, &mut reply, &limits, retry_after, token.is_none())).await;
+                        (err, retry_after)
                     }
                 }
                 Err(e) => (e, None),
