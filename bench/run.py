@@ -3,7 +3,7 @@
 
     python3 bench/run.py            # everything (about 20 minutes on 2 cores)
     python3 bench/run.py --quick    # no cold builds and no 1 GiB transfer through Directus
-    python3 bench/run.py --only overhead,memory   # just those sections (see SECTIONS)
+    python3 bench/run.py --only overhead,instructions,memory   # just those sections (see SECTIONS)
 
 Peers are fetched at run time into ~/.cache/directus-rs-bench (cargo-progenitor from crates.io,
 @directus/specs from npm); nothing of theirs is kept in the repository. Both sides are measured
@@ -27,7 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
 QUICK = "--quick" in sys.argv
-SECTIONS = ["generation", "cli", "overhead", "memory", "builds", "transfer"]
+SECTIONS = ["generation", "cli", "overhead", "instructions", "memory", "builds", "transfer"]
 ONLY = None
 if "--only" in sys.argv:
     ONLY = sys.argv[sys.argv.index("--only") + 1].split(",")
@@ -287,7 +287,8 @@ def runtime_figures():
 OVERHEAD_VARIANTS = [
     # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, name)
     ("off", "overhead", None, "tracing off"),
-    ("on", "overhead-tracing", "record", "tracing on, a subscriber recording every span"),
+    ("on", "overhead-tracing", "fmt", "tracing on, tracing-subscriber's fmt layer at info (to a sink)"),
+    ("record", "overhead-tracing", "record", "tracing on, a layer formatting every field and event at every level"),
     ("registry", "overhead-tracing", "registry", "tracing on, the registry alone (no field formatted)"),
     ("none", "overhead-tracing", "none", "tracing compiled in, no subscriber"),
 ]
@@ -295,9 +296,13 @@ OVERHEAD_VARIANTS = [
 
 def overhead():
     """Per request, the generated client without and with its `tracing` feature (and, to tell the
-    parts of the cost apart, with a lighter subscriber and with none), each against raw reqwest in
-    the same process and round; the variants alternate, in an order that turns each round."""
-    samples = {v[0]: {"generated": [], "reqwest": [], "paired": []} for v in OVERHEAD_VARIANTS}
+    parts of the cost apart, with other subscribers and with none), each against raw reqwest in
+    the same process and round, the two taking turns in blocks of 100 requests; the variants
+    alternate, in an order that turns each round. Both wall-clock time and the CPU time of the
+    client's thread are kept: on this shared machine the second is the steadier, as it leaves out
+    the time spent waiting for a core."""
+    clocks = [("wall", "generated_us", "reqwest_us", "µs"), ("cpu", "generated_cpu_us", "reqwest_cpu_us", "µs CPU")]
+    samples = {(v[0], c[0]): {"generated": [], "reqwest": [], "paired": []} for v in OVERHEAD_VARIANTS for c in clocks}
     spans = 0
     for i in range(OVERHEAD_ROUNDS):
         turn = i % len(OVERHEAD_VARIANTS)
@@ -305,26 +310,71 @@ def overhead():
             env = {"DIRECTUS_BENCH_SUBSCRIBER": mode} if mode else None
             o = json.loads(sh([os.path.join(ROOT, "target", "release", binary), str(OVERHEAD_REQUESTS), "1"], env=env).stdout)
             assert o["tracing"] == (mode is not None), o
-            if mode in ("record", "registry"):
+            if mode in ("fmt", "record", "registry"):
                 sub = o["subscriber"]
                 # Every call (and the warm-up) opened and closed its span.
                 assert sub["mode"] == mode and sub["spans_closed"] == sub["spans_opened"] >= OVERHEAD_REQUESTS, sub
-                if mode == "record":
+                if mode == "fmt":
                     spans += sub["spans_closed"]
-            samples[key]["generated"] += o["generated_us"]
-            samples[key]["reqwest"] += o["reqwest_us"]
-            samples[key]["paired"] += [g / r for g, r in zip(o["generated_us"], o["reqwest_us"])]
+            for clock, gen, raw, _ in clocks:
+                s = samples[(key, clock)]
+                s["generated"] += o[gen]
+                s["reqwest"] += o[raw]
+                s["paired"] += [g / r for g, r in zip(o[gen], o[raw])]
     for key, _, _, what in OVERHEAD_VARIANTS:
-        s = samples[key]
-        ratio = statistics.median(s["generated"]) / statistics.median(s["reqwest"])
-        paired = statistics.median(s["paired"])
-        note = (f"right-hand column: raw reqwest in the same process and round, not progenitor; "
-                f"ratio of medians {ratio:.3f}, median of per-round ratios {paired:.3f}")
-        if key == "on":
-            note += f"; {spans:,} spans recorded and closed"
-        name = f"per request, {what}: generated client against raw reqwest (loopback stub)"
-        record(name, s["generated"], s["reqwest"], unit="µs", note=note)
-        RESULTS[name]["paired_ratios"] = s["paired"]
+        for clock, _, _, unit in clocks:
+            s = samples[(key, clock)]
+            ratio = statistics.median(s["generated"]) / statistics.median(s["reqwest"])
+            paired = statistics.median(s["paired"])
+            note = (f"right-hand column: raw reqwest in the same process and round, not progenitor; "
+                    f"ratio of medians {ratio:.3f}, median of per-round ratios {paired:.3f}")
+            if key == "on" and clock == "wall":
+                note += f"; {spans:,} spans recorded and closed"
+            how = "" if clock == "wall" else " (CPU time of the client's thread)"
+            name = f"per request{how}, {what}: generated client against raw reqwest (loopback stub)"
+            record(name, s["generated"], s["reqwest"], unit=unit, note=note)
+            RESULTS[name]["paired_ratios"] = s["paired"]
+
+
+INSTRUCTION_CONFIGS = [
+    # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, DIRECTUS_BENCH_SIDE, name)
+    ("raw", "overhead", None, "raw", "raw reqwest"),
+    ("off", "overhead", None, "ours", "generated client, tracing off"),
+    ("on", "overhead-tracing", "fmt", "ours", "generated client, tracing on, fmt layer at info"),
+    ("record", "overhead-tracing", "record", "ours", "generated client, tracing on, every field and event formatted"),
+    ("registry", "overhead-tracing", "registry", "ours", "generated client, tracing on, registry alone"),
+    ("none", "overhead-tracing", "none", "ours", "generated client, tracing compiled in, no subscriber"),
+]
+INSTRUCTION_REQUESTS = (1000, 3000)
+
+
+def instructions():
+    """Instructions per request, counted by callgrind: each side of the overhead benchmark alone,
+    run with 1,000 and with 3,000 requests, the difference over 2,000, so start-up and warm-up
+    cancel out. Everything runs on the runtime's one thread (thread 1: client, hyper, reqwest and
+    the stub, whose work is the same for both sides). Unlike the timings, which move by several
+    per cent between rounds on this shared machine, these counts are the same from run to run;
+    they leave out the kernel's part of a request (the loopback socket calls, the same on both
+    sides) and what memory and caches add, so a ratio of counts is not a ratio of times."""
+    if not shutil.which("valgrind"):
+        log("valgrind not found: no instruction counts")
+        return
+    per_request = {}
+    for key, binary, mode, side, _ in INSTRUCTION_CONFIGS:
+        totals = []
+        for n in INSTRUCTION_REQUESTS:
+            out = os.path.join(TMP, f"callgrind-{key}-{n}")
+            env = {"DIRECTUS_BENCH_SIDE": side}
+            if mode:
+                env["DIRECTUS_BENCH_SUBSCRIBER"] = mode
+            sh(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
+                os.path.join(ROOT, "target", "release", binary), str(n), "1"], env=env)
+            totals.append(next(int(l.split()[1]) for l in open(out + "-01") if l.startswith("totals:")))
+        per_request[key] = (totals[1] - totals[0]) / (INSTRUCTION_REQUESTS[1] - INSTRUCTION_REQUESTS[0])
+    for key, _, _, _, what in INSTRUCTION_CONFIGS:
+        v = per_request[key]
+        note = "" if key == "raw" else f"{v / per_request['raw']:.3f}× raw reqwest, {v - per_request['raw']:+,.0f} instructions"
+        record(f"instructions per request, {what} (callgrind)", {"value": v / 1000}, unit="thousand instructions", note=note)
 
 
 MEMORY_CASES = [
@@ -336,6 +386,8 @@ MEMORY_CASES = [
     ("gib-unannounced", "peak RSS: a 1 GiB chunked JSON reply, 16 MiB reply limit"),
     ("gib-download", "peak RSS: download of 1 GiB (assets().get(..).save)"),
     ("gib-upload", "peak RSS: upload of 1 GiB (files().create, from disk)"),
+    ("all-users-value", "peak RSS: users().list with limit -1, 20,000 users in one reply, into Vec<serde_json::Value>"),
+    ("all-users-typed", "peak RSS: users().list with limit -1, 20,000 users in one reply, into a struct"),
 ]
 MEMORY_ROUNDS = 3
 
@@ -355,6 +407,16 @@ def memory():
         note = f"largest of {len(rs)} runs ({each}); {child if len(child) <= 120 else child[:120] + '…'}"
         if rs[0]["requests"] > 1:
             note += f"; {rs[0]['requests']} requests"
+        if "reply_bytes" in rs[0]:
+            # Against the reply: the peak over the floor (the baseline case of the same run), and
+            # the child's heap at its peak split into the decoded list and the rest.
+            mib = 1048576.0
+            reply = rs[0]["reply_bytes"]
+            floor = max(r["baseline"]["peak_mib"] for r in runs)
+            heap = max((r["heap"] for r in rs), key=lambda h: h["peak_bytes"])
+            note += (f"; reply {reply / mib:.1f} MiB; peak over the floor ({floor:.1f} MiB) {(peak - floor) * mib / reply:.2f}× the reply;"
+                     f" heap at its peak {heap['peak_bytes'] / mib:.1f} MiB ({heap['peak_bytes'] / reply:.2f}× the reply),"
+                     f" of which the decoded list holds {heap['list_bytes'] / mib:.1f} MiB ({heap['list_bytes'] / reply:.2f}×)")
         record(name, {"value": peak, "seconds": seconds}, unit="MiB peak RSS", note=note)
 
 
@@ -433,6 +495,9 @@ def main():
     if wanted("overhead"):
         quiet("overhead")
         overhead()
+    if wanted("instructions"):
+        # Counted, not timed: the machine's load does not change them.
+        instructions()
     if wanted("memory"):
         quiet("memory")
         memory()

@@ -1,6 +1,9 @@
 //! Peak memory of the generated client: each case runs in a child process (this binary again)
-//! against a loopback stub served by this process, and its peak is the kernel's `ru_maxrss` of that
-//! child alone (from `wait4`), as in `tests/tests/network_faults.rs`.
+//! against a loopback stub served by this process, and its peak is the child's own high-water
+//! mark (`VmHWM` in `/proc/self/status`, read by the child at its end). Not the `ru_maxrss` that
+//! `wait4` reports: a child started by vfork and exec (as `std::process::Command` does) inherits
+//! its parent's peak in that figure, which after a case with a 14 MB reply in the parent made the
+//! next case's 4 MiB read 52 MiB. `ru_maxrss` is still reported beside it.
 //!
 //! Usage: memory [CASE...] (all cases when none is named). Prints one JSON object, by case: peak RSS
 //! in MiB, seconds, the requests the stub answered, the bytes it received, and the child's last
@@ -14,7 +17,12 @@
 //! - `gib-error`: a 1 GiB error page without a length (only its first MiB is read);
 //! - `gib-unannounced`: a chunked 1 GiB JSON reply with a 16 MiB reply limit (cut at the limit);
 //! - `gib-download`: a 1 GiB asset, `assets().get(..).save(path)` (streamed to a temporary file);
-//! - `gib-upload`: a 1 GiB file, `files().create(path)` (streamed from disk; a sparse file).
+//! - `gib-upload`: a 1 GiB file, `files().create(path)` (streamed from disk; a sparse file);
+//! - `all-users-value`, `all-users-typed`: `users().list` with `limit: -1` over 20,000 user records
+//!   (one reply of about 14 MB), decoded into `Vec<serde_json::Value>` and into a struct with the
+//!   fields an application reads. The child also reports, from a counting allocator, its heap at
+//!   its peak during the call and what the decoded list holds once the call is over, so the peak
+//!   splits into the list itself and what reading the reply took on top.
 //!
 //! Child mode (internal): memory --child CASE URL [PATH].
 
@@ -28,9 +36,132 @@ use std::sync::Arc;
 use std::time::Instant;
 
 const GIB: u64 = 1 << 30;
-const CASES: &[&str] =
-    &["baseline", "stream-10000", "stream-100000", "gib-json", "gib-error", "gib-unannounced", "gib-download", "gib-upload"];
+const CASES: &[&str] = &[
+    "baseline",
+    "stream-10000",
+    "stream-100000",
+    "gib-json",
+    "gib-error",
+    "gib-unannounced",
+    "gib-download",
+    "gib-upload",
+    "all-users-value",
+    "all-users-typed",
+];
 const PAGE: u32 = 500;
+/// Users in the `limit: -1` reply.
+const USERS: u64 = 20_000;
+
+// --- heap accounting (read by the child) ---------------------------------------------------------
+
+/// The system allocator, counting the bytes live now and the most live at once since the last
+/// [`heap::reset_peak`]. Only a few atomic operations per allocation; RSS is still read from the
+/// kernel, this splits it.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Counting;
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    fn grew(by: usize) {
+        let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+
+    // SAFETY: every call goes to `System` unchanged; only counters are updated beside it.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            let p = unsafe { System.alloc_zeroed(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) };
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                if new_size >= layout.size() {
+                    grew(new_size - layout.size());
+                } else {
+                    LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+                }
+            }
+            p
+        }
+    }
+
+    pub fn live() -> usize {
+        LIVE.load(Ordering::Relaxed)
+    }
+
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
+    }
+
+    pub fn reset_peak() {
+        PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
+
+/// A user record as Directus 12 returns it, about 700 bytes of JSON.
+fn user_json(n: u64) -> String {
+    let uuid = |k: u64| format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", k as u32, (k >> 16) & 0xffff, n % 4096, k % 4096, k * 2654435761);
+    format!(
+        concat!(
+            r#"{{"id":"{id}","first_name":"User","last_name":"Number {n}","email":"user{n}@example.com","password":"**********","#,
+            r#""location":null,"title":"Engineer","description":null,"tags":null,"avatar":null,"language":"en-US","#,
+            r#""tfa_secret":null,"status":"active","role":"{role}","token":null,"last_access":"2026-11-30T06:30:00.000Z","#,
+            r#""last_page":"/content/articles","provider":"default","external_identifier":null,"auth_data":null,"#,
+            r#""email_notifications":true,"appearance":null,"theme_dark":null,"theme_light":null,"#,
+            r#""theme_light_overrides":null,"theme_dark_overrides":null,"text_direction":"auto","policies":["{policy}"]}}"#
+        ),
+        id = uuid(n),
+        n = n,
+        role = uuid(7),
+        policy = uuid(11),
+    )
+}
+
+/// The fields of a user an application typically reads; the rest of the record is skipped.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // Read only by the decoder: what counts is what it holds.
+struct User {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    status: String,
+    role: Option<String>,
+    last_access: Option<String>,
+    provider: String,
+    email_notifications: bool,
+    policies: Vec<String>,
+}
+
+/// The reply of `GET /users?limit=-1`, built once.
+fn all_users() -> &'static str {
+    static BODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BODY.get_or_init(|| {
+        let users: Vec<String> = (0..USERS).map(user_json).collect();
+        format!(r#"{{"data":[{}]}}"#, users.join(","))
+    })
+}
 
 // --- the stub -----------------------------------------------------------------------------------
 
@@ -96,6 +227,10 @@ fn script(case: &str, head_text: &str, received: u64) -> Vec<Step> {
             Step::Fill { total: GIB, fill: b'd', chunked: false },
         ],
         "gib-upload" => json(format!(r#"{{"data":{{"id":"bench","received":{received}}}}}"#)),
+        c if c.starts_with("all-users-") => {
+            assert!(target.contains("limit=-1"), "expected limit=-1: {target}");
+            json(all_users().to_owned())
+        }
         _ => panic!("unknown case {case}"),
     }
 }
@@ -237,15 +372,26 @@ fn measure(case: &'static str) -> Value {
     let seconds = started.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
     let received = stub.received.load(Ordering::SeqCst);
-    let ok = code == Some(0) && (case != "gib-upload" || received >= GIB);
-    serde_json::json!({
-        "peak_mib": peak as f64 / 1048576.0,
+    let own_peak = stderr.lines().find_map(|l| l.strip_prefix("peak_rss: ")?.parse::<u64>().ok());
+    let ok = code == Some(0) && (case != "gib-upload" || received >= GIB) && own_peak.is_some();
+    let mut extra = serde_json::Map::new();
+    if case.starts_with("all-users-") {
+        extra.insert("reply_bytes".into(), all_users().len().into());
+    }
+    let mut out = serde_json::json!({
+        "peak_mib": own_peak.unwrap_or(0) as f64 / 1048576.0,
+        "ru_maxrss_mib": peak as f64 / 1048576.0,
         "seconds": seconds,
         "ok": ok,
         "requests": stub.requests.load(Ordering::SeqCst),
         "bytes_received_by_stub": received,
         "child": stderr.trim().lines().last().unwrap_or_default(),
-    })
+    });
+    if let Some(line) = stderr.lines().find_map(|l| l.strip_prefix("heap: ")) {
+        extra.insert("heap".into(), serde_json::from_str(line).expect("the child's heap figures"));
+    }
+    out.as_object_mut().expect("an object").extend(extra);
+    out
 }
 
 // --- the child: the client's side of each case ---------------------------------------------------
@@ -298,6 +444,25 @@ fn child(case: &str, url: &str, path: &str) -> Result<String, String> {
                 let reply: Value = client.files().create(path, &Default::default()).decode().await.map_err(|e| e.to_string())?;
                 Ok(format!("uploaded; the server received {} bytes", reply["received"]))
             }
+            c if c.starts_with("all-users-") => {
+                let query = directus_client::Query::new().limit(-1);
+                let before = heap::live();
+                heap::reset_peak();
+                let (n, held) = if c == "all-users-typed" {
+                    let users = client.users().list(&query).decode::<User>().await.map_err(|e| e.to_string())?;
+                    (users.len(), heap::live() - before)
+                } else {
+                    let users = client.users().list(&query).decode::<Value>().await.map_err(|e| e.to_string())?;
+                    (users.len(), heap::live() - before)
+                };
+                let peak = heap::peak() - before;
+                if n as u64 != USERS {
+                    return Err(format!("read {n} users of {USERS}"));
+                }
+                // Read by the parent: the heap at its peak during the call, and what the list held.
+                eprintln!("heap: {}", serde_json::json!({ "peak_bytes": peak, "list_bytes": held }));
+                Ok(format!("read {n} users with limit -1"))
+            }
             _ => Err(format!("unknown case {case}")),
         }
     })
@@ -308,7 +473,14 @@ fn main() {
     if args.first().map(String::as_str) == Some("--child") {
         let (case, url) = (&args[1], &args[2]);
         let path = args.get(3).map(String::as_str).unwrap_or("download.bin");
-        match child(case, url, path) {
+        let result = child(case, url, path);
+        // The parent reads this line, then takes the last one as what the child did.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok());
+        if let Some(kib) = kib {
+            eprintln!("peak_rss: {}", kib * 1024);
+        }
+        match result {
             Ok(line) => eprintln!("{line}"),
             Err(line) => {
                 eprintln!("FAILED: {line}");

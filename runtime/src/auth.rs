@@ -314,8 +314,9 @@ impl Client {
     /// (single-use) refresh token twice; the result is kept for the calls waiting on the lock.
     async fn refresh_locked(&self, operation: &'static str, s: &mut Session) -> Result<()> {
         let req = Request::new(&REFRESH).field("refresh_token", &s.refresh).field("mode", "json");
-        // Boxed: `execute` calls back into here through `bearer`.
-        let result = async { Box::pin(self.execute(req)).await?.data::<Tokens>().await }.await;
+        // Boxed, the reading of the reply too: `execute` calls back into here through `bearer`,
+        // and every call's future would otherwise carry room for a refresh.
+        let result = Box::pin(async { self.execute(req).await?.data::<Tokens>().await }).await;
         let outcome = match result {
             Ok(tokens) => {
                 let started_here = s.started_here;

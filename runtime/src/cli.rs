@@ -256,8 +256,13 @@ tokio::task_local! {
     static WHOLE_REPLY: std::cell::RefCell<Option<serde_json::Value>>;
 }
 
-/// Offered every `{"data": …}` reply the runtime reads; kept only inside [`whole_envelope`], so
-/// other calls pay nothing but the look-up.
+/// Whether a reply is wanted whole: only inside [`whole_envelope`], so other calls copy nothing.
+pub(crate) fn envelope_wanted() -> bool {
+    WHOLE_REPLY.try_with(|_| ()).is_ok()
+}
+
+/// Offered every `{"data": …}` reply the runtime reads while [`envelope_wanted`]; kept only
+/// inside [`whole_envelope`].
 pub(crate) fn offer_envelope(body: &[u8]) {
     let _ = WHOLE_REPLY.try_with(|slot| *slot.borrow_mut() = serde_json::from_slice(body).ok());
 }

@@ -3,6 +3,8 @@
 
 use crate::error::{Error, Outcome, Result, TimeoutKind};
 use crate::operation::Method;
+use bytes::{Buf, Bytes};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -318,21 +320,20 @@ impl ReadLimits {
     }
 
     /// The whole body, refusing more than `limit` bytes: by `Content-Length` before reading
-    /// anything, else as soon as it is passed. The buffer is sized once from `Content-Length`,
-    /// so a reply is held once, not copied as it grows.
-    pub(crate) async fn body(&self, reply: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>> {
+    /// anything, else as soon as it is passed.
+    pub(crate) async fn body(&self, reply: &mut reqwest::Response, limit: u64) -> Result<Body> {
         let status = reply.status().as_u16();
         let too_large = |length| Error::ReplyTooLarge { operation: self.op, status, limit, length };
         let announced = reply.content_length();
         if let Some(n) = announced.filter(|n| *n > limit) {
             return Err(too_large(Some(n)));
         }
-        let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+        let mut body = Body::new(announced);
         while let Some(chunk) = self.chunk(reply).await? {
-            if (body.len() + chunk.len()) as u64 > limit {
+            if (body.len + chunk.len()) as u64 > limit {
                 return Err(too_large(announced));
             }
-            body.extend_from_slice(&chunk);
+            body.push(chunk);
         }
         Ok(body)
     }
@@ -352,9 +353,205 @@ impl ReadLimits {
     }
 }
 
+/// The size of the buffers a reply's body is kept in: a reply up to this size is held in one,
+/// and decoded from it (the fastest way for serde_json); a larger one in several, decoded through
+/// [`Body::into_reader`], which lets each go once read.
+pub(crate) const SEGMENT: usize = 1 << 20;
+
+/// A reply's body, in buffers of at most [`SEGMENT`] bytes filled to the byte, so a large JSON
+/// reply can be decoded while its buffers are let go one by one, and it and what it decodes into
+/// are never both held whole.
+///
+/// The pieces hyper hands over are copied in (once, as a single buffer was filled before), not
+/// kept: each is a slice of one of hyper's read buffers and keeps all of it alive, and a server
+/// that sends in small writes made those buffers hold about 1.5 times the body. A body that comes
+/// in one piece is kept as it is, and decoded where it lies.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    full: VecDeque<Bytes>,
+    /// The buffer being filled, after `full`.
+    filling: Vec<u8>,
+    len: usize,
+    /// The bytes still to come, when the reply announced its length: buffers are sized to it.
+    announced: Option<usize>,
+}
+
+impl Body {
+    fn new(announced: Option<u64>) -> Self {
+        Self { announced: announced.and_then(|n| usize::try_from(n).ok()), ..Self::default() }
+    }
+
+    fn push(&mut self, piece: Bytes) {
+        if piece.is_empty() {
+            return;
+        }
+        if self.len == 0 {
+            // Perhaps the whole body: kept as it is until a second piece comes.
+            self.len = piece.len();
+            self.full.push_back(piece);
+            return;
+        }
+        if self.filling.capacity() == 0 {
+            if let Some(first) = (self.full.len() == 1 && self.len == self.full[0].len()).then(|| self.full.pop_front()).flatten() {
+                self.copy_in(&first);
+            }
+        }
+        self.len += piece.len();
+        self.copy_in(&piece);
+    }
+
+    /// Appends `bytes` to the buffers, starting a new one whenever the current one is full.
+    fn copy_in(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.filling.len() == SEGMENT {
+                let full = std::mem::take(&mut self.filling);
+                self.full.push_back(Bytes::from(full));
+            }
+            if self.filling.capacity() == 0 {
+                // What is known to come (capped at a buffer), or a buffer left to grow.
+                let held = self.full.iter().map(Bytes::len).sum::<usize>();
+                let expected = self.announced.map_or(0, |n| n.saturating_sub(held));
+                self.filling.reserve_exact(expected.clamp(bytes.len().min(SEGMENT), SEGMENT));
+            }
+            let take = bytes.len().min(SEGMENT - self.filling.len());
+            self.filling.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+        }
+    }
+
+    /// The buffers, in order, the one being filled included.
+    fn finish(mut self) -> VecDeque<Bytes> {
+        if !self.filling.is_empty() {
+            let last = std::mem::take(&mut self.filling);
+            self.full.push_back(Bytes::from(last));
+        }
+        self.full
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The body when it is held in one buffer (or is empty), as it lies.
+    pub(crate) fn as_one_piece(&self) -> Option<&[u8]> {
+        match (self.full.len(), self.filling.is_empty()) {
+            (0, true) => Some(&[]),
+            (0, false) => Some(&self.filling),
+            (1, true) => Some(&self.full[0]),
+            _ => None,
+        }
+    }
+
+    /// At most the first `n` bytes, copied (what an error quotes).
+    pub(crate) fn head(&self, n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n.min(self.len));
+        for piece in self.full.iter().map(|b| &b[..]).chain(std::iter::once(&self.filling[..])) {
+            let take = piece.len().min(n - out.len());
+            out.extend_from_slice(&piece[..take]);
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The body in one buffer: the one it is held in, or its buffers copied into one, each let
+    /// go once copied.
+    pub(crate) fn into_vec(self) -> Vec<u8> {
+        let len = self.len;
+        let mut pieces = self.finish();
+        if pieces.len() == 1 {
+            return pieces.pop_front().map(Vec::from).unwrap_or_default();
+        }
+        let mut out = Vec::with_capacity(len);
+        while let Some(piece) = pieces.pop_front() {
+            out.extend_from_slice(&piece);
+        }
+        out
+    }
+
+    /// Reads the body in order, letting each buffer go as soon as it has been read.
+    pub(crate) fn into_reader(self) -> BodyReader {
+        BodyReader { pieces: self.finish() }
+    }
+}
+
+/// See [`Body::into_reader`].
+pub(crate) struct BodyReader {
+    pieces: VecDeque<Bytes>,
+}
+
+impl std::io::Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(piece) = self.pieces.front_mut() else { return Ok(0) };
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        piece.advance(n);
+        if piece.is_empty() {
+            // Its memory goes back now.
+            self.pieces.pop_front();
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Read back whole, in order, however it came: in one piece, in small pieces, with or without
+    /// its length announced, across buffers.
+    #[test]
+    fn a_body_is_read_back_in_order_however_it_came() {
+        let small = b"{\"data\":[1,2,3],\"meta\":null}".to_vec();
+        let large: Vec<u8> = (0..SEGMENT * 2 + 12345).map(|i| b"0123456789"[i % 10]).collect();
+        for text in [&small, &large] {
+            for size in [1, 7, 4096, 300_000, text.len()] {
+                for announced in [None, Some(text.len() as u64)] {
+                    let mut body = Body::new(announced);
+                    for piece in text.chunks(size) {
+                        body.push(Bytes::copy_from_slice(piece));
+                        body.push(Bytes::new());
+                    }
+                    let case = format!("{} bytes in pieces of {size}, announced {announced:?}", text.len());
+                    assert_eq!(body.len, text.len(), "{case}");
+                    assert_eq!(body.head(4), text[..4], "{case}");
+                    assert_eq!(body.head(1 << 30), *text, "{case}");
+                    // Up to a buffer's size, or when it came in one piece, one buffer to decode from.
+                    assert_eq!(body.as_one_piece().is_some(), text.len() <= SEGMENT || size >= text.len(), "{case}");
+                    if let Some(one) = body.as_one_piece() {
+                        assert_eq!(one, &text[..], "{case}");
+                    }
+                    let mut read = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::BufReader::with_capacity(1000, body.into_reader()), &mut read).unwrap();
+                    assert!(read == *text, "{case}");
+                }
+            }
+            let mut body = Body::new(None);
+            for piece in text.chunks(5000) {
+                body.push(Bytes::copy_from_slice(piece));
+            }
+            assert!(body.into_vec() == *text);
+        }
+        assert!(Body::default().is_empty() && Body::default().as_one_piece() == Some(&[][..]));
+    }
+
+    /// The buffers hold the body and little more, whatever the pieces pinned of hyper's.
+    #[test]
+    fn a_body_is_held_in_buffers_filled_to_the_byte() {
+        let text = vec![b'x'; SEGMENT * 3 + 10];
+        for announced in [None, Some(text.len() as u64)] {
+            let mut body = Body::new(announced);
+            for piece in text.chunks(1000) {
+                body.push(Bytes::copy_from_slice(piece));
+            }
+            let held: usize = body.full.iter().map(Bytes::len).sum::<usize>() + body.filling.capacity();
+            assert!(held <= text.len() + SEGMENT, "{held} bytes held for {}, announced {announced:?}", text.len());
+            if announced.is_some() {
+                assert_eq!(held, text.len(), "sized to the announced length");
+            }
+        }
+    }
 
     #[test]
     fn retry_after_takes_seconds_and_http_dates() {

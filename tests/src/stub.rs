@@ -18,6 +18,9 @@ pub enum Step {
     Chunked { total: u64, chunk: usize, fill: u8 },
     /// Say nothing more (for five minutes), keeping the connection open.
     Hang,
+    /// Bytes made as they are sent, so a large body is never held whole by this process (whose
+    /// peak memory counts in a child's `ru_maxrss`: see [`run_measured`]).
+    Pieces(Box<dyn Iterator<Item = Vec<u8>> + Send>),
 }
 
 /// A status line, headers and body, with `Content-Length` and `Connection: close`.
@@ -133,6 +136,7 @@ fn answer(stream: &mut TcpStream, script: &Script, seen: &Mutex<Vec<String>>, he
                 std::thread::sleep(Duration::from_secs(300));
                 false
             }
+            Step::Pieces(mut pieces) => pieces.all(|piece| stream.write_all(&piece).is_ok()),
         };
         if !ok {
             return;
@@ -180,7 +184,13 @@ extern "C" {
 }
 
 /// Runs `cmd` to its end and returns its exit code, its stderr and its peak resident memory in
-/// bytes (the kernel's `ru_maxrss` of that child alone).
+/// bytes (the kernel's `ru_maxrss` of that child).
+///
+/// An upper bound: `Command` starts the child with vfork and exec, and on exec the kernel keeps
+/// the high-water mark of the memory the child shared until then, which is this process's. So the
+/// figure is at least the peak this (test) process has reached so far, all tests in it included;
+/// a test that builds a large body here should send it with [`Step::Pieces`], and a child that
+/// can report its own peak (`VmHWM` in `/proc/self/status`) is measured exactly.
 // The child is reaped by `wait4`, which std's `Child` does not know about.
 #[allow(clippy::zombie_processes)]
 pub fn run_measured(cmd: &mut std::process::Command) -> (Option<i32>, String, u64) {

@@ -461,3 +461,98 @@ fn streaming_100000_items_keeps_memory_flat() {
     assert_eq!(stub.count(), 201, "200 full pages and an empty one");
     assert!(peak < 32 << 20, "peak RSS {peak}");
 }
+
+/// A user record as Directus returns it, about 700 bytes of JSON.
+fn user_record(n: u64) -> String {
+    let id = |k: u64| format!("{k:08x}-0000-4000-8000-{:012x}", k * 2_654_435_761);
+    format!(
+        concat!(
+            r#"{{"id":"{}","first_name":"User","last_name":"Number {n}","email":"user{n}@example.com","password":"**********","#,
+            r#""location":null,"title":"Engineer","description":null,"tags":null,"avatar":null,"language":"en-US","#,
+            r#""tfa_secret":null,"status":"active","role":"{}","token":null,"last_access":"2026-11-30T06:30:00.000Z","#,
+            r#""last_page":"/content/articles","provider":"default","external_identifier":null,"auth_data":null,"#,
+            r#""email_notifications":true,"appearance":null,"theme_dark":null,"theme_light":null,"#,
+            r#""theme_light_overrides":null,"theme_dark_overrides":null,"text_direction":"auto","policies":["{}"]}}"#
+        ),
+        id(n),
+        id(7),
+        id(11),
+        n = n,
+    )
+}
+
+/// The fields of a user an application reads; serde skips the rest of each record.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // Only decoded: what counts is the memory it takes.
+struct User {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    status: String,
+    role: Option<String>,
+    provider: String,
+    policies: Vec<String>,
+}
+
+/// A kernel memory figure of this process, in bytes, from `/proc/self/status`.
+fn own_memory(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kib = status.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok());
+    kib.expect(field) * 1024
+}
+
+/// `users().list` with `limit: -1` over 20,000 users (one reply of about 14 MB), decoded into a
+/// struct by a child process (this test binary again): the call raises its peak memory by at most
+/// 1.5 times the reply. Reading the body whole into one buffer and decoding from it held the body
+/// and the list at once (1.9 times the reply here); the body is now decoded from the pieces it
+/// came in, each let go once read. The child reports its own peak (`VmHWM`), exact where
+/// `ru_maxrss` would also count this process's (see `stub::run_measured`), and the stub makes the
+/// reply as it sends it, so this process never holds it and other tests' figures stay as they were.
+#[test]
+fn a_limit_minus_one_list_is_decoded_within_one_and_a_half_times_its_reply() {
+    const USERS: u64 = 20_000;
+    if let Ok(url) = std::env::var("DIRECTUS_RS_ALL_USERS_URL") {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = Client::builder(&url).token("t").build().unwrap();
+        let query = directus_client::Query::new().limit(-1);
+        let before = own_memory("VmRSS");
+        let users: Vec<User> = rt.block_on(client.users().list(&query).decode::<User>().send()).expect("the list");
+        let peak = own_memory("VmHWM");
+        eprintln!("users={} before={before} peak={peak}", users.len());
+        std::process::exit(if users.len() as u64 == USERS { 0 } else { 1 });
+    }
+    // `{"data":[` record `,` record … `]}`, made piece by piece.
+    let pieces = || {
+        let records = (0..USERS).map(|n| (if n == 0 { "" } else { "," }.to_owned() + &user_record(n)).into_bytes());
+        std::iter::once(br#"{"data":["#.to_vec()).chain(records).chain(std::iter::once(b"]}".to_vec()))
+    };
+    let size: u64 = pieces().map(|p| p.len() as u64).sum();
+    let stub = stub::start(move |_, request| {
+        assert!(request.contains("limit=-1"), "{request}");
+        vec![head("200 OK", &[JSON, ("Content-Length", &size.to_string())]), Step::Pieces(Box::new(pieces()))]
+    });
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .args(["--exact", "a_limit_minus_one_list_is_decoded_within_one_and_a_half_times_its_reply", "--nocapture"])
+        .env("DIRECTUS_RS_ALL_USERS_URL", &stub.url)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let figure = |name: &str| -> u64 {
+        let line = stderr.lines().find(|l| l.starts_with("users=")).unwrap_or_else(|| panic!("no figures: {stderr}"));
+        line.split(' ').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok()).unwrap()
+    };
+    let (before, peak) = (figure("before"), figure("peak"));
+    let added = peak.saturating_sub(before);
+    eprintln!(
+        "limit -1, {USERS} users: reply {:.1} MiB, peak RSS {:.1} MiB over {:.1} MiB before the call: {:.2} times the reply",
+        size as f64 / 1048576.0,
+        peak as f64 / 1048576.0,
+        before as f64 / 1048576.0,
+        added as f64 / size as f64
+    );
+    assert!(size > 11_000_000, "a reply of {size} bytes");
+    assert!(added * 2 <= size * 3, "the call added {added} bytes for a reply of {size}");
+}

@@ -180,7 +180,7 @@ async fn tracing_spans_name_the_operation_and_route_template_and_never_a_key_or_
     ] {
         assert!(has(want), "no `{want}` in the spans");
     }
-    assert!(lines.iter().any(|l| l.starts_with("directus.call.duration_ms = ")), "a duration");
+    assert!(lines.iter().any(|l| l.starts_with("directus.call.duration_us = ")), "a duration");
     assert!(lines.iter().any(|l| l.contains(".attempt = 1")), "attempt events");
     for secret in SECRETS {
         let leaks: Vec<&String> = lines.iter().filter(|l| l.contains(secret)).collect();
