@@ -171,6 +171,29 @@ fn claim_stdin(flag: &str, instead: &str) -> Result<(), CliError> {
     Err(CliError::Usage(format!("{flag}: stdin can carry only one secret or input, and {first} reads it already; {instead}")))
 }
 
+/// Asks before an irreversible operation (spec `confirm: true`): `yes` (`--yes`) goes ahead; on a
+/// terminal the question is asked on stderr and only `y` or `yes` goes ahead; without a terminal,
+/// where nobody can answer, it is refused. Nothing has been sent either way.
+pub fn confirm(yes: bool, what: &str) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "{what}. This cannot be undone, and stdin is not a terminal to ask on: add --yes to go ahead; nothing was sent"
+        )));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{what}. This cannot be undone. Go ahead? [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).map_err(|e| CliError::Usage(format!("could not read the answer: {e}")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(CliError::Usage("not confirmed; nothing was sent".into())),
+    }
+}
+
 /// Why a command failed.
 #[derive(Debug)]
 pub enum CliError {

@@ -171,6 +171,46 @@ fn a_bad_jq_expression_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn an_irreversible_operation_wants_yes_when_nobody_can_be_asked() {
+    let diff = r#"{"hash":"h","diff":{}}"#;
+    // Stdin is not a terminal here: refused, nothing sent.
+    let (code, stdout, err, sent) = run_with_stub(&["schema", "apply", "--diff", diff], None, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be undone") && err.contains("add --yes"), "{err}");
+    assert!(stdout.is_empty() && sent.is_empty(), "{sent:?}");
+    // The help says so, and `--yes` goes ahead.
+    assert!(local(&["schema", "apply", "--help"]).contains("--yes"));
+    let (code, _, err, sent) = run_with_stub(&["schema", "apply", "--diff", diff, "--yes"], None, None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sent, ["POST /schema/apply HTTP/1.1"]);
+}
+
+#[test]
+fn an_irreversible_operation_asks_on_a_terminal() {
+    use std::process::Stdio;
+    for (answer, goes_ahead) in [("n", false), ("y", true)] {
+        let (url, seen) = recording_stub();
+        // `script` gives the CLI a pseudo-terminal; the answer is typed into it.
+        let cmd = format!(r#"{} schema apply --diff '{{"hash":"h","diff":{{}}}}' --url {url} --server-version 12.4.1"#, env!("CARGO_BIN_EXE_directus"));
+        let mut child = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env("DIRECTUS_TOKEN", "t")
+            .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script(1) from util-linux");
+        child.stdin.take().unwrap().write_all(format!("{answer}\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(shown.contains("This cannot be undone. Go ahead? [y/N]"), "{shown}");
+        let sent = seen.lock().unwrap().len();
+        assert_eq!((out.status.success(), sent), (goes_ahead, usize::from(goes_ahead)), "answer {answer}: {shown}");
+    }
+}
+
+#[test]
 fn the_root_help_lists_the_exit_codes() {
     let help = local(&["--help"]);
     let section = &help[help.find("Exit codes:").expect("an Exit codes section")..];

@@ -335,6 +335,14 @@ fn args_struct(model: &Model, r: &Resource, op: &Operation) -> TokenStream {
             #field: Option<std::path::PathBuf>,
         });
     }
+    if op.confirm {
+        let (flag, field) = (names::YES_FLAG, format_ident!("{}", names::YES_FLAG));
+        fields.push(quote! {
+            /// Do it without asking: this cannot be undone (needed when stdin is not a terminal)
+            #[arg(long = #flag)]
+            #field: bool,
+        });
+    }
     quote! {
         #[derive(Args)]
         struct #a { #(#fields)* }
@@ -528,10 +536,17 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
             quote! { Ok(Output::Download { download: #call, to: args.#field }) }
         }
     };
-    let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary;
+    // Irreversible: asked on a terminal, `--yes` otherwise; before any input is read.
+    let confirm = op.confirm.then(|| {
+        let field = format_ident!("{}", names::YES_FLAG);
+        let question = format!("{} {}: {}", r.name, op.id, op.summary.trim_end_matches('.'));
+        quote! { cli::confirm(args.#field, #question)?; }
+    });
+    let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary || op.confirm;
     let pat = if uses_args { quote! { args } } else { quote! { _args } };
     quote! {
         #v(#pat) => {
+            #confirm
             #all_bind
             #(#binds)*
             #all

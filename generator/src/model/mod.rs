@@ -260,6 +260,8 @@ pub struct Operation {
     pub tested_on: Vec<String>,
     /// Whether Directus's OpenAPI output lists this route.
     pub in_oas: bool,
+    /// The CLI asks before sending (or wants `--yes`).
+    pub confirm: bool,
 }
 
 impl Operation {

@@ -14,6 +14,9 @@ pub fn type_name(name: &str) -> String {
     pascal(&snake(name))
 }
 
+/// The flag that confirms an irreversible operation (spec `confirm: true`) without asking.
+pub const YES_FLAG: &str = "yes";
+
 /// The field of every record type that keeps the JSON fields the type does not name.
 pub const EXTRA_FIELD: &str = "extra";
 
@@ -188,6 +191,9 @@ pub fn cli_example(bin: &str, resource: &str, op: &Operation) -> String {
     }
     if op.response.kind == super::ResponseKind::Binary {
         cmd.push(format!("--{OUTPUT_FILE_FLAG} FILE"));
+    }
+    if op.confirm {
+        cmd.push(format!("--{YES_FLAG}"));
     }
     let line = cmd.join(" ");
     match stdin {

@@ -282,6 +282,11 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         t.add(&flags, names::OUTPUT_FILE_FLAG.into(), false, "`--output-file` flag".into(), o.clone());
         t.add(&ids, names::OUTPUT_FILE_FIELD.into(), true, "`--output-file` field".into(), o);
     }
+    if op.confirm {
+        let o = op_origin(resource, op);
+        t.add(&flags, names::YES_FLAG.into(), false, "`--yes` flag of an irreversible operation".into(), o.clone());
+        t.add(&ids, names::YES_FLAG.into(), true, "`--yes` field".into(), o);
+    }
     if let Some(p) = op.positional_key() {
         t.add(&ids, names::positional_field(p), true, "positional form".into(), input_origin(resource, op, p));
     }

@@ -216,6 +216,10 @@ pub struct OperationDef {
     /// this is removed.
     #[serde(default)]
     pub draft: bool,
+    /// Irreversible (e.g. applying a schema diff, which drops what it removes): the CLI asks
+    /// before sending on a terminal and wants `--yes` otherwise.
+    #[serde(default)]
+    pub confirm: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

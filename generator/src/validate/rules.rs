@@ -326,6 +326,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         errors: errors?,
         tested_on: Vec::new(),
         in_oas: op.oas.unwrap_or(true),
+        confirm: op.confirm,
     })
 }
 
