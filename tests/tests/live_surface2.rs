@@ -817,7 +817,11 @@ async fn schema_moves(from: &Server, to: &Server) {
     assert!(fields_changed.contains(&"title") && fields_changed.contains(&"extra"), "the note changed, the extra field goes: {fields_changed:?}");
     std::fs::write(&diff_path, &diffed).unwrap();
     let at = format!("@{}", diff_path.display());
-    cli_ok(to, &["schema", "apply", "--diff", &at]);
+    // It cannot be undone: without a terminal to ask on, it wants --yes and sends nothing first.
+    let refused = cli(to, &["schema", "apply", "--diff", &at]);
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_ne!(b.fields().get(&name, "title").await.unwrap().meta.and_then(|m| m.note).as_deref(), Some("changed at the source"), "nothing was applied");
+    cli_ok(to, &["schema", "apply", "--diff", &at, "--yes"]);
     assert_eq!(b.fields().get(&name, "title").await.unwrap().meta.and_then(|m| m.note).as_deref(), Some("changed at the source"));
     let err = b.fields().get(&name, "extra").await.expect_err("mirror mode removed the field the source lacks");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
