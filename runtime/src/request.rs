@@ -32,9 +32,15 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request to a route the spec lacks; see [`crate::Client::custom`], which sends one.
+    /// A request to a route the spec lacks; see [`crate::Client::custom`], which sends one. A
+    /// template that would go somewhere other than it says (no leading `/`, a `.` or `..`
+    /// segment, which URLs drop, a query or fragment, a control character) is refused when sent.
     pub fn custom(method: crate::Method, path: &str) -> Self {
-        Self::new(crate::operation::custom(method, path))
+        let mut req = Self::new(crate::operation::custom(method, path));
+        if let Some(why) = custom_path_problem(path) {
+            req.reject(format!("the route `{}` {why}; write it as the path after the server's address, e.g. /schema/snapshot or /items/{{collection}}", path.escape_debug()));
+        }
+        req
     }
 
     pub fn new(op: &'static Operation) -> Self {
@@ -172,5 +178,34 @@ impl Request {
 
     pub(crate) fn reject(&mut self, message: String) {
         self.invalid.get_or_insert(message);
+    }
+}
+
+/// Why a custom route template would not reach the route it names, if it would not.
+fn custom_path_problem(path: &str) -> Option<&'static str> {
+    if !path.starts_with('/') {
+        Some("does not start with `/`, so it would be glued to the server's path")
+    } else if path.split('/').any(|seg| seg == "." || seg == "..") {
+        Some("has a `.` or `..` segment, which URLs drop, so the request would reach another route")
+    } else if path.contains(['?', '#']) {
+        Some("holds a query or fragment; add query parameters with `.query(name, value)`")
+    } else if path.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn custom_templates_that_would_go_elsewhere_are_refused() {
+        for bad in ["schema/snapshot", "/items/../users", "/./x", "/x?a=1", "/x#f", "/x\n"] {
+            let req = super::Request::custom(crate::Method::Get, bad);
+            assert!(req.invalid.as_deref().is_some_and(|m| m.contains("write it as the path")), "{bad}: {:?}", req.invalid);
+        }
+        for good in ["/schema/snapshot", "/items/{collection}/{id}", "/my-endpoint"] {
+            assert!(super::Request::custom(crate::Method::Get, good).invalid.is_none(), "{good}");
+        }
     }
 }
