@@ -207,6 +207,12 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Bytes per request of a resumable upload. Default 8 MiB; at least 1 byte.
+    pub fn upload_chunk_size(mut self, bytes: usize) -> Self {
+        self.settings.upload_chunk_size = bytes.max(1);
+        self
+    }
+
     /// Calls `hook` after every attempt of every call, with the operation, status or error, and
     /// time taken: for metrics, logs or test coverage. Several hooks run in the order added.
     pub fn hook(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
@@ -565,8 +571,9 @@ impl Client {
             Body::Json(v) => {
                 let bytes = serde_json::to_vec(&v)
                     .map_err(|e| Error::InvalidInput { operation: op.id, message: format!("the body could not be encoded: {e}") })?;
-                (Some(bytes::Bytes::from(bytes)), None, None)
+                (Some((bytes::Bytes::from(bytes), "application/json")), None, None)
             }
+            Body::Chunk(bytes) => (Some((bytes, crate::tus::CHUNK_TYPE)), None, None),
             Body::Multipart(parts) => {
                 // Boxed, here and below: the future of every call would otherwise carry room for
                 // opening and checking files, which only uploads do.
@@ -608,8 +615,14 @@ impl Client {
             if let Some(token) = &token {
                 builder = builder.bearer_auth(token.expose());
             }
-            if let Some(bytes) = &json {
-                builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
+            if let Some((bytes, content_type)) = &json {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+            }
+            if op.tus {
+                builder = builder.header(crate::tus::VERSION_HEADER, crate::tus::VERSION);
+            }
+            for (name, value) in &req.headers {
+                builder = builder.header(*name, value);
             }
             if let Some(parts) = &parts {
                 let form = match form.take() {
@@ -790,8 +803,15 @@ impl Client {
         if op.auth != Auth::None && !matches!(*self.session().await, AuthState::Anonymous) {
             text += "Authorization: Bearer ***\n";
         }
+        if op.tus {
+            text += &format!("{}: {}\n", crate::tus::VERSION_HEADER, crate::tus::VERSION);
+        }
+        for (name, value) in &req.headers {
+            text += &format!("{name}: {value}\n");
+        }
         match &req.body {
             Body::None => {}
+            Body::Chunk(bytes) => text += &format!("Content-Type: {}\n\n({} bytes of the file)\n", crate::tus::CHUNK_TYPE, bytes.len()),
             Body::Json(v) => {
                 let mut v = v.clone();
                 if let serde_json::Value::Object(map) = &mut v {
@@ -1009,41 +1029,12 @@ fn fill_path(op: &Operation, prefix: &str, template: &str, params: &[(&'static s
 }
 
 async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activity: &Arc<Activity>) -> Result<reqwest::multipart::Form> {
-    use crate::upload::Source;
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
             Part::Text(name, value) => form.text(*name, value.clone()),
             Part::File(name, upload) => {
-                let (reader, len, filename): (Box<dyn tokio::io::AsyncRead + Send + Unpin>, Option<u64>, String) = match &upload.source {
-                    Source::Path(path) => {
-                        let io = |source| Error::Io { operation: op.id, path: path.to_owned(), source };
-                        // Looked at before opening: opening a FIFO would wait for a writer, and a
-                        // directory opens fine on Linux and fails only once the upload is under way.
-                        let meta = tokio::fs::metadata(&path).await.map_err(io)?;
-                        regular_file(op, path, &meta)?;
-                        let file = tokio::fs::File::open(&path).await.map_err(io)?;
-                        let meta = file.metadata().await.map_err(io)?;
-                        // Again on what was opened, in case the path was replaced in between.
-                        regular_file(op, path, &meta)?;
-                        (Box::new(file), Some(meta.len()), upload.given_name().unwrap_or_else(|| "file".into()))
-                    }
-                    Source::Bytes(bytes) => (Box::new(std::io::Cursor::new(bytes.clone())), Some(bytes.len() as u64), upload.given_name().unwrap_or_default()),
-                    Source::Reader(slot, len) => {
-                        let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-                        let reader = taken.ok_or_else(|| Error::InvalidInput {
-                            operation: op.id,
-                            message: "the upload's reader was sent already and cannot be read again; give a path or bytes for a call that may be repeated".into(),
-                        })?;
-                        (reader, *len, upload.given_name().unwrap_or_default())
-                    }
-                };
-                check_upload_name(op, &filename, &upload.describe())?;
-                // The registry of file extensions that browsers use (mime_guess, already under reqwest).
-                let mime = match &upload.content_type {
-                    Some(m) => m.clone(),
-                    None => mime_guess::from_path(&filename).first_or_octet_stream().essence_str().to_owned(),
-                };
+                let crate::upload::Opened { reader, len, filename, mime } = upload.open(op).await?;
                 let body = crate::progress::body(reader, len, progress.then(|| filename.clone()), activity.clone());
                 let part = match len {
                     Some(n) => reqwest::multipart::Part::stream_with_length(body, n),
@@ -1062,7 +1053,7 @@ async fn multipart(op: &'static Operation, parts: &[Part], progress: bool, activ
 
 /// Whether `path` can be uploaded: it must be a regular file (its length is sent up front, and a
 /// directory or device would fail half-way through).
-fn regular_file(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata) -> Result<()> {
+pub(crate) fn regular_file(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata) -> Result<()> {
     if !meta.is_file() {
         let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
         return Err(Error::Io {
@@ -1077,7 +1068,7 @@ fn regular_file(op: &Operation, path: &std::path::Path, meta: &std::fs::Metadata
 /// Whether `name` fits in the part's `Content-Disposition` header. reqwest writes the name inside
 /// quotes and does not remove CR or LF, so a name holding them would end the header early and let
 /// the rest of the name forge headers or parts; a quote or other control character garbles it.
-fn check_upload_name(op: &Operation, name: &str, what: &str) -> Result<()> {
+pub(crate) fn check_upload_name(op: &Operation, name: &str, what: &str) -> Result<()> {
     if name.is_empty() {
         return Err(Error::InvalidInput { operation: op.id, message: format!("{what} has an empty file name; give it one") });
     }

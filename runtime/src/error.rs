@@ -250,6 +250,17 @@ pub enum Error {
         method: Method,
         source: Box<Error>,
     },
+    /// A resumable upload stopped before its end: the connection kept failing, or the server
+    /// refused a chunk. The server keeps the first `offset` bytes under `upload_id` (until its
+    /// `TUS_UPLOAD_EXPIRATION`), so the upload can be resumed from there with the same file, or
+    /// cancelled; `source` is the last failure.
+    ResumableInterrupted {
+        operation: &'static str,
+        upload_id: String,
+        offset: u64,
+        size: u64,
+        source: Box<Error>,
+    },
     /// The session's refresh failed; every call that waited on that refresh gets the same error.
     RefreshFailed { operation: &'static str, source: Arc<Error> },
     /// The reply arrived but is not what the operation returns.
@@ -287,7 +298,7 @@ impl Error {
             | Error::Redirect { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             Error::RefreshFailed { source, .. } => source.status(),
-            Error::UploadInterrupted { source, .. } => source.status(),
+            Error::UploadInterrupted { source, .. } | Error::ResumableInterrupted { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -298,6 +309,8 @@ impl Error {
         match self {
             Error::Transport { outcome, .. } | Error::Timeout { outcome, .. } => *outcome,
             Error::UploadInterrupted { source, .. } => source.outcome(),
+            // Part of the file is on the server, and the caller knows how much.
+            Error::ResumableInterrupted { .. } => Outcome::Answered,
             Error::Unsupported { .. } | Error::InvalidInput { .. } | Error::DryRun { .. } => Outcome::NotSent,
             // An upload's file is read while sending; a failure to read it can come mid-way.
             Error::Io { .. } => Outcome::NotSent,
@@ -335,7 +348,7 @@ impl Error {
             Error::Transport { .. } | Error::Timeout { .. } => ErrorClass::Network,
             Error::ReplyTooLarge { .. } | Error::Redirect { .. } => ErrorClass::BadReply,
             Error::RefreshFailed { source, .. } => source.class(),
-            Error::UploadInterrupted { source, .. } => source.class(),
+            Error::UploadInterrupted { source, .. } | Error::ResumableInterrupted { source, .. } => source.class(),
             // A proxy's HTML 502/503 page is still the server side failing.
             Error::Decode { status, .. } if *status >= 500 => ErrorClass::Server,
             Error::Decode { .. } => ErrorClass::BadReply,
@@ -480,6 +493,11 @@ impl fmt::Display for Error {
                     escape_controls(&format!("{filename:?}"))
                 )
             }
+            Error::ResumableInterrupted { operation: _, upload_id, offset, size, source } => write!(
+                f,
+                "{source}; the resumable upload {upload_id} stopped after {offset} of {size} bytes, which the server keeps \
+                 for a while: resume it with this upload id and the same file (the files resource's resume upload), or cancel it"
+            ),
             Error::Decode { operation, status, message, excerpt } => {
                 write!(f, "{operation}: the server's reply (HTTP {status}) could not be read: {message}")?;
                 if !excerpt.is_empty() {
@@ -519,7 +537,7 @@ fn bytes_text(n: u64) -> String {
 fn write_outcome(f: &mut fmt::Formatter<'_>, outcome: Outcome, method: Method) -> fmt::Result {
     match outcome {
         Outcome::NotSent => f.write_str(" (nothing reached the server; safe to try again)"),
-        Outcome::Unknown if matches!(method, Method::Get | Method::Search) => {
+        Outcome::Unknown if matches!(method, Method::Get | Method::Head | Method::Search) => {
             f.write_str(" (the request was sent and no answer came)")
         }
         Outcome::Unknown => f.write_str(
@@ -535,7 +553,7 @@ impl std::error::Error for Error {
             Error::Transport { source, .. } => Some(source),
             Error::Io { source, .. } => Some(source),
             Error::RefreshFailed { source, .. } => Some(&**source),
-            Error::UploadInterrupted { source, .. } => Some(&**source),
+            Error::UploadInterrupted { source, .. } | Error::ResumableInterrupted { source, .. } => Some(&**source),
             _ => None,
         }
     }

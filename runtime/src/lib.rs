@@ -18,6 +18,7 @@ mod request;
 mod response;
 mod secret;
 mod transport;
+mod tus;
 mod upload;
 mod version;
 
@@ -36,6 +37,7 @@ pub use record::{integer, integers, or_false, Related};
 pub use request::Request;
 pub use response::{Download, ListMeta, Page, ReplyHead, Response};
 pub use secret::Secret;
+pub use tus::{resumable_upload, Uploaded};
 pub use upload::Upload;
 pub use transport::{CallSettings, RetryPolicy, DEFAULT_MAX_REPLY_SIZE, MAX_ERROR_BODY};
 pub use version::{ParseVersionError, Route, Version};

@@ -3,8 +3,10 @@
 
 use crate::version::{Route, Version};
 
-/// HTTP methods Directus uses. `SEARCH` is Directus's query-in-body read.
+/// HTTP methods Directus uses. `SEARCH` is Directus's query-in-body read; `HEAD` asks a resumable
+/// upload how far it got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Method {
     Get,
     Post,
@@ -12,6 +14,7 @@ pub enum Method {
     Put,
     Delete,
     Search,
+    Head,
 }
 
 impl Method {
@@ -23,6 +26,7 @@ impl Method {
             Method::Put => "PUT",
             Method::Delete => "DELETE",
             Method::Search => "SEARCH",
+            Method::Head => "HEAD",
         }
     }
 }
@@ -63,6 +67,9 @@ pub struct Operation {
     /// What the reply does to the client's login session, when it does something: a login or a
     /// refresh starts one (the client keeps the tokens and refreshes them), a logout ends it.
     pub session: Option<SessionChange>,
+    /// The route speaks the tus protocol (resumable uploads): every request carries
+    /// `Tus-Resumable: 1.0.0`, and the server answers without Directus's JSON envelope.
+    pub tus: bool,
 }
 
 /// How an operation's reply changes the client's login session (the spec's `response.session`).
@@ -91,6 +98,7 @@ impl Operation {
         common_hints: &[],
         redirect: false,
         session: None,
+        tus: false,
     };
 
     /// Whether picking a route needs the server's version. `since` alone does not: nearly every

@@ -10,6 +10,9 @@ pub(crate) enum Body {
     None,
     Json(Value),
     Multipart(Vec<Part>),
+    /// Part of a file, sent as it is (`application/offset+octet-stream`): a resumable upload's
+    /// chunk (see `tus.rs`).
+    Chunk(bytes::Bytes),
 }
 
 #[derive(Clone)]
@@ -29,6 +32,8 @@ pub struct Request {
     pub(crate) invalid: Option<String>,
     /// Body fields that hold secrets, masked wherever the request is shown (`--dry-run`).
     pub(crate) secrets: Vec<String>,
+    /// Protocol headers the runtime sets (a resumable upload's offsets); never secrets.
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl Request {
@@ -44,7 +49,7 @@ impl Request {
     }
 
     pub fn new(op: &'static Operation) -> Self {
-        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new() }
+        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new(), headers: Vec::new() }
     }
 
     pub fn operation(&self) -> &'static Operation {

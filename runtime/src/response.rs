@@ -172,6 +172,11 @@ impl Response {
         self.inner.status().as_u16()
     }
 
+    /// A header of the reply, when it is there and text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.inner.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The whole body, within the size limit, the idle timeout and the call's deadline.
     async fn body(mut self) -> Result<(u16, Body)> {
         let status = self.status();

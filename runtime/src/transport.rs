@@ -43,6 +43,9 @@ pub struct CallSettings {
     pub max_reply_size: u64,
     /// Items per request of a list read with a `…_stream` or `…_all` method. Default 100.
     pub page_size: u32,
+    /// Bytes per request of a resumable upload (8 MiB by default): what a dropped connection
+    /// costs at most, and what the client holds in memory.
+    pub upload_chunk_size: usize,
 }
 
 impl Default for CallSettings {
@@ -55,6 +58,7 @@ impl Default for CallSettings {
             retry: RetryPolicy::default(),
             max_reply_size: DEFAULT_MAX_REPLY_SIZE,
             page_size: crate::paging::DEFAULT_PAGE_SIZE,
+            upload_chunk_size: crate::tus::DEFAULT_CHUNK_SIZE,
         }
     }
 }
@@ -157,7 +161,7 @@ impl RetryPolicy {
     }
 
     /// The backoff before attempt `attempt + 1`: full jitter over an exponential ceiling.
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(20)).min(self.max_delay);
         ceiling.mul_f64(random_unit())
     }
@@ -189,7 +193,7 @@ impl RetryPolicy {
 
 /// Methods whose repetition does what one call does.
 pub(crate) fn idempotent(method: Method) -> bool {
-    matches!(method, Method::Get | Method::Put | Method::Delete | Method::Search)
+    matches!(method, Method::Get | Method::Head | Method::Put | Method::Delete | Method::Search)
 }
 
 /// Whether `err` is worth another attempt of a call with `method`.

@@ -1,6 +1,9 @@
 //! What an upload sends: a file on disk, bytes in memory, or a reader, with the file name and
 //! content type Directus stores. Every kind is streamed in 64 KiB pieces (see `progress.rs`).
 
+use crate::client::{check_upload_name, regular_file};
+use crate::error::{Error, Result};
+use crate::operation::Operation;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncRead;
@@ -91,6 +94,52 @@ impl Upload {
                 None => format!("a stream named {:?}", self.name.as_deref().unwrap_or_default()),
             },
         }
+    }
+}
+
+/// An upload's source, opened for sending.
+pub(crate) struct Opened {
+    pub(crate) reader: Reader,
+    /// The length, when known before reading (a file's, the bytes', a reader's as given).
+    pub(crate) len: Option<u64>,
+    pub(crate) filename: String,
+    pub(crate) mime: String,
+}
+
+impl Upload {
+    /// Opens the source, checking first what would otherwise fail half-way: a path that is not a
+    /// regular file, a reader already sent, a file name that cannot go in a header.
+    pub(crate) async fn open(&self, op: &Operation) -> Result<Opened> {
+        let (reader, len, filename): (Reader, Option<u64>, String) = match &self.source {
+            Source::Path(path) => {
+                let io = |source| Error::Io { operation: op.id, path: path.to_owned(), source };
+                // Looked at before opening: opening a FIFO would wait for a writer, and a
+                // directory opens fine on Linux and fails only once the upload is under way.
+                let meta = tokio::fs::metadata(&path).await.map_err(io)?;
+                regular_file(op, path, &meta)?;
+                let file = tokio::fs::File::open(&path).await.map_err(io)?;
+                let meta = file.metadata().await.map_err(io)?;
+                // Again on what was opened, in case the path was replaced in between.
+                regular_file(op, path, &meta)?;
+                (Box::new(file), Some(meta.len()), self.given_name().unwrap_or_else(|| "file".into()))
+            }
+            Source::Bytes(bytes) => (Box::new(std::io::Cursor::new(bytes.clone())), Some(bytes.len() as u64), self.given_name().unwrap_or_default()),
+            Source::Reader(slot, len) => {
+                let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let reader = taken.ok_or_else(|| Error::InvalidInput {
+                    operation: op.id,
+                    message: "the upload's reader was sent already and cannot be read again; give a path or bytes for a call that may be repeated".into(),
+                })?;
+                (reader, *len, self.given_name().unwrap_or_default())
+            }
+        };
+        check_upload_name(op, &filename, &self.describe())?;
+        // The registry of file extensions that browsers use (mime_guess, already under reqwest).
+        let mime = match &self.content_type {
+            Some(m) => m.clone(),
+            None => mime_guess::from_path(&filename).first_or_octet_stream().essence_str().to_owned(),
+        };
+        Ok(Opened { reader, len, filename, mime })
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod coverage;
 pub mod fixtures;
+pub mod proxy;
 pub mod server;
 pub mod stub;
 pub mod totp;

@@ -143,7 +143,7 @@ fn drift_against_the_installed_packages() {
     for key in [("GET", "/policies"), ("POST", "/access"), ("GET", "/roles/me"), ("GET", "/dashboards"), ("GET", "/shares/info/{pk}"), ("SEARCH", "/items/{collection}"), ("PATCH", "/collections"), ("PATCH", "/fields/{collection}"), ("POST", "/users/register"), ("POST", "/server/setup"), ("POST", "/settings/owner"), ("POST", "/utils/revert/{revision}"), ("POST", "/shares/auth"), ("GET", "/extensions/registry"), ("POST", "/extensions/registry/install")] {
         assert!(!missing.contains(&key), "{key:?} is served by the spec, yet listed");
     }
-    assert_eq!(d.package.as_ref().map(|p| (p.in_scope, p.served_by_spec)), Some((244, 234)));
+    assert_eq!(d.package.as_ref().map(|p| (p.in_scope, p.served_by_spec)), Some((244, 237)));
     assert_eq!(d.missing_from_spec.len(), 1);
 }
 

@@ -238,3 +238,109 @@ async fn files_import_from_a_loopback_server() {
     assert_eq!(bytes, b"imported bytes");
     c.files().delete(id).await.unwrap();
 }
+
+/// A Directus 12.4.1 with resumable uploads on (`TUS_ENABLED`), for this binary.
+fn tus_server() -> &'static Server {
+    static SERVER: std::sync::OnceLock<Result<Server, String>> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| server::start_with("12.4.1", &[("TUS_ENABLED", "true")]))
+        .as_ref()
+        .unwrap_or_else(|reason| panic!("this test needs a real Directus 12.4.1 with TUS_ENABLED, which could not be started:\n{reason}"))
+}
+
+/// An admin client of `s` through `url` (a proxy's), sending 1 MiB chunks, `attempts` in a row.
+fn chunked_client(url: &str, s: &Server, attempts: u32) -> Client {
+    Client::builder(url)
+        .token(s.admin_token.as_str())
+        .upload_chunk_size(1 << 20)
+        .retry(directus_client::RetryPolicy::attempts(attempts))
+        .build()
+        .expect("client")
+}
+
+/// `len` bytes that differ from one chunk to the next, so a chunk sent twice or skipped shows.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| ((i / 1000) as u8).wrapping_mul(31).wrapping_add(i as u8)).collect()
+}
+
+async fn stored_bytes(c: &Client, id: &str) -> Vec<u8> {
+    c.assets().get(id, &Default::default()).await.unwrap().bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn a_resumable_upload_survives_a_dropped_connection() {
+    let s = tus_server();
+    let data = pattern((5 << 20) + 12_345);
+    let path = directus_e2e::temp_dir("tus").join("big.bin");
+    std::fs::write(&path, &data).unwrap();
+    // Cut half-way through the third chunk: the server has two chunks and part of a third.
+    let proxy = directus_e2e::proxy::CutProxy::start(&s.url, (2 << 20) + 500_000);
+    let c = chunked_client(&proxy.url, s, 5);
+    let opts = directus_client::files::UploadResumableOptions::default().title("Big").description("sent in chunks");
+    let done = c.files().upload_resumable(&path, &opts).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(proxy.cuts(), 1, "the connection was cut once, mid-upload");
+    assert_eq!(done.size, data.len() as u64);
+
+    let direct = admin(s);
+    let record: Value = direct.files().get(&done.file_id, &Query::default()).decode().await.unwrap();
+    assert_eq!(record["title"], "Big", "metadata became the record's fields");
+    assert_eq!(record["description"], "sent in chunks");
+    assert_eq!(record["filename_download"], "big.bin");
+    assert_eq!(record["type"], "application/octet-stream");
+    assert_eq!(record["filesize"].as_i64().or_else(|| record["filesize"].as_str().and_then(|v| v.parse().ok())), Some(data.len() as i64));
+    assert!(record["tus_id"].is_null(), "the upload is finished: {record}");
+    assert!(stored_bytes(&direct, &done.file_id).await == data, "the stored file is the one sent, byte for byte");
+}
+
+#[tokio::test]
+async fn an_upload_that_stops_is_resumed_by_its_id_or_cancelled() {
+    let s = tus_server();
+    let dir = directus_e2e::temp_dir("tus-resume");
+    let data = pattern((3 << 20) + 7);
+    let path = dir.join("resume.bin");
+    std::fs::write(&path, &data).unwrap();
+    // No retries: the cut ends the call, with what is needed to go on.
+    let proxy = directus_e2e::proxy::CutProxy::start(&s.url, (1 << 20) + 300_000);
+    let c = chunked_client(&proxy.url, s, 1);
+    let err = c.files().upload_resumable(&path, &Default::default()).await.expect_err("the connection was cut");
+    let directus_client::Error::ResumableInterrupted { upload_id, offset, size, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(*size, data.len() as u64);
+    assert!(*offset >= 1 << 20 && *offset < 3 << 20, "at least the first chunk arrived: {offset}");
+    assert!(err.to_string().contains(upload_id.as_str()) && err.to_string().contains("resume"), "{err}");
+
+    // Through the CLI, without the proxy: the rest of the file, from where the server has it.
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["files", "resume-upload", upload_id, "--file", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["upload_id"], upload_id.as_str());
+    assert_eq!(done["size"], data.len());
+    let direct = admin(s);
+    let file_id = done["file_id"].as_str().unwrap();
+    assert!(stored_bytes(&direct, file_id).await == data, "resumed to the same bytes");
+
+    // A different file cannot resume an upload (its size is checked first).
+    let other = dir.join("other.bin");
+    std::fs::write(&other, b"short").unwrap();
+    proxy.cut_again_after((1 << 20) + 100);
+    let err = c.files().upload_resumable(&path, &Default::default()).await.expect_err("cut again");
+    let directus_client::Error::ResumableInterrupted { upload_id, .. } = &err else { panic!("{err:?}") };
+    let wrong = admin(s).files().resume_upload(upload_id, &other).await.expect_err("not the same file");
+    assert!(wrong.to_string().contains("same file"), "{wrong}");
+
+    // Cancelled: the server forgets the upload (Directus hides unfinished uploads' records from
+    // reads, so the upload's own address is what shows it: known above, 404 after).
+    direct.files().cancel_upload(upload_id).await.unwrap();
+    let gone = direct.files().resume_upload(upload_id, &path).await.expect_err("cancelled");
+    assert_eq!(gone.status(), Some(404), "{gone}");
+}
+
+#[tokio::test]
+async fn resumable_uploads_need_the_server_to_have_them_on() {
+    // The shared server has TUS_ENABLED off, as Directus does by default.
+    let s = server();
+    let dir = directus_e2e::temp_dir("tus-off");
+    let path = dir.join("a.txt");
+    std::fs::write(&path, "abc").unwrap();
+    let err = admin(s).files().upload_resumable(&path, &Default::default()).await.expect_err("no tus route");
+    assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound), "{err}");
+}

@@ -531,6 +531,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         ResponseKind::Empty => quote! { #call; Ok(Output::Empty) },
         ResponseKind::Text => quote! { Ok(Output::Text(#call)) },
         ResponseKind::Redirect => quote! { Ok(Output::Redirect(#call)) },
+        ResponseKind::Upload => quote! { Output::json(#call) },
         ResponseKind::Binary => {
             let field = format_ident!("{}", names::OUTPUT_FILE_FIELD);
             quote! { Ok(Output::Download { download: #call, to: args.#field }) }

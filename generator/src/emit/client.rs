@@ -69,7 +69,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
 
         pub use directus_runtime::{
             ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload,
-            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Version,
+            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version,
         };
         pub use serde_json;
 
@@ -374,6 +374,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         ResponseKind::Text => (quote! { rt::Result<String> }, quote! { self.client.execute(req).await?.text().await }),
         ResponseKind::Binary => (quote! { rt::Result<rt::Download> }, quote! { Ok(self.client.execute(req).await?.download()) }),
         ResponseKind::Redirect => (quote! { rt::Result<String> }, quote! { self.client.execute(req).await?.redirect_location() }),
+        ResponseKind::Upload => (quote! { rt::Result<crate::Uploaded> }, quote! { rt::resumable_upload(self.client, req).await }),
     };
     // JSON replies are `Call`s: nothing is sent until the caller awaits, and the caller may read
     // the reply into a type of its own (`.decode::<T>()`).
@@ -593,6 +594,7 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
     let auth = (op.auth != AuthMode::Required).then(|| quote! { auth: rt::Auth::#auth, });
     // Returned as the result, never followed.
     let redirect = (op.response.kind == ResponseKind::Redirect).then(|| quote! { redirect: true, });
+    let tus = op.tus.then(|| quote! { tus: true, });
     let session = op.response.session.map(|s| match s {
         SessionChange::Start => quote! { session: Some(rt::SessionChange::Start), },
         SessionChange::End => quote! { session: Some(rt::SessionChange::End), },
@@ -609,6 +611,7 @@ fn descriptor(catalog: &[ErrorInfo], op: &Operation) -> TokenStream {
             #hints
             #redirect
             #session
+            #tus
             ..crate::BASE
         };
     }

@@ -268,6 +268,7 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
         (ResponseKind::Text, _) => "Plain text.".to_owned(),
         (ResponseKind::Empty, _) => "Nothing: success is the status (204 or an empty 200). The CLI prints nothing and exits 0.".to_owned(),
         (ResponseKind::Redirect, _) => "A redirect; the client returns its `Location` without following it, and the CLI prints it.".to_owned(),
+        (ResponseKind::Upload, _) => "The finished upload: the new file's id (`file_id`), the upload's id (`upload_id`) and the size, as `rt::Uploaded` in Rust and JSON in the CLI. The file is sent in chunks (`upload_chunk_size`, 8 MiB by default); a chunk that fails is sent again from where the server got to, up to the client's retry attempts in a row, and an upload that stops anyway fails with `Error::ResumableInterrupted`, which carries the upload id to resume it with.".to_owned(),
     };
     let output = if op.response.description.is_empty() { output } else { format!("{} {output}", op.response.description) };
     let output = match &op.response.ty {

@@ -262,6 +262,8 @@ pub struct Operation {
     pub in_oas: bool,
     /// The CLI asks before sending (or wants `--yes`).
     pub confirm: bool,
+    /// The route speaks the tus protocol (spec `protocol: tus`).
+    pub tus: bool,
 }
 
 impl Operation {
@@ -366,6 +368,8 @@ pub enum ResponseKind {
     Text,
     Empty,
     Redirect,
+    /// A resumable upload (tus): the file is sent in chunks; the reply is the file's id.
+    Upload,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

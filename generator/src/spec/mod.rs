@@ -220,6 +220,12 @@ pub struct OperationDef {
     /// before sending on a terminal and wants `--yes` otherwise.
     #[serde(default)]
     pub confirm: bool,
+    /// `tus`: the route speaks the tus resumable-upload protocol (Directus's `/files/tus`): every
+    /// request carries `Tus-Resumable`. With `response: { kind: upload }` the client sends the
+    /// multipart body's file in chunks and resumes after failures.
+    #[serde(default)]
+    #[schemars(with = "Option<ProtocolName>")]
+    pub protocol: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -442,6 +448,13 @@ enum ParamStyle {
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(dead_code)]
+enum ProtocolName {
+    Tus,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
 enum CompositeKind {
     Upsert,
 }
@@ -465,6 +478,7 @@ enum ResponseKind {
     Text,
     Empty,
     Redirect,
+    Upload,
 }
 
 #[derive(JsonSchema)]

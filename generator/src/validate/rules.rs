@@ -295,6 +295,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         session(r, &at.key("response", "response").key("session", "session"), resp, b);
     }
     let errors = op_errors(r, &at, op, api);
+    let tus = protocol(r, &at, op, response.as_ref(), body.as_ref());
 
     if r.out.len() > before {
         return None;
@@ -327,7 +328,40 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         tested_on: Vec::new(),
         in_oas: op.oas.unwrap_or(true),
         confirm: op.confirm,
+        tus: tus?,
     })
+}
+
+/// `protocol: tus`, and the resumable uploads it allows: a `kind: upload` reply comes from a
+/// `POST` (a new upload) or a `PATCH` of the upload `{id}` (resumed), with a multipart body whose
+/// one file is what is sent in chunks; its other fields become the file record's.
+fn protocol(r: &mut Reporter<'_>, at: &At, op: &OperationDef, response: Option<&Response>, body: Option<&Body>) -> Option<bool> {
+    let tus = match op.protocol.as_deref() {
+        None => false,
+        Some("tus") => true,
+        Some(other) => {
+            err(r, &at.key("protocol", "protocol"), format!("unknown protocol `{other}`"), "the only protocol is `tus`; drop it for a plain Directus route");
+            return None;
+        }
+    };
+    if response.is_some_and(|resp| resp.kind == ResponseKind::Upload) {
+        let rat = at.key("response", "response").key("kind", "kind");
+        if !tus {
+            err(r, &rat, "a `kind: upload` reply is a resumable upload, which needs `protocol: tus`", "add `protocol: tus`, or use another reply kind");
+        }
+        let files = match body {
+            Some(Body::Multipart(fields)) => fields.iter().filter(|f| f.ty == Type::File).count(),
+            _ => 0,
+        };
+        if files != 1 {
+            err(r, &rat, "a resumable upload sends one file: it needs a multipart body with exactly one `type: file` field", "declare `body: { kind: multipart, fields: [...] }` with one file field");
+        }
+        let resumes = op.method == "PATCH" && op.params.iter().any(|p| p.name == "id" && p.location == "path");
+        if op.method != "POST" && !resumes {
+            err(r, &rat, "a resumable upload is a POST (a new upload) or a PATCH with the path parameter `id` (an upload resumed)", "change the method, or add `{ name: id, in: path }`");
+        }
+    }
+    Some(tus)
 }
 
 fn routes(r: &mut Reporter<'_>, at: &At, op: &OperationDef) -> Option<Vec<Route>> {
@@ -714,8 +748,9 @@ fn response(r: &mut Reporter<'_>, at: &At, d: &ResponseDef) -> Option<Response> 
         "text" => Some(ResponseKind::Text),
         "empty" => Some(ResponseKind::Empty),
         "redirect" => Some(ResponseKind::Redirect),
+        "upload" => Some(ResponseKind::Upload),
         other => {
-            err(r, &at.key("kind", "kind"), format!("unknown response kind `{other}`"), "use json, binary, text, empty or redirect");
+            err(r, &at.key("kind", "kind"), format!("unknown response kind `{other}`"), "use json, binary, text, empty, redirect or upload");
             None
         }
     };
