@@ -77,6 +77,18 @@ impl<T> Call<T> {
         self
     }
 
+    /// The fields of the record(s) the reply holds (Directus's `fields`; dot notation reaches into
+    /// relations, `*` is all). For creates and updates, whose reply is the saved record read back
+    /// with the request's query (the spec's `reply_fields`); reads take `fields` in their `Query`.
+    /// No fields: the server's default.
+    pub fn fields<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        let list: Vec<String> = fields.into_iter().map(|f| f.as_ref().to_owned()).collect();
+        if !list.is_empty() {
+            self.request = self.request.query("fields", list.as_slice());
+        }
+        self
+    }
+
     /// Sends `body` as the JSON body.
     pub fn json(mut self, body: impl serde::Serialize) -> Self {
         self.request = self.request.json(body);

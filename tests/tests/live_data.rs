@@ -300,3 +300,34 @@ async fn relations_revisions_and_activity() {
     c.collections().delete(&comments).await.unwrap();
     c.collections().delete(&articles).await.unwrap();
 }
+
+#[tokio::test]
+async fn creates_and_updates_return_the_fields_asked_for() {
+    let s = server();
+    let c = admin(s);
+    let name = format!("shaped_{}", directus_e2e::random_hex(4));
+    {
+        let _turn = SCHEMA.lock().await;
+        create_collection(&c, &name).await;
+    }
+    // Without `fields`: the whole saved record; with it, only those fields.
+    let whole: Value = c.items().create(&name, &json!({ "title": "One", "slug": "one" })).await.unwrap();
+    assert!(whole.get("slug").is_some() && whole.get("title").is_some(), "{whole}");
+    let made: Value = c.items().create(&name, &json!({ "title": "Two", "slug": "two" })).fields(["id", "title"]).await.unwrap();
+    let keys: Vec<&String> = made.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "title"], "the reply holds the fields asked for: {made}");
+    let id = made["id"].clone();
+    let changed: Value = c.items().update(&name, &directus_runtime::key_text(&id), &json!({ "slug": "deux" })).fields(["slug"]).await.unwrap();
+    assert_eq!(changed, json!({ "slug": "deux" }));
+    let many: Vec<Value> = c.items().create_many(&name, &[json!({ "title": "A" }), json!({ "title": "B" })]).fields(["title"]).await.unwrap();
+    assert_eq!(many, vec![json!({ "title": "A" }), json!({ "title": "B" })]);
+    // A system collection, typed: the fields not asked for stay `None`.
+    let role = c.roles().create(&json!({ "name": format!("shaped {name}") })).fields(["id"]).await.unwrap();
+    assert!(role.id.is_some() && role.name.is_none(), "{role:?}");
+    c.roles().delete(role.id.as_deref().unwrap()).await.unwrap();
+    // The CLI's `--fields`.
+    let via_cli = cli(s, &["items", "create", "--collection", &name, "--data", r#"{"title":"CLI","slug":"cli"}"#, "--fields", "slug"]);
+    assert_eq!(via_cli, json!({ "slug": "cli" }));
+    let _turn = SCHEMA.lock().await;
+    c.collections().delete(&name).await.unwrap();
+}

@@ -175,13 +175,7 @@ pub fn compare(
     probe: &mut dyn FnMut(&str, &str) -> Option<bool>,
 ) -> Drift {
     let mut drift = Drift { server_version: version.to_string(), source: source.to_owned(), ..Default::default() };
-    let query_set_names = |op: &Operation| -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = op.query_params.iter().map(|p| p.name.clone()).collect();
-        if let Some(set) = model.api.query_set_of(op) {
-            names.extend(set.params.iter().map(|p| p.name.clone()));
-        }
-        names
-    };
+    let query_set_names = |op: &Operation| declared_query(model, op);
     let (expected, anywhen) = spec_routes(model, version);
     let ids = |ops: &[&Operation]| ops.iter().map(|o| o.full_id.clone()).collect::<Vec<_>>();
     for (key, oas_params) in server {
@@ -320,13 +314,7 @@ pub fn compare_package(model: &Model, version: Version, source: &str, pkg: &pack
         });
     }
     if let Some(oas) = oas {
-        let query_set_names = |op: &Operation| -> BTreeSet<String> {
-            let mut names: BTreeSet<String> = op.query_params.iter().map(|p| p.name.clone()).collect();
-            if let Some(set) = model.api.query_set_of(op) {
-                names.extend(set.params.iter().map(|p| p.name.clone()));
-            }
-            names
-        };
+        let query_set_names = |op: &Operation| declared_query(model, op);
         for ((method, path), params) in oas {
             if !pkg.routes.iter().any(|r| r.serves(method, path)) {
                 drift.documented_not_served.push(Finding {
@@ -374,4 +362,17 @@ fn spec_routes(model: &Model, version: Version) -> (SpecRoutes<'_>, SpecRoutes<'
         }
     }
     (expected, anywhen)
+}
+
+/// The query parameters the spec says `op` takes: its own, its query set's, and `fields` when the
+/// reply is shaped by it (`reply_fields`).
+fn declared_query(model: &Model, op: &Operation) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = op.query_params.iter().map(|p| p.name.clone()).collect();
+    if let Some(set) = model.api.query_set_of(op) {
+        names.extend(set.params.iter().map(|p| p.name.clone()));
+    }
+    if op.reply_fields {
+        names.insert(crate::model::names::REPLY_FIELDS.to_owned());
+    }
+    names
 }

@@ -335,6 +335,14 @@ fn args_struct(model: &Model, r: &Resource, op: &Operation) -> TokenStream {
             #field: Option<std::path::PathBuf>,
         });
     }
+    if op.reply_fields {
+        let (flag, field) = (names::REPLY_FIELDS, format_ident!("{}", names::REPLY_FIELDS));
+        fields.push(quote! {
+            /// Fields of the saved record to print (comma-separated; dot notation reaches into relations)
+            #[arg(long = #flag, value_delimiter = ',', value_name = "FIELD")]
+            #field: Vec<String>,
+        });
+    }
     if op.confirm {
         let (flag, field) = (names::YES_FLAG, format_ident!("{}", names::YES_FLAG));
         fields.push(quote! {
@@ -521,7 +529,11 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let all_bind = all.as_ref().map(|_| quote! { let all = args.all; });
     let meta = pages.then(|| quote! { .with_meta() });
     let turbofish = op.composite.is_some().then(|| quote! { ::<serde_json::Value> });
-    let call_expr = quote! { client.#accessor().#method #turbofish (#(#call_args),*) #decode #meta };
+    let shape = op.reply_fields.then(|| {
+        let field = format_ident!("{}", names::REPLY_FIELDS);
+        quote! { .fields(&args.#field) }
+    });
+    let call_expr = quote! { client.#accessor().#method #turbofish (#(#call_args),*) #shape #decode #meta };
     let call = quote! { #call_expr.await? };
     let output = match op.response.kind {
         // The reply carries more than `data` (spec `envelope_fields`): the whole of it is printed.
@@ -543,7 +555,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
         let question = format!("{} {}: {}", r.name, op.id, op.summary.trim_end_matches('.'));
         quote! { cli::confirm(args.#field, #question)?; }
     });
-    let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary || op.confirm;
+    let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary || op.confirm || op.reply_fields;
     let pat = if uses_args { quote! { args } } else { quote! { _args } };
     quote! {
         #v(#pat) => {

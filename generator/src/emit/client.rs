@@ -484,11 +484,15 @@ fn reply_item(op: &Operation) -> TokenStream {
 /// How to read the reply as another type.
 fn reply_doc(op: &Operation) -> String {
     let generic = op.reply_type().is_none() && op.response.ty.is_none();
-    if generic {
-        "\n\nThe reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.".into()
+    let mut text = if generic {
+        "\n\nThe reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.".to_owned()
     } else {
-        "\n\n`.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.".into()
+        "\n\n`.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.".to_owned()
+    };
+    if op.reply_fields {
+        text += " [`rt::Call::fields`] chooses the fields of the saved record the reply holds.";
     }
+    text
 }
 
 /// `upsert`: read one item matching `filter` with the resource's `list`, then `update` it by its

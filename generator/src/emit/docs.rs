@@ -295,6 +295,11 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
             )
         }
     };
+    let output = if op.reply_fields {
+        format!("{output} Directus reads the saved record back with the request's `fields`: `.fields([\"id\", \"title\"])` on the call in Rust, `--fields id,title` in the CLI, to get only those (dot notation reaches into relations).")
+    } else {
+        output
+    };
     let example = op.response.example.as_ref().and_then(|e| serde_json::to_string_pretty(e).ok());
     let credentials = match op.auth {
         AuthMode::Required => "A logged-in user or a static token (`DIRECTUS_TOKEN` or `--token-stdin` in the CLI, `ClientBuilder::token` in Rust).",

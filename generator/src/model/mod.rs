@@ -262,6 +262,8 @@ pub struct Operation {
     pub in_oas: bool,
     /// The CLI asks before sending (or wants `--yes`).
     pub confirm: bool,
+    /// The reply's records can be shaped with `fields` (spec `reply_fields`).
+    pub reply_fields: bool,
     /// The route speaks the tus protocol (spec `protocol: tus`).
     pub tus: bool,
 }

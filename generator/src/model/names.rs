@@ -14,6 +14,9 @@ pub fn type_name(name: &str) -> String {
     pascal(&snake(name))
 }
 
+/// Directus's query parameter `fields`, which shapes the record a create or update returns (spec
+/// `reply_fields`); also the CLI flag and field that set it.
+pub const REPLY_FIELDS: &str = "fields";
 /// The flag that confirms an irreversible operation (spec `confirm: true`) without asking.
 pub const YES_FLAG: &str = "yes";
 

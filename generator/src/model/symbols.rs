@@ -282,6 +282,11 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         t.add(&flags, names::OUTPUT_FILE_FLAG.into(), false, "`--output-file` flag".into(), o.clone());
         t.add(&ids, names::OUTPUT_FILE_FIELD.into(), true, "`--output-file` field".into(), o);
     }
+    if op.reply_fields {
+        let o = op_origin(resource, op);
+        t.add(&flags, names::REPLY_FIELDS.into(), false, "`--fields` flag of a reply shaped by `fields`".into(), o.clone());
+        t.add(&ids, names::REPLY_FIELDS.into(), true, "`--fields` field".into(), o);
+    }
     if op.confirm {
         let o = op_origin(resource, op);
         t.add(&flags, names::YES_FLAG.into(), false, "`--yes` flag of an irreversible operation".into(), o.clone());

@@ -220,6 +220,11 @@ pub struct OperationDef {
     /// before sending on a terminal and wants `--yes` otherwise.
     #[serde(default)]
     pub confirm: bool,
+    /// A create or update whose reply Directus shapes with the query parameter `fields` (it reads
+    /// the saved record back with the request's query): the client's call gets `.fields(…)`,
+    /// the CLI `--fields`.
+    #[serde(default)]
+    pub reply_fields: bool,
     /// `tus`: the route speaks the tus resumable-upload protocol (Directus's `/files/tus`): every
     /// request carries `Tus-Resumable`. With `response: { kind: upload }` the client sends the
     /// multipart body's file in chunks and resumes after failures.

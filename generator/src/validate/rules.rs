@@ -296,6 +296,14 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
     }
     let errors = op_errors(r, &at, op, api);
     let tus = protocol(r, &at, op, response.as_ref(), body.as_ref());
+    if op.reply_fields && (op.query.is_some() || op.params.iter().any(|p| p.name == "fields") || response.as_ref().is_some_and(|resp| resp.kind != ResponseKind::Json)) {
+        err(
+            r,
+            &at.key("reply_fields", "reply_fields"),
+            "`reply_fields` shapes a JSON reply with `fields`, and this operation takes `fields` already or has no JSON reply",
+            "drop `reply_fields`",
+        );
+    }
 
     if r.out.len() > before {
         return None;
@@ -328,6 +336,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         tested_on: Vec::new(),
         in_oas: op.oas.unwrap_or(true),
         confirm: op.confirm,
+        reply_fields: op.reply_fields,
         tus: tus?,
     })
 }
