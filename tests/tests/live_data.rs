@@ -317,7 +317,7 @@ async fn creates_and_updates_return_the_fields_asked_for() {
     let keys: Vec<&String> = made.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["id", "title"], "the reply holds the fields asked for: {made}");
     let id = made["id"].clone();
-    let changed: Value = c.items().update(&name, &directus_runtime::key_text(&id), &json!({ "slug": "deux" })).fields(["slug"]).await.unwrap();
+    let changed: Value = c.items().update(&name, &id, &json!({ "slug": "deux" })).fields(["slug"]).await.unwrap();
     assert_eq!(changed, json!({ "slug": "deux" }));
     let many: Vec<Value> = c.items().create_many(&name, &[json!({ "title": "A" }), json!({ "title": "B" })]).fields(["title"]).await.unwrap();
     assert_eq!(many, vec![json!({ "title": "A" }), json!({ "title": "B" })]);

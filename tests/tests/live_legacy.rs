@@ -68,10 +68,10 @@ async fn comments_use_the_activity_routes_before_11_2() {
     let id = comment["id"].as_i64().expect("activity ids are integers").to_string();
     let edited: Value = c.activity().update(&id, "hi edited").await.unwrap();
     assert_eq!(edited["comment"], "hi edited");
-    let read: Value = c.activity().get(id.parse().unwrap(), &Query::default()).decode().await.unwrap();
+    let read: Value = c.activity().get(id.parse::<i64>().unwrap(), &Query::default()).decode().await.unwrap();
     assert_eq!(read["comment"], "hi edited");
     c.activity().delete(&id).await.unwrap();
-    let err = c.activity().get(id.parse().unwrap(), &Query::default()).decode::<Value>().await.expect_err("deleted comment");
+    let err = c.activity().get(id.parse::<i64>().unwrap(), &Query::default()).decode::<Value>().await.expect_err("deleted comment");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden));
 }
 

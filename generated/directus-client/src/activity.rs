@@ -49,7 +49,7 @@ impl<'a> Activity<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Activity>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -71,10 +71,12 @@ impl<'a> Activity<'a> {
     /// - `FORBIDDEN` (403): The activity does not exist. Check the user's role and policies, and that the item exists.
     pub fn get(
         &self,
-        id: i64,
+        id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Activity> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create Comment
@@ -124,8 +126,14 @@ impl<'a> Activity<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The comment does not exist, or it is not the user's. Check the user's role and policies, and that the item exists.
-    pub fn update(&self, id: &str, comment: &str) -> rt::Call<serde_json::Value> {
-        let req = rt::Request::new(&UPDATE).path("id", id).field("comment", comment);
+    pub fn update(
+        &self,
+        id: impl Into<rt::Key>,
+        comment: &str,
+    ) -> rt::Call<serde_json::Value> {
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .field("comment", comment);
         rt::Call::new(self.client, req)
     }
     /// Delete Comment
@@ -141,8 +149,8 @@ impl<'a> Activity<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The comment does not exist, or it is not the user's. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
 }

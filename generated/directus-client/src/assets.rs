@@ -30,9 +30,13 @@ impl<'a> Assets<'a> {
     ///
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not read it. Check the user's role and policies, and that the item exists.
     /// - `ILLEGAL_ASSET_TRANSFORMATION` (400): The transformation is not allowed. Use a preset key, or allow the transformation in the settings (storage_asset_transform).
-    pub async fn get(&self, id: &str, options: &GetOptions) -> rt::Result<rt::Download> {
+    pub async fn get(
+        &self,
+        id: impl Into<rt::Key>,
+        options: &GetOptions,
+    ) -> rt::Result<rt::Download> {
         let req = rt::Request::new(&GET)
-            .path("id", id)
+            .path("id", Into::<rt::Key>::into(id))
             .query_opt("key", options.key.as_ref())
             .query_opt("transforms", options.transforms.as_ref())
             .query_opt("fit", options.fit.as_ref())
@@ -79,8 +83,8 @@ impl<'a> Assets<'a> {
     /// # Errors
     ///
     /// - `INVALID_PAYLOAD` (400): The folder and the folders in it hold no file the user may read (also when the folder does not exist). Read the reason in the message and correct that value.
-    pub async fn zip_folder(&self, id: &str) -> rt::Result<rt::Download> {
-        let req = rt::Request::new(&ZIP_FOLDER).path("id", id);
+    pub async fn zip_folder(&self, id: impl Into<rt::Key>) -> rt::Result<rt::Download> {
+        let req = rt::Request::new(&ZIP_FOLDER).path("id", Into::<rt::Key>::into(id));
         Ok(self.client.execute(req).await?.download())
     }
 }

@@ -50,10 +50,12 @@ impl<'a> Extensions<'a> {
     /// - `FORBIDDEN` (403): The caller is not an administrator. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: &str,
-        meta: &serde_json::Value,
+        id: impl Into<rt::Key>,
+        meta: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Extension> {
-        let req = rt::Request::new(&UPDATE).path("id", id).field("meta", meta);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .field("meta", meta);
         rt::Call::new(self.client, req)
     }
     /// Delete
@@ -72,8 +74,8 @@ impl<'a> Extensions<'a> {
     ///
     /// - `FORBIDDEN` (403): The caller is not an administrator, or there is no extension with this id. Check the user's role and policies, and that the item exists.
     /// - `INVALID_PAYLOAD` (400): Directus 10.10: the extension was not installed from the registry. Read the reason in the message and correct that value.
-    pub async fn delete(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// App Extensions Source
@@ -140,8 +142,12 @@ impl<'a> Extensions<'a> {
     /// - `FORBIDDEN` (403): The caller is not an administrator (12.x). Check the user's role and policies, and that the item exists.
     /// - `ROUTE_NOT_FOUND` (404): The id is not a UUID. Check the server version; the docs page of the operation says which versions have it.
     /// - `SERVICE_UNAVAILABLE` (503): The registry cannot be reached, or does not know the id (12.x). Check that the server can reach that service; the message names it.
-    pub fn registry_account(&self, id: &str) -> rt::Call<crate::types::RegistryAccount> {
-        let req = rt::Request::new(&REGISTRY_ACCOUNT).path("id", id);
+    pub fn registry_account(
+        &self,
+        id: impl Into<rt::Key>,
+    ) -> rt::Call<crate::types::RegistryAccount> {
+        let req = rt::Request::new(&REGISTRY_ACCOUNT)
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Describe Registry Extension
@@ -163,9 +169,10 @@ impl<'a> Extensions<'a> {
     /// - `SERVICE_UNAVAILABLE` (503): The registry cannot be reached, or does not know the id (12.x). Check that the server can reach that service; the message names it.
     pub fn registry_describe(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
     ) -> rt::Call<crate::types::RegistryExtensionDetails> {
-        let req = rt::Request::new(&REGISTRY_DESCRIBE).path("id", id);
+        let req = rt::Request::new(&REGISTRY_DESCRIBE)
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Install from Registry
@@ -230,8 +237,9 @@ impl<'a> Extensions<'a> {
     ///
     /// - `FORBIDDEN` (403): The caller is not an administrator, or no extension has this id. Check the user's role and policies, and that the item exists.
     /// - `INVALID_PAYLOAD` (400): The extension was not installed from the registry, or is an entry of a bundle. Read the reason in the message and correct that value.
-    pub async fn registry_uninstall(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&REGISTRY_UNINSTALL).path("id", id);
+    pub async fn registry_uninstall(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&REGISTRY_UNINSTALL)
+            .path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
 }

@@ -54,7 +54,7 @@ impl<'a> Files<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::File>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -74,8 +74,14 @@ impl<'a> Files<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub fn get(&self, id: &str, query: &crate::Query) -> rt::Call<crate::types::File> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+    pub fn get(
+        &self,
+        id: impl Into<rt::Key>,
+        query: &crate::Query,
+    ) -> rt::Call<crate::types::File> {
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create / Upload
@@ -126,10 +132,12 @@ impl<'a> Files<'a> {
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::File> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -151,7 +159,7 @@ impl<'a> Files<'a> {
     pub fn update_many(
         &self,
         keys: &[&str],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::File>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         rt::Call::new(self.client, req)
@@ -176,12 +184,12 @@ impl<'a> Files<'a> {
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
     pub fn replace(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         file: impl Into<rt::Upload>,
         options: &ReplaceOptions,
     ) -> rt::Call<crate::types::File> {
         let req = rt::Request::new(&REPLACE)
-            .path("id", id)
+            .path("id", Into::<rt::Key>::into(id))
             .text_part_opt("title", options.title.as_ref())
             .file_part("file", file);
         rt::Call::new(self.client, req)
@@ -234,11 +242,11 @@ impl<'a> Files<'a> {
     /// - `FORBIDDEN` (403): The user may not upload files. Check the user's role and policies, and that the item exists.
     pub async fn resume_upload(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         file: impl Into<rt::Upload>,
     ) -> rt::Result<crate::Uploaded> {
         let req = rt::Request::new(&RESUME_UPLOAD)
-            .path("id", id)
+            .path("id", Into::<rt::Key>::into(id))
             .file_part("file", file);
         rt::resumable_upload(self.client, req).await
     }
@@ -256,8 +264,8 @@ impl<'a> Files<'a> {
     ///
     /// - `ROUTE_NOT_FOUND` (404): The server does not have resumable uploads on (`TUS_ENABLED`). Check the server version; the docs page of the operation says which versions have it.
     /// - `FORBIDDEN` (403): The user may not delete files. Check the user's role and policies, and that the item exists.
-    pub async fn cancel_upload(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&CANCEL_UPLOAD).path("id", id);
+    pub async fn cancel_upload(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&CANCEL_UPLOAD).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete
@@ -273,8 +281,8 @@ impl<'a> Files<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -290,8 +298,11 @@ impl<'a> Files<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the files does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
-    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// Import File

@@ -64,7 +64,7 @@ impl<'a> Items<'a> {
     pub fn search(
         &self,
         collection: &str,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&SEARCH)
             .path("collection", collection)
@@ -119,13 +119,13 @@ impl<'a> Items<'a> {
     pub fn get(
         &self,
         collection: &str,
-        id: &str,
+        id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<serde_json::Value> {
         let req = query
             .apply(rt::Request::new(&GET))
             .path("collection", collection)
-            .path("id", id);
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -200,12 +200,12 @@ impl<'a> Items<'a> {
     pub fn update(
         &self,
         collection: &str,
-        id: &str,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE)
             .path("collection", collection)
-            .path("id", id)
+            .path("id", Into::<rt::Key>::into(id))
             .json(data);
         rt::Call::new(self.client, req)
     }
@@ -230,7 +230,7 @@ impl<'a> Items<'a> {
         &self,
         collection: &str,
         keys: &[serde_json::Value],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&UPDATE_MANY)
             .path("collection", collection)
@@ -252,10 +252,14 @@ impl<'a> Items<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The item or collection does not exist, or the user may not access it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, collection: &str, id: &str) -> rt::Result<()> {
+    pub async fn delete(
+        &self,
+        collection: &str,
+        id: impl Into<rt::Key>,
+    ) -> rt::Result<()> {
         let req = rt::Request::new(&DELETE)
             .path("collection", collection)
-            .path("id", id);
+            .path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -275,11 +279,11 @@ impl<'a> Items<'a> {
     pub async fn delete_many(
         &self,
         collection: &str,
-        keys: &[impl serde::Serialize],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
     ) -> rt::Result<()> {
         let req = rt::Request::new(&DELETE_MANY)
             .path("collection", collection)
-            .json(keys);
+            .json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// Upsert

@@ -54,7 +54,7 @@ impl<'a> Permissions<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Permission>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -76,10 +76,12 @@ impl<'a> Permissions<'a> {
     /// - `FORBIDDEN` (403): The permission does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn get(
         &self,
-        id: i64,
+        id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Permission> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -145,10 +147,12 @@ impl<'a> Permissions<'a> {
     /// - `FORBIDDEN` (403): The permission does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: i64,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Permission> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -170,7 +174,7 @@ impl<'a> Permissions<'a> {
     pub fn update_many(
         &self,
         keys: &[i64],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Permission>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         rt::Call::new(self.client, req)
@@ -188,8 +192,8 @@ impl<'a> Permissions<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The permission does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: i64) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -205,8 +209,11 @@ impl<'a> Permissions<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the permissions does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
-    pub async fn delete_many(&self, keys: &[i64]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// My Permissions
@@ -249,11 +256,11 @@ impl<'a> Permissions<'a> {
     pub fn me_item(
         &self,
         collection: &str,
-        id: &str,
+        id: impl Into<rt::Key>,
     ) -> rt::Call<crate::types::ItemPermissions> {
         let req = rt::Request::new(&ME_ITEM)
             .path("collection", collection)
-            .path("id", id);
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
 }

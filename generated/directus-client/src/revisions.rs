@@ -54,7 +54,7 @@ impl<'a> Revisions<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Revision>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -76,10 +76,12 @@ impl<'a> Revisions<'a> {
     /// - `FORBIDDEN` (403): The revision does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn get(
         &self,
-        id: i64,
+        id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Revision> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
 }

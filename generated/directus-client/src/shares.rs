@@ -54,7 +54,7 @@ impl<'a> Shares<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Share>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -74,8 +74,14 @@ impl<'a> Shares<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The share does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub fn get(&self, id: &str, query: &crate::Query) -> rt::Call<crate::types::Share> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+    pub fn get(
+        &self,
+        id: impl Into<rt::Key>,
+        query: &crate::Query,
+    ) -> rt::Call<crate::types::Share> {
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -138,10 +144,12 @@ impl<'a> Shares<'a> {
     /// - `FORBIDDEN` (403): The share does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Share> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -163,7 +171,7 @@ impl<'a> Shares<'a> {
     pub fn update_many(
         &self,
         keys: &[&str],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Share>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         rt::Call::new(self.client, req)
@@ -181,8 +189,8 @@ impl<'a> Shares<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The share does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -198,8 +206,11 @@ impl<'a> Shares<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the shares does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
-    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// Share Info
@@ -217,8 +228,8 @@ impl<'a> Shares<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): There is no such share, or it has expired. Check the user's role and policies, and that the item exists.
-    pub fn info(&self, id: &str) -> rt::Call<crate::types::ShareInfo> {
-        let req = rt::Request::new(&INFO).path("id", id);
+    pub fn info(&self, id: impl Into<rt::Key>) -> rt::Call<crate::types::ShareInfo> {
+        let req = rt::Request::new(&INFO).path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Log In to Share

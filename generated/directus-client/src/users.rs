@@ -54,7 +54,7 @@ impl<'a> Users<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::User>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -74,8 +74,14 @@ impl<'a> Users<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub fn get(&self, id: &str, query: &crate::Query) -> rt::Call<crate::types::User> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+    pub fn get(
+        &self,
+        id: impl Into<rt::Key>,
+        query: &crate::Query,
+    ) -> rt::Call<crate::types::User> {
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Get Current
@@ -153,10 +159,12 @@ impl<'a> Users<'a> {
     /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::User> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -178,7 +186,7 @@ impl<'a> Users<'a> {
     pub fn update_many(
         &self,
         keys: &[&str],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::User>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         rt::Call::new(self.client, req)
@@ -196,8 +204,8 @@ impl<'a> Users<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -213,8 +221,11 @@ impl<'a> Users<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the users does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
-    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// Update Current
@@ -384,8 +395,9 @@ impl<'a> Users<'a> {
     ///
     /// - `FORBIDDEN` (403): The caller is not an administrator. Check the user's role and policies, and that the item exists.
     /// - `INVALID_CREDENTIALS` (401): There is no logged-in user (a static token of no user, or none). Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.
-    pub async fn disable_user_tfa(&self, id: &str) -> rt::Result<()> {
-        let req = rt::Request::new(&DISABLE_USER_TFA).path("id", id);
+    pub async fn disable_user_tfa(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DISABLE_USER_TFA)
+            .path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Track Page

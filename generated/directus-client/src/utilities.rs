@@ -134,8 +134,8 @@ impl<'a> Utilities<'a> {
     pub async fn sort(
         &self,
         collection: &str,
-        item: &serde_json::Value,
-        to: &serde_json::Value,
+        item: &impl serde::Serialize,
+        to: &impl serde::Serialize,
     ) -> rt::Result<()> {
         let req = rt::Request::new(&SORT)
             .path("collection", collection)
@@ -217,7 +217,7 @@ impl<'a> Utilities<'a> {
     pub async fn export(
         &self,
         collection: &str,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
         format: impl Into<Format>,
         options: &ExportOptions,
     ) -> rt::Result<()> {

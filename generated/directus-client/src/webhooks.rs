@@ -58,7 +58,7 @@ impl<'a> Webhooks<'a> {
     /// - `INTERNAL_SERVER_ERROR` (500): `query` is a string (Directus 12.4.1 fails on it instead of refusing it). Look at the Directus server log for the cause.
     pub fn search(
         &self,
-        query: &serde_json::Value,
+        query: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Webhook>> {
         let req = rt::Request::new(&SEARCH).field("query", query);
         rt::Call::new(self.client, req)
@@ -80,8 +80,14 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The webhook does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub fn get(&self, id: i64, query: &crate::Query) -> rt::Call<crate::types::Webhook> {
-        let req = query.apply(rt::Request::new(&GET)).path("id", id);
+    pub fn get(
+        &self,
+        id: impl Into<rt::Key>,
+        query: &crate::Query,
+    ) -> rt::Call<crate::types::Webhook> {
+        let req = query
+            .apply(rt::Request::new(&GET))
+            .path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -153,10 +159,12 @@ impl<'a> Webhooks<'a> {
     /// - `FORBIDDEN` (403): The webhook does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub fn update(
         &self,
-        id: i64,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Webhook> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -180,7 +188,7 @@ impl<'a> Webhooks<'a> {
     pub fn update_many(
         &self,
         keys: &[i64],
-        data: &serde_json::Value,
+        data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Webhook>> {
         let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
         rt::Call::new(self.client, req)
@@ -200,8 +208,8 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): The webhook does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub async fn delete(&self, id: i64) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", id);
+    pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -219,8 +227,11 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): One of the webhooks does not exist, or the user may not delete it. Check the user's role and policies, and that the item exists.
-    pub async fn delete_many(&self, keys: &[i64]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
 }

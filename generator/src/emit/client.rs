@@ -69,7 +69,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
 
         pub use directus_runtime::{
             ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload,
-            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version,
+            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version, Key,
         };
         pub use serde_json;
 
@@ -331,6 +331,11 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         (false, _) => add_optional(p, multipart),
     }).collect();
     let body_add = match &op.body {
+        keys @ Body::Array { name, .. } if keys.is_keys() => {
+            let a = ident(name);
+            args.push(quote! { #a: impl IntoIterator<Item = impl Into<rt::Key>> });
+            quote! { .json(rt::keys(#a)) }
+        }
         Body::Array { name, items, .. } => {
             let a = ident(name);
             let t = match items {

@@ -100,6 +100,13 @@ pub fn arg_type(p: &Param) -> TokenStream {
     if let Some(e) = values_enum(p) {
         return quote! { impl Into<#e> };
     }
+    if p.is_key() {
+        return quote! { impl Into<rt::Key> };
+    }
+    // A JSON body field is anything serde can write, like a whole body.
+    if p.ty == Type::Json && p.location == ParamIn::Body {
+        return quote! { &impl serde::Serialize };
+    }
     match p.ty {
         Type::String => quote! { &str },
         Type::Integer => quote! { i64 },
@@ -178,6 +185,7 @@ pub fn add_required(p: &Param) -> TokenStream {
     let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList | Type::JsonList) && !p.secret && p.values_type.is_none();
     let value = if by_ref { quote! { #arg } } else { quote! { &#arg } };
     match (p.location, p.ty) {
+        (ParamIn::Path, _) if p.is_key() => quote! { .path(#name, Into::<rt::Key>::into(#arg)) },
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
         (ParamIn::Query, _) => quote! { .query(#name, #value) },
         (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg) },

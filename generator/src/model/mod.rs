@@ -350,6 +350,25 @@ pub struct Param {
     pub values_type: Option<String>,
 }
 
+impl Param {
+    /// An item's key in the path (`{id}`, a string or an integer): the client takes any key
+    /// (`impl Into<rt::Key>`), since Directus keys are integers or strings whatever the spec says.
+    pub fn is_key(&self) -> bool {
+        self.location == ParamIn::Path && self.name == KEY_PARAM && matches!(self.ty, Type::String | Type::Integer) && !self.secret && self.values_type.is_none()
+    }
+}
+
+/// The name of the path parameter that holds an item's key, and of a batch body of keys (`keys`).
+pub const KEY_PARAM: &str = "id";
+pub const KEYS_BODY: &str = "keys";
+
+impl Body {
+    /// A batch body of keys (`keys`: `impl IntoIterator<Item = impl Into<rt::Key>>`).
+    pub fn is_keys(&self) -> bool {
+        matches!(self, Body::Array { name, items: Type::String | Type::Integer | Type::Json, .. } if name == KEYS_BODY)
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", content = "content", rename_all = "snake_case")]
 pub enum Body {

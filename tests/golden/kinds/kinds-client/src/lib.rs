@@ -9,7 +9,7 @@
 pub use directus_runtime::{
     ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
     ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload, Related, Result,
-    RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version,
+    RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version, Key,
 };
 pub use serde_json;
 #[cfg(feature = "things")]

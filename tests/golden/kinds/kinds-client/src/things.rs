@@ -42,8 +42,8 @@ impl<'a> Things<'a> {
     /// - `id`: The thing's id.
     ///
     /// `.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.
-    pub fn get(&self, id: i64) -> rt::Call<GetResponse> {
-        let req = rt::Request::new(&GET).path("id", id);
+    pub fn get(&self, id: impl Into<rt::Key>) -> rt::Call<GetResponse> {
+        let req = rt::Request::new(&GET).path("id", Into::<rt::Key>::into(id));
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -74,8 +74,11 @@ impl<'a> Things<'a> {
     /// # Errors
     ///
     /// - `FORBIDDEN` (403): A key does not exist. Check permissions.
-    pub async fn delete_many(&self, keys: &[&str]) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(keys);
+    pub async fn delete_many(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Result<()> {
+        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
         self.client.execute(req).await?.empty().await
     }
     /// Upload
@@ -132,11 +135,11 @@ impl<'a> Things<'a> {
     /// - `id`: The file id.
     pub async fn download(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         options: &DownloadOptions,
     ) -> rt::Result<rt::Download> {
         let req = rt::Request::new(&DOWNLOAD)
-            .path("id", id)
+            .path("id", Into::<rt::Key>::into(id))
             .query_opt("width", options.width.as_ref());
         Ok(self.client.execute(req).await?.download())
     }
@@ -220,10 +223,12 @@ impl<'a> Things<'a> {
     /// The reply is read as `serde_json::Value`; `.decode::<T>()` reads it into a type of yours.
     pub fn update(
         &self,
-        id: &str,
+        id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<serde_json::Value> {
-        let req = rt::Request::new(&UPDATE).path("id", id).json(data);
+        let req = rt::Request::new(&UPDATE)
+            .path("id", Into::<rt::Key>::into(id))
+            .json(data);
         rt::Call::new(self.client, req)
     }
     /// Upsert
