@@ -118,7 +118,7 @@ async fn notifications_shares_translations_and_versions() {
     let share = |n: &str| json!({ "name": n, "collection": name, "item": item_id });
     crud!(c.shares(), share("S1"), share("S2"), share("S3"), json!({ "max_uses": 3 }));
     let public: Value = c.shares().create(&share("Public")).decode().await.unwrap();
-    let info: Value = c.shares().info(&key(&public)).decode().await.unwrap();
+    let info: Value = c.shares().info(key(&public)).decode().await.unwrap();
     assert_eq!(info["id"], public["id"], "{info}");
     c.shares().delete(&key(&public)).await.unwrap();
 

@@ -106,7 +106,7 @@ async fn search_every_list(s: &Server) {
     let name = format!("search_{}", random_hex(4));
     collection(&c, &name, false).await;
     let item: Value = c.items().create(&name, &json!({ "title": "one" })).await.unwrap();
-    c.items().update(&name, &key(&item), &json!({ "title": "two" })).await.unwrap();
+    c.items().update(&name, key(&item), &json!({ "title": "two" })).await.unwrap();
     let me: Value = c.users().me(&Query::default()).decode().await.unwrap();
     let folder = create(c.folders().create(&json!({ "name": "Search" }))).await;
     let file = upload(&c, "search.txt", "search", None).await;
@@ -380,10 +380,10 @@ async fn share_login_and_invite(s: &Server) {
     let access = tokens.access_token.expect("an access token in json mode");
     assert!(!format!("{access:?}").contains(access.expose()), "the token is masked in Debug");
     let as_share = Client::with_token(&s.url, access.expose()).unwrap();
-    let read: Value = as_share.items().get(&name, &key(&item), &Query::default()).await.unwrap();
+    let read: Value = as_share.items().get(&name, key(&item), &Query::default()).await.unwrap();
     assert_eq!(read["title"], "Shared title", "the share's token reads the shared item");
     let other: Value = c.items().create(&name, &json!({ "title": "Not shared" })).await.unwrap();
-    let err = as_share.items().get(&name, &key(&other), &Query::default()).await.expect_err("only the shared item");
+    let err = as_share.items().get(&name, key(&other), &Query::default()).await.expect_err("only the shared item");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
     let info = c.shares().get(&share_id, &Query::default()).await.unwrap();
     assert_eq!(info.times_used, Some(1), "a login counts as a use");
@@ -482,7 +482,7 @@ async fn import_batch_keeps_relations_and_dry_runs_write_nothing() {
     let new_author = done.collections[&authors].new[0].clone();
     assert_ne!(new_author, json!(1), "{done:?}");
     assert_eq!(done.collections[&authors].mapped.get("1"), Some(&new_author));
-    let book: Value = c.items().get(&books, &key(&json!({ "id": done.collections[&books].new[0] })), &Query::default()).await.unwrap();
+    let book: Value = c.items().get(&books, key(&json!({ "id": done.collections[&books].new[0] })), &Query::default()).await.unwrap();
     assert_eq!(book["author"], new_author, "the book points at the imported author, not the one that was there");
 
     let wrong = directus_client::utilities::ImportBatchOptions::default().dangerously_allow_delete(true);

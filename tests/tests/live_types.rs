@@ -270,7 +270,7 @@ async fn exercise(s: &Server) -> Vec<String> {
         read_many!(r, &w("panels.list"), "panel", c.panels().list(query));
         read_one!(r, &w("panels.get"), "panel", c.panels().get(&panel, query));
         read_many!(r, &w("notifications.list"), "notification", c.notifications().list(query));
-        read_one!(r, &w("notifications.get"), "notification", c.notifications().get(&notification["id"].to_string(), query));
+        read_one!(r, &w("notifications.get"), "notification", c.notifications().get(notification["id"].to_string(), query));
         read_many!(r, &w("shares.list"), "share", c.shares().list(query));
         read_one!(r, &w("shares.get"), "share", c.shares().get(&share, query));
         read_many!(r, &w("versions.list"), "version", c.versions().list(query));
