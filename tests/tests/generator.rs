@@ -247,6 +247,9 @@ fn spec_diff_reports_every_change_class_with_its_impact() {
     assert_eq!((renamed.rust, renamed.cli), (Impact::None, Impact::Breaking), "a renamed flag breaks scripts only");
     assert!(renamed.detail.contains("`--title` → `--caption`"), "{}", renamed.detail);
     assert_eq!(find("response-envelope", "cached").cli, Impact::Breaking, "the CLI prints another shape");
+    assert_eq!(find("param-values", "`meta`").rust, Impact::Breaking, "without `*`, the values became an enum: the input's type changed");
+    assert_eq!(find("response-type", "`ListCall`").rust, Impact::Breaking, "`offset` beside `limit`: lists return a `ListCall`");
+    assert_eq!(find("query-set-meta", "`query`").rust, Impact::None, "`.with_meta()` is on every `ListCall`");
     assert!(r.breaking);
     assert_eq!(r.bump, report::Bump::Major);
     assert_eq!(r.next_crate_version, "0.2.0", "below 1.0 a breaking change raises the minor number");

@@ -91,7 +91,7 @@ pub fn compare(old: &Model, new: &Model) -> Vec<Change> {
     for (name, nr) in &news {
         match olds.get(name) {
             None => d.push(name, None, "resource-added", format!("resource `{name}` added with {}", report::count(nr.operations.len(), "operation")), C, C),
-            Some(or) => resource(&mut d, or, nr),
+            Some(or) => resource(&mut d, (old, new), or, nr),
         }
     }
     types(&mut d, old, new);
@@ -171,16 +171,18 @@ fn api(d: &mut Diff, old: &Model, new: &Model) {
     for (name, params) in &os {
         match ns.get(name) {
             None => d.push("(api)", None, "query-set-removed", format!("query set `{name}` removed"), B, B),
-            Some(np) => inputs(d, "(api)", None, &format!("query set `{name}`"), params, np),
+            // `Query` is always there: a new optional parameter is a new setter.
+            Some(np) => inputs(d, "(api)", None, &format!("query set `{name}`"), params, np, true),
         }
     }
     let metas = |m: &Model| m.api.query_sets.iter().map(|q| (q.name.clone(), q.meta.clone())).collect::<BTreeMap<_, _>>();
     let (om, nm) = (metas(old), metas(new));
     for (name, meta) in &om {
+        // Rust callers ask for `meta` with `.with_meta()`, which every `ListCall` has; only the
+        // CLI's output changes shape (`{"data", "meta"}` with `--meta`).
         match (meta, nm.get(name)) {
-            // The `_with_meta` methods go, and the CLI prints lists without their `meta`.
-            (Some(_), Some(None)) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: lists no longer return `meta`"), B, B),
-            (None, Some(Some(_))) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: lists return `meta` (new `_with_meta` methods)"), C, C),
+            (Some(_), Some(None)) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: the CLI no longer prints lists with their `meta`"), N, B),
+            (None, Some(Some(_))) => d.push("(api)", None, "query-set-meta", format!("query set `{name}`: the CLI prints lists with their `meta` when asked"), N, C),
             _ => {}
         }
     }
@@ -189,7 +191,11 @@ fn api(d: &mut Diff, old: &Model, new: &Model) {
     }
 }
 
-fn resource(d: &mut Diff, old: &Resource, new: &Resource) {
+/// Both sides whole, for what an operation's generated code reads beyond the operation (its query
+/// set).
+type Sides<'a> = (&'a Model, &'a Model);
+
+fn resource(d: &mut Diff, sides: Sides<'_>, old: &Resource, new: &Resource) {
     if old.title != new.title || old.description != new.description {
         d.push(&new.name, None, "docs", "resource title or description".into(), N, N);
     }
@@ -203,7 +209,7 @@ fn resource(d: &mut Diff, old: &Resource, new: &Resource) {
     for (id, nop) in &news {
         match olds.get(id) {
             None => d.push(&new.name, Some(nop), "operation-added", format!("operation `{}` added ({} {})", nop.full_id, method(nop), nop.routes.last().map(|r| r.path.as_str()).unwrap_or_default()), C, C),
-            Some(oop) => operation(d, &new.name, oop, nop),
+            Some(oop) => operation(d, sides, &new.name, oop, nop),
         }
     }
 }
@@ -212,8 +218,9 @@ fn method(op: &Operation) -> &'static str {
     crate::emit::method_name(op.method)
 }
 
-fn operation(d: &mut Diff, res: &str, o: &Operation, n: &Operation) {
+fn operation(d: &mut Diff, sides: Sides<'_>, res: &str, o: &Operation, n: &Operation) {
     let at = Some(n);
+    list_call(d, sides, res, o, n);
     if o.method != n.method {
         d.push(res, at, "method", format!("`{}`: method {} → {}", n.full_id, method(o), method(n)), N, N);
     }
@@ -241,12 +248,17 @@ fn operation(d: &mut Diff, res: &str, o: &Operation, n: &Operation) {
     }
     let oi: Vec<Param> = o.inputs().cloned().collect();
     let ni: Vec<Param> = n.inputs().cloned().collect();
-    inputs(d, res, at, &format!("`{}`", n.full_id), &oi, &ni);
+    inputs(d, res, at, &format!("`{}`", n.full_id), &oi, &ni, o.has_options());
     if std::mem::discriminant(&o.body) != std::mem::discriminant(&n.body) || body_shape(&o.body) != body_shape(&n.body) {
         d.push(res, at, "body", format!("`{}`: body {} → {}", n.full_id, body_shape(&o.body), body_shape(&n.body)), B, B);
     }
     if o.open_body != n.open_body {
-        let (r, c) = if n.open_body { (C, C) } else { (B, B) };
+        // Opening the body of a method without `options` gives it that argument.
+        let (r, c) = match (n.open_body, o.has_options()) {
+            (true, true) => (C, C),
+            (true, false) => (B, C),
+            (false, _) => (B, B),
+        };
         d.push(res, at, "body", format!("`{}`: body {} free-form fields", n.full_id, if n.open_body { "now takes" } else { "no longer takes" }), r, c);
     }
     match (&o.query_set, &n.query_set) {
@@ -298,8 +310,22 @@ fn type_name(t: Type) -> &'static str {
     }
 }
 
-/// Parameters and fields, matched by name.
-fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[Param], new: &[Param]) {
+/// A list whose query set has `limit` and `offset` is a `ListCall` (read page by page, `--all`
+/// in the CLI), any other JSON reply a `Call`: a query set, method or reply change can switch an
+/// operation between the two, and its return type with it.
+fn list_call(d: &mut Diff, (old, new): Sides<'_>, res: &str, o: &Operation, n: &Operation) {
+    let (was, is) = (old.api.streamed_set_of(o).is_some(), new.api.streamed_set_of(n).is_some());
+    // A reply or query set that changed is reported (as breaking) on its own.
+    if was == is || o.response.shape != n.response.shape || o.query_set != n.query_set {
+        return;
+    }
+    let (detail, cli) = if is { ("now returns a `ListCall` (read page by page; CLI: `--all`)", C) } else { ("no longer returns a `ListCall` (CLI: no `--all`)", B) };
+    d.push(res, Some(n), "response-type", format!("`{}`: {detail}", n.full_id), B, cli);
+}
+
+/// Parameters and fields, matched by name. `options` says whether the method already takes an
+/// `…Options` argument (or the query set a `Query`), where a new optional input lands.
+fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[Param], new: &[Param], options: bool) {
     let om: BTreeMap<&str, &Param> = old.iter().map(|p| (p.name.as_str(), p)).collect();
     let nm: BTreeMap<&str, &Param> = new.iter().map(|p| (p.name.as_str(), p)).collect();
     for (name, p) in &om {
@@ -311,8 +337,12 @@ fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[P
         let Some(o) = om.get(name) else {
             // A new required input is a new positional argument and a new required flag; an
             // optional one is a new `Options` field, which callers who start from
-            // `Default::default()` never notice.
-            let (r, c) = if p.required { (B, B) } else { (C, C) };
+            // `Default::default()` never notice, unless the method had no `options` argument yet.
+            let (r, c) = match (p.required, options) {
+                (true, _) => (B, B),
+                (false, true) => (C, C),
+                (false, false) => (B, C),
+            };
             d.push(res, at, "param-added", format!("{owner}: {} {} `{name}` added", if p.required { "required" } else { "optional" }, where_(p)), r, c);
             continue;
         };
@@ -338,14 +368,42 @@ fn inputs(d: &mut Diff, res: &str, at: Option<&Operation>, owner: &str, old: &[P
             // The Rust name is the spec name, which matched; the flag (or its env var) moved.
             d.push(res, at, "param-flag", format!("{owner}: CLI name of `{name}`: {} → {}", cli_names(o), cli_names(p)), N, B);
         }
-        if o.values != p.values {
+        if o.values != p.values || o.values_type != p.values_type {
             let narrowed = o.values.is_empty() || o.values.iter().any(|v| !p.values.contains(v)) && !p.values.is_empty();
             let i = if narrowed { B } else { C };
-            d.push(res, at, "param-values", format!("{owner}: allowed values of `{name}` changed"), N, i);
+            d.push(res, at, "param-values", format!("{owner}: allowed values of `{name}` changed{}", values_type_change(o, p)), values_rust(o, p), i);
         }
         if o.description != p.description || o.default != p.default {
             d.push(res, at, "docs", format!("{owner}: description or default of `{name}`"), N, N);
         }
+    }
+}
+
+/// Inputs whose values can all be variants are enums (`values_type`), others strings: a new enum,
+/// one dropped or renamed changes the argument's type; within one enum a removed value is a
+/// removed variant, and an added one a new variant of a `#[non_exhaustive]` enum.
+fn values_rust(o: &Param, p: &Param) -> Impact {
+    match (&o.values_type, &p.values_type) {
+        (None, None) => N,
+        (Some(a), Some(b)) if a == b => {
+            if o.values.iter().any(|v| !p.values.contains(v)) {
+                B
+            } else if p.values.iter().any(|v| !o.values.contains(v)) {
+                C
+            } else {
+                N
+            }
+        }
+        _ => B,
+    }
+}
+
+fn values_type_change(o: &Param, p: &Param) -> String {
+    let show = |t: &Option<String>| t.as_ref().map(|e| format!("enum `{e}`")).unwrap_or_else(|| "a string".into());
+    if o.values_type == p.values_type {
+        String::new()
+    } else {
+        format!(" (Rust: {} → {})", show(&o.values_type), show(&p.values_type))
     }
 }
 

@@ -52,7 +52,7 @@ impl Api {
         op.query_set.as_ref().and_then(|q| self.query_sets.iter().find(|s| &s.name == q))
     }
 
-    /// The query set of `op` when `op` also gets a `_with_meta` twin.
+    /// The query set of `op` when the CLI prints its list with the `meta` it asks for (`--meta`).
     pub fn paged_set_of(&self, op: &Operation) -> Option<&QuerySet> {
         self.query_set_of(op).filter(|s| s.pages(op))
     }
