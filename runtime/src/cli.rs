@@ -778,6 +778,48 @@ pub fn read_json(flag: &str, arg: &str) -> Result<serde_json::Value, CliError> {
     parse_json(flag, &text, &origin)
 }
 
+/// Reads a value body given either as its flag (JSON inline, `@FILE` or `-`, as [`read_json`])
+/// or as a positional FILE (spec `positional_file`): a file of JSON or YAML, or `-` for stdin.
+/// A schema snapshot is the case: `directus schema snapshot > s.yaml` on one server, then
+/// `directus schema diff s.yaml` on another; `-o yaml` output and Directus's own YAML export read
+/// the same.
+pub fn read_json_or_document(flag: &str, named: Option<&str>, file: Option<&std::path::Path>) -> Result<serde_json::Value, CliError> {
+    match (named, file) {
+        (Some(arg), _) => read_json(flag, arg),
+        (None, Some(path)) => read_document(path),
+        (None, None) => Err(CliError::Usage(format!("{flag} is required (as the flag, or a FILE as the first argument)"))),
+    }
+}
+
+/// A file of JSON or YAML (`-`: stdin). JSON is tried first, since every JSON text is meant as
+/// JSON; anything else is read as YAML, and a file that is neither gets the YAML parser's
+/// line and column (or the JSON one's, when the file looks like JSON).
+fn read_document(path: &std::path::Path) -> Result<serde_json::Value, CliError> {
+    let arg = path.to_string_lossy();
+    let (text, origin) = if arg == "-" {
+        read_input("FILE", "-", "give the file's path instead")?
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("FILE: could not read {}: {e}", path.display())))?;
+        (text, path.display().to_string())
+    };
+    if let Ok(v) = serde_json::from_str(&text) {
+        return Ok(v);
+    }
+    if text.trim_start().starts_with(['{', '[']) {
+        return parse_json("FILE", &text, &origin).map_err(|e| match e {
+            CliError::Usage(m) => CliError::Usage(m.replace("; pass JSON inline, @FILE or - for stdin", "; the file holds neither JSON nor YAML")),
+            other => other,
+        });
+    }
+    serde_norway::from_str::<serde_json::Value>(&text).map_err(|e| {
+        let at = e.location().map(|l| format!(" at line {}, column {}", l.line(), l.column())).unwrap_or_default();
+        // The parser's message can quote the file; its first sentence names the problem.
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        CliError::Usage(format!("FILE: {origin} is neither JSON nor YAML{at}: {message}"))
+    })
+}
+
 /// Reads a list, the one way every list flag is read (keys, fields, items): each occurrence of the
 /// flag is a JSON array (`[1,"a"]`), comma-separated values (`1,2` or `a,b`: numbers, booleans and
 /// null as JSON, the rest as strings), or `@FILE` / `-` (stdin) holding a JSON array or one value

@@ -634,7 +634,14 @@ impl Client {
             activity.touch();
             let began = std::time::Instant::now();
             let sent = tokio::select! {
-                reply = builder.send() => reply.map_err(|e| self.send_error(op, e)),
+                // A secret the server reads only from the query stays out of the error's URL.
+                // (Errors reading a reply's body carry no URL in reqwest.)
+                reply = builder.send() => reply.map_err(|mut e| {
+                    if let Some(url) = e.url_mut() {
+                        crate::request::mask_query(url, &req.secret_query);
+                    }
+                    self.send_error(op, e)
+                }),
                 _ = activity.stalled(settings.idle_timeout) => Err(timeout(op, TimeoutKind::Idle, settings.idle_timeout)),
                 _ = Deadline::reached(deadline) => {
                     let d = deadline.expect("only a deadline completes");
@@ -799,6 +806,7 @@ impl Client {
         if !req.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&req.query);
         }
+        req.mask_url(&mut url);
         let mut text = format!("{} {url}\n", op.method.as_str());
         if op.auth != Auth::None && !matches!(*self.session().await, AuthState::Anonymous) {
             text += "Authorization: Bearer ***\n";

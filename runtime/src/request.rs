@@ -34,6 +34,9 @@ pub struct Request {
     pub(crate) secrets: Vec<String>,
     /// Protocol headers the runtime sets (a resumable upload's offsets); never secrets.
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// Query parameters that hold secrets (a server that reads a token only from the URL):
+    /// masked wherever the URL is shown (`--dry-run`, errors that quote it).
+    pub(crate) secret_query: Vec<String>,
 }
 
 impl Request {
@@ -49,7 +52,7 @@ impl Request {
     }
 
     pub fn new(op: &'static Operation) -> Self {
-        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new(), headers: Vec::new() }
+        Self { op, path_params: Vec::new(), query: Vec::new(), body: Body::None, invalid: None, secrets: Vec::new(), secret_query: Vec::new(), headers: Vec::new() }
     }
 
     pub fn operation(&self) -> &'static Operation {
@@ -80,6 +83,26 @@ impl Request {
             Some(v) => self.query(name, v),
             None => self,
         }
+    }
+
+    /// A secret the server reads only from the URL's query (spec `only_in_url`): sent there, and
+    /// masked wherever the client shows the URL.
+    pub fn secret_query(mut self, name: &str, value: &crate::Secret) -> Self {
+        self.secret_query.push(name.to_owned());
+        self.query.push((name.to_owned(), value.expose().to_owned()));
+        self
+    }
+
+    pub fn secret_query_opt(self, name: &str, value: Option<&crate::Secret>) -> Self {
+        match value {
+            Some(v) => self.secret_query(name, v),
+            None => self,
+        }
+    }
+
+    /// Replaces the values of the secret query parameters in `url` with `***`.
+    pub(crate) fn mask_url(&self, url: &mut reqwest::Url) {
+        mask_query(url, &self.secret_query);
     }
 
     /// Sends a JSON object as `name[key]=value` pairs, the way Directus reads `aggregate`.
@@ -186,6 +209,22 @@ impl Request {
     }
 }
 
+/// Replaces the values of the query parameters named in `secret` with `***`, keeping the rest
+/// of the URL as it was.
+pub(crate) fn mask_query(url: &mut reqwest::Url, secret: &[String]) {
+    if secret.is_empty() || url.query().is_none() {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if secret.iter().any(|s| *s == k) { "***".to_owned() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(&pairs);
+}
+
 /// Why a custom route template would not reach the route it names, if it would not.
 fn custom_path_problem(path: &str) -> Option<&'static str> {
     if !path.starts_with('/') {
@@ -203,6 +242,16 @@ fn custom_path_problem(path: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secret_query_values_are_masked_and_the_rest_kept() {
+        let mut url = reqwest::Url::parse("http://h/users/register/verify-email?token=eyJsecret&x=1&token=again").unwrap();
+        super::mask_query(&mut url, &["token".to_owned()]);
+        assert_eq!(url.as_str(), "http://h/users/register/verify-email?token=***&x=1&token=***");
+        let mut plain = reqwest::Url::parse("http://h/a?x=1").unwrap();
+        super::mask_query(&mut plain, &[]);
+        assert_eq!(plain.as_str(), "http://h/a?x=1");
+    }
+
     #[test]
     fn custom_templates_that_would_go_elsewhere_are_refused() {
         for bad in ["schema/snapshot", "/items/../users", "/./x", "/x?a=1", "/x#f", "/x\n"] {

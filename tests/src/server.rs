@@ -124,6 +124,34 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Runs one SQL statement (`?` placeholders bound to `params`) on the server's SQLite
+    /// database, through the sqlite3 module of the server's own install: for the few values
+    /// Directus's API refuses to set, such as a user's `provider` under the 12 Core licence.
+    pub fn sql(&self, statement: &str, params: &[&str]) -> Result<(), String> {
+        let install = crate::repo_root().join("tests/harness/install-directus.sh");
+        let out = Command::new("bash").arg(&install).arg(&self.version).output().map_err(|e| format!("could not run {}: {e}", install.display()))?;
+        let dir = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().trim().to_owned();
+        let node_pkg = std::fs::read_to_string(format!("{dir}/.node")).map_err(|e| format!("no Node recorded in {dir}: {e}"))?;
+        let node = match node_pkg.trim() {
+            "system" => PathBuf::from("node"),
+            pkg => PathBuf::from(pkg).join("bin/node"),
+        };
+        let script = "const [, mod, file, sql, ...params] = process.argv; \
+            const db = new (require(mod).Database)(file); \
+            db.run(sql, params, (e) => { if (e) { console.error(e.message); process.exit(1); } db.close(); });";
+        let out = Command::new(node)
+            .args(["-e", script, &format!("{dir}/node_modules/sqlite3"), &self.work.join("data.db").to_string_lossy(), statement])
+            .args(params)
+            .output()
+            .map_err(|e| format!("could not run node: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("`{statement}` failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(())
+    }
+}
+
 fn launch(server: &Server, port: u16, secret: &str) -> Result<i32, String> {
     let (version, work) = (&server.version, &server.work);
     std::fs::write(work.join("secret"), secret).map_err(|e| format!("could not keep the secret: {e}"))?;

@@ -103,6 +103,8 @@ fn every_cli_line_of_the_readme_parses_and_sends_a_request() {
     let dir = directus_e2e::temp_dir("readme-lines");
     std::fs::write(dir.join("article.json"), r#"{"title":"x"}"#).unwrap();
     std::fs::write(dir.join("report.pdf"), "%PDF-1.4").unwrap();
+    // What `schema diff` reads, in case its line runs before the `schema snapshot` one writes it.
+    std::fs::write(dir.join("schema.yaml"), "version: 1\n").unwrap();
     let bin = Path::new(env!("CARGO_BIN_EXE_directus")).parent().unwrap().to_owned();
     for line in lines {
         let stub = stub::start(|_, head| {

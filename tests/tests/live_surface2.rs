@@ -1,7 +1,8 @@
 //! The rest of the Directus 12.4.1 route table, against real servers: SEARCH on every list, batch
 //! collection and field updates, schema snapshot, diff and apply (moved from one 12.4.1 server
 //! to a fresh one), revert, batch import, export to the file library, login redirects, translations
-//! generation, registration, page tracking, 2FA reset by an administrator, share logins and
+//! generation, registration and its e-mail verification, logins through a second local
+//! provider, snapshot files diffed through the CLI, page tracking, 2FA reset by an administrator, share logins and
 //! invitations, first-run setup, the project owner, zip downloads of files and folders, and
 //! extension settings. Directus 10.10.4 runs every one of them it serves, on a server of its own.
 
@@ -30,6 +31,26 @@ fn cli_ok(s: &Server, args: &[&str]) -> Vec<u8> {
     let out = cli(s, args);
     assert!(out.status.success(), "directus {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
     out.stdout
+}
+
+/// The CLI with `stdin` piped in and only the environment `env` gives (no URL or token of the
+/// administrator's): for secrets read from stdin and logins into a profile folder of the test's.
+fn cli_piped(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_directus"))
+        .args(args)
+        .env_remove("DIRECTUS_URL")
+        .env_remove("DIRECTUS_TOKEN")
+        .env_remove("DIRECTUS_PROFILE")
+        .env("DIRECTUS_CONFIG_DIR", directus_e2e::profiles_dir())
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the CLI");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn key(v: &Value) -> String {
@@ -549,14 +570,51 @@ async fn register_then_verify_by_mail() {
     let user = c.users().list(&by_email).await.unwrap().into_iter().next().expect("the registered user");
     assert_eq!(user.status, Some(directus_client::types::UserStatus::Unverified));
     assert_eq!(user.first_name.as_deref(), Some("Reg"));
-    // The mail's link activates the account (a browser's GET; the spec cannot take the token as a
-    // query parameter, since secrets never go into URLs it builds).
+    // The mail's link activates the account. Directus reads the token only from the URL's query
+    // (spec `only_in_url`), so the client puts it there and masks it wherever it shows the URL.
     let token = fixtures::mail_token(s, &email).await;
-    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let verified = plain.get(format!("{}/users/register/verify-email", s.url)).query(&[("token", token.as_str())]).send().await.unwrap();
-    assert_eq!(verified.status().as_u16(), 302);
+    let url = s.url.as_str();
+    let dry = cli_piped(&["--url", url, "--dry-run", "users", "verify-email", "--verification-token-stdin"], &token, &[]);
+    let shown = format!("{}{}", String::from_utf8_lossy(&dry.stdout), String::from_utf8_lossy(&dry.stderr));
+    assert!(dry.status.success() && shown.contains("/users/register/verify-email?token=***"), "{shown}");
+    assert!(!shown.contains(&token), "--dry-run shows the token: {shown}");
+    let dormant = c.users().list(&by_email).await.unwrap().into_iter().next().unwrap();
+    assert_eq!(dormant.status, Some(directus_client::types::UserStatus::Unverified), "a dry run sends nothing");
+    let location = anonymous.users().verify_email(token.as_str()).await.unwrap();
     let user = c.users().list(&by_email).await.unwrap().into_iter().next().unwrap();
     assert_eq!(user.status, Some(directus_client::types::UserStatus::Active));
+    assert_eq!(location, format!("/admin/users/{}", user.id.as_deref().unwrap()), "the redirect into the Data Studio names the user");
+    // Spent: the account waits for nothing, and the error does not quote the token.
+    let err = anonymous.users().verify_email(token.as_str()).await.expect_err("verified already");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
+    assert!(!format!("{err} {err:?}").contains(&token), "{err:?}");
+    let err = anonymous.users().verify_email("not-a-token").await.expect_err("not the server's token");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidToken), "{err}");
+    // An error that quotes the URL (nothing listens on port 9) shows the parameter, not the token.
+    let nowhere = Client::builder("http://127.0.0.1:9").server_version("12.4.1".parse().unwrap()).retry(directus_runtime::RetryPolicy::attempts(1)).build().unwrap();
+    let err = nowhere.users().verify_email(token.as_str()).await.expect_err("nothing listens");
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("token=***") && !text.contains(&token), "{text}");
+
+    // The CLI, with a second account: the token from stdin, -v and -i on; what it prints is the
+    // redirect, and neither stream holds the token.
+    let second = format!("reg2-{}@example.com", random_hex(4));
+    anonymous.users().register(&second, password.as_str(), &Default::default()).await.unwrap();
+    let token2 = fixtures::mail_token(s, &second).await;
+    let out = cli_piped(&["--url", url, "-v", "-i", "users", "verify-email", "--verification-token-stdin"], &token2, &[]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let registered = c.users().list(&Query::new().filter(json!({ "email": { "_eq": second } }))).await.unwrap().into_iter().next().unwrap();
+    assert_eq!(registered.status, Some(directus_client::types::UserStatus::Active));
+    assert!(stdout.contains(&format!("/admin/users/{}", registered.id.as_deref().unwrap())), "{stdout}");
+    assert!(stderr.contains("GET ") && stderr.contains("/users/register/verify-email (users.verify_email)") && stderr.contains("location:"), "{stderr}");
+    assert!(!stdout.contains(&token2) && !stderr.contains(&token2), "{stdout}\n{stderr}");
+    // From the environment too; a spent token is refused with its code (exit 2: invalid payload).
+    let out = cli_piped(&["--url", url, "users", "verify-email"], "", &[("DIRECTUS_VERIFICATION_TOKEN", &token2)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("INVALID_PAYLOAD") && !stderr.contains(&token2), "{stderr}");
+    c.users().delete(registered.id.as_deref().unwrap()).await.unwrap();
     Client::new(&s.url).unwrap().login(&email, password.as_str()).await.expect("the registered user logs in");
     // Registering an existing address changes nothing and says nothing.
     anonymous.users().register(&email, "Another-1234", &Default::default()).await.unwrap();
@@ -568,6 +626,65 @@ async fn register_then_verify_by_mail() {
     let err = anonymous.users().register(&format!("late-{}@example.com", random_hex(3)), "Pw-12345678", &Default::default()).await.expect_err("registration is off");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
     c.users().delete(user.id.as_deref().unwrap()).await.unwrap();
+}
+
+/// A 12.4.1 of its own with a second provider on the `local` driver (`AUTH_PROVIDERS`): its users
+/// log in at `POST /auth/login/extra`, through the client and the CLI, and only there.
+#[tokio::test]
+async fn a_second_local_provider_logs_its_users_in() {
+    let s = server::start_with("12.4.1", &[("AUTH_PROVIDERS", "loopback,extra"), ("AUTH_EXTRA_DRIVER", "local")])
+        .unwrap_or_else(|reason| panic!("this test needs a Directus 12.4.1 with a second local provider:\n{reason}"));
+    let c = admin(&s);
+    let email = format!("extra-{}@example.com", random_hex(4));
+    let password = format!("Extra-{}", random_hex(6));
+    // An administrator: a user of a provider other than `default` exceeds the 12.4.1 Core
+    // licence (`sso_enabled`), which locks the instance to administrators' logins
+    // (RESOURCE_RESTRICTED for anyone else).
+    let admin_me: Value = c.users().me(&Query::default()).decode().await.unwrap();
+    let user = create(c.users().create(&json!({ "email": email, "password": password, "status": "active", "role": admin_me["role"] }))).await;
+    // 12.4.1 Core refuses to set a user's `provider` through the API ("isn't included in the
+    // current license"), yet serves the provider's login: the test sets it in the database.
+    let err = c.users().update(&key(&user), &json!({ "provider": "extra" })).decode::<Value>().await.expect_err("licensed");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
+    s.sql("UPDATE directus_users SET provider = ? WHERE id = ?", &["extra", &key(&user)]).unwrap_or_else(|e| panic!("{e}"));
+
+    let client = Client::new(&s.url).unwrap();
+    let options = directus_client::auth::LoginProviderOptions::default().email(email.clone());
+    let tokens = client.auth().login_provider("extra", password.as_str(), &options).await.unwrap();
+    assert!(tokens.access_token.is_some() && tokens.refresh_token.is_some() && tokens.expires > 0);
+    // Logged in as `login` does: the next call carries the session.
+    assert!(client.session_tokens().await.is_some());
+    let me: Value = client.users().me(&Query::default()).decode().await.unwrap();
+    assert_eq!(me["id"], user["id"], "{me}");
+    // The user belongs to the provider: the default login refuses it, as a wrong password does here.
+    let err = Client::new(&s.url).unwrap().login(&email, password.as_str()).await.expect_err("another provider");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidCredentials), "{err}");
+    let err = Client::new(&s.url).unwrap().auth().login_provider("extra", "Wrong-password-1", &options).await.expect_err("a wrong password");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidCredentials), "{err}");
+    let err = Client::new(&s.url).unwrap().auth().login_provider("extra", password.as_str(), &Default::default()).await.expect_err("no e-mail");
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
+    let err = Client::new(&s.url).unwrap().auth().login_provider("nope", password.as_str(), &options).await.expect_err("no such provider");
+    assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound), "{err}");
+
+    // The CLI: the password from stdin, the session into a profile, used by the next command.
+    let dir = directus_e2e::temp_dir("surface2-provider");
+    let home = dir.to_str().unwrap();
+    let login = cli_piped(&["--url", &s.url, "auth", "login-provider", "--provider", "extra", "--email", &email, "--password-stdin"], &password, &[("DIRECTUS_CONFIG_DIR", home)]);
+    let stderr = String::from_utf8_lossy(&login.stderr);
+    assert!(login.status.success(), "{stderr}");
+    assert!(!String::from_utf8_lossy(&login.stdout).contains(&password) && !stderr.contains(&password));
+    let profile = std::fs::read_to_string(dir.join("profiles/default.toml")).expect("the session is stored");
+    assert!(profile.contains("refresh_token") && !profile.contains(&password));
+    let me = cli_piped(&["users", "me"], "", &[("DIRECTUS_CONFIG_DIR", home)]);
+    assert!(me.status.success(), "{}", String::from_utf8_lossy(&me.stderr));
+    let me: Value = serde_json::from_slice(&me.stdout).unwrap();
+    assert_eq!(me["id"], user["id"]);
+    let wrong = cli_piped(&["--url", &s.url, "auth", "login-provider", "--provider", "extra", "--email", &email, "--password-stdin"], "Wrong-password-1", &[("DIRECTUS_CONFIG_DIR", home)]);
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(3), "auth error: {stderr}");
+    assert!(stderr.contains("INVALID_CREDENTIALS") && !stderr.contains("Wrong-password-1"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+    s.stop();
 }
 
 #[tokio::test]
@@ -826,6 +943,64 @@ async fn schema_moves(from: &Server, to: &Server) {
     let err = b.fields().get(&name, "extra").await.expect_err("mirror mode removed the field the source lacks");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
     a.collections().delete(&name).await.unwrap();
+}
+
+/// `directus schema snapshot > s.yaml`, then `directus schema diff s.yaml`: the file positional,
+/// JSON (the CLI's default output) or YAML (`-o yaml`, or Directus's own export) or stdin, and the
+/// change made since is what the diff prints.
+#[tokio::test]
+async fn schema_diff_takes_a_snapshot_file() {
+    let s = shared();
+    let c = admin(s);
+    let name = format!("snap_{}", random_hex(4));
+    collection(&c, &name, false).await;
+    let dir = directus_e2e::temp_dir("surface2-snapshot");
+    let (json_file, yaml_file, export_file) = (dir.join("s.yaml"), dir.join("s-yaml.yaml"), dir.join("export.yaml"));
+    // Only this collection, so other tests' collections on the shared server stay out of it.
+    let only = ["--include-collections", name.as_str()];
+    std::fs::write(&json_file, cli_ok(s, &[&["schema", "snapshot"][..], &only].concat())).unwrap();
+    std::fs::write(&yaml_file, cli_ok(s, &[&["-o", "yaml", "schema", "snapshot"][..], &only].concat())).unwrap();
+    assert!(std::fs::read_to_string(&yaml_file).unwrap().contains(&format!("collection: {name}\n")), "YAML, not JSON");
+    cli_ok(s, &["schema", "export", "--export", "yaml", "-O", export_file.to_str().unwrap()]);
+    // Unchanged, Directus answers 204 without a body: the CLI prints `null`.
+    let same = cli_ok(s, &["schema", "diff", json_file.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&same).trim(), "null");
+
+    // A note changed since: the diff of the snapshot would set it back, whichever form the file has.
+    c.fields().update(&name, "title", &json!({ "meta": { "note": "changed after the snapshot" } })).decode::<Value>().await.unwrap();
+    let changed = |out: &[u8]| -> Vec<String> {
+        let diff: Value = serde_json::from_slice(out).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)));
+        assert!(diff["hash"].is_string(), "{diff}");
+        let fields = diff["diff"]["fields"].as_array().unwrap();
+        fields.iter().filter(|f| f["collection"] == name.as_str()).filter_map(|f| f["field"].as_str().map(str::to_owned)).collect()
+    };
+    for file in [&json_file, &yaml_file, &export_file] {
+        assert_eq!(changed(&cli_ok(s, &["schema", "diff", file.to_str().unwrap()])), ["title"], "{}", file.display());
+    }
+    let out = cli_ok(s, &["schema", "diff", yaml_file.to_str().unwrap()]);
+    let diff: Value = serde_json::from_slice(&out).unwrap();
+    let edit = &diff["diff"]["fields"].as_array().unwrap().iter().find(|f| f["collection"] == name.as_str()).unwrap()["diff"][0];
+    assert_eq!((&edit["kind"], &edit["lhs"], &edit["rhs"]), (&json!("E"), &json!("changed after the snapshot"), &json!("the title")), "{edit}");
+    // Stdin, and the flag form that was there before: the same diff.
+    let from_stdin = cli_piped(&["schema", "diff", "-"], &std::fs::read_to_string(&yaml_file).unwrap(), &[("DIRECTUS_URL", &s.url), ("DIRECTUS_TOKEN", &s.admin_token)]);
+    assert!(from_stdin.status.success(), "{}", String::from_utf8_lossy(&from_stdin.stderr));
+    assert_eq!(changed(&from_stdin.stdout), ["title"]);
+    let at = format!("@{}", json_file.display());
+    assert_eq!(changed(&cli_ok(s, &["schema", "diff", "--snapshot", &at])), ["title"]);
+
+    // Not a snapshot file: refused before anything is sent, with where and why.
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, "version: 1\ncollections: [unclosed\n").unwrap();
+    let out = cli(s, &["schema", "diff", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("neither JSON nor YAML") && stderr.contains("line "), "{stderr}");
+    let out = cli(s, &["schema", "diff", dir.join("missing.yaml").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(s, &["schema", "diff", json_file.to_str().unwrap(), "--snapshot", "{}"]);
+    assert_eq!(out.status.code(), Some(2), "the file and the flag conflict: {}", String::from_utf8_lossy(&out.stderr));
+    c.collections().delete(&name).await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Directus 10.10.4, on a server of its own (with extensions): every route above it serves.

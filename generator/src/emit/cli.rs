@@ -319,11 +319,24 @@ fn args_struct(model: &Model, r: &Resource, op: &Operation) -> TokenStream {
             let _ = items;
             fields.push(quote! { #d #[arg(#long, value_name = "LIST", required = true, allow_hyphen_values = true)] #n: Vec<String>, });
         }
-        Body::Value { name, description } => {
+        Body::Value { name, description, file } => {
             let n = ident(name);
             let long = long(&n.to_string(), &names::kebab(name));
-            let d = doc(&format!("{} (JSON inline, @FILE, or - for stdin)", if description.is_empty() { "Request body" } else { description.lines().next().unwrap_or_default() }));
-            fields.push(quote! { #d #[arg(#long, allow_hyphen_values = true)] #n: String, });
+            let what = if description.is_empty() { "Request body" } else { description.lines().next().unwrap_or_default() };
+            let d = doc(&format!("{what} (JSON inline, @FILE, or - for stdin)"));
+            if *file {
+                // `schema diff snapshot.yaml` beside `schema diff --snapshot @snapshot.json`: one of
+                // the two is required, and they conflict.
+                let pos = format_ident!("{}", names::positional_file_field(name));
+                let (id, pos_id) = (n.to_string(), pos.to_string());
+                let pos_doc = doc(&format!("{} (or --{}): a file of JSON or YAML, or - for stdin", what.trim_end_matches('.'), names::kebab(name)));
+                fields.push(quote! {
+                    #d #[arg(#long, allow_hyphen_values = true, conflicts_with = #pos_id, required_unless_present = #pos_id)] #n: Option<String>,
+                    #pos_doc #[arg(value_name = "FILE", conflicts_with = #id)] #pos: Option<std::path::PathBuf>,
+                });
+            } else {
+                fields.push(quote! { #d #[arg(#long, allow_hyphen_values = true)] #n: String, });
+            }
         }
         _ => {}
     }
@@ -495,10 +508,15 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
             }
             call_args.push(quote! { &#n });
         }
-        Body::Value { name, .. } => {
+        Body::Value { name, file, .. } => {
             let n = ident(name);
             let flag = format!("--{}", names::kebab(name));
-            binds.push(quote! { let #n = cli::read_json(#flag, &args.#n)?; });
+            if *file {
+                let pos = format_ident!("{}", names::positional_file_field(name));
+                binds.push(quote! { let #n = cli::read_json_or_document(#flag, args.#n.as_deref(), args.#pos.as_deref())?; });
+            } else {
+                binds.push(quote! { let #n = cli::read_json(#flag, &args.#n)?; });
+            }
             call_args.push(quote! { &#n });
         }
         _ => {}

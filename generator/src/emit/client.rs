@@ -403,7 +403,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             text += &format!("\n- `{}`: {}", names_snake(&p.name), or_dash(&p.description));
         }
         match &op.body {
-            Body::Array { name, description, .. } | Body::Value { name, description } => text += &format!("\n- `{name}`: {}", or_dash(description)),
+            Body::Array { name, description, .. } | Body::Value { name, description, .. } => text += &format!("\n- `{name}`: {}", or_dash(description)),
             _ => {}
         }
     }

@@ -254,11 +254,14 @@ fn view<'a>(model: &'a Model, r: &'a Resource, op: &'a Operation) -> OpView<'a> 
             location: "body",
             meaning: format!("{} Required: the request body is a JSON array. CLI: `--{}` (comma-separated).", or(description, "The keys."), names::kebab(name)),
         }),
-        Body::Value { name, description } => properties.push(Property {
-            name: name.clone(),
-            location: "body",
-            meaning: format!("{} Required: the whole JSON body. CLI: `--{}` (JSON inline, `@FILE`, or `-` for stdin).", or(description, "The request body."), names::kebab(name)),
-        }),
+        Body::Value { name, description, file } => {
+            let file_form = if *file { ", or a file of JSON or YAML as the first argument (`FILE`, `-` for stdin)" } else { "" };
+            properties.push(Property {
+                name: name.clone(),
+                location: "body",
+                meaning: format!("{} Required: the whole JSON body. CLI: `--{}` (JSON inline, `@FILE`, or `-` for stdin){file_form}.", or(description, "The request body."), names::kebab(name)),
+            })
+        }
         _ => {}
     }
     let output = match (op.response.kind, op.response.shape) {
@@ -371,6 +374,10 @@ fn property(p: &Param) -> Property {
     }
     if p.secret {
         m += &format!(" Secret: never on the command line; the CLI reads it from `--{}`, `--{} PATH`, `${}` or a prompt, and it is redacted in logs and errors.", names::stdin_flag(p), names::file_flag(p), names::secret_env(p));
+        if let Some(reason) = &p.only_in_url {
+            m += &format!(" Sent in the URL's query, masked wherever the client shows the URL: {}", reason.trim_end_matches('.'));
+            m += ".";
+        }
     } else if names::is_switch_pair(p) {
         m += &format!(" CLI: `--{}` sends true, `--{}` false.", names::flag(p), names::negated_flag(p));
     } else {

@@ -187,6 +187,8 @@ pub fn add_required(p: &Param) -> TokenStream {
     match (p.location, p.ty) {
         (ParamIn::Path, _) if p.is_key() => quote! { .path(#name, Into::<rt::Key>::into(#arg)) },
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
+        // Marked, so the runtime masks it wherever it shows the URL (spec `only_in_url`).
+        (ParamIn::Query, _) if p.secret => quote! { .secret_query(#name, &#arg) },
         (ParamIn::Query, _) => quote! { .query(#name, #value) },
         (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg) },
         // Secrets are marked, so a described request (`--dry-run`) masks them.
@@ -213,6 +215,7 @@ pub fn add_optional(p: &Param, multipart: bool) -> TokenStream {
     let field = ident(&p.name);
     match p.location {
         ParamIn::Path => quote! { .path_opt(#name, options.#field.as_ref()) },
+        ParamIn::Query if p.secret => quote! { .secret_query_opt(#name, options.#field.as_ref()) },
         ParamIn::Query => quote! { .query_opt(#name, options.#field.as_ref()) },
         ParamIn::Body if multipart && p.secret => quote! { .text_part_opt(#name, options.#field.as_ref().map(rt::Secret::expose)) },
         ParamIn::Body if multipart => quote! { .text_part_opt(#name, options.#field.as_ref()) },

@@ -348,6 +348,9 @@ pub struct Param {
     /// The enum of an operation input's `values` (see `names::input_values_type`); none for query
     /// sets and reply fields, whose values stay strings.
     pub values_type: Option<String>,
+    /// A secret query parameter the server reads only from the URL: the spec's reason. The
+    /// runtime masks its value wherever it shows the URL.
+    pub only_in_url: Option<String>,
 }
 
 impl Param {
@@ -376,8 +379,9 @@ pub enum Body {
     Object(Vec<Param>),
     /// A JSON array body; `name` is what the caller passes.
     Array { name: String, items: Type, description: String },
-    /// Any JSON the caller gives.
-    Value { name: String, description: String },
+    /// Any JSON the caller gives; with `file`, the CLI also takes it as a positional FILE (JSON
+    /// or YAML).
+    Value { name: String, description: String, file: bool },
     Multipart(Vec<Param>),
 }
 

@@ -165,6 +165,11 @@ pub fn positional_field(p: &Param) -> String {
     format!("{}_positional", snake(&p.name))
 }
 
+/// The field (and clap id) of the positional FILE of a value body with `positional_file`.
+pub fn positional_file_field(body_name: &str) -> String {
+    format!("{}_file", snake(body_name))
+}
+
 /// The command line that shows how to call an operation, with placeholders (`<ID>`): in the docs
 /// and at the end of the command's `--help`.
 pub fn cli_example(bin: &str, resource: &str, op: &Operation) -> String {
@@ -189,6 +194,7 @@ pub fn cli_example(bin: &str, resource: &str, op: &Operation) -> String {
     }
     match &op.body {
         super::Body::Array { name, .. } => cmd.push(format!("--{} <A,B,…>", kebab(name))),
+        super::Body::Value { file: true, .. } => cmd.push("body.json".to_owned()),
         super::Body::Value { name, .. } => cmd.push(format!("--{} @body.json", kebab(name))),
         _ => {}
     }

@@ -275,7 +275,10 @@ fn operation(t: &mut Table, model: &Model, resource: &str, op: &Operation) {
         t.add(&args, ident(name), true, what.clone(), o.clone());
         t.add(&flags, names::kebab(name), false, what.clone(), o.clone());
         t.add(&ids, ident(name), true, what.clone(), o.clone());
-        t.add(&locals, ident(name), true, what, o);
+        t.add(&locals, ident(name), true, what, o.clone());
+        if let Body::Value { file: true, .. } = &op.body {
+            t.add(&ids, names::positional_file_field(name), true, "positional FILE".into(), o);
+        }
     }
     if op.response.kind == ResponseKind::Binary {
         let o = op_origin(resource, op);

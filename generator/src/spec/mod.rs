@@ -279,6 +279,13 @@ pub struct ParamDef {
     #[serde(default)]
     #[schemars(with = "Option<ParamStyle>")]
     pub style: Option<String>,
+    /// For a secret query parameter of an operation: why the server accepts it only in the URL
+    /// (e.g. Directus reads a registration token only from the link it mails). Secrets are
+    /// otherwise refused in queries, since URLs end up in server and proxy logs; with this, the
+    /// value is still a `Secret`, the CLI still reads it from stdin, a file or the environment,
+    /// and the client masks it wherever it shows the URL. Not for path parameters or query sets.
+    #[serde(default)]
+    pub only_in_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -316,6 +323,10 @@ pub struct BodyDef {
     /// For object bodies: fields the spec does not name may be sent too (Directus's free-form records).
     #[serde(default)]
     pub open: bool,
+    /// For a value body: the CLI also takes it as a positional FILE, JSON or YAML (`-` for
+    /// stdin), beside `--<name>`; for documents people keep in files, such as a schema snapshot.
+    #[serde(default)]
+    pub positional_file: bool,
     #[serde(default)]
     pub description: String,
 }

@@ -74,6 +74,11 @@ pub fn query_set(r: &mut Reporter<'_>, i: usize, q: &crate::spec::QuerySetDef) -
         if p.required {
             err(r, &pat.key("required", "required"), "a query set's parameters are optional", "drop `required`, or declare it on the operations");
         }
+        if p.only_in_url.is_some() {
+            // A set is shared by many operations: a secret in the URL stays one operation's exception.
+            err(r, &pat.key("only_in_url", "only_in_url"), "a query set cannot put a secret in the URL", "declare the parameter on the one operation whose server reads it only from the URL");
+            continue;
+        }
         if let Some(param) = param(r, &pat, p) {
             params.push(param);
         }
@@ -612,6 +617,7 @@ fn input(r: &mut Reporter<'_>, at: &At, i: Input<'_>, location: ParamIn) -> Opti
         bracket,
         flag: i.flag.map(str::to_owned),
         values_type: None,
+        only_in_url: None,
     })
 }
 
@@ -624,10 +630,25 @@ fn param(r: &mut Reporter<'_>, at: &At, p: &ParamDef) -> Option<Param> {
             return None;
         }
     };
-    if p.secret && location == ParamIn::Query {
-        err(r, &at.key("secret", "secret"), "a secret cannot be a query parameter: URLs end up in server and proxy logs", "send it in the body instead");
+    // The one way a secret goes into a URL: a query parameter the server reads nowhere else,
+    // with the reason written down. Everything else about secrets still holds for it.
+    let reason = p.only_in_url.as_deref().map(str::trim);
+    match (reason, p.secret, location) {
+        (None, true, ParamIn::Query) => err(
+            r,
+            &at.key("secret", "secret"),
+            "a secret cannot be a query parameter: URLs end up in server and proxy logs",
+            "send it in the body instead; if the server reads it only from the URL, say why in `only_in_url`",
+        ),
+        (None, _, _) => {}
+        (Some(_), _, ParamIn::Path) => err(r, &at.key("only_in_url", "only_in_url"), "`only_in_url` is for query parameters: a secret path parameter is never allowed", "send the secret in the query (with `only_in_url`) or in the body"),
+        (Some(_), false, _) => err(r, &at.key("only_in_url", "only_in_url"), "`only_in_url` is only for secrets", "drop it, or mark the parameter `secret: true`"),
+        (Some(""), true, _) => err(r, &at.key("only_in_url", "only_in_url"), "`only_in_url` needs the reason the server accepts this secret only in the URL", "write the reason, e.g. which server code reads it from the query"),
+        (Some(_), true, _) => {}
     }
-    input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: p.values.as_deref(), style: p.style.as_deref(), flag: p.flag.as_deref() }, location)
+    let mut out = input(r, at, Input { name: &p.name, ty: &p.ty, required: p.required, secret: p.secret, description: &p.description, default: &p.default, values: p.values.as_deref(), style: p.style.as_deref(), flag: p.flag.as_deref() }, location)?;
+    out.only_in_url = reason.filter(|r| !r.is_empty()).map(str::to_owned);
+    Some(out)
 }
 
 fn field(r: &mut Reporter<'_>, at: &At, f: &FieldDef) -> Option<Param> {
@@ -658,6 +679,9 @@ fn body(r: &mut Reporter<'_>, at: &At, b: &BodyDef) -> Option<Body> {
         if !names::is_snake(n) {
             err(r, &at.key("name", "name"), format!("body name `{n}` is not snake_case"), "use lowercase letters, digits and `_`");
         }
+    }
+    if b.positional_file && b.kind != "value" {
+        err(r, &at.key("positional_file", "positional_file"), "`positional_file` is only for value bodies", "drop it, or use `kind: value`");
     }
     let no_fields = |r: &mut Reporter<'_>, kind: &str| {
         if !b.fields.is_empty() {
@@ -711,7 +735,7 @@ fn body(r: &mut Reporter<'_>, at: &At, b: &BodyDef) -> Option<Body> {
         }
         "value" => {
             no_fields(r, "value");
-            Some(Body::Value { name: name("data"), description: b.description.trim().to_owned() })
+            Some(Body::Value { name: name("data"), description: b.description.trim().to_owned(), file: b.positional_file })
         }
         other => {
             err(r, &at.key("kind", "kind"), format!("unknown body kind `{other}`"), "use object, array, value or multipart");
