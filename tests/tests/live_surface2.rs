@@ -644,7 +644,7 @@ async fn a_second_local_provider_logs_its_users_in() {
     let user = create(c.users().create(&json!({ "email": email, "password": password, "status": "active", "role": admin_me["role"] }))).await;
     // 12.4.1 Core refuses to set a user's `provider` through the API ("isn't included in the
     // current license"), yet serves the provider's login: the test sets it in the database.
-    let err = c.users().update(&key(&user), &json!({ "provider": "extra" })).decode::<Value>().await.expect_err("licensed");
+    let err = c.users().update(key(&user), &json!({ "provider": "extra" })).decode::<Value>().await.expect_err("licensed");
     assert_eq!(err.code(), Some(&ErrorCode::InvalidPayload), "{err}");
     s.sql("UPDATE directus_users SET provider = ? WHERE id = ?", &["extra", &key(&user)]).unwrap_or_else(|e| panic!("{e}"));
 
