@@ -152,14 +152,18 @@ mod traced {
 
     /// `fmt`: what an application that logs at `info` installs (`tracing_subscriber::fmt()` with
     /// `RUST_LOG=info`, here as the registry, the fmt layer and a `Targets` filter, writing to a
-    /// sink), with a layer that counts beside it; `record`: the registry and a layer formatting
+    /// sink), with a layer that counts beside it; `fmt-debug`: the same with `directus=debug`,
+    /// which records the client's spans; `record`: the registry and a layer formatting
     /// every field of every span and event at every level (the client's `debug` attempt events
     /// too); `registry`: the registry and a layer that only counts; `none`: no subscriber (spans
     /// are compiled in but nobody listens).
     pub fn install(mode: &str) {
         let fields = match mode {
-            "fmt" => {
-                let filter = tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO);
+            "fmt" | "fmt-debug" => {
+                let mut filter = tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO);
+                if mode == "fmt-debug" {
+                    filter = filter.with_target("directus", tracing::Level::DEBUG);
+                }
                 let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::sink);
                 let subscriber = tracing_subscriber::registry().with(fmt).with(Recorder { fields: false, all_levels: false }).with(filter);
                 tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");
@@ -168,7 +172,7 @@ mod traced {
             "record" => true,
             "registry" => false,
             "none" => return,
-            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is fmt, record, registry or none, not {mode}"),
+            _ => panic!("DIRECTUS_BENCH_SUBSCRIBER is fmt, fmt-debug, record, registry or none, not {mode}"),
         };
         let subscriber = tracing_subscriber::registry().with(Recorder { fields, all_levels: true });
         tracing::subscriber::set_global_default(subscriber).expect("install the subscriber");

@@ -445,9 +445,12 @@ impl Client {
     /// client's [`CallSettings`] say.
     ///
     /// With the `tracing` feature, each call is a `directus.call` span (target `directus`, level
-    /// `info`) with the operation id, method, route template, and at the end the status, attempts
-    /// and duration (`duration_us`); each attempt is a `debug` event in it. Never the filled path,
+    /// `debug`) with the operation id, method, route template, and at the end the status, attempts
+    /// and duration (`duration_us`); each attempt is a `trace` event in it. Never the filled path,
     /// the query, a body or a token: only what the descriptor holds, so no key or secret can show.
+    /// `debug`, as HTTP libraries keep per-request spans (hyper, tower-http): an application
+    /// logging at `info` pays one level check per call; any span recorded costs more than the 5 %
+    /// of a loopback request the client may add (BENCHMARKS.md), so `directus=debug` opts in.
     ///
     /// A reply of an operation that starts or ends a login session ([`Operation::session`])
     /// changes the client's credentials (see `auth.rs`).
@@ -470,7 +473,7 @@ impl Client {
                 [only] => Some(only.path),
                 _ => None,
             };
-            let span = tracing::info_span!(
+            let span = tracing::debug_span!(
                 target: "directus",
                 "directus.call",
                 operation = op.id,
@@ -649,13 +652,13 @@ impl Client {
                 }
             };
             let report = |status: Option<u16>, error: Option<&Error>, reply: Option<crate::ReplyHead<'_>>| {
-                // An event in the call's span, at `debug`: a subscriber at `info` skips it at the
-                // cost of one check.
+                // An event in the call's span, at `trace`: a subscriber at `debug` (which records
+                // the spans) skips it at the cost of one check.
                 #[cfg(feature = "tracing")]
                 {
                     let class = error.map(|e| tracing::field::debug(e.class()));
                     let elapsed_us = began.elapsed().as_micros() as u64;
-                    tracing::debug!(target: "directus", attempt, status, error_class = class, elapsed_us, "attempt");
+                    tracing::trace!(target: "directus", attempt, status, error_class = class, elapsed_us, "attempt");
                 }
                 for hook in &self.inner.hooks {
                     let base_url = &self.inner.base_url;
