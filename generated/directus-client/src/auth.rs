@@ -50,7 +50,7 @@ impl<'a> Auth<'a> {
     ///
     /// Logs in through a configured provider that takes credentials (driver `ldap` or `local`) and returns tokens.
     ///
-    /// Directus serves `POST /auth/login/<name>` for each provider in AUTH_PROVIDERS whose driver (`AUTH_<NAME>_DRIVER`) is `ldap` or `local`; the user must have that provider (`provider` of the user record). An `ldap` provider identifies the user by `identifier` (the LDAP user attribute, `cn` unless AUTH_<NAME>_USER_ATTRIBUTE says otherwise), a `local` one by `email`. Like `login`, json mode logs the client in. Under the Directus 12 Core licence `ldap` providers answer ROUTE_NOT_FOUND (SSO is a licensed feature) and `local` ones work, but the API refuses to set a user's `provider`, and a user with another provider than `default` (set some other way) takes the instance over its licence, which then lets only administrators log in.
+    /// Directus serves `POST /auth/login/<name>` for each provider in AUTH_PROVIDERS whose driver (`AUTH_<NAME>_DRIVER`) is `ldap` or `local`; the user must have that provider (`provider` of the user record). An `ldap` provider identifies the user by `identifier` (the LDAP user attribute, `cn` unless AUTH_&lt;NAME>_USER_ATTRIBUTE says otherwise), a `local` one by `email`. Like `login`, json mode logs the client in. Under the Directus 12 Core licence `ldap` providers answer ROUTE_NOT_FOUND (SSO is a licensed feature) and `local` ones work, but the API refuses to set a user's `provider`, and a user with another provider than `default` (set some other way) takes the instance over its licence, which then lets only administrators log in.
     ///
     /// `POST /auth/login/{provider}`
     ///
@@ -67,7 +67,7 @@ impl<'a> Auth<'a> {
     /// - `INVALID_OTP` (401): The user has 2FA on and the OTP is missing or wrong. Pass the current six-digit code from the authenticator app; check that the device clock is right.
     /// - `INVALID_PAYLOAD` (400): A value is missing or malformed (a `local` provider wants an e-mail address). Read the reason in the message and correct that value.
     /// - `RESOURCE_RESTRICTED` (403): Directus 12: the instance is over its licence (e.g. Core with users of another provider) and the user is not an administrator. Use `fields: ["*"]` without filters, validation or presets, or raise the licence.
-    /// - `ROUTE_NOT_FOUND` (404): No provider of that name takes credentials here (not in AUTH_PROVIDERS, or its driver is oauth2, openid or saml), or it is an `ldap` provider under the Directus 12 Core licence. Check AUTH_PROVIDERS and AUTH_<NAME>_DRIVER on the server, and the licence for ldap on Directus 12.
+    /// - `ROUTE_NOT_FOUND` (404): No provider of that name takes credentials here (not in AUTH_PROVIDERS, or its driver is oauth2, openid or saml), or it is an `ldap` provider under the Directus 12 Core licence. Check AUTH_PROVIDERS and AUTH_&lt;NAME>_DRIVER on the server, and the licence for ldap on Directus 12.
     pub fn login_provider(
         &self,
         provider: &str,

@@ -64,6 +64,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             out.push(String::new());
             continue;
         }
+        let escaped = escape_tags(line);
+        let line = escaped.as_str();
         if let Some(width) = list_marker_width(line) {
             block = Some(" ".repeat(width));
             out.push(format!(" {line}"));
@@ -73,6 +75,25 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         } else {
             out.push(format!(" {}{line}", block.as_deref().unwrap_or_default()));
         }
+    }
+    out
+}
+
+/// `<` outside code spans as `&lt;`, so prose such as `AUTH_<NAME>_DRIVER` is text, not an
+/// HTML tag rustdoc warns about (or hides); `<https://…>` autolinks stay links.
+fn escape_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code && !line[i + 1..].starts_with("http://") && !line[i + 1..].starts_with("https://") => {
+                out.push_str("&lt;");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
     }
     out
 }
@@ -340,5 +361,11 @@ mod tests {
     fn continuations_are_indented_under_their_list_item_or_quote() {
         let lines = doc_lines("- a\nb\n10. c\nd\n\ne\n> q\nr");
         assert_eq!(lines, [" - a", "   b", " 10. c", "     d", "", " e", " > q", " > r"]);
+    }
+
+    #[test]
+    fn angle_brackets_in_prose_are_text_not_tags() {
+        let lines = doc_lines("Set AUTH_<NAME>_DRIVER, `Vec<u8>` stays code, <https://directus.io> a link.");
+        assert_eq!(lines, [" Set AUTH_&lt;NAME>_DRIVER, `Vec<u8>` stays code, <https://directus.io> a link."]);
     }
 }
