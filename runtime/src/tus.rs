@@ -185,7 +185,7 @@ async fn create(client: &Client, op: &'static Operation, path: &[(&'static str, 
 /// The id at the end of a `Location`, if it is a plain token. Only the id is taken: every
 /// request goes to the client's own server, whatever host the Location names.
 fn upload_id(location: &str) -> Option<&str> {
-    let id = location.trim_end_matches('/').rsplit('/').next()?;
+    let id = location.rsplit('/').next()?;
     let plain = !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     plain.then_some(id)
 }
@@ -279,8 +279,8 @@ mod tests {
     #[test]
     fn only_a_plain_id_is_taken_from_a_location() {
         assert_eq!(upload_id("http://127.0.0.1:8055/files/tus/0a1b2c"), Some("0a1b2c"));
-        assert_eq!(upload_id("/files/tus/abc_DEF-1/"), Some("abc_DEF-1"));
-        for bad in ["", "/files/tus/", "http://x/files/tus/a%2Fb", "http://x/files/tus/..", "http://x/y?z=1"] {
+        assert_eq!(upload_id("/files/tus/abc_DEF-1"), Some("abc_DEF-1"));
+        for bad in ["", "/files/tus/", "/files/tus/abc/", "http://x/files/tus/a%2Fb", "http://x/files/tus/..", "http://x/y?z=1"] {
             assert_eq!(upload_id(bad), None, "{bad}");
         }
     }

@@ -21,6 +21,15 @@ pub fn register(base_url: &str, version: &str) {
     SERVERS.lock().unwrap_or_else(|e| e.into_inner()).push((base_url.to_owned(), version.to_owned()));
 }
 
+/// Replies that come through `proxy_url` (a proxy in front of the server at `server_url`) count as
+/// that server's.
+pub fn alias(proxy_url: &str, server_url: &str) {
+    let mut servers = SERVERS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(version) = servers.iter().find(|(u, _)| u == server_url).map(|(_, v)| v.clone()) {
+        servers.push((proxy_url.to_owned(), version));
+    }
+}
+
 /// The runtime's observer: appends `operation<TAB>version<TAB>status` for replies from a test server.
 pub fn record(base_url: &str, op: &directus_runtime::Operation, status: u16) {
     let version = SERVERS.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(u, _)| u == base_url).map(|(_, v)| v.clone());

@@ -27,8 +27,8 @@ struct State {
 impl CutProxy {
     /// Forwards to `target` (`http://127.0.0.1:PORT`); cuts the first connection whose client has
     /// sent more than `cut_after` bytes, once.
-    pub fn start(target: &str, cut_after: u64) -> Self {
-        let target: SocketAddr = target.trim_start_matches("http://").trim_end_matches('/').parse().expect("a loopback address");
+    pub fn start(target_url: &str, cut_after: u64) -> Self {
+        let target: SocketAddr = target_url.trim_start_matches("http://").trim_end_matches('/').parse().expect("a loopback address");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("its address");
         let state = Arc::new(State { cut_after: AtomicU64::new(cut_after), cuts: AtomicUsize::new(0), stopped: AtomicBool::new(false) });
@@ -43,7 +43,10 @@ impl CutProxy {
                 forward(client, server, shared.clone());
             }
         });
-        Self { url: format!("http://{addr}"), state, addr }
+        let url = format!("http://{addr}");
+        // What the server answers through the proxy is the server's coverage.
+        crate::coverage::alias(&url, target_url);
+        Self { url, state, addr }
     }
 
     /// How many connections were cut so far.
