@@ -340,6 +340,43 @@ def overhead():
             RESULTS[name]["paired_ratios"] = s["paired"]
 
 
+PROCESS_REQUESTS = 20000
+PROCESS_ROUNDS = 8
+PROCESS_VARIANTS = [
+    # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, DIRECTUS_BENCH_SIDE, name)
+    ("raw", "overhead", None, "raw", "raw reqwest"),
+    ("off", "overhead", None, "ours", "generated client, tracing off"),
+    ("on", "overhead-tracing", "fmt", "ours", "generated client, tracing on, fmt layer at info"),
+]
+
+
+def overhead_processes():
+    """Per request, each side in a process of its own: the CPU time (user + system, from the
+    kernel's accounting of the child) of a process making 20,000 requests against the in-process
+    stub, the variants taking turns process by process. The in-process rounds above alternate
+    the two clients every 100 requests on one thread, so each evicts the other's code and data
+    from the caches; here each side runs warm, as an application would. Start-up and the stub's
+    work are the same for every variant."""
+    import resource
+    cpu = {v[0]: [] for v in PROCESS_VARIANTS}
+    for i in range(PROCESS_ROUNDS):
+        turn = i % len(PROCESS_VARIANTS)
+        for key, binary, mode, side, _ in PROCESS_VARIANTS[turn:] + PROCESS_VARIANTS[:turn]:
+            env = {"DIRECTUS_BENCH_SIDE": side}
+            if mode:
+                env["DIRECTUS_BENCH_SUBSCRIBER"] = mode
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            sh([os.path.join(ROOT, "target", "release", binary), str(PROCESS_REQUESTS), "1"], env=env)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            cpu[key].append(used / PROCESS_REQUESTS * 1e6)
+    for key, _, _, _, what in PROCESS_VARIANTS[1:]:
+        ratio = statistics.median(cpu[key]) / statistics.median(cpu["raw"])
+        record(f"per request, one side per process (CPU time of the process, stub included), {what}: against raw reqwest",
+               cpu[key], cpu["raw"], unit="µs CPU",
+               note=f"right-hand column: raw reqwest alone in its process, not progenitor; ratio of medians {ratio:.3f}; {PROCESS_ROUNDS} processes each of {PROCESS_REQUESTS:,} requests")
+
+
 INSTRUCTION_CONFIGS = [
     # (key, binary, DIRECTUS_BENCH_SUBSCRIBER, DIRECTUS_BENCH_SIDE, name)
     ("raw", "overhead", None, "raw", "raw reqwest"),
@@ -500,6 +537,7 @@ def main():
     if wanted("overhead"):
         quiet("overhead")
         overhead()
+        overhead_processes()
     if wanted("instructions"):
         # Counted, not timed: the machine's load does not change them.
         instructions()
