@@ -286,7 +286,7 @@ async fn relations_revisions_and_activity() {
     assert_eq!(rev_cli["id"], rev_id);
 
     // Comments: on 12.x the client uses /comments.
-    let comment: Value = c.activity().create(&articles, &key, "Looks good").await.unwrap();
+    let comment: Value = c.activity().create_comment(&articles, &key, "Looks good").await.unwrap();
     let cid = comment["id"].as_str().expect("comments have UUID keys since 11.2").to_owned();
     let edited: Value = c.activity().update(&cid, "Looks great").await.unwrap();
     assert_eq!(edited["comment"], "Looks great");

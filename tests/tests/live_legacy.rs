@@ -63,7 +63,16 @@ async fn comments_use_the_activity_routes_before_11_2() {
     let c = admin(s);
     let me: Value = c.users().me(&Query::default()).decode().await.unwrap();
     let admin_id = me["id"].as_str().unwrap();
-    let comment: Value = c.activity().create("directus_users", admin_id, "hi").await.unwrap();
+    let comment: Value = c.activity().create_comment("directus_users", admin_id, "hi").await.unwrap();
+    // The name it had before: deprecated, still the same call.
+    #[allow(deprecated)]
+    let older: Value = c.activity().create("directus_users", admin_id, "hi again").await.unwrap();
+    assert_eq!(older["comment"], "hi again");
+    // And in the CLI: `activity create` still answers, as a hidden alias of `create-comment`.
+    for command in ["create-comment", "create"] {
+        let made = directus_e2e::admin_cli_json(env!("CARGO_BIN_EXE_directus"), s, &["activity", command, "--collection", "directus_users", "--item", admin_id, "--comment", command]);
+        assert_eq!(made["comment"], command, "{made}");
+    }
     assert_eq!(comment["action"], "comment");
     let id = comment["id"].as_i64().expect("activity ids are integers").to_string();
     let edited: Value = c.activity().update(&id, "hi edited").await.unwrap();

@@ -116,6 +116,7 @@ fn fixture_changes() -> Vec<Case> {
         case("query set: `meta` named", "query-set-meta", vec![rep(API, "    description: The query parameters every list takes.\n", "    description: The query parameters every list takes.\n    meta: limit\n")]),
         case("resource removed", "resource-removed", vec![Remove("resources/gadgets.yaml")]),
         case("operation removed", "operation-removed", vec![rep(THINGS, UPSERT, "")]),
+        case("operation renamed", "operation-renamed", vec![rep(THINGS, "  - id: download\n", "  - id: fetch\n    renamed_from: download\n")]),
         case("operation added", "operation-added", vec![rep(THINGS, "  - id: kinds\n", &format!("{COUNT}  - id: kinds\n"))]),
         case("method", "method", vec![rep(THINGS, "from any JSON.\n    method: POST\n", "from any JSON.\n    method: PUT\n")]),
         case("body: array items retyped", "body", vec![rep(THINGS, "      items: string\n", "      items: integer\n")]),

@@ -201,13 +201,26 @@ fn resource(d: &mut Diff, sides: Sides<'_>, old: &Resource, new: &Resource) {
     }
     let olds: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let news: BTreeMap<&str, &Operation> = new.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    // A renamed operation (spec `renamed_from`) is the old one under a new id; the old id keeps
+    // working (a deprecated method, a hidden CLI alias), so the rename itself breaks nothing.
+    let renamed: BTreeMap<&str, &Operation> =
+        new.operations.iter().filter_map(|o| o.renamed_from.as_deref().filter(|old| !news.contains_key(old)).map(|old| (old, o))).collect();
     for (id, op) in &olds {
-        if !news.contains_key(id) {
-            d.push(&new.name, Some(op), "operation-removed", format!("operation `{}` removed", op.full_id), B, B);
+        if news.contains_key(id) {
+            continue;
+        }
+        match renamed.get(id) {
+            Some(nop) => {
+                let what = format!("operation `{}` renamed `{}` (the old name kept, deprecated)", op.full_id, nop.full_id);
+                d.push(&new.name, Some(nop), "operation-renamed", what, C, C);
+                operation(d, sides, &new.name, op, nop);
+            }
+            None => d.push(&new.name, Some(op), "operation-removed", format!("operation `{}` removed", op.full_id), B, B),
         }
     }
     for (id, nop) in &news {
         match olds.get(id) {
+            None if nop.renamed_from.as_deref().is_some_and(|old| olds.contains_key(old)) => {}
             None => d.push(&new.name, Some(nop), "operation-added", format!("operation `{}` added ({} {})", nop.full_id, method(nop), nop.routes.last().map(|r| r.path.as_str()).unwrap_or_default()), C, C),
             Some(oop) => operation(d, sides, &new.name, oop, nop),
         }

@@ -129,10 +129,12 @@ fn resource_enum(bin: &str, r: &Resource, session: bool) -> TokenStream {
             let beside: Vec<String> = op.response.envelope_fields.iter().map(|f| format!("\"{f}\": …")).collect();
             examples = format!("Prints the whole reply: {{\"data\": …, {}}} (-o ndjson|table: the rest on stderr).\n\n{examples}", beside.join(", "));
         }
+        // A renamed operation answers to its former name too (hidden, as clap's `alias` is).
+        let alias = names::former_command(op).map(|old| quote! { , alias = #old });
         if clap_default(&names::snake(&op.id), &name) {
-            quote! { #d #[command(after_help = #examples)] #v(#a), }
+            quote! { #d #[command(after_help = #examples #alias)] #v(#a), }
         } else {
-            quote! { #d #[command(name = #name, after_help = #examples)] #v(#a), }
+            quote! { #d #[command(name = #name, after_help = #examples #alias)] #v(#a), }
         }
     });
     // `names::SESSION_COMMANDS`, on the resource whose operation starts a session.

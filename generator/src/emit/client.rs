@@ -447,6 +447,24 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let asyncness = is_async.then(|| quote! { async });
     // An operation may be called `clone` or `next`: a method, not the trait's, by design.
     let trait_name = (!is_async && STD_TRAIT_METHODS.contains(&names_snake(&op.id).as_str())).then(|| quote! { #[allow(clippy::should_implement_trait)] });
+    // The former name of a renamed operation: the same signature, deprecated, calling this one.
+    let former = op.renamed_from.as_ref().map(|old| {
+        let old_name = ident(old);
+        let note = format!("renamed `{}`: {}", names_snake(&op.id), op.summary);
+        let d = doc(&format!("{}\n\nThe former name of [`Self::{}`], kept so code written against it still builds.", op.title, names_snake(&op.id)));
+        // Each argument's first token is its name.
+        let names: Vec<_> = args.iter().filter_map(|a| a.clone().into_iter().next()).collect();
+        let turbofish = op.composite.is_some().then(|| quote! { ::<T> });
+        let wait = is_async.then(|| quote! { .await });
+        quote! {
+            #d
+            #[deprecated(note = #note)]
+            #lint
+            pub #asyncness fn #old_name #generic (&self, #(#args),*) -> #ret {
+                self.#name #turbofish (#(#names),*) #wait
+            }
+        }
+    });
     quote! {
         #d
         #lint
@@ -455,6 +473,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             #(#secret_lets)*
             #body
         }
+        #former
     }
 }
 
@@ -645,6 +664,16 @@ fn struct_fields(fields: &[Param], optional_all: bool) -> Vec<TokenStream> {
 }
 
 fn types(r: &Resource, op: &Operation) -> TokenStream {
+    let aliases = crate::model::names::former_types(op).into_iter().map(|(former, now)| {
+        let (former, now_ident) = (format_ident!("{former}"), format_ident!("{now}"));
+        let note = format!("renamed `{now}`, with its operation");
+        quote! {
+            #[doc = " The former name of a renamed operation's type."]
+            #[deprecated(note = #note)]
+            pub type #former = #now_ident;
+        }
+    });
+    let aliases: TokenStream = aliases.collect();
     let owner = type_ident(&r.name);
     let method = &op.id;
     let optional = optional_inputs(op);
@@ -704,5 +733,5 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
             }
         }
     });
-    quote! { #options #reply }
+    quote! { #options #reply #aliases }
 }

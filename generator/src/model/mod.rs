@@ -264,6 +264,8 @@ pub struct Operation {
     pub confirm: bool,
     /// The reply's records can be shaped with `fields` (spec `reply_fields`).
     pub reply_fields: bool,
+    /// The former id (spec `renamed_from`), kept as a deprecated method and a hidden CLI alias.
+    pub renamed_from: Option<String>,
     /// The route speaks the tus protocol (spec `protocol: tus`).
     pub tus: bool,
 }

@@ -216,6 +216,28 @@ pub fn command(op: &Operation) -> String {
     kebab(&op.id)
 }
 
+/// The types a renamed operation's former id named (`…Options`, `…Response`, an input enum named
+/// after the operation), each with the type it is now: kept as deprecated aliases, so code that
+/// names them still builds.
+pub fn former_types(op: &Operation) -> Vec<(String, String)> {
+    let Some(old) = op.renamed_from.as_deref() else { return Vec::new() };
+    let (now, was) = (type_name(&op.id), type_name(old));
+    let mut names: Vec<String> = Vec::new();
+    if op.has_options() {
+        names.push(options_type(op));
+    }
+    names.extend(op.reply_type());
+    names.extend(op.inputs().filter_map(|p| p.values_type.clone()).filter(|t| t.starts_with(&now) && *t != type_name(&op.id)));
+    names.sort();
+    names.dedup();
+    names.into_iter().map(|n| (format!("{was}{}", &n[now.len()..]), n)).collect()
+}
+
+/// The hidden CLI alias of a renamed operation's command: its former name.
+pub fn former_command(op: &Operation) -> Option<String> {
+    op.renamed_from.as_deref().map(kebab)
+}
+
 /// The struct of an operation's optional inputs.
 pub fn options_type(op: &Operation) -> String {
     format!("{}Options", type_name(&op.id))

@@ -185,6 +185,13 @@ pub fn table(model: &Model) -> Vec<Symbol> {
                 t.add(&types, reply, true, "reply struct".into(), o.clone());
             }
             t.add(&commands, names::command(op), false, "command".into(), o.clone());
+            if let (Some(old), Some(alias)) = (&op.renamed_from, names::former_command(op)) {
+                t.add(&methods, ident(old), true, "deprecated method of a renamed operation".into(), o.clone());
+                t.add(&commands, alias, false, "former name of a renamed command".into(), o.clone());
+                for (former, _) in names::former_types(op) {
+                    t.add(&types, former, true, "deprecated alias of a renamed operation's type".into(), o.clone());
+                }
+            }
             t.add(&format!("variant of the CLI's {}", names::command_type(rname)), type_name(&op.id), true, "enum variant".into(), o.clone());
             t.add("type of the CLI", names::args_type(rname, op), true, "CLI arguments struct".into(), o.clone());
             operation(&mut t, model, rname, op);

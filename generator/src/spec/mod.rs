@@ -225,6 +225,11 @@ pub struct OperationDef {
     /// the CLI `--fields`.
     #[serde(default)]
     pub reply_fields: bool,
+    /// The operation's former id, when it was renamed: the client keeps a method of that name,
+    /// deprecated, that calls this one, and the CLI a hidden alias, so code and scripts written
+    /// against the old name still build and run.
+    #[serde(default)]
+    pub renamed_from: Option<String>,
     /// `tus`: the route speaks the tus resumable-upload protocol (Directus's `/files/tus`): every
     /// request carries `Tus-Resumable`. With `response: { kind: upload }` the client sends the
     /// multipart body's file in chunks and resumes after failures.

@@ -301,6 +301,11 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
     }
     let errors = op_errors(r, &at, op, api);
     let tus = protocol(r, &at, op, response.as_ref(), body.as_ref());
+    if let Some(old) = &op.renamed_from {
+        if !crate::model::names::is_snake(old) || old == &op.id {
+            err(r, &at.key("renamed_from", "renamed_from"), format!("`renamed_from: {old}` must be the operation's former id: lower snake_case, other than its id"), "write the id the operation had before");
+        }
+    }
     if op.reply_fields && (op.query.is_some() || op.params.iter().any(|p| p.name == "fields") || response.as_ref().is_some_and(|resp| resp.kind != ResponseKind::Json)) {
         err(
             r,
@@ -342,6 +347,7 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         in_oas: op.oas.unwrap_or(true),
         confirm: op.confirm,
         reply_fields: op.reply_fields,
+        renamed_from: op.renamed_from.clone(),
         tus: tus?,
     })
 }
