@@ -1,51 +1,21 @@
-//! RFC 6238 one-time passwords (SHA-1, 30 s, 6 digits), as authenticator apps compute them.
+//! RFC 6238 one-time passwords (SHA-1, 30 s, 6 digits), as authenticator apps compute them, from
+//! the `totp-rs` crate.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+use totp_rs::{Algorithm, Builder, Secret};
 
-/// RFC 4648 base32, no padding needed; `None` on a character outside the alphabet.
+/// RFC 4648 base32, as Directus sends TFA secrets; `None` when it is not base32.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buffer, mut bits) = (0u64, 0u32);
-    for c in text.trim_end_matches('=').chars() {
-        let v = match c {
-            'A'..='Z' => c as u64 - 'A' as u64,
-            '2'..='7' => c as u64 - '2' as u64 + 26,
-            _ => return None,
-        };
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..20].copy_from_slice(&sha1_smol::Sha1::from(key).digest().bytes());
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = sha1_smol::Sha1::new();
-    inner.update(&k.map(|b| b ^ 0x36));
-    inner.update(message);
-    let mut outer = sha1_smol::Sha1::new();
-    outer.update(&k.map(|b| b ^ 0x5c));
-    outer.update(&inner.digest().bytes());
-    outer.digest().bytes()
+    Secret::try_from_base32(text).ok().map(|s| s.as_bytes().to_vec())
 }
 
 /// The code for a base32 secret at a Unix time.
 pub fn code_at(secret: &str, unix_seconds: u64) -> String {
     let key = base32_decode(secret).expect("a base32 secret");
-    let h = hmac_sha1(&key, &(unix_seconds / 30).to_be_bytes());
-    let o = (h[19] & 0x0f) as usize;
-    let n = u32::from_be_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]) & 0x7fff_ffff;
-    format!("{:06}", n % 1_000_000)
+    // Non-compliant: Directus's secrets are 10 bytes, under the 16 RFC 4226 recommends, which
+    // `build` refuses; authenticator apps take them.
+    let totp = Builder::new().with_algorithm(Algorithm::SHA1).with_digits(6).with_skew(1).with_step_duration(30).with_secret(key).build_noncompliant();
+    totp.generate(unix_seconds).to_string()
 }
 
 /// The current code; waits for the next 30 s window when this one is about to end, so the
@@ -61,20 +31,12 @@ pub async fn current_code(secret: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
+    /// RFC 6238's SHA-1 test vector (the 20-byte ASCII key "12345678901234567890"), 6 digits.
     #[test]
-    fn rfc6238_vectors() {
-        // RFC 6238 appendix B, SHA-1 key "12345678901234567890", last 6 digits.
+    fn rfc_6238_vectors() {
         let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-        assert_eq!(code_at(secret, 59), "287082");
-        assert_eq!(code_at(secret, 1111111109), "081804");
-        assert_eq!(code_at(secret, 2000000000), "279037");
-    }
-
-    #[test]
-    fn base32() {
-        assert_eq!(base32_decode("MZXW6YTBOI").unwrap(), b"foobar");
-        assert!(base32_decode("not base32!").is_none());
+        assert_eq!(super::code_at(secret, 59), "287082");
+        assert_eq!(super::code_at(secret, 1_111_111_109), "081804");
+        assert_eq!(super::base32_decode(secret).unwrap(), b"12345678901234567890");
     }
 }
