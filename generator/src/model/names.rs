@@ -260,23 +260,17 @@ pub fn command_type(resource: &str) -> String {
 
 /// `generate_tfa` → `GenerateTfa`.
 pub fn pascal(name: &str) -> String {
-    name.split(['_', '-', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-        })
-        .collect()
+    heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
 
 /// `generate_tfa` → `generate-tfa`.
 pub fn kebab(name: &str) -> String {
-    name.replace('_', "-")
+    heck::ToKebabCase::to_kebab_case(name)
 }
 
 /// `generate_tfa` → `GENERATE_TFA`.
 pub fn screaming(name: &str) -> String {
-    name.to_ascii_uppercase().replace('-', "_")
+    heck::ToShoutySnakeCase::to_shouty_snake_case(name)
 }
 
 /// Whether the name is lower snake_case: starts with a letter, then letters, digits and `_`.
@@ -302,21 +296,7 @@ pub fn is_keyword(name: &str) -> bool {
 
 /// Wire name → Rust snake_case: `groupBy` → `group_by`, `otpauth_url` unchanged.
 pub fn snake(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if prev_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower = false;
-        } else {
-            out.push(c);
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(name)
 }
 
 #[cfg(test)]
