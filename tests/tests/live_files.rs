@@ -290,6 +290,23 @@ async fn a_resumable_upload_survives_a_dropped_connection() {
     assert_eq!(record["filesize"].as_i64().or_else(|| record["filesize"].as_str().and_then(|v| v.parse().ok())), Some(data.len() as i64));
     assert!(record["tus_id"].is_null(), "the upload is finished: {record}");
     assert!(stored_bytes(&direct, &done.file_id).await == data, "the stored file is the one sent, byte for byte");
+
+    // From a reader: its length is announced first, so a reader without one is refused up front.
+    let reader = directus_client::Upload::reader("streamed.bin", std::io::Cursor::new(data.clone()), Some(data.len() as u64));
+    let streamed = chunked_client(&s.url, s, 3).files().upload_resumable(reader, &Default::default()).await.unwrap();
+    assert!(stored_bytes(&direct, &streamed.file_id).await == data);
+    let no_length = directus_client::Upload::reader("unsized.bin", std::io::Cursor::new(vec![1u8; 10]), None);
+    let err = direct.files().upload_resumable(no_length, &Default::default()).await.expect_err("no length");
+    assert!(matches!(err, directus_client::Error::InvalidInput { .. }) && err.to_string().contains("length"), "{err}");
+
+    // The CLI, straight to the server: the finished upload as JSON.
+    let out = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["files", "upload-resumable", "--file", path.to_str().unwrap(), "--title", "Via CLI"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let via_cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(via_cli["size"], data.len());
+    let record: Value = direct.files().get(via_cli["file_id"].as_str().unwrap(), &Query::default()).decode().await.unwrap();
+    assert_eq!(record["title"], "Via CLI");
+    assert!(stored_bytes(&direct, via_cli["file_id"].as_str().unwrap()).await == data);
 }
 
 #[tokio::test]
