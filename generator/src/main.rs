@@ -323,13 +323,7 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
         Ok(r) => r,
         Err(e) => return fail(format!("{source}: {e}")),
     };
-    let parsed = version.as_deref().map(|v| {
-        let mut p = v.split('.').map(|x| x.parse::<u32>());
-        match (p.next(), p.next(), p.next()) {
-            (Some(Ok(a)), Some(Ok(b)), Some(Ok(c))) => Ok(directus_generator::model::Version(a, b, c)),
-            _ => Err(format!("--server-version: `{v}` is not MAJOR.MINOR.PATCH")),
-        }
-    });
+    let parsed = version.as_deref().map(|v| parse_version("--server-version", v));
     let version = match (parsed, &live) {
         (Some(Ok(v)), _) => v,
         (Some(Err(e)), _) => return fail(e),
@@ -349,11 +343,7 @@ fn drift(oas: Option<PathBuf>, url: Option<String>, token_stdin: bool, version: 
 
 /// Parses MAJOR.MINOR.PATCH.
 fn parse_version(flag: &str, v: &str) -> Result<directus_generator::model::Version, String> {
-    let mut p = v.split('.').map(|x| x.parse::<u32>());
-    match (p.next(), p.next(), p.next(), p.next()) {
-        (Some(Ok(a)), Some(Ok(b)), Some(Ok(c)), None) => Ok(directus_generator::model::Version(a, b, c)),
-        _ => Err(format!("{flag}: `{v}` is not MAJOR.MINOR.PATCH")),
-    }
+    v.parse().map_err(|e| format!("{flag}: {e}"))
 }
 
 /// The package folder: as given, or fetched from the npm registry into the cache.

@@ -86,12 +86,7 @@ fn params(doc: &Value, list: Option<&Value>) -> BTreeSet<String> {
 
 /// Directus 10.x puts its version in `info.version`; 12.x puts a hash there.
 pub fn oas_version(doc: &Value) -> Option<Version> {
-    let text = doc.pointer("/info/version")?.as_str()?;
-    let mut parts = text.split('.').map(|p| p.parse::<u32>().ok());
-    match (parts.next()??, parts.next()??, parts.next()??) {
-        (a, b, c) if parts.next().is_none() => Some(Version(a, b, c)),
-        _ => None,
-    }
+    doc.pointer("/info/version")?.as_str()?.parse().ok()
 }
 
 /// The route an operation has on a server of version `v`, if it has the operation at all.

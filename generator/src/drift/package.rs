@@ -1180,9 +1180,7 @@ pub fn read(dir: &Path) -> Result<Package, String> {
 impl Package {
     /// The Directus version, parsed.
     pub fn version(&self) -> Option<Version> {
-        let v = self.directus_version.as_deref()?;
-        let mut p = v.split('.').map(|x| x.parse::<u32>().ok());
-        Some(Version(p.next()??, p.next()??, p.next()??))
+        self.directus_version.as_deref()?.parse().ok()
     }
 }
 

@@ -232,6 +232,24 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// The one parser of versions in the generator (spec `since`/`until`, `--server-version`, a
+/// package's or an OpenAPI document's version): `MAJOR.MINOR.PATCH` as semver reads it (plain
+/// numbers, no leading zeros, no `+1`), without a pre-release or build suffix, since Directus
+/// changes routes only between releases.
+impl std::str::FromStr for Version {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let refuse = |why: String| format!("`{text}` is not a Directus version ({why}); write MAJOR.MINOR.PATCH with plain numbers, e.g. 10.7.0");
+        let v = semver::Version::parse(text).map_err(|e| refuse(e.to_string()))?;
+        if !v.pre.is_empty() || !v.build.is_empty() {
+            return Err(refuse("a pre-release or build suffix".into()));
+        }
+        let part = |n: u64| u32::try_from(n).map_err(|_| refuse(format!("{n} is too large")));
+        Ok(Version(part(v.major)?, part(v.minor)?, part(v.patch)?))
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Operation {
     pub id: String,
@@ -442,4 +460,17 @@ pub struct OpError {
     pub meaning: String,
     pub when: String,
     pub fix: String,
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::Version;
+
+    #[test]
+    fn versions_parse_in_one_place_as_semver_reads_them() {
+        assert_eq!("12.4.1".parse::<Version>(), Ok(Version(12, 4, 1)));
+        for bad in ["12.4", "12.04.1", "+1.2.3", "1.2.3-rc.1", "1.2.3+build", "1.2.3.4", " 1.2.3", "99999999999.0.0"] {
+            assert!(bad.parse::<Version>().is_err(), "{bad}");
+        }
+    }
 }

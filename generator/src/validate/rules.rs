@@ -30,16 +30,9 @@ fn err(r: &mut Reporter<'_>, at: &At, message: impl Into<String>, fix: impl Into
 }
 
 pub fn version(r: &mut Reporter<'_>, raw: &str, spec: &str, text: &str) -> Option<Version> {
-    let parts: Vec<_> = text.split('.').collect();
-    // Digits only (`u32::from_str` also takes `+1`), and no leading zeros, as in semver.
-    let number = |p: &&str| -> Option<u32> {
-        let digits = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
-        digits.then(|| p.parse().ok()).flatten()
-    };
-    let nums: Option<Vec<u32>> = parts.iter().map(number).collect();
-    match nums.as_deref() {
-        Some([a, b, c]) => Some(Version(*a, *b, *c)),
-        _ => {
+    match text.parse::<Version>() {
+        Ok(v) => Some(v),
+        Err(_) => {
             r.error(raw, spec, format!("`{text}` is not a Directus version"), "write MAJOR.MINOR.PATCH with plain numbers, e.g. 10.7.0 (quote it if YAML reads it as a number)");
             None
         }
