@@ -201,17 +201,6 @@ fn cut_operation(text: &str, id: &str) -> (String, String) {
     (format!("{}{}", &text[..start], &text[end..]).trim_end().to_owned() + "\n", block)
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 #[test]
 fn scaffold_drafts_the_removed_routes_and_review_brings_them_back() {
@@ -224,7 +213,7 @@ fn scaffold_drafts_the_removed_routes_and_review_brings_them_back() {
 
     // The fixture: the spec with two routes removed.
     let spec = directus_e2e::temp_dir("scaffold").join("spec");
-    copy_dir(&root.join("spec"), &spec);
+    directus_e2e::copy_dir(&root.join("spec"), &spec);
     let mut cut = Vec::new();
     for (file, id) in [("revisions.yaml", "get"), ("server.yaml", "ping")] {
         let path = spec.join("resources").join(file);

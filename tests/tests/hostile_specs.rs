@@ -43,25 +43,13 @@ fn cases() -> Vec<Case> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// The case as a spec folder: its files, and the shared api.yaml unless it has its own. The crate
 /// and binary get the case's name, so the built crates can share one workspace.
 fn assemble(case: &Case, into: &Path) -> PathBuf {
     let spec = into.join(&case.name);
     let _ = std::fs::remove_dir_all(&spec);
-    copy_dir(&case.dir, &spec);
+    directus_e2e::copy_dir(&case.dir, &spec);
     std::fs::remove_file(spec.join("expect")).ok();
     let api = spec.join("api.yaml");
     if !api.exists() {
@@ -191,7 +179,7 @@ fn build_clippy_clean(work: &Path, crates: &[PathBuf]) {
 fn a_fifo_in_resources_is_reported_not_read() {
     let root = repo_root();
     let dir = directus_e2e::temp_dir("fifo");
-    copy_dir(&root.join("tests/fixtures/kinds"), &dir);
+    directus_e2e::copy_dir(&root.join("tests/fixtures/kinds"), &dir);
     let fifo = dir.join("resources/pipe.yaml");
     let status = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(status.success());

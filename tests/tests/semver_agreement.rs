@@ -260,7 +260,8 @@ fn diff_names_the_bump_cargo_semver_checks_requires_for_every_change() {
     // Three folders below the repository, as the fixture's `runtime_path` expects of the crates.
     let work = root.join("target/semver-agreement");
     let old_spec = work.join("specs/old");
-    copy_dir(&fixture.join("old"), &old_spec);
+    let _ = std::fs::remove_dir_all(&old_spec);
+    directus_e2e::copy_dir(&fixture.join("old"), &old_spec);
     let (old_model, _) = load_model_lenient(&old_spec).expect("the old side of the diff fixture validates");
     let old_crate = generate_crate(&old_spec, &work.join("old"));
     let target = work.join("build");
@@ -365,23 +366,12 @@ fn every_fixture_change_has_a_case(fixture: &Path, cases: &[Case]) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// The old side of the fixture with the case's edits.
 fn assemble(case: &Case, fixture: &Path, spec: &Path) {
-    copy_dir(&fixture.join("old"), spec);
+    // Fresh each time: a case may remove a file the previous one had.
+    let _ = std::fs::remove_dir_all(spec);
+    directus_e2e::copy_dir(&fixture.join("old"), spec);
     for edit in &case.edits {
         match edit {
             Edit::Replace(file, from, to) => {
