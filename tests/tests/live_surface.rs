@@ -78,6 +78,23 @@ async fn flows_operations_and_a_webhook_trigger() {
     let reply: Value = c.flows().trigger(&flow_id, &json!({ "n": 42 })).await.unwrap();
     assert_eq!(reply, json!({ "got": 42 }), "the flow's reply comes back as it is");
     c.flows().delete(&flow_id).await.unwrap();
+
+    // A webhook flow that listens for GET: triggered without a body, its reply as it is.
+    let hook: Value = c
+        .flows()
+        .create(&json!({ "name": "Echo GET", "trigger": "webhook", "status": "active", "accountability": "all", "options": { "method": "GET", "return": "$last" } }))
+        .decode().await
+        .unwrap();
+    let flow_id = key(&hook);
+    let echo: Value = c
+        .operations()
+        .create(&json!({ "flow": flow_id, "key": "echo", "name": "echo", "type": "exec", "position_x": 19, "position_y": 1, "options": { "code": "module.exports = async function(data) { return { method: data.$trigger.method }; }" } }))
+        .decode().await
+        .unwrap();
+    c.flows().update(&flow_id, &json!({ "operation": key(&echo) })).decode::<Value>().await.unwrap();
+    let reply: Value = c.flows().trigger_get(&flow_id).await.unwrap();
+    assert_eq!(reply, json!({ "method": "GET" }));
+    c.flows().delete(&flow_id).await.unwrap();
 }
 
 #[tokio::test]
