@@ -938,7 +938,8 @@ async fn schema_moves(from: &Server, to: &Server) {
     let refused = cli(to, &["schema", "apply", "--diff", &at]);
     assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
     assert_ne!(b.fields().get(&name, "title").await.unwrap().meta.and_then(|m| m.note).as_deref(), Some("changed at the source"), "nothing was applied");
-    cli_ok(to, &["schema", "apply", "--diff", &at, "--yes"]);
+    // The file as a positional argument, as admins write it: `schema apply diff.json --yes`.
+    cli_ok(to, &["schema", "apply", diff_path.to_str().unwrap(), "--yes"]);
     assert_eq!(b.fields().get(&name, "title").await.unwrap().meta.and_then(|m| m.note).as_deref(), Some("changed at the source"));
     let err = b.fields().get(&name, "extra").await.expect_err("mirror mode removed the field the source lacks");
     assert_eq!(err.code(), Some(&ErrorCode::Forbidden), "{err}");
