@@ -44,8 +44,10 @@ pub fn env() -> Result<Environment<'static>, String> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
-    // A Markdown table cell holds one line and no bare `|`.
-    env.add_filter("cell", |s: String| s.replace('|', "\\|").replace('\n', " "));
+    // A Markdown table cell holds one line and no bare `|`; spec prose in it, no HTML tag.
+    env.add_filter("cell", |s: String| super::escape_tags(&s.replace('|', "\\|").replace('\n', " ")));
+    // Spec prose outside tables: `AUTH_<NAME>_DRIVER` stays text (code spans and fences as they are).
+    env.add_filter("prose", |s: String| super::escape_tags_in_prose(&s));
     // Link text in a table cell: also no bare brackets, which would end or nest the link.
     env.add_filter("link_text", |s: String| s.replace('\\', "\\\\").replace('|', "\\|").replace('[', "\\[").replace(']', "\\]"));
     env.add_filter("exit_code", exit_code);

@@ -81,3 +81,57 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
+
+/// `<` outside code spans as `&lt;`, so spec prose such as `AUTH_<NAME>_DRIVER` is text, not an
+/// HTML tag that rustdoc warns about and Markdown renderers hide; `<https://…>` autolinks stay
+/// links. For one line; [`escape_tags_in_prose`] for text with code fences.
+pub(crate) fn escape_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code && !line[i + 1..].starts_with("http://") && !line[i + 1..].starts_with("https://") => {
+                out.push_str("&lt;");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`escape_tags`] on every line of spec prose outside its code fences (the docs' `prose` and
+/// `cell` filters; rustdoc lines go through `rust::doc_lines`, which tracks fences itself).
+pub(crate) fn escape_tags_in_prose(text: &str) -> String {
+    let mut fence: Option<&str> = None;
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let marker = ["```", "~~~"].into_iter().find(|m| line.trim_start().starts_with(m));
+            match (fence, marker) {
+                (Some(open), Some(m)) if m == open => {
+                    fence = None;
+                    line.to_owned()
+                }
+                (Some(_), _) => line.to_owned(),
+                (None, Some(m)) => {
+                    fence = Some(m);
+                    line.to_owned()
+                }
+                (None, None) => escape_tags(line),
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prose_tags_are_text_outside_code() {
+        let text = "Set AUTH_<NAME>_DRIVER.\n```sh\necho <FILE>\n```\n`<kept>` and <https://directus.io>";
+        assert_eq!(super::escape_tags_in_prose(text), "Set AUTH_&lt;NAME>_DRIVER.\n```sh\necho <FILE>\n```\n`<kept>` and <https://directus.io>");
+    }
+}

@@ -64,7 +64,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             out.push(String::new());
             continue;
         }
-        let escaped = escape_tags(line);
+        let escaped = super::escape_tags(line);
         let line = escaped.as_str();
         if let Some(width) = list_marker_width(line) {
             block = Some(" ".repeat(width));
@@ -75,25 +75,6 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         } else {
             out.push(format!(" {}{line}", block.as_deref().unwrap_or_default()));
         }
-    }
-    out
-}
-
-/// `<` outside code spans as `&lt;`, so prose such as `AUTH_<NAME>_DRIVER` is text, not an
-/// HTML tag rustdoc warns about (or hides); `<https://…>` autolinks stay links.
-fn escape_tags(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '`' => in_code = !in_code,
-            '<' if !in_code && !line[i + 1..].starts_with("http://") && !line[i + 1..].starts_with("https://") => {
-                out.push_str("&lt;");
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
     }
     out
 }
