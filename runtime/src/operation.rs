@@ -124,13 +124,25 @@ pub const CUSTOM_ID: &str = "custom";
 /// (values go in `{placeholders}`, filled with `.path(…)`), so this stays small.
 pub(crate) fn custom(method: Method, template: &str) -> &'static Operation {
     // (Descriptors made here all carry the id `CUSTOM_ID`.)
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static MADE: OnceLock<Mutex<HashMap<(Method, String), &'static Operation>>> = OnceLock::new();
-    let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    made.entry((method, template.to_owned())).or_insert_with(|| {
+    static MADE: Interned<(Method, String)> = Interned::new();
+    MADE.get((method, template.to_owned()), || {
         let path: &'static str = Box::leak(template.to_owned().into_boxed_str());
-        let routes: &'static [Route] = Box::leak(Box::new([Route::new(path)]));
-        Box::leak(Box::new(Operation { id: CUSTOM_ID, method, routes, auth: Auth::Optional, ..Operation::BASE }))
+        Operation { id: CUSTOM_ID, method, routes: Box::leak(Box::new([Route::new(path)])), auth: Auth::Optional, ..Operation::BASE }
     })
+}
+
+/// Descriptors made at run time (custom routes, a resumable upload's other requests), each made
+/// once per key and kept for the life of the process, so they are `'static` like generated ones.
+pub(crate) struct Interned<K>(std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<K, &'static Operation>>>);
+
+impl<K: Eq + std::hash::Hash> Interned<K> {
+    pub(crate) const fn new() -> Self {
+        Self(std::sync::OnceLock::new())
+    }
+
+    /// The descriptor of `key`, made by `make` the first time.
+    pub(crate) fn get(&self, key: K, make: impl FnOnce() -> Operation) -> &'static Operation {
+        let mut made = self.0.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        made.entry(key).or_insert_with(|| Box::leak(Box::new(make())))
+    }
 }

@@ -193,15 +193,19 @@ fn upload_id(location: &str) -> Option<&str> {
 /// `HEAD` of an upload: how many bytes the server has, and the length announced.
 async fn head(client: &Client, op: &'static Operation, id: &str) -> Result<(u64, Option<u64>)> {
     let reply = client.execute(Request::new(sibling(op, Method::Head)).path("id", id)).await?;
-    let number = |name: &str| reply.header(name).and_then(|v| v.trim().parse::<u64>().ok());
-    let offset = number("Upload-Offset")
+    let offset = number(&reply, "Upload-Offset")
         .ok_or_else(|| Error::decode(op.id, reply.status(), "the upload's HEAD reply has no Upload-Offset", b""))?;
-    Ok((offset, number("Upload-Length")))
+    Ok((offset, number(&reply, "Upload-Length")))
+}
+
+/// A tus header holding a byte count (`Upload-Offset`, `Upload-Length`).
+fn number(reply: &crate::Response, name: &str) -> Option<u64> {
+    reply.header(name).and_then(|v| v.trim().parse().ok())
 }
 
 /// The offset the server confirms after a chunk of `len` bytes sent at `offset`.
 fn confirmed(op: &'static Operation, reply: &crate::Response, offset: u64, len: usize) -> Result<u64> {
-    let now = reply.header("Upload-Offset").and_then(|v| v.trim().parse::<u64>().ok());
+    let now = number(reply, "Upload-Offset");
     match now {
         Some(now) if now > offset && now <= offset + len as u64 => Ok(now),
         // An empty chunk (an empty file) moves nothing.
@@ -251,14 +255,11 @@ fn io(op: &'static Operation, source: std::io::Error) -> Error {
 /// own address, the creating route plus `/{id}`. Made once per operation and method, and kept,
 /// like generated descriptors: everything but the method and route is the operation's.
 fn sibling(op: &'static Operation, method: Method) -> &'static Operation {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
     if op.method == method {
         return op;
     }
-    static MADE: OnceLock<Mutex<HashMap<(usize, Method), &'static Operation>>> = OnceLock::new();
-    let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    made.entry((op as *const Operation as usize, method)).or_insert_with(|| {
+    static MADE: crate::operation::Interned<(usize, Method)> = crate::operation::Interned::new();
+    MADE.get((op as *const Operation as usize, method), || {
         let routes: Vec<Route> = op
             .routes
             .iter()
@@ -267,8 +268,7 @@ fn sibling(op: &'static Operation, method: Method) -> &'static Operation {
                 Route { path, ..*r }
             })
             .collect();
-        let routes: &'static [Route] = Box::leak(routes.into_boxed_slice());
-        Box::leak(Box::new(Operation { method, routes, ..*op }))
+        Operation { method, routes: Box::leak(routes.into_boxed_slice()), ..*op }
     })
 }
 
