@@ -714,11 +714,10 @@ fn types(r: &Resource, op: &Operation) -> TokenStream {
             }
         }
     });
-    let reply = (op.response.kind == ResponseKind::Json && !op.response.fields.is_empty()).then(|| {
-        let (name, what) = match op.response.shape {
-            Shape::Array => (format_ident!("{}Item", type_ident(&op.id)), "One item of the reply of"),
-            _ => (format_ident!("{}Response", type_ident(&op.id)), "Reply of"),
-        };
+    // The struct's name is the model's (`Operation::reply_type`), which the name table checks.
+    let reply = op.reply_type().map(|name| {
+        let name = format_ident!("{name}");
+        let what = if op.response.shape == Shape::Array { "One item of the reply of" } else { "Reply of" };
         let d = doc(&format!("{what} [`{owner}::{method}`].{}", if op.response.description.is_empty() { String::new() } else { format!("\n\n{}", op.response.description) }));
         let fields = struct_fields(&op.response.fields, false);
         quote! {
