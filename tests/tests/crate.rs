@@ -55,3 +55,19 @@ fn the_client_and_runtime_package_for_crates_io() {
     let version = text.lines().find(|l| l.starts_with("version = ")).unwrap();
     assert!(!version.contains('+'), "build metadata does not tell releases apart on crates.io: {version}");
 }
+
+#[test]
+fn the_client_builds_on_few_crates() {
+    // BENCHMARKS.md gives the count; url's default IDNA backend (ICU4X, about 20 crates) is
+    // swapped for unicode-rs by the default `idna-unicode-rs` feature.
+    let out = cargo().args(["tree", "-p", "directus-client", "-e", "normal", "--prefix", "none", "--locked"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let crates: std::collections::BTreeSet<&str> =
+        text.lines().filter_map(|l| l.split(" (").next()).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let icu: Vec<&&str> = crates.iter().filter(|c| c.starts_with("icu_")).collect();
+    assert!(icu.is_empty(), "ICU4X is back in the client's tree: {icu:?}");
+    // The crate itself is not a dependency.
+    let count = crates.len() - 1;
+    assert!(count <= 79, "the client's default features pull {count} crates (79 before):\n{crates:#?}");
+}
