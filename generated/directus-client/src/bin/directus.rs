@@ -26,97 +26,97 @@ struct Cli {
 enum Command {
     /// Access: Access rows link a role or a user to a policy (Directus 11.0 and later): `{"role": …, "policy": …}` or `{"user": …, "policy": …}`, with an optional `sort`.
     #[command(subcommand)]
-    Access(AccessCommand),
+    Access(cli::Lazy<AccessCommand>),
     /// Activity: The log of every action taken through Directus, and comments on items (which moved to /comments in Directus 11.2).
     #[command(subcommand)]
-    Activity(ActivityCommand),
+    Activity(cli::Lazy<ActivityCommand>),
     /// Assets: The bytes of files in the library, optionally transformed (resized, converted).
     #[command(subcommand)]
-    Assets(AssetsCommand),
+    Assets(cli::Lazy<AssetsCommand>),
     /// Authentication: Logging in and out, tokens, password resets and single sign-on.
     #[command(subcommand)]
-    Auth(AuthCommand),
+    Auth(cli::Lazy<AuthCommand>),
     /// Collections: Collections are the database tables Directus manages, with their app settings (`meta`) and table settings (`schema`).
     #[command(subcommand)]
-    Collections(CollectionsCommand),
+    Collections(cli::Lazy<CollectionsCommand>),
     /// Comments: Comments on items (Directus 11.2 and later; before that they were activity rows, see `activity.create`).
     #[command(subcommand)]
-    Comments(CommentsCommand),
+    Comments(cli::Lazy<CommentsCommand>),
     /// Dashboards: Insights dashboards; their panels are in `/panels`.
     #[command(subcommand)]
-    Dashboards(DashboardsCommand),
+    Dashboards(cli::Lazy<DashboardsCommand>),
     /// Extensions: The extensions installed on the server.
     #[command(subcommand)]
-    Extensions(ExtensionsCommand),
+    Extensions(cli::Lazy<ExtensionsCommand>),
     /// Fields: The fields (columns) of collections, with their app settings (`meta`) and column settings (`schema`).
     #[command(subcommand)]
-    Fields(FieldsCommand),
+    Fields(cli::Lazy<FieldsCommand>),
     /// Files: The file library: metadata of uploaded files.
     #[command(subcommand)]
-    Files(FilesCommand),
+    Files(cli::Lazy<FilesCommand>),
     /// Flows: Flows automate work: a trigger (manual, webhook, event, schedule, another flow) and a chain of operations.
     #[command(subcommand)]
-    Flows(FlowsCommand),
+    Flows(cli::Lazy<FlowsCommand>),
     /// Folders: Virtual folders that organise files in the file library.
     #[command(subcommand)]
-    Folders(FoldersCommand),
+    Folders(cli::Lazy<FoldersCommand>),
     /// Items: The records of user collections.
     #[command(subcommand)]
-    Items(ItemsCommand),
+    Items(cli::Lazy<ItemsCommand>),
     /// Notifications: Notifications to users of the admin app (and by mail, when the user has it on).
     #[command(subcommand)]
-    Notifications(NotificationsCommand),
+    Notifications(cli::Lazy<NotificationsCommand>),
     /// Operations: The steps of flows: each operation has a type (log, condition, request, …), options, and the operations to run on success and on failure.
     #[command(subcommand)]
-    Operations(OperationsCommand),
+    Operations(cli::Lazy<OperationsCommand>),
     /// Panels: The panels of Insights dashboards: a type, options and a place on the dashboard grid.
     #[command(subcommand)]
-    Panels(PanelsCommand),
+    Panels(cli::Lazy<PanelsCommand>),
     /// Permissions: What a policy may do on a collection.
     #[command(subcommand)]
-    Permissions(PermissionsCommand),
+    Permissions(cli::Lazy<PermissionsCommand>),
     /// Policies: Policies hold permissions and the admin, app and IP access settings (Directus 11.0 and later).
     #[command(subcommand)]
-    Policies(PoliciesCommand),
+    Policies(cli::Lazy<PoliciesCommand>),
     /// Presets: Bookmarks and saved layouts (filters, search, layout options) of collections in the app.
     #[command(subcommand)]
-    Presets(PresetsCommand),
+    Presets(cli::Lazy<PresetsCommand>),
     /// Relations: Relations between collections, keyed by the collection and field that hold the foreign key.
     #[command(subcommand)]
-    Relations(RelationsCommand),
+    Relations(cli::Lazy<RelationsCommand>),
     /// Revisions: Snapshots of item data that activity rows point to; read-only.
     #[command(subcommand)]
-    Revisions(RevisionsCommand),
+    Revisions(cli::Lazy<RevisionsCommand>),
     /// Roles: Roles group users.
     #[command(subcommand)]
-    Roles(RolesCommand),
+    Roles(cli::Lazy<RolesCommand>),
     /// Schema: Moving a data model between Directus instances: read a snapshot of one instance's collections, fields and relations, compare it with another instance (`diff`), and apply the differences there (`apply`).
     #[command(subcommand)]
-    Schema(SchemaCommand),
+    Schema(cli::Lazy<SchemaCommand>),
     /// Server: What the server says about itself.
     #[command(subcommand)]
-    Server(ServerCommand),
+    Server(cli::Lazy<ServerCommand>),
     /// Settings: The project settings: a singleton.
     #[command(subcommand)]
-    Settings(SettingsCommand),
+    Settings(cli::Lazy<SettingsCommand>),
     /// Shares: Links that give access to one item without an account, optionally with a password, dates and a use limit.
     #[command(subcommand)]
-    Shares(SharesCommand),
+    Shares(cli::Lazy<SharesCommand>),
     /// Translations: Custom translation strings of the admin app: `language`, `key` and `value`.
     #[command(subcommand)]
-    Translations(TranslationsCommand),
+    Translations(cli::Lazy<TranslationsCommand>),
     /// Users: The people who log in to Directus, and their two-factor authentication (2FA) settings.
     #[command(subcommand)]
-    Users(UsersCommand),
+    Users(cli::Lazy<UsersCommand>),
     /// Utilities: Helpers: random strings, hashes, cache, import and sorting.
     #[command(subcommand)]
-    Utilities(UtilitiesCommand),
+    Utilities(cli::Lazy<UtilitiesCommand>),
     /// Content Versions: Content versions of items: drafts beside the main item, compared, saved and promoted (Directus 10.7 and later).
     #[command(subcommand)]
-    Versions(VersionsCommand),
+    Versions(cli::Lazy<VersionsCommand>),
     /// Webhooks: Legacy webhooks.
     #[command(subcommand)]
-    Webhooks(WebhooksCommand),
+    Webhooks(cli::Lazy<WebhooksCommand>),
     /// Print the completion script for a shell (e.g. `source <(directus completion bash)`)
     Completion(cli::CompletionArgs),
     /// Print the manual page (roff), or write one page per command with --dir
@@ -4626,7 +4626,7 @@ fn main() -> ExitCode {
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
-        Command::Access(command) => {
+        Command::Access(cli::Lazy(command)) => {
             match command {
                 AccessCommand::List(args) => {
                     let all = args.all;
@@ -4744,7 +4744,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Activity(command) => {
+        Command::Activity(cli::Lazy(command)) => {
             match command {
                 ActivityCommand::List(args) => {
                     let all = args.all;
@@ -4828,7 +4828,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Assets(command) => {
+        Command::Assets(cli::Lazy(command)) => {
             match command {
                 AssetsCommand::Get(args) => {
                     let id = cli::flag_or_positional(
@@ -4891,7 +4891,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Auth(command) => {
+        Command::Auth(cli::Lazy(command)) => {
             match command {
                 AuthCommand::Login(args) => {
                     let password = cli::read_secret(SecretSource {
@@ -5069,7 +5069,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 AuthCommand::Token => cli::profile::token(client.runtime()).await,
             }
         }
-        Command::Collections(command) => {
+        Command::Collections(cli::Lazy(command)) => {
             match command {
                 CollectionsCommand::List(_args) => {
                     Output::json(
@@ -5135,7 +5135,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Comments(command) => {
+        Command::Comments(cli::Lazy(command)) => {
             match command {
                 CommentsCommand::List(args) => {
                     let all = args.all;
@@ -5253,7 +5253,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Dashboards(command) => {
+        Command::Dashboards(cli::Lazy(command)) => {
             match command {
                 DashboardsCommand::List(args) => {
                     let all = args.all;
@@ -5371,7 +5371,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Extensions(command) => {
+        Command::Extensions(cli::Lazy(command)) => {
             match command {
                 ExtensionsCommand::List(args) => {
                     Output::json(
@@ -5491,7 +5491,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Fields(command) => {
+        Command::Fields(cli::Lazy(command)) => {
             match command {
                 FieldsCommand::ListAll(_args) => {
                     Output::json(
@@ -5552,7 +5552,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Files(command) => {
+        Command::Files(cli::Lazy(command)) => {
             match command {
                 FilesCommand::List(args) => {
                     let all = args.all;
@@ -5744,7 +5744,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Flows(command) => {
+        Command::Flows(cli::Lazy(command)) => {
             match command {
                 FlowsCommand::List(args) => {
                     let all = args.all;
@@ -5891,7 +5891,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Folders(command) => {
+        Command::Folders(cli::Lazy(command)) => {
             match command {
                 FoldersCommand::List(args) => {
                     let all = args.all;
@@ -6009,7 +6009,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Items(command) => {
+        Command::Items(cli::Lazy(command)) => {
             match command {
                 ItemsCommand::List(args) => {
                     let all = args.all;
@@ -6132,7 +6132,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Notifications(command) => {
+        Command::Notifications(cli::Lazy(command)) => {
             match command {
                 NotificationsCommand::List(args) => {
                     let all = args.all;
@@ -6250,7 +6250,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Operations(command) => {
+        Command::Operations(cli::Lazy(command)) => {
             match command {
                 OperationsCommand::List(args) => {
                     let all = args.all;
@@ -6368,7 +6368,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Panels(command) => {
+        Command::Panels(cli::Lazy(command)) => {
             match command {
                 PanelsCommand::List(args) => {
                     let all = args.all;
@@ -6486,7 +6486,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Permissions(command) => {
+        Command::Permissions(cli::Lazy(command)) => {
             match command {
                 PermissionsCommand::List(args) => {
                     let all = args.all;
@@ -6616,7 +6616,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Policies(command) => {
+        Command::Policies(cli::Lazy(command)) => {
             match command {
                 PoliciesCommand::List(args) => {
                     let all = args.all;
@@ -6743,7 +6743,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Presets(command) => {
+        Command::Presets(cli::Lazy(command)) => {
             match command {
                 PresetsCommand::List(args) => {
                     let all = args.all;
@@ -6859,7 +6859,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Relations(command) => {
+        Command::Relations(cli::Lazy(command)) => {
             match command {
                 RelationsCommand::ListAll(_args) => {
                     Output::json(
@@ -6914,7 +6914,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Revisions(command) => {
+        Command::Revisions(cli::Lazy(command)) => {
             match command {
                 RevisionsCommand::List(args) => {
                     let all = args.all;
@@ -6966,7 +6966,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Roles(command) => {
+        Command::Roles(cli::Lazy(command)) => {
             match command {
                 RolesCommand::List(args) => {
                     let all = args.all;
@@ -7107,7 +7107,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Schema(command) => {
+        Command::Schema(cli::Lazy(command)) => {
             match command {
                 SchemaCommand::Snapshot(args) => {
                     let include_collections = (!args.include_collections.is_empty())
@@ -7216,7 +7216,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Server(command) => {
+        Command::Server(cli::Lazy(command)) => {
             match command {
                 ServerCommand::Info(_args) => {
                     Output::json(
@@ -7246,7 +7246,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Settings(command) => {
+        Command::Settings(cli::Lazy(command)) => {
             match command {
                 SettingsCommand::Get(args) => {
                     let query = args.query.into_query()?;
@@ -7291,7 +7291,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Shares(command) => {
+        Command::Shares(cli::Lazy(command)) => {
             match command {
                 SharesCommand::List(args) => {
                     let all = args.all;
@@ -7449,7 +7449,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Translations(command) => {
+        Command::Translations(cli::Lazy(command)) => {
             match command {
                 TranslationsCommand::List(args) => {
                     let all = args.all;
@@ -7567,7 +7567,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Users(command) => {
+        Command::Users(cli::Lazy(command)) => {
             match command {
                 UsersCommand::List(args) => {
                     let all = args.all;
@@ -7830,7 +7830,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Utilities(command) => {
+        Command::Utilities(cli::Lazy(command)) => {
             match command {
                 UtilitiesCommand::RandomString(args) => {
                     Output::json(
@@ -8010,7 +8010,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Versions(command) => {
+        Command::Versions(cli::Lazy(command)) => {
             match command {
                 VersionsCommand::List(args) => {
                     let all = args.all;
@@ -8186,7 +8186,7 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
             }
         }
-        Command::Webhooks(command) => {
+        Command::Webhooks(cli::Lazy(command)) => {
             match command {
                 WebhooksCommand::List(args) => {
                     let all = args.all;
