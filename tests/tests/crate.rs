@@ -71,3 +71,30 @@ fn the_client_builds_on_few_crates() {
     let count = crates.len() - 1;
     assert!(count <= 79, "the client's default features pull {count} crates (79 before):\n{crates:#?}");
 }
+
+#[test]
+fn every_resource_builds_alone_without_warnings() {
+    // The README says to turn default features off and pick resources; each record type is built
+    // only with the features of the resources that need it (`Model::type_resources`), so a type
+    // one resource nests from another must come with it. Its own target folder: the test run
+    // holds the workspace's.
+    let resources: Vec<String> = std::fs::read_dir(repo_root().join("spec/resources"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(resources.len() > 20, "{resources:?}");
+    let mut failed = Vec::new();
+    for r in &resources {
+        let out = cargo()
+            .args(["check", "-p", "directus-client", "--no-default-features", "--features", r, "--locked", "--message-format", "short"])
+            .args(["--target-dir", "target/scratch"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
+        if !out.status.success() || !warnings.is_empty() {
+            failed.push(format!("--features {r}:\n{}", if warnings.is_empty() { stderr.to_string() } else { warnings.join("\n") }));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}

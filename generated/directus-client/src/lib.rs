@@ -417,6 +417,7 @@ impl Query {
         self.backlink = Some(value);
         self
     }
+    #[allow(dead_code)]
     pub(crate) fn apply(
         &self,
         req: directus_runtime::Request,

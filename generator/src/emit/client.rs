@@ -215,6 +215,8 @@ fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
 
             #(#setters)*
 
+            // Unused in a crate built only for resources that take no query (`--features server`).
+            #[allow(dead_code)]
             pub(crate) fn apply(&self, req: directus_runtime::Request) -> directus_runtime::Request {
                 req #(#adds)*
             }

@@ -61,7 +61,7 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         jobs.push(("the record types".into(), Box::new(|| Ok(file(src.join(types::DIR).join("mod.rs"), types::module(model)?)))));
     }
     for r in &model.resources {
-        jobs.push((format!("the record types of resource `{}`", r.name), Box::new(|| Ok(types::file(r)?.map(|(name, text)| file(src.join(name), text)).unwrap_or_default()))));
+        jobs.push((format!("the record types of resource `{}`", r.name), Box::new(|| Ok(types::file(model, r)?.map(|(name, text)| file(src.join(name), text)).unwrap_or_default()))));
         jobs.push((format!("the client module of resource `{}`", r.name), Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text)))));
         jobs.push((
             format!("the docs page of resource `{}`", r.name),

@@ -39,6 +39,38 @@ impl Model {
         self.types().find(|t| t.name == name)
     }
 
+    /// The resources that need each record type: those with an operation replying with it, or
+    /// with a type that holds it (a field or a relation), at any depth. A type no operation
+    /// reaches is absent: it is there whatever resources are built. The crate builds a type only
+    /// with the Cargo feature of one of its resources.
+    pub fn type_resources(&self) -> std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> {
+        let mut needed: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = Default::default();
+        for r in &self.resources {
+            let mut todo: Vec<&str> = r
+                .operations
+                .iter()
+                .filter_map(|op| match &op.response.ty {
+                    Some(ReplyType::Record(n)) => Some(n.as_str()),
+                    _ => None,
+                })
+                .collect();
+            while let Some(name) = todo.pop() {
+                if !needed.entry(name).or_default().insert(r.name.as_str()) {
+                    continue;
+                }
+                for f in self.record_type(name).map(|t| t.fields.as_slice()).unwrap_or_default() {
+                    if let FieldType::Record(n) = &f.ty {
+                        todo.push(n);
+                    }
+                    if let Some(n) = &f.relation {
+                        todo.push(n);
+                    }
+                }
+            }
+        }
+        needed
+    }
+
     /// The resource whose CLI command also has the session commands (`status`, `token`): the
     /// first with an operation that starts a session.
     pub fn session_resource(&self) -> Option<&Resource> {

@@ -6,6 +6,7 @@ use directus_runtime as rt;
 /// Extension (Directus 10.7.0 and later)
 ///
 /// An installed extension, as `GET /extensions` lists it: the `directus_extensions` row (`meta`) with the package facts (`schema`).
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Extension {
@@ -31,6 +32,7 @@ pub struct Extension {
 /// The stored settings of an extension: the `directus_extensions` row.
 ///
 /// A record of `directus_extensions`.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionMeta {
@@ -57,6 +59,7 @@ pub struct ExtensionMeta {
 /// Extension Schema (Directus 10.7.0 and later)
 ///
 /// What an extension's package declares (top-level extensions); a bundle entry has only `name` and `type`.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionSchema {
@@ -96,6 +99,7 @@ pub struct ExtensionSchema {
 /// Extension Entry (Directus 10.7.0 and later)
 ///
 /// One entry of a bundle extension.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionEntry {
@@ -111,6 +115,7 @@ pub struct ExtensionEntry {
 /// Registry Extension
 ///
 /// An extension in the marketplace registry, as `GET /extensions/registry` lists it.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtension {
@@ -146,6 +151,7 @@ pub struct RegistryExtension {
 /// Registry Publisher
 ///
 /// A registry account as extensions and versions name it: the publisher or a maintainer.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryPublisher {
@@ -170,6 +176,7 @@ pub struct RegistryPublisher {
 /// Registry Account
 ///
 /// A publisher's account in the marketplace registry.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryAccount {
@@ -208,6 +215,7 @@ pub struct RegistryAccount {
 /// Registry Extension Details
 ///
 /// One extension of the marketplace registry with its versions, as `GET /extensions/registry/extension/{id}` describes it.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtensionDetails {
@@ -243,6 +251,7 @@ pub struct RegistryExtensionDetails {
 /// Registry Download Count
 ///
 /// How often an extension was downloaded on one day.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryDownloadCount {
@@ -258,6 +267,7 @@ pub struct RegistryDownloadCount {
 /// Registry Extension Version
 ///
 /// One published version of a registry extension.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtensionVersion {
@@ -304,6 +314,7 @@ pub struct RegistryExtensionVersion {
 /// Registry Maintainer
 ///
 /// A maintainer of a registry extension version.
+#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryMaintainer {

@@ -4,61 +4,453 @@
 //! Record types: what Directus's system collections and other replies hold.
 //!
 //! Every field is an `Option`, because a query's `fields` may leave any field out and Directus sends `null` for many; `null` and a missing field both read as `None`. Fields a type does not name (a project's custom fields, or ones a newer Directus added) are kept in its `extra` map, so decoding does not fail on them and nothing is lost when a record is written back. The types are `#[non_exhaustive]`: start from `Default::default()` and set fields to build one. A relational field holds the related record's key, or the record itself when the query expands it (`fields=role.*`).
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod access;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use access::*;
+#[cfg(any(feature = "activity", feature = "revisions"))]
 mod activity;
+#[cfg(any(feature = "activity", feature = "revisions"))]
 pub use activity::*;
+#[cfg(feature = "auth")]
 mod auth;
+#[cfg(feature = "auth")]
 pub use auth::*;
+#[cfg(
+    any(
+        feature = "activity",
+        feature = "collections",
+        feature = "comments",
+        feature = "fields",
+        feature = "relations",
+        feature = "revisions",
+        feature = "schema",
+        feature = "shares",
+        feature = "versions"
+    )
+)]
 mod collections;
+#[cfg(
+    any(
+        feature = "activity",
+        feature = "collections",
+        feature = "comments",
+        feature = "fields",
+        feature = "relations",
+        feature = "revisions",
+        feature = "schema",
+        feature = "shares",
+        feature = "versions"
+    )
+)]
 pub use collections::*;
+#[cfg(feature = "comments")]
 mod comments;
+#[cfg(feature = "comments")]
 pub use comments::*;
+#[cfg(any(feature = "dashboards", feature = "panels"))]
 mod dashboards;
+#[cfg(any(feature = "dashboards", feature = "panels"))]
 pub use dashboards::*;
+#[cfg(feature = "extensions")]
 mod extensions;
+#[cfg(feature = "extensions")]
 pub use extensions::*;
+#[cfg(any(feature = "fields", feature = "schema"))]
 mod fields;
+#[cfg(any(feature = "fields", feature = "schema"))]
 pub use fields::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod files;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use files::*;
+#[cfg(any(feature = "flows", feature = "operations"))]
 mod flows;
+#[cfg(any(feature = "flows", feature = "operations"))]
 pub use flows::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "folders",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod folders;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "folders",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use folders::*;
+#[cfg(feature = "notifications")]
 mod notifications;
+#[cfg(feature = "notifications")]
 pub use notifications::*;
+#[cfg(any(feature = "flows", feature = "operations"))]
 mod operations;
+#[cfg(any(feature = "flows", feature = "operations"))]
 pub use operations::*;
+#[cfg(any(feature = "dashboards", feature = "panels"))]
 mod panels;
+#[cfg(any(feature = "dashboards", feature = "panels"))]
 pub use panels::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod permissions;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use permissions::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod policies;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use policies::*;
+#[cfg(feature = "presets")]
 mod presets;
+#[cfg(feature = "presets")]
 pub use presets::*;
+#[cfg(any(feature = "relations", feature = "schema"))]
 mod relations;
+#[cfg(any(feature = "relations", feature = "schema"))]
 pub use relations::*;
+#[cfg(any(feature = "activity", feature = "revisions"))]
 mod revisions;
+#[cfg(any(feature = "activity", feature = "revisions"))]
 pub use revisions::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod roles;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use roles::*;
+#[cfg(feature = "schema")]
 mod schema;
+#[cfg(feature = "schema")]
 pub use schema::*;
+#[cfg(feature = "server")]
 mod server;
+#[cfg(feature = "server")]
 pub use server::*;
+#[cfg(feature = "settings")]
 mod settings;
+#[cfg(feature = "settings")]
 pub use settings::*;
+#[cfg(feature = "shares")]
 mod shares;
+#[cfg(feature = "shares")]
 pub use shares::*;
+#[cfg(feature = "translations")]
 mod translations;
+#[cfg(feature = "translations")]
 pub use translations::*;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 mod users;
+#[cfg(
+    any(
+        feature = "access",
+        feature = "activity",
+        feature = "comments",
+        feature = "dashboards",
+        feature = "files",
+        feature = "flows",
+        feature = "notifications",
+        feature = "operations",
+        feature = "panels",
+        feature = "permissions",
+        feature = "policies",
+        feature = "presets",
+        feature = "revisions",
+        feature = "roles",
+        feature = "server",
+        feature = "settings",
+        feature = "shares",
+        feature = "users",
+        feature = "versions"
+    )
+)]
 pub use users::*;
+#[cfg(feature = "utilities")]
 mod utilities;
+#[cfg(feature = "utilities")]
 pub use utilities::*;
+#[cfg(any(feature = "activity", feature = "revisions", feature = "versions"))]
 mod versions;
+#[cfg(any(feature = "activity", feature = "revisions", feature = "versions"))]
 pub use versions::*;
+#[cfg(feature = "webhooks")]
 mod webhooks;
+#[cfg(feature = "webhooks")]
 pub use webhooks::*;

@@ -6,6 +6,7 @@ use directus_runtime as rt;
 /// Import Result
 ///
 /// What a batch import did (or, with `dryRun`, would do), per collection.
+#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportResult {
@@ -22,6 +23,7 @@ pub struct ImportResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `mode` of [`ImportResult`].
+#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum ImportResultMode {
@@ -35,6 +37,7 @@ pub enum ImportResultMode {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "utilities")]
 impl ImportResultMode {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -48,6 +51,7 @@ impl ImportResultMode {
 /// Import Collection Result
 ///
 /// What a batch import did to the items of one collection.
+#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportCollectionResult {
@@ -67,6 +71,7 @@ pub struct ImportCollectionResult {
 /// Generated Translations
 ///
 /// The reply of `POST /utils/translations/generate`: the translations collection that holds the translated fields.
+#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GeneratedTranslations {

@@ -145,6 +145,7 @@ impl Query {
         self.aggregate = Some(value);
         self
     }
+    #[allow(dead_code)]
     pub(crate) fn apply(
         &self,
         req: directus_runtime::Request,
