@@ -189,6 +189,16 @@ fn api(d: &mut Diff, old: &Model, new: &Model) {
     for name in ns.keys().filter(|n| !os.contains_key(*n)) {
         d.push("(api)", None, "query-set-added", format!("query set `{name}` added"), C, C);
     }
+    // `Client::login` and `login_with_otp` call the `client_login` operation and return its reply.
+    let login = |m: &Model| m.client_login().map(|(_, op)| (op.full_id.clone(), op.reply_type()));
+    match (login(old), login(new)) {
+        (Some(o), None) => d.push("(api)", None, "client-login", format!("`Client::login` removed (it called `{}`)", o.0), B, N),
+        (None, Some(n)) => d.push("(api)", None, "client-login", format!("`Client::login` added (it calls `{}`)", n.0), C, N),
+        (Some(o), Some(n)) if o != n => {
+            d.push("(api)", None, "client-login", format!("`Client::login` calls `{}` (was `{}`): its reply type may differ", n.0, o.0), B, N)
+        }
+        _ => {}
+    }
 }
 
 /// Both sides whole, for what an operation's generated code reads beyond the operation (its query

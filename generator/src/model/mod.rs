@@ -71,6 +71,11 @@ impl Model {
         needed
     }
 
+    /// The operation the client's own `login` calls (spec `client_login`), with its resource.
+    pub fn client_login(&self) -> Option<(&Resource, &Operation)> {
+        self.resources.iter().find_map(|r| r.operations.iter().find(|op| op.client_login).map(|op| (r, op)))
+    }
+
     /// The resource whose CLI command also has the session commands (`status`, `token`): the
     /// first with an operation that starts a session.
     pub fn session_resource(&self) -> Option<&Resource> {
@@ -314,6 +319,8 @@ pub struct Operation {
     pub confirm: bool,
     /// The reply's records can be shaped with `fields` (spec `reply_fields`).
     pub reply_fields: bool,
+    /// Behind the client's own `login` (spec `client_login`).
+    pub client_login: bool,
     /// The former id (spec `renamed_from`), kept as a deprecated method and a hidden CLI alias.
     pub renamed_from: Option<String>,
     /// The route speaks the tus protocol (spec `protocol: tus`).
