@@ -7,13 +7,16 @@ use crate::model::{names, FieldType, Model, RecordType, Resource, TypeField, Ver
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// What `Model::type_resources` says: computed once per run, read by every types file.
+pub type TypeResources<'m> = std::collections::BTreeMap<&'m str, std::collections::BTreeSet<&'m str>>;
+
 /// The folder of the record types, under `src/`.
 pub const DIR: &str = "types";
 
 /// `types/mod.rs`: the module of every record type. Each type is built only with the Cargo
 /// feature of a resource that needs it (`Model::type_resources`: a type of one resource may nest
 /// another's), so a crate built for one resource compiles the serde code of its types alone.
-pub fn module(model: &Model) -> Result<String, String> {
+pub fn module(model: &Model, needed: &TypeResources<'_>) -> Result<String, String> {
     let text = inner_doc(
         "Record types: what Directus's system collections and other replies hold.\n\n\
          Every field is an `Option`, because a query's `fields` may leave any field out and \
@@ -24,7 +27,6 @@ pub fn module(model: &Model) -> Result<String, String> {
          `Default::default()` and set fields to build one. A relational field holds the related \
          record's key, or the record itself when the query expands it (`fields=role.*`).",
     );
-    let needed = model.type_resources();
     let with_types: Vec<&Resource> = model.resources.iter().filter(|r| !r.types.is_empty()).collect();
     let mods = with_types.iter().map(|r| {
         let m = ident(&r.name);
@@ -58,11 +60,10 @@ fn built_with(resources: &std::collections::BTreeSet<&str>) -> TokenStream {
 }
 
 /// `types/<resource>.rs`, or nothing when the resource declares no types.
-pub fn file(model: &Model, r: &Resource) -> Result<Option<(String, String)>, String> {
+pub fn file(needed: &TypeResources<'_>, r: &Resource) -> Result<Option<(String, String)>, String> {
     if r.types.is_empty() {
         return Ok(None);
     }
-    let needed = model.type_resources();
     let items = r.types.iter().map(|t| record(t, needed.get(t.name.as_str()).map(built_with)));
     let tokens = quote! {
         // One alias, as in the resource modules.
