@@ -406,6 +406,10 @@ fn generate_crate(spec: &Path, out: &Path) -> PathBuf {
         text += &format!("{lint} = \"deny\"\n");
     }
     std::fs::write(&path, text).unwrap();
+    // The workspace's lock, so the crate builds on the dependency versions the project tests (a
+    // lock left by an earlier run could pin what the runtime no longer accepts, and a fresh
+    // resolution would take whatever is newest that day).
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     dir
 }
 
