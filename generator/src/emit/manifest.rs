@@ -46,8 +46,16 @@ pub fn cargo_toml(model: &Model) -> String {
     features["tracing"] = value(strings(["directus-runtime/tracing"]));
     features["native-roots"] = value(strings(["directus-runtime/native-roots"]));
     features["idna-unicode-rs"] = value(strings(["directus-runtime/idna-unicode-rs"]));
+    // A resource turns on the record types it replies with, and those they nest.
+    let needed = model.type_resources();
     for r in &model.resources {
-        features[r.name.as_str()] = value(Array::new());
+        let types: Vec<String> = needed.iter().filter(|(_, users)| users.contains(r.name.as_str())).map(|(file, _)| super::types::feature(file)).collect();
+        features[r.name.as_str()] = value(strings(types.iter().map(String::as_str)));
+    }
+    for file in needed.keys() {
+        let name = super::types::feature(file);
+        features[name.as_str()] = value(Array::new());
+        comment(&mut features, &name, &format!("The record types of `{file}` (the resources that reply with them turn this on)."));
     }
     comment(&mut features, "all", "Every resource. Turn default features off and pick resources to build less.");
     comment(&mut features, "cli", &format!("The `{}` command-line tool.", api.binary));

@@ -50,8 +50,6 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
     let file = |path: PathBuf, contents: String| vec![OutputFile { path, contents }];
     let templates = docs::env()?;
     let templates = &templates;
-    let type_resources = model.type_resources();
-    let type_resources = &type_resources;
     // The CLI is the largest job: first, so it does not finish last.
     let mut jobs: Vec<Job<'_>> = vec![
         ("the CLI".into(), Box::new(|| Ok(file(crate_dir.join("src/bin").join(format!("{}.rs", model.api.binary)), cli::file(model)?)))),
@@ -60,10 +58,10 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         ("the docs index".into(), Box::new(|| docs::index(templates, model).map(|(name, text)| file(PathBuf::from("docs").join(name), text)))),
     ];
     if model.types().next().is_some() {
-        jobs.push(("the record types".into(), Box::new(|| Ok(file(src.join(types::DIR).join("mod.rs"), types::module(model, type_resources)?)))));
+        jobs.push(("the record types".into(), Box::new(|| Ok(file(src.join(types::DIR).join("mod.rs"), types::module(model)?)))));
     }
     for r in &model.resources {
-        jobs.push((format!("the record types of resource `{}`", r.name), Box::new(|| Ok(types::file(type_resources, r)?.map(|(name, text)| file(src.join(name), text)).unwrap_or_default()))));
+        jobs.push((format!("the record types of resource `{}`", r.name), Box::new(|| Ok(types::file(r)?.map(|(name, text)| file(src.join(name), text)).unwrap_or_default()))));
         jobs.push((format!("the client module of resource `{}`", r.name), Box::new(|| client::resource_file(model, r).map(|(name, text)| file(src.join(name), text)))));
         jobs.push((
             format!("the docs page of resource `{}`", r.name),

@@ -7,16 +7,14 @@ use crate::model::{names, FieldType, Model, RecordType, Resource, TypeField, Ver
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// What `Model::type_resources` says: computed once per run, read by every types file.
-pub type TypeResources<'m> = std::collections::BTreeMap<&'m str, std::collections::BTreeSet<&'m str>>;
-
 /// The folder of the record types, under `src/`.
 pub const DIR: &str = "types";
 
-/// `types/mod.rs`: the module of every record type. Each type is built only with the Cargo
-/// feature of a resource that needs it (`Model::type_resources`: a type of one resource may nest
-/// another's), so a crate built for one resource compiles the serde code of its types alone.
-pub fn module(model: &Model, needed: &TypeResources<'_>) -> Result<String, String> {
+/// `types/mod.rs`: the module of every record type. Each file of types is built only with its
+/// Cargo feature (`types-<resource>`), which the resources that need it turn on
+/// (`Model::type_resources`: a type of one resource may nest another's), so a crate built for
+/// one resource compiles the serde code of its types alone.
+pub fn module(model: &Model) -> Result<String, String> {
     let text = inner_doc(
         "Record types: what Directus's system collections and other replies hold.\n\n\
          Every field is an `Option`, because a query's `fields` may leave any field out and \
@@ -27,19 +25,18 @@ pub fn module(model: &Model, needed: &TypeResources<'_>) -> Result<String, Strin
          `Default::default()` and set fields to build one. A relational field holds the related \
          record's key, or the record itself when the query expands it (`fields=role.*`).",
     );
+    let needed = model.type_resources();
     let with_types: Vec<&Resource> = model.resources.iter().filter(|r| !r.types.is_empty()).collect();
     let mods = with_types.iter().map(|r| {
         let m = ident(&r.name);
-        // The module goes with its types: built when any of them is.
-        let mut users = std::collections::BTreeSet::new();
-        for t in &r.types {
-            match needed.get(t.name.as_str()) {
-                Some(rs) => users.extend(rs.iter().copied()),
-                None => return quote! { mod #m; pub use #m::*; },
+        match needed.contains_key(r.name.as_str()) {
+            true => {
+                let feature = feature(&r.name);
+                quote! { #[cfg(feature = #feature)] mod #m; #[cfg(feature = #feature)] pub use #m::*; }
             }
+            // No operation replies with these: they are there whatever is built.
+            false => quote! { mod #m; pub use #m::*; },
         }
-        let cfg = built_with(&users);
-        quote! { #cfg mod #m; #cfg pub use #m::*; }
     });
     let tokens = quote! {
         #text
@@ -48,23 +45,18 @@ pub fn module(model: &Model, needed: &TypeResources<'_>) -> Result<String, Strin
     Ok(rust::header("spec/resources/", &model.spec_hash) + &rust::print(tokens, "types/mod.rs")?)
 }
 
-/// `#[cfg(...)]` for an item the given resources' features need.
-fn built_with(resources: &std::collections::BTreeSet<&str>) -> TokenStream {
-    let mut features: Vec<TokenStream> = resources.iter().map(|r| quote! { feature = #r }).collect();
-    // `any` of one is clippy's `non_minimal_cfg`.
-    if features.len() == 1 {
-        let one = features.remove(0);
-        return quote! { #[cfg(#one)] };
-    }
-    quote! { #[cfg(any(#(#features),*))] }
+/// The Cargo feature that builds the record types of resource file `resource`; the features of
+/// the resources that need them turn it on (`Model::type_resources`, written by `manifest.rs`).
+pub fn feature(resource: &str) -> String {
+    format!("types-{resource}")
 }
 
 /// `types/<resource>.rs`, or nothing when the resource declares no types.
-pub fn file(needed: &TypeResources<'_>, r: &Resource) -> Result<Option<(String, String)>, String> {
+pub fn file(r: &Resource) -> Result<Option<(String, String)>, String> {
     if r.types.is_empty() {
         return Ok(None);
     }
-    let items = r.types.iter().map(|t| record(t, needed.get(t.name.as_str()).map(built_with)));
+    let items = r.types.iter().map(record);
     let tokens = quote! {
         // One alias, as in the resource modules.
         #[allow(unused_imports)]
@@ -82,7 +74,7 @@ fn versions(since: Option<Version>, removed_in: Option<Version>) -> String {
     }
 }
 
-fn record(t: &RecordType, cfg: Option<TokenStream>) -> TokenStream {
+fn record(t: &RecordType) -> TokenStream {
     let name = type_ident(&t.name);
     let mut text = format!("{}{}", t.title, versions(t.since, t.removed_in));
     if !t.description.is_empty() {
@@ -93,11 +85,10 @@ fn record(t: &RecordType, cfg: Option<TokenStream>) -> TokenStream {
     }
     let d = doc(&text);
     let fields = t.fields.iter().map(|f| field(t, f));
-    let enums = t.fields.iter().filter(|f| !f.values.is_empty()).map(|f| values_enum(t, f, &cfg));
+    let enums = t.fields.iter().filter(|f| !f.values.is_empty()).map(|f| values_enum(t, f));
     let extra = format_ident!("{}", names::EXTRA_FIELD);
     quote! {
         #d
-        #cfg
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
@@ -184,7 +175,7 @@ fn field(t: &RecordType, f: &TypeField) -> TokenStream {
     }
 }
 
-fn values_enum(t: &RecordType, f: &TypeField, cfg: &Option<TokenStream>) -> TokenStream {
+fn values_enum(t: &RecordType, f: &TypeField) -> TokenStream {
     let e = format_ident!("{}", names::values_type(&t.name, &f.name));
     // The struct, not the field: a field named like a keyword (`r#type`) cannot be linked.
     let d = doc(&format!("The values of the field `{}` of [`{}`].", f.name, type_ident(&t.name)));
@@ -200,7 +191,6 @@ fn values_enum(t: &RecordType, f: &TypeField, cfg: &Option<TokenStream>) -> Toke
     });
     quote! {
         #d
-        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub enum #e {
@@ -210,7 +200,6 @@ fn values_enum(t: &RecordType, f: &TypeField, cfg: &Option<TokenStream>) -> Toke
             #unknown(String),
         }
 
-        #cfg
         impl #e {
             /// The value as Directus writes it.
             pub fn as_str(&self) -> &str {

@@ -39,32 +39,33 @@ impl Model {
         self.types().find(|t| t.name == name)
     }
 
-    /// The resources that need each record type: those with an operation replying with it, or
-    /// with a type that holds it (a field or a relation), at any depth. A type no operation
-    /// reaches is absent: it is there whatever resources are built. The crate builds a type only
-    /// with the Cargo feature of one of its resources.
+    /// The resources that need the record types of each resource file (by the file's resource
+    /// name): those with an operation replying with one of its types, or with a type that holds
+    /// one (a field or a relation), at any depth. Files go whole: a file needed for one of its
+    /// types brings the references of all of them. A file no operation reaches is absent: it is
+    /// there whatever resources are built. The crate builds a file's types only with the Cargo
+    /// feature of one of its resources.
     pub fn type_resources(&self) -> std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> {
+        let home: std::collections::BTreeMap<&str, &Resource> =
+            self.resources.iter().flat_map(|r| r.types.iter().map(move |t| (t.name.as_str(), r))).collect();
         let mut needed: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = Default::default();
         for r in &self.resources {
             let mut todo: Vec<&str> = r
                 .operations
                 .iter()
                 .filter_map(|op| match &op.response.ty {
-                    Some(ReplyType::Record(n)) => Some(n.as_str()),
+                    Some(ReplyType::Record(n)) => home.get(n.as_str()).map(|h| h.name.as_str()),
                     _ => None,
                 })
                 .collect();
-            while let Some(name) = todo.pop() {
-                if !needed.entry(name).or_default().insert(r.name.as_str()) {
+            while let Some(file) = todo.pop() {
+                if !needed.entry(file).or_default().insert(r.name.as_str()) {
                     continue;
                 }
-                for f in self.record_type(name).map(|t| t.fields.as_slice()).unwrap_or_default() {
-                    if let FieldType::Record(n) = &f.ty {
-                        todo.push(n);
-                    }
-                    if let Some(n) = &f.relation {
-                        todo.push(n);
-                    }
+                let types = self.resources.iter().find(|h| h.name == file).map(|h| h.types.as_slice()).unwrap_or_default();
+                for f in types.iter().flat_map(|t| &t.fields) {
+                    let refs = [if let FieldType::Record(n) = &f.ty { Some(n) } else { None }, f.relation.as_ref()];
+                    todo.extend(refs.into_iter().flatten().filter_map(|n| home.get(n.as_str())).map(|h| h.name.as_str()));
                 }
             }
         }

@@ -8,29 +8,6 @@ use directus_runtime as rt;
 /// The link that gives a policy to a role or to a user, a record of `directus_access`.
 ///
 /// A record of `directus_access`.
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Access {

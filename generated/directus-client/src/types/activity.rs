@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// One logged action (create, update, delete, login, flow run, …), a record of `directus_activity`.
 ///
 /// A record of `directus_activity`.
-#[cfg(any(feature = "activity", feature = "revisions"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {

@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Auth Provider
 ///
 /// A configured login provider, an element of the `GET /auth` list (the reply also has `disableDefault` beside `data`).
-#[cfg(feature = "auth")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthProvider {

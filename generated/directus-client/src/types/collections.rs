@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Collection
 ///
 /// A collection as `/collections` returns it: its name, Directus's settings (`meta`, a `directus_collections` row) and the table (`schema`).
-#[cfg(any(feature = "collections", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Collection {
@@ -29,19 +28,6 @@ pub struct Collection {
 /// Directus's settings for a collection: its `directus_collections` row.
 ///
 /// A record of `directus_collections`.
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CollectionMeta {
@@ -124,19 +110,6 @@ pub struct CollectionMeta {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `accountability` of [`CollectionMeta`].
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum CollectionMetaAccountability {
@@ -150,19 +123,6 @@ pub enum CollectionMetaAccountability {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
 impl CollectionMetaAccountability {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -174,19 +134,6 @@ impl CollectionMetaAccountability {
     }
 }
 /// The values of the field `status` of [`CollectionMeta`].
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum CollectionMetaStatus {
@@ -200,19 +147,6 @@ pub enum CollectionMetaStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
 impl CollectionMetaStatus {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -226,7 +160,6 @@ impl CollectionMetaStatus {
 /// Collection Schema
 ///
 /// The database table of a collection, as the schema inspector reports it; the keys depend on the database.
-#[cfg(any(feature = "collections", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CollectionSchema {

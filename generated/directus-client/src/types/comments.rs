@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// A comment on an item, a record of `directus_comments`.
 ///
 /// A record of `directus_comments`.
-#[cfg(feature = "comments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Comment {

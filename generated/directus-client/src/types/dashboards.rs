@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// An insights dashboard, a record of `directus_dashboards`.
 ///
 /// A record of `directus_dashboards`.
-#[cfg(any(feature = "dashboards", feature = "panels"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Dashboard {

@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Extension (Directus 10.7.0 and later)
 ///
 /// An installed extension, as `GET /extensions` lists it: the `directus_extensions` row (`meta`) with the package facts (`schema`).
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Extension {
@@ -32,7 +31,6 @@ pub struct Extension {
 /// The stored settings of an extension: the `directus_extensions` row.
 ///
 /// A record of `directus_extensions`.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionMeta {
@@ -59,7 +57,6 @@ pub struct ExtensionMeta {
 /// Extension Schema (Directus 10.7.0 and later)
 ///
 /// What an extension's package declares (top-level extensions); a bundle entry has only `name` and `type`.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionSchema {
@@ -99,7 +96,6 @@ pub struct ExtensionSchema {
 /// Extension Entry (Directus 10.7.0 and later)
 ///
 /// One entry of a bundle extension.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtensionEntry {
@@ -115,7 +111,6 @@ pub struct ExtensionEntry {
 /// Registry Extension
 ///
 /// An extension in the marketplace registry, as `GET /extensions/registry` lists it.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtension {
@@ -151,7 +146,6 @@ pub struct RegistryExtension {
 /// Registry Publisher
 ///
 /// A registry account as extensions and versions name it: the publisher or a maintainer.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryPublisher {
@@ -176,7 +170,6 @@ pub struct RegistryPublisher {
 /// Registry Account
 ///
 /// A publisher's account in the marketplace registry.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryAccount {
@@ -215,7 +208,6 @@ pub struct RegistryAccount {
 /// Registry Extension Details
 ///
 /// One extension of the marketplace registry with its versions, as `GET /extensions/registry/extension/{id}` describes it.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtensionDetails {
@@ -251,7 +243,6 @@ pub struct RegistryExtensionDetails {
 /// Registry Download Count
 ///
 /// How often an extension was downloaded on one day.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryDownloadCount {
@@ -267,7 +258,6 @@ pub struct RegistryDownloadCount {
 /// Registry Extension Version
 ///
 /// One published version of a registry extension.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryExtensionVersion {
@@ -314,7 +304,6 @@ pub struct RegistryExtensionVersion {
 /// Registry Maintainer
 ///
 /// A maintainer of a registry extension version.
-#[cfg(feature = "extensions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegistryMaintainer {

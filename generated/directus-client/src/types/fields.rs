@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Field
 ///
 /// A field as `/fields` returns it: its name and type, Directus's settings (`meta`, a `directus_fields` row) and the column (`schema`).
-#[cfg(any(feature = "fields", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Field {
@@ -35,7 +34,6 @@ pub struct Field {
 /// Directus's settings for a field: its `directus_fields` row.
 ///
 /// A record of `directus_fields`.
-#[cfg(any(feature = "fields", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FieldMeta {
@@ -118,7 +116,6 @@ pub struct FieldMeta {
 /// Field Schema
 ///
 /// The database column of a field, as the schema inspector reports it.
-#[cfg(any(feature = "fields", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FieldSchema {

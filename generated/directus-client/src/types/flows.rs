@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// An automation: a trigger and a chain of operations, a record of `directus_flows`.
 ///
 /// A record of `directus_flows`.
-#[cfg(any(feature = "flows", feature = "operations"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Flow {

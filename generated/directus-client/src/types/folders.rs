@@ -8,30 +8,6 @@ use directus_runtime as rt;
 /// A virtual folder for files (since 12.4: also for flows), a record of `directus_folders`.
 ///
 /// A record of `directus_folders`.
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "folders",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Folder {
@@ -53,30 +29,6 @@ pub struct Folder {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `type` of [`Folder`].
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "folders",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum FolderType {
@@ -90,30 +42,6 @@ pub enum FolderType {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "folders",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 impl FolderType {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {

@@ -4,453 +4,119 @@
 //! Record types: what Directus's system collections and other replies hold.
 //!
 //! Every field is an `Option`, because a query's `fields` may leave any field out and Directus sends `null` for many; `null` and a missing field both read as `None`. Fields a type does not name (a project's custom fields, or ones a newer Directus added) are kept in its `extra` map, so decoding does not fail on them and nothing is lost when a record is written back. The types are `#[non_exhaustive]`: start from `Default::default()` and set fields to build one. A relational field holds the related record's key, or the record itself when the query expands it (`fields=role.*`).
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-access")]
 mod access;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-access")]
 pub use access::*;
-#[cfg(any(feature = "activity", feature = "revisions"))]
+#[cfg(feature = "types-activity")]
 mod activity;
-#[cfg(any(feature = "activity", feature = "revisions"))]
+#[cfg(feature = "types-activity")]
 pub use activity::*;
-#[cfg(feature = "auth")]
+#[cfg(feature = "types-auth")]
 mod auth;
-#[cfg(feature = "auth")]
+#[cfg(feature = "types-auth")]
 pub use auth::*;
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-collections")]
 mod collections;
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "collections",
-        feature = "comments",
-        feature = "fields",
-        feature = "relations",
-        feature = "revisions",
-        feature = "schema",
-        feature = "shares",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-collections")]
 pub use collections::*;
-#[cfg(feature = "comments")]
+#[cfg(feature = "types-comments")]
 mod comments;
-#[cfg(feature = "comments")]
+#[cfg(feature = "types-comments")]
 pub use comments::*;
-#[cfg(any(feature = "dashboards", feature = "panels"))]
+#[cfg(feature = "types-dashboards")]
 mod dashboards;
-#[cfg(any(feature = "dashboards", feature = "panels"))]
+#[cfg(feature = "types-dashboards")]
 pub use dashboards::*;
-#[cfg(feature = "extensions")]
+#[cfg(feature = "types-extensions")]
 mod extensions;
-#[cfg(feature = "extensions")]
+#[cfg(feature = "types-extensions")]
 pub use extensions::*;
-#[cfg(any(feature = "fields", feature = "schema"))]
+#[cfg(feature = "types-fields")]
 mod fields;
-#[cfg(any(feature = "fields", feature = "schema"))]
+#[cfg(feature = "types-fields")]
 pub use fields::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-files")]
 mod files;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-files")]
 pub use files::*;
-#[cfg(any(feature = "flows", feature = "operations"))]
+#[cfg(feature = "types-flows")]
 mod flows;
-#[cfg(any(feature = "flows", feature = "operations"))]
+#[cfg(feature = "types-flows")]
 pub use flows::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "folders",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-folders")]
 mod folders;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "folders",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-folders")]
 pub use folders::*;
-#[cfg(feature = "notifications")]
+#[cfg(feature = "types-notifications")]
 mod notifications;
-#[cfg(feature = "notifications")]
+#[cfg(feature = "types-notifications")]
 pub use notifications::*;
-#[cfg(any(feature = "flows", feature = "operations"))]
+#[cfg(feature = "types-operations")]
 mod operations;
-#[cfg(any(feature = "flows", feature = "operations"))]
+#[cfg(feature = "types-operations")]
 pub use operations::*;
-#[cfg(any(feature = "dashboards", feature = "panels"))]
+#[cfg(feature = "types-panels")]
 mod panels;
-#[cfg(any(feature = "dashboards", feature = "panels"))]
+#[cfg(feature = "types-panels")]
 pub use panels::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-permissions")]
 mod permissions;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-permissions")]
 pub use permissions::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-policies")]
 mod policies;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-policies")]
 pub use policies::*;
-#[cfg(feature = "presets")]
+#[cfg(feature = "types-presets")]
 mod presets;
-#[cfg(feature = "presets")]
+#[cfg(feature = "types-presets")]
 pub use presets::*;
-#[cfg(any(feature = "relations", feature = "schema"))]
+#[cfg(feature = "types-relations")]
 mod relations;
-#[cfg(any(feature = "relations", feature = "schema"))]
+#[cfg(feature = "types-relations")]
 pub use relations::*;
-#[cfg(any(feature = "activity", feature = "revisions"))]
+#[cfg(feature = "types-revisions")]
 mod revisions;
-#[cfg(any(feature = "activity", feature = "revisions"))]
+#[cfg(feature = "types-revisions")]
 pub use revisions::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-roles")]
 mod roles;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-roles")]
 pub use roles::*;
-#[cfg(feature = "schema")]
+#[cfg(feature = "types-schema")]
 mod schema;
-#[cfg(feature = "schema")]
+#[cfg(feature = "types-schema")]
 pub use schema::*;
-#[cfg(feature = "server")]
+#[cfg(feature = "types-server")]
 mod server;
-#[cfg(feature = "server")]
+#[cfg(feature = "types-server")]
 pub use server::*;
-#[cfg(feature = "settings")]
+#[cfg(feature = "types-settings")]
 mod settings;
-#[cfg(feature = "settings")]
+#[cfg(feature = "types-settings")]
 pub use settings::*;
-#[cfg(feature = "shares")]
+#[cfg(feature = "types-shares")]
 mod shares;
-#[cfg(feature = "shares")]
+#[cfg(feature = "types-shares")]
 pub use shares::*;
-#[cfg(feature = "translations")]
+#[cfg(feature = "types-translations")]
 mod translations;
-#[cfg(feature = "translations")]
+#[cfg(feature = "types-translations")]
 pub use translations::*;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-users")]
 mod users;
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
+#[cfg(feature = "types-users")]
 pub use users::*;
-#[cfg(feature = "utilities")]
+#[cfg(feature = "types-utilities")]
 mod utilities;
-#[cfg(feature = "utilities")]
+#[cfg(feature = "types-utilities")]
 pub use utilities::*;
-#[cfg(any(feature = "activity", feature = "revisions", feature = "versions"))]
+#[cfg(feature = "types-versions")]
 mod versions;
-#[cfg(any(feature = "activity", feature = "revisions", feature = "versions"))]
+#[cfg(feature = "types-versions")]
 pub use versions::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "types-webhooks")]
 mod webhooks;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "types-webhooks")]
 pub use webhooks::*;

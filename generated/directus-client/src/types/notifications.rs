@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// A message to a user in the admin app, a record of `directus_notifications`.
 ///
 /// A record of `directus_notifications`.
-#[cfg(feature = "notifications")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Notification {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// One step of a flow, a record of `directus_operations`.
 ///
 /// A record of `directus_operations`.
-#[cfg(any(feature = "flows", feature = "operations"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Operation {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// One panel on an insights dashboard, a record of `directus_panels`.
 ///
 /// A record of `directus_panels`.
-#[cfg(any(feature = "dashboards", feature = "panels"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Panel {

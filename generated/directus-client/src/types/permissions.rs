@@ -8,29 +8,6 @@ use directus_runtime as rt;
 /// What a policy (before 11.0: a role) may do in one collection for one action, a record of `directus_permissions`.
 ///
 /// A record of `directus_permissions`.
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
@@ -76,7 +53,6 @@ pub struct Permission {
 /// Collection Access (Directus 11.0.0 and later)
 ///
 /// What the current user may do in one collection: a value of the map that `GET /permissions/me` returns, keyed by collection name.
-#[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CollectionAccess {
@@ -98,7 +74,6 @@ pub struct CollectionAccess {
 /// Action Access (Directus 11.0.0 and later)
 ///
 /// How far the current user may do one action in one collection.
-#[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActionAccess {
@@ -118,7 +93,6 @@ pub struct ActionAccess {
 /// Item Permissions (Directus 10.10.0 and later)
 ///
 /// What the current user may do with one item (or a singleton), the reply of `GET /permissions/me/{collection}/{id}`.
-#[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPermissions {
@@ -136,7 +110,6 @@ pub struct ItemPermissions {
 /// Item Action Access (Directus 10.10.0 and later)
 ///
 /// Whether the current user may do one action on one item.
-#[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemActionAccess {

@@ -8,29 +8,6 @@ use directus_runtime as rt;
 /// A set of permissions and access flags given to roles and users, a record of `directus_policies`.
 ///
 /// A record of `directus_policies`.
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Policy {
@@ -75,7 +52,6 @@ pub struct Policy {
 /// Policy Globals (Directus 11.0.0 and later)
 ///
 /// The access flags that apply to the current user across all their policies, the reply of `GET /policies/me/globals`.
-#[cfg(feature = "policies")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyGlobals {

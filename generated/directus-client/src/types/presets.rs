@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// Saved layout settings for a collection, or a bookmark, a record of `directus_presets`.
 ///
 /// A record of `directus_presets`.
-#[cfg(feature = "presets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Preset {

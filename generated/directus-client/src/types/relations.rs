@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Relation
 ///
 /// A relation as `/relations` returns it: the foreign key field, Directus's settings (`meta`, a `directus_relations` row) and the database constraint (`schema`).
-#[cfg(any(feature = "relations", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Relation {
@@ -35,7 +34,6 @@ pub struct Relation {
 /// Directus's settings for a relation: its `directus_relations` row.
 ///
 /// A record of `directus_relations`.
-#[cfg(any(feature = "relations", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelationMeta {
@@ -84,7 +82,6 @@ pub struct RelationMeta {
 /// Relation Schema
 ///
 /// The database foreign key of a relation.
-#[cfg(any(feature = "relations", feature = "schema"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelationSchema {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// The state of an item after one change, a record of `directus_revisions`.
 ///
 /// A record of `directus_revisions`.
-#[cfg(any(feature = "activity", feature = "revisions"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Revision {

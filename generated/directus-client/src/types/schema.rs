@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Schema Snapshot
 ///
 /// An instance's data model: its collections, fields and relations, as `GET /schema/snapshot` returns it (Directus's own collections left out).
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchemaSnapshot {
@@ -34,7 +33,6 @@ pub struct SchemaSnapshot {
 /// Snapshot System Field
 ///
 /// A field of one of Directus's own collections whose index a snapshot carries.
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotSystemField {
@@ -52,7 +50,6 @@ pub struct SnapshotSystemField {
 /// Snapshot System Field Schema
 ///
 /// The column settings a snapshot records for a system field.
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SnapshotSystemFieldSchema {
@@ -66,7 +63,6 @@ pub struct SnapshotSystemFieldSchema {
 /// Schema Diff
 ///
 /// What `apply` would change to make this instance match a snapshot, with the hash of this instance's schema. Pass it to `apply` as the server sent it (`.decode::<serde_json::Value>()`), so nulls in the changes stay.
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchemaDiff {
@@ -82,7 +78,6 @@ pub struct SchemaDiff {
 /// Schema Changes
 ///
 /// The changes of a schema diff, per kind of object.
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchemaChanges {
@@ -103,7 +98,6 @@ pub struct SchemaChanges {
 /// Schema Change
 ///
 /// The changes to one collection, field or relation.
-#[cfg(feature = "schema")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchemaChange {

@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Server Info
 ///
 /// Facts about the project and the server, the reply of `GET /server/info`; anonymous callers get only `project` (and, on 12.x, `license`).
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerInfo {
@@ -91,7 +90,6 @@ pub struct ServerInfo {
 /// Server Project
 ///
 /// The public project settings in `/server/info`: a subset of `settings`.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerProject {
@@ -149,7 +147,6 @@ pub struct ServerProject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `default_appearance` of [`ServerProject`].
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum ServerProjectDefaultAppearance {
@@ -166,7 +163,6 @@ pub enum ServerProjectDefaultAppearance {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "server")]
 impl ServerProjectDefaultAppearance {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -181,7 +177,6 @@ impl ServerProjectDefaultAppearance {
 /// Server Project Background
 ///
 /// The login page background file in `/server/info`.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerProjectBackground {
@@ -199,7 +194,6 @@ pub struct ServerProjectBackground {
 /// Server Setup (Directus 12.0.2 and later)
 ///
 /// Which first-run setup steps are done.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerSetup {
@@ -215,7 +209,6 @@ pub struct ServerSetup {
 /// Server Autosave (Directus 12.0.2 and later)
 ///
 /// Autosave settings of the admin app.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerAutosave {
@@ -235,7 +228,6 @@ pub struct ServerAutosave {
 /// Server Files (Directus 11.16.1 and later)
 ///
 /// Upload restrictions.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerFiles {
@@ -250,7 +242,6 @@ pub struct ServerFiles {
 /// Server Rate Limit
 ///
 /// A rate limit: how many requests per how many seconds.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerRateLimit {
@@ -266,7 +257,6 @@ pub struct ServerRateLimit {
 /// Server Extensions
 ///
 /// Extension settings.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerExtensions {
@@ -285,7 +275,6 @@ pub struct ServerExtensions {
 /// Server Query Limit
 ///
 /// The default and maximum `limit` of list queries.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerQueryLimit {
@@ -301,7 +290,6 @@ pub struct ServerQueryLimit {
 /// Server WebSocket
 ///
 /// The WebSocket settings, when WebSockets are on.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerWebsocket {
@@ -348,7 +336,6 @@ pub struct ServerWebsocket {
 /// Server WebSocket Endpoint
 ///
 /// One WebSocket endpoint.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerWebsocketEndpoint {
@@ -364,7 +351,6 @@ pub struct ServerWebsocketEndpoint {
 /// Server WebSocket Logs (Directus 11.1.0 and later)
 ///
 /// The live log stream settings.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerWebsocketLogs {
@@ -379,7 +365,6 @@ pub struct ServerWebsocketLogs {
 /// Server Uploads (Directus 10.13.1 and later)
 ///
 /// Upload settings.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerUploads {
@@ -410,7 +395,6 @@ pub struct ServerUploads {
 /// Server License (Directus 12.0.2 and later)
 ///
 /// The licence the server runs under.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerLicense {
@@ -427,7 +411,6 @@ pub struct ServerLicense {
 /// Server License Entitlements (Directus 12.0.2 and later)
 ///
 /// What the licence allows in the app (the three keys seen under the Core licence).
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerLicenseEntitlements {
@@ -448,7 +431,6 @@ pub struct ServerLicenseEntitlements {
 /// Server Health
 ///
 /// The health report, the reply of `GET /server/health` (not wrapped in `data`; content type `application/health+json`).
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerHealth {
@@ -473,7 +455,6 @@ pub struct ServerHealth {
 /// Server Health Check
 ///
 /// One result of a health check.
-#[cfg(feature = "server")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerHealthCheck {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// The project-wide settings, the single record of `directus_settings`.
 ///
 /// A record of `directus_settings`.
-#[cfg(feature = "settings")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Settings {
@@ -230,7 +229,6 @@ pub struct Settings {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `storage_asset_transform` of [`Settings`].
-#[cfg(feature = "settings")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsStorageAssetTransform {
@@ -247,7 +245,6 @@ pub enum SettingsStorageAssetTransform {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "settings")]
 impl SettingsStorageAssetTransform {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -260,7 +257,6 @@ impl SettingsStorageAssetTransform {
     }
 }
 /// The values of the field `default_appearance` of [`Settings`].
-#[cfg(feature = "settings")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsDefaultAppearance {
@@ -277,7 +273,6 @@ pub enum SettingsDefaultAppearance {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "settings")]
 impl SettingsDefaultAppearance {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -290,7 +285,6 @@ impl SettingsDefaultAppearance {
     }
 }
 /// The values of the field `default_save_action` of [`Settings`].
-#[cfg(feature = "settings")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum SettingsDefaultSaveAction {
@@ -307,7 +301,6 @@ pub enum SettingsDefaultSaveAction {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "settings")]
 impl SettingsDefaultSaveAction {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// A link that gives outside access to one item, a record of `directus_shares`.
 ///
 /// A record of `directus_shares`.
-#[cfg(feature = "shares")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Share {
@@ -64,7 +63,6 @@ pub struct Share {
 /// Share Info
 ///
 /// The public facts of a share, the reply of `GET /shares/info/{id}` (a subset of `share`).
-#[cfg(feature = "shares")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShareInfo {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// A custom translation string, a record of `directus_translations`.
 ///
 /// A record of `directus_translations`.
-#[cfg(feature = "translations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Translation {

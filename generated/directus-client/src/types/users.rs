@@ -8,29 +8,6 @@ use directus_runtime as rt;
 /// A person who logs in to Directus, a record of `directus_users`.
 ///
 /// A record of `directus_users`.
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -124,29 +101,6 @@ pub struct User {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `status` of [`User`].
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserStatus {
@@ -175,29 +129,6 @@ pub enum UserStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 impl UserStatus {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -214,29 +145,6 @@ impl UserStatus {
     }
 }
 /// The values of the field `appearance` of [`User`].
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserAppearance {
@@ -253,29 +161,6 @@ pub enum UserAppearance {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 impl UserAppearance {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -288,29 +173,6 @@ impl UserAppearance {
     }
 }
 /// The values of the field `text_direction` of [`User`].
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum UserTextDirection {
@@ -327,29 +189,6 @@ pub enum UserTextDirection {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "access",
-        feature = "activity",
-        feature = "comments",
-        feature = "dashboards",
-        feature = "files",
-        feature = "flows",
-        feature = "notifications",
-        feature = "operations",
-        feature = "panels",
-        feature = "permissions",
-        feature = "policies",
-        feature = "presets",
-        feature = "revisions",
-        feature = "roles",
-        feature = "server",
-        feature = "settings",
-        feature = "shares",
-        feature = "users",
-        feature = "versions"
-    )
-)]
 impl UserTextDirection {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {

@@ -6,7 +6,6 @@ use directus_runtime as rt;
 /// Import Result
 ///
 /// What a batch import did (or, with `dryRun`, would do), per collection.
-#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportResult {
@@ -23,7 +22,6 @@ pub struct ImportResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `mode` of [`ImportResult`].
-#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum ImportResultMode {
@@ -37,7 +35,6 @@ pub enum ImportResultMode {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "utilities")]
 impl ImportResultMode {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -51,7 +48,6 @@ impl ImportResultMode {
 /// Import Collection Result
 ///
 /// What a batch import did to the items of one collection.
-#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportCollectionResult {
@@ -71,7 +67,6 @@ pub struct ImportCollectionResult {
 /// Generated Translations
 ///
 /// The reply of `POST /utils/translations/generate`: the translations collection that holds the translated fields.
-#[cfg(feature = "utilities")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GeneratedTranslations {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// A named draft of changes to one item, a record of `directus_versions`.
 ///
 /// A record of `directus_versions`.
-#[cfg(any(feature = "activity", feature = "revisions", feature = "versions"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Version {
@@ -53,7 +52,6 @@ pub struct Version {
 /// Version Comparison (Directus 10.7.0 and later)
 ///
 /// A version next to its main item, the reply of `GET /versions/{id}/compare`.
-#[cfg(feature = "versions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VersionComparison {

@@ -8,7 +8,6 @@ use directus_runtime as rt;
 /// An HTTP call Directus makes when items change, a record of `directus_webhooks` (read-only from 10.11, removed in 11.14).
 ///
 /// A record of `directus_webhooks`.
-#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Webhook {
@@ -49,7 +48,6 @@ pub struct Webhook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `method` of [`Webhook`].
-#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookMethod {
@@ -63,7 +61,6 @@ pub enum WebhookMethod {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
 impl WebhookMethod {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -75,7 +72,6 @@ impl WebhookMethod {
     }
 }
 /// The values of the field `status` of [`Webhook`].
-#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookStatus {
@@ -89,7 +85,6 @@ pub enum WebhookStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
 impl WebhookStatus {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -101,7 +96,6 @@ impl WebhookStatus {
     }
 }
 /// The values of the field `actions` of [`Webhook`].
-#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum WebhookActions {
@@ -118,7 +112,6 @@ pub enum WebhookActions {
     #[serde(untagged)]
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
 impl WebhookActions {
     /// The value as Directus writes it.
     pub fn as_str(&self) -> &str {
@@ -133,7 +126,6 @@ impl WebhookActions {
 /// Webhook Header (before Directus 11.14.0)
 ///
 /// One extra HTTP header of a webhook call.
-#[cfg(feature = "webhooks")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookHeader {
