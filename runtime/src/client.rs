@@ -569,7 +569,8 @@ impl Client {
         // Local files are checked (and opened) before anything goes out, even a version lookup
         // or a token refresh: a path that is not a readable file is the caller's mistake, and
         // finding it mid-upload would look like a broken connection.
-        let (json, parts, mut form) = match req.body {
+        // `whole`: a body sent in one piece with its content type (JSON, or a tus chunk).
+        let (whole, parts, mut form) = match req.body {
             Body::None => (None, None, None),
             Body::Json(v) => {
                 let bytes = serde_json::to_vec(&v)
@@ -618,7 +619,7 @@ impl Client {
             if let Some(token) = &token {
                 builder = builder.bearer_auth(token.expose());
             }
-            if let Some((bytes, content_type)) = &json {
+            if let Some((bytes, content_type)) = &whole {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
             }
             if op.tus {
