@@ -393,7 +393,8 @@ impl<C: From<Client>> ClientBuilder<C> {
 }
 
 impl Client {
-    /// A client without credentials; call [`Client::login`] or use [`ClientBuilder::token`].
+    /// A client without credentials: log in (the generated client's `login`) or use
+    /// [`ClientBuilder::token`].
     pub fn new(url: impl Into<String>) -> Result<Self> {
         ClientBuilder::new(url).build()
     }

@@ -76,7 +76,7 @@ pub struct Operation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionChange {
     /// The reply carries `access_token`, `refresh_token` and `expires`: the client logs in with
-    /// them, as [`crate::Client::login`] does.
+    /// them (the generated client's `login` is such an operation).
     Start,
     /// The call ends the session whose `refresh_token` it sends; the client's own session when
     /// the request names none.

@@ -183,6 +183,29 @@ fn fixture_changes() -> Vec<Case> {
     ]
 }
 
+/// An e-mail and password login that `Client::login` calls (spec `client_login`).
+const LOGIN: &str = "  - id: sign_in
+    title: Sign In
+    summary: Logs in.
+    client_login: true
+    method: POST
+    path: /things/login
+    auth: none
+    body:
+      kind: object
+      fields:
+        - { name: email, type: string, required: true, description: The e-mail. }
+        - { name: password, type: string, required: true, secret: true, description: The password. }
+        - { name: mode, type: string, values: [json, cookie], description: Where the tokens go. }
+    response:
+      kind: json
+      session: start
+      fields:
+        - { name: access_token, type: string, secret: true, description: The token. }
+        - { name: refresh_token, type: string, secret: true, description: The refresh token. }
+        - { name: expires, type: integer, required: true, description: Its lifetime in milliseconds. }
+";
+
 /// Shapes of the generated API the fixture pair does not reach.
 fn more_shapes() -> Vec<Case> {
     const REDIRECT: &str = "      - { name: redirect, in: query, type: string, description: Where to return. }\n";
@@ -198,6 +221,10 @@ fn more_shapes() -> Vec<Case> {
         case("allowed values widened (still holding `*`, so still a string)", "param-values", vec![rep(THINGS, "values: [total_count, filter_count, \"*\"]", "values: [total_count, filter_count, \"*\", all]")]),
         case("free-form body fields no longer taken", "body", vec![rep(THINGS, "      open: true\n", "")]),
         case("command-line tool renamed", "binary-renamed", vec![rep(API, "  binary: kinds\n", "  binary: kinds-tool\n")]),
+        Case {
+            also: &["operation-added"],
+            ..case("a login operation behind `Client::login` added", "client-login", vec![rep(THINGS, "  - id: kinds\n", &format!("{LOGIN}  - id: kinds\n"))])
+        },
     ]
 }
 
