@@ -64,6 +64,9 @@ struct Entry {
     scope: String,
     name: String,
     what: String,
+    /// The server name it comes from (`collection \`a\``, `field \`a.b\``): one report per
+    /// name, or per pair of names, however many generated names they share.
+    origin: String,
 }
 
 /// Whether `name` can be written as a Rust identifier (as `r#name` for a keyword).
@@ -79,31 +82,37 @@ fn writable(name: &str) -> bool {
 
 pub fn check(models: &Models) -> Vec<Problem> {
     let mut entries = Vec::new();
-    let mut add = |scope: &str, name: &str, what: String| entries.push(Entry { scope: scope.to_owned(), name: name.to_owned(), what });
+    let mut add = |scope: &str, name: &str, what: String, origin: &str| {
+        entries.push(Entry { scope: scope.to_owned(), name: name.to_owned(), what, origin: origin.to_owned() })
+    };
     for m in models.collections.iter().chain(&models.system) {
         let c = &m.collection;
-        add("the crate's types", &m.type_name, format!("collection `{c}`"));
-        add("the crate's modules", &m.module, format!("collection `{c}`"));
+        let origin = format!("collection `{c}`");
+        add("the crate's types", &m.type_name, origin.clone(), &origin);
+        add("the crate's modules", &m.module, origin.clone(), &origin);
         if m.key.is_some() {
-            add("the crate's types", &fields_enum(&m.type_name), format!("the field-name enum of collection `{c}`"));
+            add("the crate's types", &fields_enum(&m.type_name), format!("the field-name enum of collection `{c}`"), &origin);
         }
-        let scope = format!("the fields of `{}`", m.type_name);
+        let scope = format!("the fields of collection `{c}`");
         for f in &m.fields {
-            add(&scope, &f.ident, format!("field `{c}.{}`", f.name));
+            let origin = format!("field `{c}.{}`", f.name);
+            add(&scope, &f.ident, origin.clone(), &origin);
             match &f.ty {
                 Ty::Choices { enum_name, variants } => {
-                    add("the crate's types", enum_name, format!("the choices of field `{c}.{}`", f.name));
+                    add("the crate's types", enum_name, format!("the choices of field `{c}.{}`", f.name), &origin);
                     let scope = format!("the variants of `{enum_name}`");
-                    add(&scope, "Unknown", "the variant for values the schema does not list".into());
+                    // Reserved (no `what`): the variant for values the schema does not list.
+                    add(&scope, "Unknown", String::new(), "");
                     for (v, value) in variants {
-                        add(&scope, v, format!("choice `{value}` of field `{c}.{}`", f.name));
+                        add(&scope, v, format!("choice `{value}` of field `{c}.{}`", f.name), &format!("{origin}:{value}"));
                     }
                 }
                 Ty::Repeater { item_name, fields } => {
-                    add("the crate's types", item_name, format!("the entries of repeater field `{c}.{}`", f.name));
+                    add("the crate's types", item_name, format!("the entries of repeater field `{c}.{}`", f.name), &origin);
                     let scope = format!("the fields of `{item_name}`");
                     for s in fields {
-                        add(&scope, &s.ident, format!("sub-field `{}` of repeater field `{c}.{}`", s.name, f.name));
+                        let what = format!("sub-field `{}` of repeater field `{c}.{}`", s.name, f.name);
+                        add(&scope, &s.ident, what, &format!("{origin}/{}", s.name));
                     }
                 }
                 _ => {}
@@ -114,42 +123,56 @@ pub fn check(models: &Models) -> Vec<Problem> {
     let reserved: Vec<Entry> = ROOT_TYPES
         .iter()
         .chain(PRELUDE)
-        .map(|n| Entry { scope: "the crate's types".into(), name: (*n).into(), what: String::new() })
-        .chain(ROOT_MODULES.iter().map(|n| Entry { scope: "the crate's modules".into(), name: (*n).into(), what: String::new() }))
+        .map(|n| Entry { scope: "the crate's types".into(), name: (*n).into(), what: String::new(), origin: String::new() })
+        .chain(ROOT_MODULES.iter().map(|n| Entry { scope: "the crate's modules".into(), name: (*n).into(), what: String::new(), origin: String::new() }))
         .collect();
     let mut problems = Vec::new();
     let mut first: BTreeMap<(&str, &str), &Entry> = reserved.iter().map(|e| ((e.scope.as_str(), e.name.as_str()), e)).collect();
+    let mut reported: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     for e in &entries {
-        let at = at_of(&e.what);
+        if e.what.is_empty() {
+            first.entry((&e.scope, &e.name)).or_insert(e);
+            continue;
+        }
+        let at = at_of(&e.origin);
         if !writable(&e.name) {
-            problems.push(Problem {
-                at,
-                message: format!("{} becomes `{}`, which is not a Rust identifier (empty, starting with a digit, or `self`, `super`, `crate`)", e.what, e.name),
-                fix: "rename it in Directus (a field's or collection's key), or leave the collection out with --exclude COLLECTION".into(),
-            });
+            if reported.insert((&e.origin, "")) {
+                problems.push(Problem {
+                    at,
+                    message: format!("{} becomes `{}`, which is not a Rust identifier (empty, starting with a digit, or `self`, `super`, `crate`)", e.what, e.name),
+                    fix: "rename it in Directus (a field's or collection's key), or leave the collection out with --exclude COLLECTION".into(),
+                });
+            }
             continue;
         }
         match first.get(&(e.scope.as_str(), e.name.as_str())) {
             None => {
                 first.insert((&e.scope, &e.name), e);
             }
-            Some(earlier) if earlier.what.is_empty() => problems.push(Problem {
-                at,
-                message: format!("{} becomes `{}`, which the generated code uses itself ({})", e.what, e.name, e.scope),
-                fix: "rename it in Directus, or leave the collection out with --exclude COLLECTION".into(),
-            }),
-            Some(earlier) => problems.push(Problem {
-                at,
-                message: format!("{} and {} both become `{}` ({})", e.what, earlier.what, e.name, e.scope),
-                fix: "rename one of them in Directus: names that differ only in case, `-` or `_` give the same Rust name; or leave one collection out with --exclude COLLECTION".into(),
-            }),
+            Some(earlier) if earlier.what.is_empty() => {
+                if reported.insert((&e.origin, "")) {
+                    problems.push(Problem {
+                        at,
+                        message: format!("{} becomes `{}`, which the generated code uses itself ({})", e.what, e.name, e.scope),
+                        fix: "rename it in Directus, or leave the collection out with --exclude COLLECTION".into(),
+                    });
+                }
+            }
+            Some(earlier) => {
+                if reported.insert((&e.origin, &earlier.origin)) {
+                    problems.push(Problem {
+                        at,
+                        message: format!("{} and {} both become `{}` ({})", e.what, earlier.what, e.name, e.scope),
+                        fix: "rename one of them in Directus: names that differ only in case, `-` or `_` give the same Rust name; or leave one collection out with --exclude COLLECTION".into(),
+                    });
+                }
+            }
         }
     }
     problems
 }
 
-/// Where a problem is, from the description of its name: `collection.field` or `collection`.
-fn at_of(what: &str) -> String {
-    let quoted: Vec<&str> = what.split('`').skip(1).step_by(2).collect();
-    quoted.last().map(|s| (*s).to_owned()).unwrap_or_else(|| what.to_owned())
+/// Where a problem is, from the origin of its name: `collection.field` or `collection`.
+fn at_of(origin: &str) -> String {
+    origin.split('`').nth(1).unwrap_or(origin).to_owned()
 }

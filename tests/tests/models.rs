@@ -1,0 +1,221 @@
+//! `generator models` without a server: golden output for the fixture snapshot (JSON and the
+//! same as YAML), determinism, `--check` and `--diff` on a changed schema, hostile names, and
+//! scale. Set UPDATE_GOLDEN=1 to rewrite the golden files. The live half is live_models.rs.
+
+use directus_e2e::repo_root;
+use directus_generator::emit::OutputFile;
+use directus_generator::models::{self, emit, snapshot};
+use directus_generator::output;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn update_golden() -> bool {
+    std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1")
+}
+
+fn fixture() -> PathBuf {
+    repo_root().join("tests/fixtures/models/snapshot.json")
+}
+
+fn golden() -> PathBuf {
+    repo_root().join("tests/golden/models/fixture-models")
+}
+
+/// The arguments that made the golden crate (the paths are from the crate to this checkout).
+const GOLDEN_ARGS: &[&str] = &["--crate", "fixture-models", "--runtime-path", "../../../../runtime", "--client-path", "../../../../generated/directus-client"];
+
+fn layout() -> emit::Layout {
+    emit::Layout::Crate {
+        name: "fixture-models".into(),
+        runtime_path: Some("../../../../runtime".into()),
+        client_path: Some("../../../../generated/directus-client".into()),
+    }
+}
+
+fn files_of(value: &Value, label: &str) -> Vec<OutputFile> {
+    let snap = snapshot::from_value(value.clone(), label).unwrap();
+    let built = models::build(&snap, &[]).unwrap_or_else(|p| panic!("{label} does not build: {p:?}"));
+    emit::emit(&built, &layout(), &emit::Source { label: "snapshot.json", directus: snap.directus.as_deref() }).unwrap()
+}
+
+fn fixture_value() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture()).unwrap()).unwrap()
+}
+
+fn generator() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run the generator");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn fixture_snapshot_matches_its_golden_crate() {
+    let files = files_of(&fixture_value(), "snapshot.json");
+    if update_golden() {
+        output::write(&golden(), &files).unwrap();
+        return;
+    }
+    let stale = output::check(&golden(), &files);
+    assert!(stale.is_empty(), "tests/golden/models is stale: {stale:?}; run with UPDATE_GOLDEN=1 and review the diff");
+}
+
+#[test]
+fn the_same_snapshot_as_yaml_or_wrapped_in_data_gives_the_same_bytes_twice() {
+    let value = fixture_value();
+    let a = files_of(&value, "json");
+    let b = files_of(&value, "again");
+    assert!(a.iter().zip(&b).all(|(x, y)| x.path == y.path && x.contents == y.contents), "two runs differ");
+    let yaml = serde_norway::to_string(&value).unwrap();
+    let from_yaml = snapshot::parse(&yaml, "snapshot.yaml").unwrap();
+    let from_json = snapshot::parse(&serde_json::to_string(&value).unwrap(), "snapshot.json").unwrap();
+    let (y, j) = (models::build(&from_yaml, &[]).unwrap(), models::build(&from_json, &[]).unwrap());
+    let source = emit::Source { label: "snapshot.json", directus: Some("12.4.1") };
+    let (y, j) = (emit::emit(&y, &layout(), &source).unwrap(), emit::emit(&j, &layout(), &source).unwrap());
+    assert!(y.iter().zip(&j).all(|(x, y)| x.contents == y.contents), "YAML and JSON give different models");
+    let wrapped = serde_json::json!({ "data": value });
+    assert_eq!(files_of(&wrapped, "wrapped").len(), a.len());
+}
+
+#[test]
+fn every_field_type_and_relation_kind_of_the_fixture_is_typed() {
+    let lib = std::fs::read_to_string(golden().join("src/articles.rs")).unwrap();
+    for expected in [
+        "pub title: Option<String>",
+        "pub body: Option<Option<String>>",
+        "pub status: Option<ArticlesStatus>",
+        "pub layout: Option<Option<ArticlesLayout>>",
+        "pub rating: Option<Option<i64>>",
+        "pub views: Option<Option<rt::BigInt>>",
+        "pub score: Option<Option<f64>>",
+        "pub price: Option<Option<rt::Decimal>>",
+        "pub featured: Option<bool>",
+        "pub metadata: Option<Option<serde_json::Value>>",
+        "pub tags: Option<Option<Vec<String>>>",
+        "pub location: Option<Option<rt::Geometry>>",
+        "pub links: Option<Option<Vec<ArticlesLinksItem>>>",
+        "pub author: Option<Option<rt::Related<i64, super::Authors>>>",
+        "pub categories: Option<Vec<rt::Related<i64, super::ArticlesCategories>>>",
+        "pub blocks: Option<Vec<rt::Related<i64, super::ArticlesBlocks>>>",
+        "#[serde(rename = \"in-review\")]",
+        "Unknown(String)",
+        "type Key = String;",
+    ] {
+        assert!(lib.contains(expected), "articles.rs lacks `{expected}`");
+    }
+    assert!(!lib.contains("divider"), "a presentation alias became a field");
+    let read = |f: &str| std::fs::read_to_string(golden().join("src").join(f)).unwrap();
+    assert!(read("authors.rs").contains("pub articles: Option<Vec<rt::Related<String, super::Articles>>>"), "o2m");
+    assert!(read("articles_blocks.rs").contains("pub item: Option<Option<rt::Related<String, serde_json::Value>>>"), "m2a item");
+    assert!(read("site_settings.rs").contains("impl rt::Singleton for SiteSettings"), "singleton");
+    assert!(read("categories.rs").contains("type Key = String;"), "string key");
+    assert!(read("directus_users.rs").contains("pub struct DirectusUsersCustom"), "custom fields of a system collection");
+    assert!(read("my_collection.rs").contains("rename = \"my-field\""), "serde rename");
+}
+
+/// The snapshot with one field added, one removed and one retyped.
+fn changed(value: &Value, change: &str) -> Value {
+    let mut v = value.clone();
+    let fields = v["fields"].as_array_mut().unwrap();
+    match change {
+        "added" => fields.push(serde_json::json!({"collection": "authors", "field": "website", "type": "string", "meta": {"sort": 99}, "schema": {"is_nullable": true}})),
+        "removed" => fields.retain(|f| !(f["collection"] == "authors" && f["field"] == "bio")),
+        "retyped" => {
+            for f in fields.iter_mut().filter(|f| f["collection"] == "quotes" && f["field"] == "source") {
+                f["type"] = "integer".into();
+            }
+        }
+        _ => unreachable!(),
+    }
+    v
+}
+
+#[test]
+fn check_fails_on_a_changed_schema_and_diff_gives_the_verdicts() {
+    let dir = directus_e2e::temp_dir("models-check");
+    let out = dir.join("fixture-models");
+    directus_e2e::copy_dir(&golden(), &out);
+    let check = |snap: &Path| {
+        run(generator().args(["models", "--snapshot"]).arg(snap).arg("--out").arg(&out).args(GOLDEN_ARGS).arg("--check"))
+    };
+    let (code, stdout, stderr) = check(&fixture());
+    assert_eq!(code, 0, "the golden crate is fresh: {stdout}{stderr}");
+    let value = fixture_value();
+    let old = dir.join("old.json");
+    std::fs::write(&old, serde_json::to_string(&value).unwrap()).unwrap();
+    for (change, class, breaking) in [("added", "field `authors.website` added", false), ("removed", "field `authors.bio` removed", true), ("retyped", "field `quotes.source` is now `Option<Option<i64>>`", true)] {
+        let new = dir.join(format!("{change}.json"));
+        std::fs::write(&new, serde_json::to_string(&changed(&value, change)).unwrap()).unwrap();
+        let (code, _, stderr) = check(&new);
+        assert_eq!(code, 1, "--check passes on a field {change}: {stderr}");
+        assert!(stderr.contains("stale:") && stderr.contains("is not what the snapshot gives"), "{stderr}");
+        let (code, stdout, stderr) = run(generator().args(["models", "--diff"]).arg(&old).arg(&new));
+        assert_eq!(code, if breaking { 1 } else { 0 }, "field {change}: {stdout}{stderr}");
+        let line = stdout.lines().find(|l| l.contains(class)).unwrap_or_else(|| panic!("no `{class}` in:\n{stdout}"));
+        assert!(line.ends_with(if breaking { "| **breaking** |" } else { "| compatible |" }), "{line}");
+        let (_, json, _) = run(generator().args(["models", "--format", "json", "--diff"]).arg(&old).arg(&new));
+        let report: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(report["breaking"], breaking, "{json}");
+    }
+    // Writing the new models makes --check pass again, and removes nothing it did not write.
+    let new = dir.join("added.json");
+    let (code, stdout, _) = run(generator().args(["models", "--snapshot"]).arg(&new).arg("--out").arg(&out).args(GOLDEN_ARGS));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("wrote") && stdout.contains("authors.rs"), "{stdout}");
+    assert_eq!(check(&new).0, 0);
+}
+
+#[test]
+fn hostile_names_are_refused_with_where_what_and_how() {
+    let out = directus_e2e::temp_dir("models-hostile");
+    // From the checkout, so the report names the snapshot as a user would type it.
+    let (code, stdout, stderr) = run(generator().current_dir(repo_root()).args(["models", "--snapshot", "tests/fixtures/models/hostile.json", "--out"]).arg(&out));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let golden = repo_root().join("tests/golden/models/hostile.txt");
+    if update_golden() {
+        std::fs::write(&golden, &stderr).unwrap();
+    } else {
+        assert_eq!(stderr, std::fs::read_to_string(&golden).unwrap(), "the hostile report changed; UPDATE_GOLDEN=1 rewrites it");
+    }
+    assert!(std::fs::read_dir(&out).map(|d| d.count() == 0).unwrap_or(true), "files were written despite the problems");
+    for expected in [
+        "collection `2fa_codes` becomes `2faCodes`",
+        "collection `my_posts` and collection `my-posts` both become `MyPosts`",
+        "field `notes.title` and field `notes.Title` both become `title`",
+        "field `notes.self` becomes `self`",
+        "collection `collection` becomes `Collection`, which the generated code uses itself",
+        "choice `in_review` of field `notes.mood` and choice `in-review` of field `notes.mood` both become `InReview`",
+        "choice `Unknown` of field `notes.mood` becomes `Unknown`, which the generated code uses itself",
+        "notes.weird: has the Directus type `vector`",
+        "relates to collection `people`, which the snapshot does not have",
+        "fix:",
+    ] {
+        assert!(stderr.contains(expected), "no `{expected}` in:\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn five_hundred_collections_of_ten_thousand_fields_generate_quickly() {
+    let value = directus_e2e::synth_snapshot::synthetic_snapshot(500, 20);
+    let fields = value["fields"].as_array().unwrap().len();
+    assert!((9_900..=10_100).contains(&fields), "{fields} fields");
+    let dir = directus_e2e::temp_dir("models-scale");
+    let snap = dir.join("snapshot.json");
+    std::fs::write(&snap, serde_json::to_string(&value).unwrap()).unwrap();
+    let out = dir.join("out");
+    let started = Instant::now();
+    let (code, _, stderr) = run(generator().args(["models", "--snapshot"]).arg(&snap).arg("--out").arg(&out));
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_dir(out.join("src")).unwrap().count(), 501, "500 modules and lib.rs");
+    eprintln!("generator models: 500 collections, {fields} fields, read, generated and written in {:.3} s", took.as_secs_f64());
+    // The 1 s budget is for the optimised generator (bench/run.py models); a debug build is
+    // several times slower, so it only guards against something much worse.
+    let budget = if cfg!(debug_assertions) { 15.0 } else { 1.0 };
+    assert!(took.as_secs_f64() < budget, "took {took:?}, over {budget} s");
+}
