@@ -469,7 +469,7 @@ fn cargo_toml(name: &str, runtime_path: Option<&str>, client_path: Option<&str>,
     let mut package = Table::new();
     package["name"] = value(name);
     package["version"] = value("0.1.0");
-    package["description"] = value(format!("Typed records of a Directus project's collections, generated from the schema snapshot {}.", source.label));
+    package["description"] = value("Typed records of a Directus project's collections, generated from its schema snapshot.");
     package["edition"] = value("2021");
     package["publish"] = value(false);
     package["rust-version"] = value(crate::emit::manifest::RUST_VERSION);

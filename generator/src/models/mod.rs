@@ -296,12 +296,12 @@ impl Ctx<'_> {
             for s in &subs {
                 let Some(name) = s.get("field").and_then(Value::as_str) else { continue };
                 let sub_ty = s.get("type").and_then(Value::as_str).unwrap_or("json");
-                let required = s.pointer("/meta/required").and_then(Value::as_bool).unwrap_or(false);
                 fields.push(Field {
                     name: name.to_owned(),
                     ident: names::field(name),
                     ty: scalar(sub_ty).unwrap_or(Ty::Json),
-                    nullable: !required,
+                    // Entries are JSON, not columns: a sub-field is there or not.
+                    nullable: false,
                     note: s.pointer("/meta/note").and_then(Value::as_str).map(str::to_owned),
                     default: None,
                     directus_type: sub_ty.to_owned(),

@@ -110,13 +110,6 @@ pub struct Articles {
         skip_serializing_if = "Option::is_none"
     )]
     pub tags: Option<Option<Vec<String>>>,
-    /// Directus `location` (`geometry.Point`); nullable: `Some(None)` is `null`.
-    #[serde(
-        default,
-        deserialize_with = "rt::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub location: Option<Option<rt::Geometry>>,
     /// Further reading.
     ///
     /// Directus `links` (`json`); nullable: `Some(None)` is `null`.
@@ -167,7 +160,6 @@ pub enum ArticlesField {
     UpdatedAt,
     Metadata,
     Tags,
-    Location,
     Links,
     Author,
     Categories,
@@ -192,7 +184,6 @@ impl ArticlesField {
         Self::UpdatedAt,
         Self::Metadata,
         Self::Tags,
-        Self::Location,
         Self::Links,
         Self::Author,
         Self::Categories,
@@ -217,7 +208,6 @@ impl ArticlesField {
             Self::UpdatedAt => "updated_at",
             Self::Metadata => "metadata",
             Self::Tags => "tags",
-            Self::Location => "location",
             Self::Links => "links",
             Self::Author => "author",
             Self::Categories => "categories",
@@ -293,18 +283,10 @@ pub struct ArticlesLinksItem {
     /// Directus `label` (`string`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// Directus `url` (`string`); nullable: `Some(None)` is `null`.
-    #[serde(
-        default,
-        deserialize_with = "rt::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<Option<String>>,
-    /// Directus `weight` (`integer`); nullable: `Some(None)` is `null`.
-    #[serde(
-        default,
-        deserialize_with = "rt::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub weight: Option<Option<i64>>,
+    /// Directus `url` (`string`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Directus `weight` (`integer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
 }
