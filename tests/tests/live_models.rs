@@ -25,6 +25,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+// The README's "Typed items" example, compiled and run here (models.rs checks that the README
+// shows this file).
+#[path = "support/typed_items.rs"]
+mod typed_items;
+
 fn server() -> &'static Server {
     server::shared("12.4.1")
 }
@@ -291,4 +296,11 @@ async fn typed_round_trip_through_every_collection() {
     assert!(c.collection::<Articles>().get(&article_id, &Query::new()).await.is_err(), "the article is gone");
     assert!(c.collection::<Authors>().get(&author_id, &Query::new()).await.is_err(), "the author is gone");
     assert!(c.collection::<Categories>().get(&slug, &Query::new()).await.is_err(), "the category is gone");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_typed_items_example_runs() {
+    let s = server();
+    applied(s).await;
+    typed_items::typed_items(&admin(s)).await.expect("the README's Typed items example");
 }

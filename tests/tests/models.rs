@@ -250,3 +250,15 @@ fn decimals_big_integers_and_geometry_decode_exactly_from_a_postgres_reply() {
     let p: Places = serde_json::from_value(serde_json::json!({"id": 1, "location": {"type": "Point", "coordinates": [2.35, 48.85]}})).unwrap();
     assert_eq!(p.location.flatten().unwrap().0["coordinates"][1], 48.85);
 }
+
+/// The README's "Typed items" Rust block is tests/tests/support/typed_items.rs, which
+/// live_models.rs compiles against the fixture's models and runs against a real server.
+#[test]
+fn the_readme_typed_items_example_is_the_one_the_live_test_runs() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme.split("\n## Typed items\n").nth(1).expect("README has a `## Typed items` section");
+    let section = section.split("\n## ").next().unwrap();
+    let code = section.split("```rust\n").nth(1).and_then(|b| b.split("```").next()).expect("a ```rust block");
+    let file = std::fs::read_to_string(repo_root().join("tests/tests/support/typed_items.rs")).unwrap();
+    assert_eq!(code, file, "the README's Typed items example and tests/tests/support/typed_items.rs differ; keep them the same");
+}

@@ -390,6 +390,9 @@ fn root(models: &Models, layout: &Layout, source: &Source<'_>) -> Result<String,
         use directus_runtime as rt;
         use std::marker::PhantomData;
 
+        /// The runtime's field types the models use, so code using them needs no other import.
+        pub use directus_runtime::{BigInt, Decimal, Geometry, Related};
+
         #(#mods)*
 
         /// Typed access to a project's collections, over the client's `items` operations.
