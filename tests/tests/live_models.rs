@@ -247,8 +247,17 @@ async fn typed_round_trip_through_every_collection() {
     // The many-to-any item itself, expanded through its collection.
     let deep = Query::new().fields(["blocks.item:quotes.*"]).filter(json!({ "id": { "_eq": article_id } }));
     let with_item = c.collection::<Articles>().list(&deep).await.unwrap();
-    let item = with_item[0].blocks.as_ref().unwrap()[0].record().unwrap().item.clone().unwrap().unwrap();
+    let expanded_block = with_item[0].blocks.as_ref().unwrap()[0].record().unwrap();
+    let item = expanded_block.item.clone().unwrap().unwrap();
     assert_eq!(item.record().and_then(|q| q.get("text")), Some(&json!("The Analytical Engine weaves algebraic patterns.")));
+    // Typed by the collection the junction names (the deep selection left `collection` out).
+    assert_eq!(expanded_block.item_record().map(|r| r.is_ok()), None, "no collection name, no type");
+    let typed = Query::new().fields(["blocks.collection", "blocks.item:quotes.*"]).filter(json!({ "id": { "_eq": article_id } }));
+    let with_name = c.collection::<Articles>().list(&typed).await.unwrap();
+    match with_name[0].blocks.as_ref().unwrap()[0].record().unwrap().item_record() {
+        Some(Ok(ArticlesBlocksItem::Quotes(q))) => assert_eq!(q.text, quote.text),
+        other => panic!("the quote, typed: {other:?}"),
+    }
     // The author's one-to-many, as keys and as records; the stream reads the same items.
     let author_back = c.collection::<Authors>().get(&author_id, &Query::new()).await.unwrap();
     assert_eq!(author_back.articles.unwrap().iter().filter_map(Related::key).collect::<Vec<_>>(), [&article_id]);

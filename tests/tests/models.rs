@@ -110,6 +110,7 @@ fn every_field_type_and_relation_kind_of_the_fixture_is_typed() {
     let read = |f: &str| std::fs::read_to_string(golden().join("src").join(f)).unwrap();
     assert!(read("authors.rs").contains("pub articles: Option<Vec<rt::Related<String, super::Articles>>>"), "o2m");
     assert!(read("articles_blocks.rs").contains("pub item: Option<Option<rt::Related<String, serde_json::Value>>>"), "m2a item");
+    assert!(read("articles_blocks.rs").contains("Quotes(Box<super::Quotes>)"), "m2a item, typed by its collection");
     assert!(read("places.rs").contains("pub location: Option<Option<rt::Geometry>>"), "geometry");
     assert!(read("site_settings.rs").contains("impl rt::Singleton for SiteSettings"), "singleton");
     assert!(read("categories.rs").contains("type Key = String;"), "string key");
@@ -261,4 +262,22 @@ fn the_readme_typed_items_example_is_the_one_the_live_test_runs() {
     let code = section.split("```rust\n").nth(1).and_then(|b| b.split("```").next()).expect("a ```rust block");
     let file = std::fs::read_to_string(repo_root().join("tests/tests/support/typed_items.rs")).unwrap();
     assert_eq!(code, file, "the README's Typed items example and tests/tests/support/typed_items.rs differ; keep them the same");
+}
+
+/// `--module` writes the same models as a module for a crate of the user's: `mod.rs` and one file
+/// per collection, no Cargo.toml.
+#[test]
+fn module_layout_writes_mod_rs_beside_the_collections() {
+    let out = directus_e2e::temp_dir("models-module");
+    let (code, stdout, stderr) = run(generator().args(["models", "--module", "--snapshot"]).arg(fixture()).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert!(names.contains(&"mod.rs".to_owned()) && names.contains(&"articles.rs".to_owned()) && !names.contains(&"Cargo.toml".to_owned()), "{names:?}");
+    // The modules are the crate's, byte for byte but for where they sit.
+    let module = std::fs::read_to_string(out.join("articles.rs")).unwrap();
+    assert_eq!(module, std::fs::read_to_string(golden().join("src/articles.rs")).unwrap());
+    assert!(std::fs::read_to_string(out.join("mod.rs")).unwrap().contains("pub trait Collections"));
+    let (code, _, stderr) = run(generator().args(["models", "--module", "--crate", "x", "--snapshot"]).arg(fixture()).arg("--out").arg(&out));
+    assert_eq!(code, 2, "--crate and --module together: {stderr}");
 }

@@ -148,8 +148,13 @@ fn field_doc(f: &Field) -> String {
     let kind = match &f.ty {
         Ty::ManyToOne { .. } => "many-to-one: the key, or the record when the query expands it".to_owned(),
         Ty::ToMany { kind, .. } => format!("{kind}: the keys, or the records when the query expands them"),
-        Ty::AnyToOne { allowed, collection_field } => {
-            format!("many-to-any: a key of one of `{}`, named in `{collection_field}`; the record when expanded", allowed.join("`, `"))
+        Ty::AnyToOne { allowed, collection_field, .. } => {
+            let names: Vec<&str> = allowed.iter().map(|(c, _)| c.as_str()).collect();
+            format!(
+                "many-to-any: a key of one of `{}`, named in `{collection_field}`; the record when expanded, typed by `{}_record()`",
+                names.join("`, `"),
+                f.ident
+            )
         }
         _ => format!("`{}`", f.directus_type),
     };
@@ -234,11 +239,57 @@ fn field_types(f: &Field) -> TokenStream {
     }
 }
 
+/// For a many-to-any item field: the enum of its expanded record, one variant per allowed
+/// collection, and the method that reads it by the name in the junction's collection field.
+fn any_to_one(owner: &Model, f: &Field) -> TokenStream {
+    let Ty::AnyToOne { allowed, collection_field, enum_name } = &f.ty else { return TokenStream::new() };
+    let Some(cf) = owner.fields.iter().find(|g| &g.name == collection_field) else { return TokenStream::new() };
+    let (t, e) = (ty_ident(&owner.type_name), ty_ident(enum_name));
+    let (item, cf_ident) = (id(&f.ident), id(&cf.ident));
+    let method = Ident::new(&format!("{}_record", f.ident.trim_start_matches("r#")), Span::call_site());
+    let variants: Vec<Ident> = allowed.iter().map(|(c, _)| ty_ident(&crate::model::names::type_name(c))).collect();
+    let types: Vec<TokenStream> = allowed.iter().map(|(_, target)| target_tokens(target)).collect();
+    let names: Vec<&str> = allowed.iter().map(|(c, _)| c.as_str()).collect();
+    let collection = if cf.nullable { quote! { self.#cf_ident.as_ref()?.as_ref()? } } else { quote! { self.#cf_ident.as_ref()? } };
+    let item_value = if f.nullable { quote! { self.#item.as_ref()?.as_ref()?.record()? } } else { quote! { self.#item.as_ref()?.record()? } };
+    let enum_doc = doc(&format!("The record `{}` holds when expanded, by the collection `{collection_field}` names.", f.name));
+    let method_doc = doc(&format!(
+        "`{}` expanded (e.g. `fields=item:{}.*`), read as the model of the collection `{collection_field}` names; `None` when either is absent or `{}` is only a key.",
+        f.name,
+        names.first().copied().unwrap_or_default(),
+        f.name
+    ));
+    quote! {
+        #enum_doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #e {
+            #(#variants(Box<#types>),)*
+            /// A collection the schema did not allow when the models were generated, and its record.
+            Other(String, serde_json::Value),
+        }
+        impl #t {
+            #method_doc
+            pub fn #method(&self) -> Option<serde_json::Result<#e>> {
+                let collection: &str = #collection;
+                let record = #item_value;
+                Some(match collection {
+                    #(#names => serde_json::from_value(record.clone()).map(|r| #e::#variants(Box::new(r))),)*
+                    other => Ok(#e::Other(other.to_owned(), record.clone())),
+                })
+            }
+        }
+    }
+}
+
 fn module_file(m: &Model, source: &Source<'_>) -> Result<String, String> {
     let t = ty_ident(&m.type_name);
     let c = &m.collection;
     let fields = m.fields.iter().map(field_tokens);
-    let extra_types = m.fields.iter().map(field_types);
+    let extra_types = m.fields.iter().map(|f| {
+        let (a, b) = (field_types(f), any_to_one(m, f));
+        quote! { #a #b }
+    });
     let mut about = String::new();
     if let Some(n) = m.note.as_deref().filter(|n| !n.trim().is_empty()) {
         about += n.trim();
@@ -357,6 +408,7 @@ fn exports(m: &Model) -> Vec<Ident> {
         match &f.ty {
             Ty::Choices { enum_name, .. } => out.push(ty_ident(enum_name)),
             Ty::Repeater { item_name, .. } => out.push(ty_ident(item_name)),
+            Ty::AnyToOne { enum_name, .. } => out.push(ty_ident(enum_name)),
             _ => {}
         }
     }

@@ -77,9 +77,10 @@ pub enum Ty {
     ManyToOne { key: KeyTy, record: Target },
     /// One-to-many, many-to-many, many-to-any (alias fields): the related (or junction) items.
     ToMany { kind: &'static str, key: KeyTy, record: Target },
-    /// The item field of a many-to-any junction: a key of one of `allowed`, whose name is in the
-    /// junction's `collection_field`.
-    AnyToOne { allowed: Vec<String>, collection_field: String },
+    /// The item field of a many-to-any junction: a key of one of `allowed` (each with what its
+    /// records decode into), whose name is in the junction's `collection_field`; `enum_name` is
+    /// the enum of the expanded record.
+    AnyToOne { allowed: Vec<(String, Target)>, collection_field: String, enum_name: String },
 }
 
 /// The Rust type of a primary key.
@@ -281,10 +282,17 @@ impl Ctx<'_> {
                     let (key, record) = self.target(&at, related, problems)?;
                     Ty::ManyToOne { key, record }
                 }
-                (None, Some(allowed)) => Ty::AnyToOne {
-                    allowed,
-                    collection_field: rel.meta.as_ref().and_then(|m| m.one_collection_field.clone()).unwrap_or_else(|| "collection".into()),
-                },
+                (None, Some(allowed)) => {
+                    let mut targets = Vec::new();
+                    for a in allowed {
+                        targets.push((a.clone(), self.target(&at, &a, problems)?.1));
+                    }
+                    Ty::AnyToOne {
+                        allowed: targets,
+                        collection_field: rel.meta.as_ref().and_then(|m| m.one_collection_field.clone()).unwrap_or_else(|| "collection".into()),
+                        enum_name: names::values_type(owner, &f.field),
+                    }
+                }
                 (None, None) => scalar(&directus_type).unwrap_or(Ty::Json),
             }
         } else if let Some(variants) = choices(&directus_type, interface, options) {

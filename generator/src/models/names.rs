@@ -115,6 +115,14 @@ pub fn check(models: &Models) -> Vec<Problem> {
                         add(&scope, &s.ident, what, &format!("{origin}/{}", s.name));
                     }
                 }
+                Ty::AnyToOne { enum_name, allowed, .. } => {
+                    add("the crate's types", enum_name, format!("the records of many-to-any field `{c}.{}`", f.name), &origin);
+                    let scope = format!("the variants of `{enum_name}`");
+                    add(&scope, "Other", String::new(), "");
+                    for (a, _) in allowed {
+                        add(&scope, &case::type_name(a), format!("collection `{a}` of many-to-any field `{c}.{}`", f.name), &format!("{origin}:{a}"));
+                    }
+                }
                 _ => {}
             }
         }

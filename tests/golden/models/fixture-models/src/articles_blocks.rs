@@ -18,7 +18,7 @@ pub struct ArticlesBlocks {
         skip_serializing_if = "Option::is_none"
     )]
     pub articles_id: Option<Option<rt::Related<String, super::Articles>>>,
-    /// Directus `item` (many-to-any: a key of one of `quotes`, `authors`, named in `collection`; the record when expanded); nullable: `Some(None)` is `null`.
+    /// Directus `item` (many-to-any: a key of one of `quotes`, `authors`, named in `collection`; the record when expanded, typed by `item_record()`); nullable: `Some(None)` is `null`.
     #[serde(
         default,
         deserialize_with = "rt::nullable",
@@ -79,5 +79,34 @@ impl From<ArticlesBlocksField> for String {
 impl std::fmt::Display for ArticlesBlocksField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// The record `item` holds when expanded, by the collection `collection` names.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ArticlesBlocksItem {
+    Quotes(Box<super::Quotes>),
+    Authors(Box<super::Authors>),
+    /// A collection the schema did not allow when the models were generated, and its record.
+    Other(String, serde_json::Value),
+}
+impl ArticlesBlocks {
+    /// `item` expanded (e.g. `fields=item:quotes.*`), read as the model of the collection `collection` names; `None` when either is absent or `item` is only a key.
+    pub fn item_record(&self) -> Option<serde_json::Result<ArticlesBlocksItem>> {
+        let collection: &str = self.collection.as_ref()?.as_ref()?;
+        let record = self.item.as_ref()?.as_ref()?.record()?;
+        Some(
+            match collection {
+                "quotes" => {
+                    serde_json::from_value(record.clone())
+                        .map(|r| ArticlesBlocksItem::Quotes(Box::new(r)))
+                }
+                "authors" => {
+                    serde_json::from_value(record.clone())
+                        .map(|r| ArticlesBlocksItem::Authors(Box::new(r)))
+                }
+                other => Ok(ArticlesBlocksItem::Other(other.to_owned(), record.clone())),
+            },
+        )
     }
 }

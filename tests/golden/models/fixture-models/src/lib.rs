@@ -13,7 +13,7 @@ pub use articles::{
     Articles, ArticlesField, ArticlesStatus, ArticlesLayout, ArticlesLinksItem,
 };
 pub mod articles_blocks;
-pub use articles_blocks::{ArticlesBlocks, ArticlesBlocksField};
+pub use articles_blocks::{ArticlesBlocks, ArticlesBlocksField, ArticlesBlocksItem};
 pub mod articles_categories;
 pub use articles_categories::{ArticlesCategories, ArticlesCategoriesField};
 pub mod authors;
