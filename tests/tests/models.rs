@@ -281,3 +281,83 @@ fn module_layout_writes_mod_rs_beside_the_collections() {
     let (code, _, stderr) = run(generator().args(["models", "--module", "--crate", "x", "--snapshot"]).arg(fixture()).arg("--out").arg(&out));
     assert_eq!(code, 2, "--crate and --module together: {stderr}");
 }
+
+/// Snapshots mangled at random (keys dropped, values replaced by other JSON, names and notes with
+/// control and bidi characters): `generator models` reports problems or writes models that parse,
+/// never panics, and no control or bidi character reaches the Rust it writes.
+#[test]
+fn mangled_snapshots_give_problems_or_models_never_a_panic() {
+    let base = fixture_value();
+    let mut seed: u64 = 0x005e_ed12;
+    let mut next = move |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let junk = [
+        Value::Null,
+        serde_json::json!(7),
+        serde_json::json!("x"),
+        serde_json::json!("a\u{202E}b\u{7}c"),
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!("geometry.Polygon"),
+        serde_json::json!("alias"),
+        serde_json::json!("self"),
+        serde_json::json!("9lives"),
+    ];
+    let (mut ok, mut refused) = (0, 0);
+    for _ in 0..300 {
+        let mut v = base.clone();
+        for _ in 0..1 + next(4) {
+            let list = ["collections", "fields", "relations"][next(3)];
+            let Some(items) = v[list].as_array_mut() else { continue };
+            if items.is_empty() {
+                continue;
+            }
+            let i = next(items.len());
+            let item = &mut items[i];
+            let keys: Vec<String> = item.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+            if keys.is_empty() {
+                continue;
+            }
+            let key = keys[next(keys.len())].clone();
+            match next(3) {
+                0 => {
+                    item.as_object_mut().unwrap().remove(&key);
+                }
+                1 => item[&key] = junk[next(junk.len())].clone(),
+                _ => {
+                    if let Some(meta) = item.get_mut("meta").and_then(Value::as_object_mut) {
+                        meta.insert("note".into(), serde_json::json!("note \u{202E}evil\u{2066} ``` rust\n    fn x() {}\n```"));
+                    }
+                }
+            }
+        }
+        let result = std::panic::catch_unwind(|| {
+            let snap = match snapshot::from_value(v.clone(), "mangled") {
+                Ok(s) => s,
+                Err(_) => return None,
+            };
+            match models::build(&snap, &[]) {
+                Ok(m) => Some(emit::emit(&m, &layout(), &emit::Source { label: "mangled", directus: None }).map(|f| (true, f))),
+                Err(p) => {
+                    assert!(!p.is_empty());
+                    None
+                }
+            }
+        });
+        match result {
+            Ok(Some(Ok((_, files)))) => {
+                ok += 1;
+                for f in &files {
+                    assert!(!f.contents.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || (c.is_control() && c != '\n')), "{} holds a control or bidi character", f.path.display());
+                }
+            }
+            Ok(Some(Err(e))) => panic!("an emitter failed on a snapshot that built: {e}\n{v}"),
+            Ok(None) => refused += 1,
+            Err(_) => panic!("generator models panicked on:\n{v}"),
+        }
+    }
+    eprintln!("{ok} mangled snapshots gave models, {refused} were refused");
+    assert!(ok > 30 && refused > 30, "the mutations should exercise both ends: {ok} ok, {refused} refused");
+}

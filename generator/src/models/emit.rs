@@ -3,7 +3,7 @@
 //! streams and printed with prettyplease, like the client.
 
 use super::{Field, KeyTy, Model, Models, Target, Ty};
-use crate::emit::rust::{doc, inner_doc, print};
+use crate::emit::rust::{inner_doc, print};
 use crate::emit::OutputFile;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -48,6 +48,23 @@ fn id(name: &str) -> Ident {
     } else {
         Ident::new(name, Span::call_site())
     }
+}
+
+/// Server text (notes, defaults) as rustdoc: control and bidi characters, which rustc refuses in
+/// comments (`text_direction_codepoint_in_comment`) or which could hide text, become U+FFFD.
+fn doc(text: &str) -> TokenStream {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+            if bidi || (c.is_control() && c != '\n' && c != '\t') {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    crate::emit::rust::doc(&clean)
 }
 
 fn ty_ident(name: &str) -> Ident {
@@ -304,7 +321,7 @@ fn module_file(m: &Model, source: &Source<'_>) -> Result<String, String> {
         };
         let key_name = &key.name;
         let fields_enum = ty_ident(&super::names::fields_enum(&m.type_name));
-        let variants: Vec<Ident> = m.fields.iter().map(|f| ty_ident(&crate::model::names::type_name(&f.ident))).collect();
+        let variants: Vec<Ident> = m.fields.iter().map(|f| ty_ident(&super::names::field_variant(&f.ident))).collect();
         let wires: Vec<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
         let access = if m.singleton {
             about += &format!("The one record of the singleton collection `{c}`: read and update it with `client.singleton::<{}>()`.", m.type_name);

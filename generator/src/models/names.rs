@@ -42,6 +42,11 @@ pub fn fields_enum(owner: &str) -> String {
     format!("{owner}Field")
 }
 
+/// A field's variant in its model's field-name enum: `published_at` → `PublishedAt`.
+pub fn field_variant(ident: &str) -> String {
+    case::type_name(ident)
+}
+
 /// The struct of a system collection's custom fields: `directus_users` → `DirectusUsersCustom`.
 pub fn custom_fields_type(collection: &str) -> String {
     format!("{}Custom", case::type_name(collection))
@@ -124,6 +129,14 @@ pub fn check(models: &Models) -> Vec<Problem> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // After the fields, so a field that is refused is reported as itself, once.
+        if m.key.is_some() {
+            let scope = format!("the variants of the field-name enum of collection `{c}`");
+            for f in &m.fields {
+                let origin = format!("field `{c}.{}`", f.name);
+                add(&scope, &field_variant(&f.ident), format!("the field-name variant of {origin}"), &origin);
             }
         }
     }
