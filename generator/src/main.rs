@@ -34,7 +34,8 @@ enum Command {
         #[arg(long, default_value = "spec")]
         spec: PathBuf,
     },
-    /// What changed between two specs, what it breaks, and the version bump it needs.
+    /// What changed between two specs, what it breaks, and the version bump it needs; given two
+    /// schema snapshot files, what changed in their models (as `models --diff`).
     /// Exits 0 when nothing breaks, 1 when something does, 2 when the specs cannot be compared.
     Diff {
         /// The old spec folder (or use --base)
@@ -237,6 +238,12 @@ fn main() -> ExitCode {
 }
 
 fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: PathBuf, format: Format, write_version: bool) -> ExitCode {
+    // Two files are schema snapshots (spec folders are folders): compare their models.
+    if let (Some(o), Some(n)) = (&old, &new) {
+        if o.is_file() && n.is_file() {
+            return models_diff(o, n, &[], format);
+        }
+    }
     let fail = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(2)
@@ -536,6 +543,36 @@ fn print_drift(report: &directus_generator::drift::Drift, format: Format) -> Exi
     }
 }
 
+/// The models of two snapshots compared (`models --diff`, or `diff` given two files): exit 1 when
+/// something breaks, 2 when they cannot be compared.
+fn models_diff(old: &std::path::Path, new: &std::path::Path, exclude: &[String], format: Format) -> ExitCode {
+    use directus_generator::models;
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let load = |p: &std::path::Path| read_snapshot(p).and_then(|s| load_models(&s, exclude, &p.display().to_string()));
+    let (a, b) = match (load(old), load(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    let changes = models::diff::compare(&a, &b);
+    let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
+    match format {
+        Format::Markdown => print!("{}", models::diff::markdown(&old_label, &new_label, &changes)),
+        Format::Json => match serde_json::to_string_pretty(&directus_generator::diff::report::report(&old_label, &new_label, &changes, "0.1.0")) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    let breaking = changes.iter().any(|c| c.rust == directus_generator::diff::Impact::Breaking);
+    if breaking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// A snapshot's models, or the message to fail with (after printing every problem).
 fn load_models(snapshot: &directus_generator::models::snapshot::Snapshot, exclude: &[String], source: &str) -> Result<directus_generator::models::Models, String> {
     directus_generator::models::build(snapshot, exclude).map_err(|problems| {
@@ -558,23 +595,7 @@ fn models(args: ModelsArgs) -> ExitCode {
         ExitCode::from(2)
     };
     if let Some(pair) = &args.diff {
-        let (old, new) = (&pair[0], &pair[1]);
-        let load = |p: &PathBuf| read_snapshot(p).and_then(|s| load_models(&s, &args.exclude, &p.display().to_string()));
-        let (a, b) = match (load(old), load(new)) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => return fail(e),
-        };
-        let changes = models::diff::compare(&a, &b);
-        let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
-        match args.format {
-            Format::Markdown => print!("{}", models::diff::markdown(&old_label, &new_label, &changes)),
-            Format::Json => match serde_json::to_string_pretty(&directus_generator::diff::report::report(&old_label, &new_label, &changes, "0.1.0")) {
-                Ok(t) => println!("{t}"),
-                Err(e) => return fail(e.to_string()),
-            },
-        }
-        let breaking = changes.iter().any(|c| c.rust == directus_generator::diff::Impact::Breaking);
-        return if breaking { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        return models_diff(&pair[0], &pair[1], &args.exclude, args.format);
     }
     let Some(out) = args.out.clone() else { return fail("give --out DIR".into()) };
     let (snapshot, label) = match (&args.snapshot, &args.url) {

@@ -161,6 +161,9 @@ fn check_fails_on_a_changed_schema_and_diff_gives_the_verdicts() {
         let (_, json, _) = run(generator().args(["models", "--format", "json", "--diff"]).arg(&old).arg(&new));
         let report: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(report["breaking"], breaking, "{json}");
+        // `generator diff` given two snapshot files says the same.
+        let (same_code, same_out, _) = run(generator().arg("diff").arg(&old).arg(&new));
+        assert_eq!((same_code, same_out), (code, stdout.clone()));
     }
     // Writing the new models makes --check pass again, and removes nothing it did not write.
     let new = dir.join("added.json");
