@@ -192,6 +192,9 @@ async fn typed_round_trip_through_every_collection() {
     article.tags = Some(Some(vec!["math".into(), "engines".into()]));
     article.links = Some(Some(vec![link]));
     article.author = Some(Some(Related::Key(author_id)));
+    // A many-to-one to a system collection: the client's own User when expanded.
+    let me = c.users().me(&Query::new()).await.unwrap();
+    article.reviewer = Some(Some(Related::Key(me.id.clone().expect("the admin's id"))));
     let made = c.collection::<Articles>().create(&article).await.expect("create an article");
     let article_id = made.id.clone().expect("a UUID key");
     written_keys_equal(&article, &made, "articles (create's reply)");
@@ -236,6 +239,8 @@ async fn typed_round_trip_through_every_collection() {
     assert_eq!(a.title, patch.title);
     let expanded_author = a.author.as_ref().and_then(|x| x.as_ref()).and_then(Related::record).expect("the author, expanded");
     assert_eq!(expanded_author.name.as_deref(), Some("Ada Lovelace"));
+    let reviewer = a.reviewer.as_ref().and_then(|x| x.as_ref()).and_then(Related::record).expect("the reviewer, expanded");
+    assert_eq!(reviewer.email.as_deref(), Some(s.admin_email.as_str()));
     let cats = a.categories.as_ref().expect("the m2m");
     assert_eq!(cats.len(), 1);
     let junction = cats[0].record().expect("the junction row, expanded");

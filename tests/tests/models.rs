@@ -98,6 +98,8 @@ fn every_field_type_and_relation_kind_of_the_fixture_is_typed() {
         "pub tags: Option<Option<Vec<String>>>",
         "pub links: Option<Option<Vec<ArticlesLinksItem>>>",
         "pub author: Option<Option<rt::Related<i64, super::Authors>>>",
+        "pub reviewer: Option<Option<rt::Related<String, directus_client::types::User>>>",
+        "pub cover: Option<Option<rt::Related<String, directus_client::types::File>>>",
         "pub categories: Option<Vec<rt::Related<i64, super::ArticlesCategories>>>",
         "pub blocks: Option<Vec<rt::Related<i64, super::ArticlesBlocks>>>",
         "#[serde(rename = \"in-review\")]",

@@ -126,6 +126,22 @@ pub struct Articles {
         skip_serializing_if = "Option::is_none"
     )]
     pub author: Option<Option<rt::Related<i64, super::Authors>>>,
+    /// A user of the project, read as the User type of the client.
+    ///
+    /// Directus `reviewer` (many-to-one: the key, or the record when the query expands it); nullable: `Some(None)` is `null`.
+    #[serde(
+        default,
+        deserialize_with = "rt::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reviewer: Option<Option<rt::Related<String, directus_client::types::User>>>,
+    /// Directus `cover` (many-to-one: the key, or the record when the query expands it); nullable: `Some(None)` is `null`.
+    #[serde(
+        default,
+        deserialize_with = "rt::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cover: Option<Option<rt::Related<String, directus_client::types::File>>>,
     /// Directus `categories` (m2m: the keys, or the records when the query expands them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<rt::Related<i64, super::ArticlesCategories>>>,
@@ -162,6 +178,8 @@ pub enum ArticlesField {
     Tags,
     Links,
     Author,
+    Reviewer,
+    Cover,
     Categories,
     Blocks,
 }
@@ -186,6 +204,8 @@ impl ArticlesField {
         Self::Tags,
         Self::Links,
         Self::Author,
+        Self::Reviewer,
+        Self::Cover,
         Self::Categories,
         Self::Blocks,
     ];
@@ -210,6 +230,8 @@ impl ArticlesField {
             Self::Tags => "tags",
             Self::Links => "links",
             Self::Author => "author",
+            Self::Reviewer => "reviewer",
+            Self::Cover => "cover",
             Self::Categories => "categories",
             Self::Blocks => "blocks",
         }
