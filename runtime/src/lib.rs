@@ -31,7 +31,7 @@ pub use auth::{SessionTokens, Tokens};
 pub use call::{Call, CallFuture, ListCall};
 pub use composite::{primary_key, upsert_target};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
-pub use item::{Item, Singleton};
+pub use item::{all_of, any_of, FieldName, Item, Singleton};
 pub use key::{keys, Key};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
 pub use operation::{Auth, Method, Operation, SessionChange, CUSTOM_ID};

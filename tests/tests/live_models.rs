@@ -232,7 +232,9 @@ async fn typed_round_trip_through_every_collection() {
     assert!(matches!(updated.updated_at, Some(Some(_))), "date-updated is set by the server");
 
     // list with fields=*.*: relations come back as records.
-    let filter = Query::new().fields(["*.*"]).filter(json!({ "id": { "_eq": article_id } }));
+    // A filter of typed field names and values: the key, and the choice the schema did not list.
+    let typed_filter = all_of([ArticlesField::Id.equals(&article_id), ArticlesField::Status.equals(&patch.status), ArticlesField::Rating.is_null()]);
+    let filter = Query::new().fields(["*.*"]).filter(typed_filter);
     let listed = c.collection::<Articles>().list(&filter).await.unwrap();
     assert_eq!(listed.len(), 1);
     let a = &listed[0];

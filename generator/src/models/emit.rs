@@ -344,7 +344,7 @@ fn module_file(m: &Model, source: &Source<'_>) -> Result<String, String> {
             }
         };
         let enum_doc = doc(&format!(
-            "The fields of `{c}`, for `fields` and filters checked at compile time: `Query::new().fields([{0}::{1}])`.",
+            "The fields of `{c}`, for `fields` and filters checked at compile time: `Query::new().fields([{0}::{1}])`, `{0}::{1}.equals(…)` (with [`FieldName`](super::FieldName) in scope).",
             super::names::fields_enum(&m.type_name),
             variants.first().map(ToString::to_string).unwrap_or_default()
         ));
@@ -367,6 +367,11 @@ fn module_file(m: &Model, source: &Source<'_>) -> Result<String, String> {
                 /// The field with everything under it, for `fields`: `author.*` expands a relation.
                 pub fn expanded(self) -> String {
                     format!("{}.*", self.as_str())
+                }
+            }
+            impl rt::FieldName for #fields_enum {
+                fn name(self) -> &'static str {
+                    self.as_str()
                 }
             }
             impl From<#fields_enum> for String {
@@ -459,8 +464,9 @@ fn root(models: &Models, layout: &Layout, source: &Source<'_>) -> Result<String,
         use directus_runtime as rt;
         use std::marker::PhantomData;
 
-        /// The runtime's field types the models use, so code using them needs no other import.
-        pub use directus_runtime::{BigInt, Decimal, Geometry, Related};
+        /// The runtime's field types and filter helpers the models use, so code using them needs no
+        /// other import.
+        pub use directus_runtime::{all_of, any_of, BigInt, Decimal, FieldName, Geometry, Related};
 
         #(#mods)*
 

@@ -53,7 +53,7 @@ pub fn custom_fields_type(collection: &str) -> String {
 }
 
 /// Names the generated crate root defines or imports besides the models.
-pub const ROOT_TYPES: &[&str] = &["Collection", "Collections", "SingletonCollection", "BigInt", "Decimal", "Geometry", "Related"];
+pub const ROOT_TYPES: &[&str] = &["Collection", "Collections", "SingletonCollection", "BigInt", "Decimal", "Geometry", "Related", "FieldName"];
 /// Modules and crates the generated code names by path.
 pub const ROOT_MODULES: &[&str] = &["rt", "serde", "serde_json", "directus_client", "directus_runtime", "std", "core", "alloc"];
 /// Type names of Rust's prelude, which a model must not shadow.

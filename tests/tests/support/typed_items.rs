@@ -1,5 +1,5 @@
 use directus_client::{Client, Query};
-use fixture_models::{Articles, ArticlesField, ArticlesStatus, Authors, Collections, Related};
+use fixture_models::{Articles, ArticlesField, ArticlesStatus, Authors, Collections, FieldName, Related};
 
 /// Writes, reads, changes and deletes typed records of the fixture's schema.
 pub async fn typed_items(client: &Client) -> directus_client::Result<()> {
@@ -17,14 +17,15 @@ pub async fn typed_items(client: &Client) -> directus_client::Result<()> {
     let saved = client.collection::<Articles>().create(&article).await?;
     let id = saved.id.expect("the server makes the UUID");
 
-    // `author.*` expands the relation: it decodes into the related model.
-    let query = Query::new().fields(["*", "author.*"]).filter(serde_json::json!({ "id": { "_eq": id } }));
+    // `author.*` expands the relation: it decodes into the related model. Field names in
+    // `fields` and filters are checked at compile time.
+    let query = Query::new().fields(["*", "author.*"]).filter(ArticlesField::Id.equals(&id));
     for a in client.collection::<Articles>().list(&query).await? {
         let by = a.author.flatten().and_then(|r| r.record().and_then(|au| au.name.clone()));
         println!("{:?} by {:?} for {:?}", a.title, by, a.price);
     }
 
-    // Field names checked at compile time; `Some(None)` writes null.
+    // `Some(None)` writes null.
     let only = Query::new().fields([ArticlesField::Title, ArticlesField::Status]);
     let title_only = client.collection::<Articles>().get(&id, &only).await?;
     assert!(title_only.price.is_none(), "not asked for");

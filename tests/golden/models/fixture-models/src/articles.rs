@@ -157,7 +157,7 @@ impl rt::Item for Articles {
         self.id.as_ref()
     }
 }
-/// The fields of `articles`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesField::Id])`.
+/// The fields of `articles`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesField::Id])`, `ArticlesField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArticlesField {
     Id,
@@ -239,6 +239,11 @@ impl ArticlesField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for ArticlesField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<ArticlesField> for String {

@@ -41,7 +41,7 @@ impl rt::Item for ArticlesBlocks {
         self.id.as_ref()
     }
 }
-/// The fields of `articles_blocks`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesBlocksField::Id])`.
+/// The fields of `articles_blocks`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesBlocksField::Id])`, `ArticlesBlocksField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArticlesBlocksField {
     Id,
@@ -69,6 +69,11 @@ impl ArticlesBlocksField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for ArticlesBlocksField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<ArticlesBlocksField> for String {

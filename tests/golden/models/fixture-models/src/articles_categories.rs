@@ -34,7 +34,7 @@ impl rt::Item for ArticlesCategories {
         self.id.as_ref()
     }
 }
-/// The fields of `articles_categories`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesCategoriesField::Id])`.
+/// The fields of `articles_categories`, for `fields` and filters checked at compile time: `Query::new().fields([ArticlesCategoriesField::Id])`, `ArticlesCategoriesField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArticlesCategoriesField {
     Id,
@@ -55,6 +55,11 @@ impl ArticlesCategoriesField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for ArticlesCategoriesField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<ArticlesCategoriesField> for String {

@@ -51,7 +51,7 @@ impl rt::Item for Authors {
         self.id.as_ref()
     }
 }
-/// The fields of `authors`, for `fields` and filters checked at compile time: `Query::new().fields([AuthorsField::Id])`.
+/// The fields of `authors`, for `fields` and filters checked at compile time: `Query::new().fields([AuthorsField::Id])`, `AuthorsField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AuthorsField {
     Id,
@@ -85,6 +85,11 @@ impl AuthorsField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for AuthorsField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<AuthorsField> for String {

@@ -27,7 +27,7 @@ impl rt::Item for Categories {
         self.slug.as_ref()
     }
 }
-/// The fields of `categories`, for `fields` and filters checked at compile time: `Query::new().fields([CategoriesField::Slug])`.
+/// The fields of `categories`, for `fields` and filters checked at compile time: `Query::new().fields([CategoriesField::Slug])`, `CategoriesField::Slug.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CategoriesField {
     Slug,
@@ -46,6 +46,11 @@ impl CategoriesField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for CategoriesField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<CategoriesField> for String {

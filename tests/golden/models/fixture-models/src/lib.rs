@@ -6,8 +6,11 @@
 //! Read and write them through the client with [`Collections`]: `client.collection::<T>()` for collections, `client.singleton::<T>()` for singletons. Regenerate this crate when the schema changes; `generator models --check` fails when it is stale.
 use directus_runtime as rt;
 use std::marker::PhantomData;
-/// The runtime's field types the models use, so code using them needs no other import.
-pub use directus_runtime::{BigInt, Decimal, Geometry, Related};
+/// The runtime's field types and filter helpers the models use, so code using them needs no
+/// other import.
+pub use directus_runtime::{
+    all_of, any_of, BigInt, Decimal, FieldName, Geometry, Related,
+};
 pub mod articles;
 pub use articles::{
     Articles, ArticlesField, ArticlesStatus, ArticlesLayout, ArticlesLinksItem,

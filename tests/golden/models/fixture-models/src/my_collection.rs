@@ -52,7 +52,7 @@ impl rt::Item for MyCollection {
         self.id.as_ref()
     }
 }
-/// The fields of `my-collection`, for `fields` and filters checked at compile time: `Query::new().fields([MyCollectionField::Id])`.
+/// The fields of `my-collection`, for `fields` and filters checked at compile time: `Query::new().fields([MyCollectionField::Id])`, `MyCollectionField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MyCollectionField {
     Id,
@@ -83,6 +83,11 @@ impl MyCollectionField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for MyCollectionField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<MyCollectionField> for String {

@@ -36,7 +36,7 @@ impl rt::Item for Places {
         self.id.as_ref()
     }
 }
-/// The fields of `places`, for `fields` and filters checked at compile time: `Query::new().fields([PlacesField::Id])`.
+/// The fields of `places`, for `fields` and filters checked at compile time: `Query::new().fields([PlacesField::Id])`, `PlacesField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PlacesField {
     Id,
@@ -57,6 +57,11 @@ impl PlacesField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for PlacesField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<PlacesField> for String {

@@ -34,7 +34,7 @@ impl rt::Item for Quotes {
         self.id.as_ref()
     }
 }
-/// The fields of `quotes`, for `fields` and filters checked at compile time: `Query::new().fields([QuotesField::Id])`.
+/// The fields of `quotes`, for `fields` and filters checked at compile time: `Query::new().fields([QuotesField::Id])`, `QuotesField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum QuotesField {
     Id,
@@ -55,6 +55,11 @@ impl QuotesField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for QuotesField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<QuotesField> for String {

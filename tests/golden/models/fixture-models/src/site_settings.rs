@@ -31,7 +31,7 @@ pub struct SiteSettings {
 impl rt::Singleton for SiteSettings {
     const COLLECTION: &'static str = "site_settings";
 }
-/// The fields of `site_settings`, for `fields` and filters checked at compile time: `Query::new().fields([SiteSettingsField::Id])`.
+/// The fields of `site_settings`, for `fields` and filters checked at compile time: `Query::new().fields([SiteSettingsField::Id])`, `SiteSettingsField::Id.equals(…)` (with [`FieldName`](super::FieldName) in scope).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SiteSettingsField {
     Id,
@@ -52,6 +52,11 @@ impl SiteSettingsField {
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
     pub fn expanded(self) -> String {
         format!("{}.*", self.as_str())
+    }
+}
+impl rt::FieldName for SiteSettingsField {
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 impl From<SiteSettingsField> for String {
