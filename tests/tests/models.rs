@@ -366,3 +366,22 @@ fn mangled_snapshots_give_problems_or_models_never_a_panic() {
     eprintln!("{ok} mangled snapshots gave models, {refused} were refused");
     assert!(ok > 30 && refused > 30, "the mutations should exercise both ends: {ok} ok, {refused} refused");
 }
+
+/// `--exclude` is the way out the problems name: without the collections they point at, the
+/// hostile snapshot gives models.
+#[test]
+fn excluding_the_collections_a_problem_names_lets_the_rest_through() {
+    let out = directus_e2e::temp_dir("models-exclude");
+    let mut cmd = generator();
+    cmd.current_dir(repo_root()).args(["models", "--snapshot", "tests/fixtures/models/hostile.json", "--out"]).arg(&out);
+    for c in ["2fa_codes", "my_posts", "collection", "notes", "🚀"] {
+        cmd.args(["--exclude", c]);
+    }
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("pub use my_posts::{MyPosts, MyPostsField};"));
+    // A relation to an excluded collection is named as such.
+    let (code, _, stderr) = run(generator().args(["models", "--exclude", "authors", "--snapshot"]).arg(fixture()).arg("--out").arg(out.join("x")));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("articles.author: relates to collection `authors`, which --exclude leaves out"), "{stderr}");
+}
