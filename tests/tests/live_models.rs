@@ -166,9 +166,22 @@ async fn typed_round_trip_through_every_collection() {
     let slug = c.collection::<Categories>().create(&category).await.unwrap().slug.unwrap();
     written_keys_equal(&category, &c.collection::<Categories>().get(&slug, &Query::new()).await.unwrap(), "categories");
 
+    // counters: a bigInteger key the caller chooses (2^53 - 1: what SQLite's driver in Node
+    // returns exactly), and a many-to-one to it.
+    let mut counter = Counters::default();
+    counter.code = Some(BigInt(9_007_199_254_740_991));
+    counter.label = Some(Some("visits".into()));
+    let code = c.collection::<Counters>().create(&counter).await.unwrap().code.expect("the key comes back");
+    assert_eq!(code, BigInt(9_007_199_254_740_991));
+    written_keys_equal(&counter, &c.collection::<Counters>().get(&code, &Query::new()).await.unwrap(), "counters");
+
     let mut quote = Quotes::default();
     quote.text = Some(Some("The Analytical Engine weaves algebraic patterns.".into()));
+    quote.counter = Some(Some(Related::Key(code)));
     let quote_id = c.collection::<Quotes>().create(&quote).await.unwrap().id.unwrap();
+    let quote_back = c.collection::<Quotes>().get(&quote_id, &all).await.unwrap();
+    let expanded_counter = quote_back.counter.flatten().and_then(|r| r.record().cloned()).expect("the counter, expanded");
+    assert_eq!((expanded_counter.code, expanded_counter.label), (Some(code), counter.label.clone()));
 
     // articles: every field type, a UUID key the server makes, a many-to-one.
     let mut link = ArticlesLinksItem::default();
@@ -306,6 +319,7 @@ async fn typed_round_trip_through_every_collection() {
     c.collection::<ArticlesCategories>().delete(&pair_id).await.unwrap();
     c.collection::<Articles>().delete(&article_id).await.unwrap();
     c.collection::<Quotes>().delete(&quote_id).await.unwrap();
+    c.collection::<Counters>().delete(&code).await.unwrap();
     c.collection::<Categories>().delete(&slug).await.unwrap();
     c.collection::<Authors>().delete(&author_id).await.unwrap();
     c.collection::<MyCollection>().delete(&odd_id).await.unwrap();

@@ -116,6 +116,9 @@ fn every_field_type_and_relation_kind_of_the_fixture_is_typed() {
     assert!(read("places.rs").contains("pub location: Option<Option<rt::Geometry>>"), "geometry");
     assert!(read("site_settings.rs").contains("impl rt::Singleton for SiteSettings"), "singleton");
     assert!(read("categories.rs").contains("type Key = String;"), "string key");
+    assert!(read("categories.rs").contains("pub slug: Option<String>"), "a key with choices is still the key's type");
+    assert!(read("counters.rs").contains("type Key = rt::BigInt;"), "bigInteger key");
+    assert!(read("quotes.rs").contains("pub counter: Option<Option<rt::Related<rt::BigInt, super::Counters>>>"), "m2o to a bigInteger key");
     assert!(read("directus_users.rs").contains("pub struct DirectusUsersCustom"), "custom fields of a system collection");
     assert!(read("my_collection.rs").contains("rename = \"my-field\""), "serde rename");
 }

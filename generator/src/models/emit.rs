@@ -96,6 +96,7 @@ pub fn emit(models: &Models, layout: &Layout, source: &Source<'_>) -> Result<Vec
 fn key_tokens(k: KeyTy) -> TokenStream {
     match k {
         KeyTy::Int => quote! { i64 },
+        KeyTy::Big => quote! { rt::BigInt },
         KeyTy::Str => quote! { String },
         KeyTy::Json => quote! { serde_json::Value },
     }
@@ -316,7 +317,8 @@ fn module_file(m: &Model, source: &Source<'_>) -> Result<String, String> {
         let key = &m.fields[k];
         let key_field = id(&key.ident);
         let key_ty = match key.ty {
-            Ty::Integer | Ty::BigInteger => quote! { i64 },
+            Ty::Integer => quote! { i64 },
+            Ty::BigInteger => quote! { rt::BigInt },
             _ => quote! { String },
         };
         let key_name = &key.name;

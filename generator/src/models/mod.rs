@@ -87,6 +87,8 @@ pub enum Ty {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyTy {
     Int,
+    /// A `bigInteger` key, which PostgreSQL sends as a string: `rt::BigInt`.
+    Big,
     Str,
     /// A system collection the client has no key type for: its JSON value.
     Json,
@@ -154,7 +156,8 @@ pub fn build(snap: &Snapshot, exclude: &[String]) -> Result<Models, Vec<Problem>
         .filter_map(|c| {
             let pk = fields.get(c)?.iter().find(|f| f.schema.as_ref().and_then(|s| s.is_primary_key) == Some(true))?;
             let ty = match pk.ty.as_deref() {
-                Some("integer" | "bigInteger") => KeyTy::Int,
+                Some("integer") => KeyTy::Int,
+                Some("bigInteger") => KeyTy::Big,
                 _ => KeyTy::Str,
             };
             Some((*c, (pk.field.as_str(), ty)))
@@ -178,8 +181,15 @@ pub fn build(snap: &Snapshot, exclude: &[String]) -> Result<Models, Vec<Problem>
             fields: Vec::new(),
         };
         for f in list {
-            if let Some(field) = ctx.field(&model.type_name, f, &mut problems) {
+            if let Some(mut field) = ctx.field(&model.type_name, f, &mut problems) {
                 if f.schema.as_ref().and_then(|s| s.is_primary_key) == Some(true) {
+                    // The key is the item's key, whatever its interface or relation says: the
+                    // type `rt::Item::Key` is.
+                    field.ty = match keys.get(name).map(|(_, k)| *k) {
+                        Some(KeyTy::Int) => Ty::Integer,
+                        Some(KeyTy::Big) => Ty::BigInteger,
+                        _ => Ty::String,
+                    };
                     model.key = Some(model.fields.len());
                 }
                 model.fields.push(field);

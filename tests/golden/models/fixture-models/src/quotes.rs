@@ -25,6 +25,13 @@ pub struct Quotes {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<Option<String>>,
+    /// Directus `counter` (many-to-one: the key, or the record when the query expands it); nullable: `Some(None)` is `null`.
+    #[serde(
+        default,
+        deserialize_with = "rt::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub counter: Option<Option<rt::Related<rt::BigInt, super::Counters>>>,
 }
 impl rt::Item for Quotes {
     const COLLECTION: &'static str = "quotes";
@@ -40,16 +47,23 @@ pub enum QuotesField {
     Id,
     Text,
     Source,
+    Counter,
 }
 impl QuotesField {
     /// Every field, in the schema's order.
-    pub const ALL: &'static [Self] = &[Self::Id, Self::Text, Self::Source];
+    pub const ALL: &'static [Self] = &[
+        Self::Id,
+        Self::Text,
+        Self::Source,
+        Self::Counter,
+    ];
     /// The field's name on the server.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Id => "id",
             Self::Text => "text",
             Self::Source => "source",
+            Self::Counter => "counter",
         }
     }
     /// The field with everything under it, for `fields`: `author.*` expands a relation.
