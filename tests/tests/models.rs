@@ -290,13 +290,12 @@ fn module_layout_writes_mod_rs_beside_the_collections() {
     assert_eq!(code, 2, "--crate and --module together: {stderr}");
 }
 
-/// Snapshots mangled at random (keys dropped, values replaced by other JSON, names and notes with
-/// control and bidi characters): `generator models` reports problems or writes models that parse,
-/// never panics, and no control or bidi character reaches the Rust it writes.
-#[test]
-fn mangled_snapshots_give_problems_or_models_never_a_panic() {
+/// The fixture mangled at random, `count` times from `seed`: keys dropped, values replaced by
+/// other JSON, field types, keys, choices and relation targets changed, notes with control and
+/// bidi characters.
+fn mangled(seed: u64, count: usize) -> Vec<Value> {
     let base = fixture_value();
-    let mut seed: u64 = 0x005e_ed12;
+    let mut seed = seed;
     let mut next = move |n: usize| {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n.max(1)
@@ -313,8 +312,14 @@ fn mangled_snapshots_give_problems_or_models_never_a_panic() {
         serde_json::json!("self"),
         serde_json::json!("9lives"),
     ];
-    let (mut ok, mut refused) = (0, 0);
-    for _ in 0..300 {
+    let types = [
+        "string", "text", "uuid", "hash", "integer", "bigInteger", "float", "decimal", "boolean", "date", "time", "dateTime",
+        "timestamp", "json", "csv", "geometry", "geometry.MultiPolygon", "alias", "unknown",
+    ];
+    let targets = ["authors", "articles", "categories", "counters", "directus_users", "directus_files", "directus_activity", "nowhere"];
+    let choices = ["a", "b-c", "B_C", "Unknown", "", "1st", "self", "r#x", "ünï"];
+    let mut out = Vec::new();
+    for _ in 0..count {
         let mut v = base.clone();
         for _ in 0..1 + next(4) {
             let list = ["collections", "fields", "relations"][next(3)];
@@ -329,11 +334,19 @@ fn mangled_snapshots_give_problems_or_models_never_a_panic() {
                 continue;
             }
             let key = keys[next(keys.len())].clone();
-            match next(3) {
+            match next(7) {
                 0 => {
                     item.as_object_mut().unwrap().remove(&key);
                 }
                 1 => item[&key] = junk[next(junk.len())].clone(),
+                2 if list == "fields" => item["type"] = types[next(types.len())].into(),
+                3 if list == "fields" && item["schema"].is_object() => item["schema"]["is_primary_key"] = (next(2) == 0).into(),
+                4 if list == "fields" && item["meta"].is_object() => {
+                    let picked: Vec<Value> = (0..1 + next(3)).map(|_| serde_json::json!({"text": "t", "value": choices[next(choices.len())]})).collect();
+                    item["meta"]["interface"] = ["select-dropdown", "select-radio", "list"][next(3)].into();
+                    item["meta"]["options"] = serde_json::json!({ "choices": picked, "fields": [{"field": choices[next(choices.len())], "type": types[next(types.len())]}] });
+                }
+                5 if list == "relations" => item["related_collection"] = targets[next(targets.len())].into(),
                 _ => {
                     if let Some(meta) = item.get_mut("meta").and_then(Value::as_object_mut) {
                         meta.insert("note".into(), serde_json::json!("note \u{202E}evil\u{2066} ``` rust\n    fn x() {}\n```"));
@@ -341,33 +354,91 @@ fn mangled_snapshots_give_problems_or_models_never_a_panic() {
                 }
             }
         }
-        let result = std::panic::catch_unwind(|| {
-            let snap = match snapshot::from_value(v.clone(), "mangled") {
-                Ok(s) => s,
-                Err(_) => return None,
-            };
-            match models::build(&snap, &[]) {
-                Ok(m) => Some(emit::emit(&m, &layout(), &emit::Source { label: "mangled", directus: None }).map(|f| (true, f))),
-                Err(p) => {
-                    assert!(!p.is_empty());
-                    None
-                }
+        out.push(v);
+    }
+    out
+}
+
+/// A mangled snapshot's models (files), or `None` when it is refused; a panic fails the test.
+fn models_of(v: &Value, layout: &emit::Layout) -> Option<Vec<OutputFile>> {
+    let result = std::panic::catch_unwind(|| {
+        let snap = snapshot::from_value(v.clone(), "mangled").ok()?;
+        match models::build(&snap, &[]) {
+            Ok(m) => Some(emit::emit(&m, layout, &emit::Source { label: "mangled", directus: None }).unwrap_or_else(|e| panic!("an emitter failed on a snapshot that built: {e}"))),
+            Err(p) => {
+                assert!(!p.is_empty());
+                None
             }
-        });
-        match result {
-            Ok(Some(Ok((_, files)))) => {
+        }
+    });
+    result.unwrap_or_else(|_| panic!("generator models panicked on:\n{v}"))
+}
+
+/// Mangled snapshots give problems or models that parse, never a panic, and no control or
+/// bidi character reaches the Rust written.
+#[test]
+fn mangled_snapshots_give_problems_or_models_never_a_panic() {
+    let (mut ok, mut refused) = (0, 0);
+    for v in mangled(0x005e_ed12, 300) {
+        match models_of(&v, &layout()) {
+            Some(files) => {
                 ok += 1;
                 for f in &files {
-                    assert!(!f.contents.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || (c.is_control() && c != '\n')), "{} holds a control or bidi character", f.path.display());
+                    let bad = f.contents.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || (c.is_control() && c != '\n'));
+                    assert!(!bad, "{} holds a control or bidi character", f.path.display());
                 }
             }
-            Ok(Some(Err(e))) => panic!("an emitter failed on a snapshot that built: {e}\n{v}"),
-            Ok(None) => refused += 1,
-            Err(_) => panic!("generator models panicked on:\n{v}"),
+            None => refused += 1,
         }
     }
     eprintln!("{ok} mangled snapshots gave models, {refused} were refused");
     assert!(ok > 30 && refused > 30, "the mutations should exercise both ends: {ok} ok, {refused} refused");
+}
+
+/// The models of mangled snapshots that were not refused build clippy-clean: 24 of them as
+/// modules of one crate, checked with `cargo clippy -D warnings` (in target/scratch, as the README
+/// test builds its crate).
+#[test]
+fn mangled_snapshots_that_give_models_build_clippy_clean() {
+    let krate = repo_root().join("target/models-mangled");
+    let _ = std::fs::remove_dir_all(krate.join("src"));
+    let mut lib = String::from("//! Models of mangled snapshots, one module each.\n");
+    let mut n = 0;
+    for v in mangled(0x00c0_ffee, 400) {
+        let Some(files) = models_of(&v, &emit::Layout::Module) else { continue };
+        let dir = krate.join(format!("src/m{n}"));
+        for f in &files {
+            let path = dir.join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &f.contents).unwrap();
+        }
+        lib += &format!("pub mod m{n};\n");
+        n += 1;
+        if n == 24 {
+            break;
+        }
+    }
+    assert_eq!(n, 24, "too few mangled snapshots gave models");
+    std::fs::write(krate.join("src/lib.rs"), lib).unwrap();
+    let root = repo_root();
+    let manifest = format!(
+        "[package]\nname = \"models-mangled\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n\
+         directus-client = {{ path = {:?}, default-features = false, features = [\"items\"] }}\n\
+         directus-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+        root.join("generated/directus-client").to_string_lossy(),
+        root.join("runtime").to_string_lossy()
+    );
+    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["clippy", "--quiet", "--offline", "--", "-D", "warnings"])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", root.join("target/scratch"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo clippy");
+    assert!(out.status.success(), "models of mangled snapshots do not build clippy-clean (in {}):\n{}", krate.display(), String::from_utf8_lossy(&out.stderr));
 }
 
 /// `--exclude` is the way out the problems name: without the collections they point at, the
