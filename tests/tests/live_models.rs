@@ -132,6 +132,24 @@ fn same(a: &[(String, String)], b: &[(String, String)], what: &str) {
     }
 }
 
+/// Updates the item with `patch`, checks the reply and a fresh read hold what was written, and
+/// that a list with `fields=*.*` filtered by the key finds it.
+async fn changed_and_listed<M>(c: &Client, key: &M::Key, patch: &M)
+where
+    M: directus_runtime::Item + std::fmt::Debug,
+    M::Key: serde::Serialize,
+{
+    let what = <M as directus_runtime::Item>::COLLECTION;
+    let items = c.collection::<M>();
+    let updated = items.update(key, patch).await.unwrap_or_else(|e| panic!("update {what}: {e}"));
+    written_keys_equal(patch, &updated, &format!("{what} (update)"));
+    written_keys_equal(patch, &items.get(key, &Query::new()).await.unwrap(), what);
+    let by_key = json!({ <M as directus_runtime::Item>::PRIMARY_KEY: { "_eq": key } });
+    let listed = items.list(&Query::new().fields(["*.*"]).filter(by_key)).await.unwrap_or_else(|e| panic!("list {what}: {e}"));
+    assert_eq!(listed.len(), 1, "{what}: {listed:?}");
+    assert_eq!(listed[0].key().map(|k| serde_json::to_value(k).unwrap()), Some(serde_json::to_value(key).unwrap()), "{what}");
+}
+
 fn written_keys_equal<T: serde::Serialize>(written: &T, read: &T, what: &str) {
     let (w, r) = (serde_json::to_value(written).unwrap(), serde_json::to_value(read).unwrap());
     for (k, v) in w.as_object().unwrap() {
@@ -313,6 +331,33 @@ async fn typed_round_trip_through_every_collection() {
     let me = c.users().me(&Query::new()).await.unwrap();
     let custom = DirectusUsersCustom::from_extra(&me.extra).unwrap();
     assert_eq!(custom.nickname, Some(Some("admin-nick".into())));
+
+    // Every collection: an update read back, and a list with `fields=*.*` that finds the item.
+    let mut p = Authors::default();
+    p.bio = Some(None);
+    changed_and_listed(&c, &author_id, &p).await;
+    let mut p = Categories::default();
+    p.label = Some(Some("Rust, the language".into()));
+    changed_and_listed(&c, &slug, &p).await;
+    let mut p = Counters::default();
+    p.label = Some(Some("page views".into()));
+    changed_and_listed(&c, &code, &p).await;
+    let mut p = Quotes::default();
+    p.source = Some(Some("Notes, 1843".into()));
+    changed_and_listed(&c, &quote_id, &p).await;
+    let mut p = ArticlesCategories::default();
+    p.categories_slug = Some(Some(Related::Key(slug.clone())));
+    changed_and_listed(&c, &pair_id, &p).await;
+    let mut p = ArticlesBlocks::default();
+    p.collection = Some(Some("quotes".into()));
+    changed_and_listed(&c, &block_id, &p).await;
+    let mut p = MyCollection::default();
+    p.größe = Some(None);
+    p.r#type = Some(Some("changed".into()));
+    changed_and_listed(&c, &odd_id, &p).await;
+    let mut p = Articles::default();
+    p.tags = Some(Some(vec!["changed".into()]));
+    changed_and_listed(&c, &article_id, &p).await;
 
     // delete, each read again: gone.
     c.collection::<ArticlesBlocks>().delete(&block_id).await.unwrap();
