@@ -56,7 +56,7 @@ async fn applied(s: &Server) {
 const ARGS: &[&str] = &["--crate", "fixture-models", "--runtime-path", "../../../../runtime", "--client-path", "../../../../generated/directus-client"];
 
 fn generator(args: &[&str], out: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_generator"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_generator-under-test"));
     cmd.arg("models").args(args).arg("--out").arg(out).args(ARGS).env_remove("DIRECTUS_TOKEN");
     cmd
 }

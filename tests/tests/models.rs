@@ -45,7 +45,7 @@ fn fixture_value() -> Value {
 }
 
 fn generator() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
+    Command::new(env!("CARGO_BIN_EXE_generator-under-test"))
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
