@@ -56,13 +56,8 @@ pub fn custom_fields_type(collection: &str) -> String {
 pub const ROOT_TYPES: &[&str] = &["Collection", "Collections", "SingletonCollection", "BigInt", "Decimal", "Geometry", "Related", "FieldName"];
 /// Modules and crates the generated code names by path.
 pub const ROOT_MODULES: &[&str] = &["rt", "serde", "serde_json", "directus_client", "directus_runtime", "std", "core", "alloc"];
-/// Type names of Rust's prelude, which a model must not shadow.
-const PRELUDE: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy", "Debug", "Send",
-    "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "Extend", "ToString",
-    "ToOwned", "From", "Into", "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "TryFrom", "TryInto",
-    "FromIterator", "Self", "Serialize", "Deserialize", "PhantomData",
-];
+/// Names the models' files import besides Rust's prelude (`model/symbols.rs` lists that).
+const IMPORTED: &[&str] = &["Serialize", "Deserialize", "PhantomData"];
 
 /// One generated name: its scope, the name, and what it is for (as the reader would say it).
 struct Entry {
@@ -143,7 +138,8 @@ pub fn check(models: &Models) -> Vec<Problem> {
     // Names the generated code itself uses come first, with no `what`.
     let reserved: Vec<Entry> = ROOT_TYPES
         .iter()
-        .chain(PRELUDE)
+        .chain(crate::model::symbols::PRELUDE_TYPES)
+        .chain(IMPORTED)
         .map(|n| Entry { scope: "the crate's types".into(), name: (*n).into(), what: String::new(), origin: String::new() })
         .chain(ROOT_MODULES.iter().map(|n| Entry { scope: "the crate's modules".into(), name: (*n).into(), what: String::new(), origin: String::new() }))
         .collect();
