@@ -459,3 +459,64 @@ fn excluding_the_collections_a_problem_names_lets_the_rest_through() {
     assert_eq!(code, 2);
     assert!(stderr.contains("articles.author: relates to collection `authors`, which --exclude leaves out"), "{stderr}");
 }
+
+/// The field `collection.field` of a snapshot, to edit.
+fn field_mut<'a>(v: &'a mut Value, collection: &str, field: &str) -> &'a mut Value {
+    v["fields"].as_array_mut().unwrap().iter_mut().find(|x| x["collection"] == collection && x["field"] == field).unwrap()
+}
+
+/// Every class of model change `diff` knows, with its verdict.
+#[test]
+fn model_diff_verdicts_for_every_class_of_change() {
+    use directus_generator::diff::Impact;
+    let old = fixture_value();
+    let models_of = |v: &Value| models::build(&snapshot::from_value(v.clone(), "x").unwrap(), &[]).unwrap();
+    let verdict = |edit: &dyn Fn(&mut Value)| {
+        let mut new = old.clone();
+        edit(&mut new);
+        let changes = models::diff::compare(&models_of(&old), &models_of(&new));
+        changes.iter().map(|c| (c.class, c.rust)).collect::<Vec<_>>()
+    };
+    let choices = |v: &mut Value| -> Vec<Value> { field_mut(v, "articles", "status")["meta"]["options"]["choices"].as_array().unwrap().clone() };
+    let set_choices = |v: &mut Value, list: Vec<Value>| field_mut(v, "articles", "status")["meta"]["options"]["choices"] = Value::Array(list);
+    assert_eq!(
+        verdict(&|v| {
+            let mut list = choices(v);
+            list.push(serde_json::json!({"text": "Gone", "value": "gone"}));
+            set_choices(v, list);
+        }),
+        [("choice-added", Impact::Compatible)]
+    );
+    assert_eq!(
+        verdict(&|v| {
+            let mut list = choices(v);
+            list.pop();
+            set_choices(v, list);
+        }),
+        [("choice-removed", Impact::Breaking)]
+    );
+    assert_eq!(
+        verdict(&|v| {
+            v["collections"].as_array_mut().unwrap().retain(|c| c["collection"] != "places");
+            v["fields"].as_array_mut().unwrap().retain(|c| c["collection"] != "places");
+        }),
+        [("collection-removed", Impact::Breaking)]
+    );
+    assert_eq!(
+        verdict(&|v| {
+            v["collections"].as_array_mut().unwrap().push(serde_json::json!({"collection": "extra", "meta": {}, "schema": {"name": "extra"}}));
+            v["fields"].as_array_mut().unwrap().push(serde_json::json!({"collection": "extra", "field": "id", "type": "integer", "schema": {"is_primary_key": true}}));
+        }),
+        [("collection-added", Impact::Compatible)]
+    );
+    assert_eq!(verdict(&|v| field_mut(v, "quotes", "text")["meta"]["note"] = "changed".into()), [("field-doc-changed", Impact::None)]);
+    assert_eq!(verdict(&|v| field_mut(v, "quotes", "text")["schema"]["is_nullable"] = false.into()), [("field-retyped", Impact::Breaking)]);
+    assert_eq!(
+        verdict(&|v| {
+            for c in v["collections"].as_array_mut().unwrap().iter_mut().filter(|c| c["collection"] == "quotes") {
+                c["meta"]["singleton"] = true.into();
+            }
+        }),
+        [("singleton-changed", Impact::Breaking)]
+    );
+}
