@@ -197,6 +197,7 @@ fn hostile_names_are_refused_with_where_what_and_how() {
         "field `notes.title` and field `notes.Title` both become `title`",
         "field `notes.self` becomes `self`",
         "collection `collection` becomes `Collection`, which the generated code uses itself",
+        "collection `lib` becomes `lib`, which the generated code uses itself (the crate's modules)",
         "choice `in_review` of field `notes.mood` and choice `in-review` of field `notes.mood` both become `InReview`",
         "choice `Unknown` of field `notes.mood` becomes `Unknown`, which the generated code uses itself",
         "notes.weird: has the Directus type `vector`",
@@ -448,7 +449,7 @@ fn excluding_the_collections_a_problem_names_lets_the_rest_through() {
     let out = directus_e2e::temp_dir("models-exclude");
     let mut cmd = generator();
     cmd.current_dir(repo_root()).args(["models", "--snapshot", "tests/fixtures/models/hostile.json", "--out"]).arg(&out);
-    for c in ["2fa_codes", "my_posts", "collection", "notes", "🚀"] {
+    for c in ["2fa_codes", "my_posts", "collection", "notes", "lib", "🚀"] {
         cmd.args(["--exclude", c]);
     }
     let (code, stdout, stderr) = run(&mut cmd);

@@ -54,8 +54,9 @@ pub fn custom_fields_type(collection: &str) -> String {
 
 /// Names the generated crate root defines or imports besides the models.
 pub const ROOT_TYPES: &[&str] = &["Collection", "Collections", "SingletonCollection", "BigInt", "Decimal", "Geometry", "Related", "FieldName"];
-/// Modules and crates the generated code names by path.
-pub const ROOT_MODULES: &[&str] = &["rt", "serde", "serde_json", "directus_client", "directus_runtime", "std", "core", "alloc"];
+/// Modules and crates the generated code names by path, and the root's own file stems (a
+/// collection `lib` would be written over `src/lib.rs`).
+pub const ROOT_MODULES: &[&str] = &["lib", "mod", "rt", "serde", "serde_json", "directus_client", "directus_runtime", "std", "core", "alloc"];
 /// Names the models' files import besides Rust's prelude (`model/symbols.rs` lists that).
 const IMPORTED: &[&str] = &["Serialize", "Deserialize", "PhantomData"];
 
