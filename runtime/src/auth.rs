@@ -75,10 +75,11 @@ impl From<Tokens> for SessionTokens {
     }
 }
 
-/// The tokens of a login, as Directus returns them.
+/// The tokens of a login or refresh in json mode, as the runtime reads them to keep the session.
+/// (Callers get the spec's reply type instead: the generated `Client::login` is the spec's
+/// login operation.)
 #[derive(Clone, Debug, Deserialize)]
-#[non_exhaustive]
-pub struct Tokens {
+pub(crate) struct Tokens {
     pub access_token: Secret,
     pub refresh_token: Secret,
     /// Lifetime of the access token in milliseconds.
@@ -111,11 +112,6 @@ macro_rules! auth_op {
     };
 }
 
-auth_op!(LOGIN, "auth.login", "/auth/login", Some(SessionChange::Start), &[
-    ("INVALID_CREDENTIALS", "check the e-mail and password; after too many failed logins Directus suspends the user"),
-    ("INVALID_OTP", "the user has two-factor authentication on: pass the current one-time password"),
-    ("USER_SUSPENDED", "an administrator must set the user's status back to active"),
-]);
 // Not `SessionChange::Start`: the client's own refresh replaces the session it holds the lock of.
 auth_op!(REFRESH, "auth.refresh", "/auth/refresh", None, &[
     ("INVALID_CREDENTIALS", "the session ended (refresh tokens are single-use and expire): log in again"),
@@ -123,26 +119,6 @@ auth_op!(REFRESH, "auth.refresh", "/auth/refresh", None, &[
 auth_op!(LOGOUT, "auth.logout", "/auth/logout", Some(SessionChange::End), &[]);
 
 impl Client {
-    /// Logs in with e-mail and password; the session is refreshed before it expires.
-    pub async fn login(&self, email: &str, password: impl Into<Secret>) -> Result<Tokens> {
-        self.login_inner(email, password.into(), None).await
-    }
-
-    /// Logs in a user who has two-factor authentication on.
-    pub async fn login_with_otp(&self, email: &str, password: impl Into<Secret>, otp: impl Into<Secret>) -> Result<Tokens> {
-        self.login_inner(email, password.into(), Some(otp.into())).await
-    }
-
-    async fn login_inner(&self, email: &str, password: Secret, otp: Option<Secret>) -> Result<Tokens> {
-        let req = Request::new(&LOGIN)
-            .field("email", email)
-            .field("password", &password)
-            .field_opt("otp", otp.as_ref())
-            .field("mode", "json");
-        // The operation starts a session: reading the reply logs the client in.
-        self.execute(req).await?.data().await
-    }
-
     /// A client that carries on a session stored earlier (see [`Client::session_tokens`]).
     pub fn with_session(url: impl Into<String>, tokens: SessionTokens) -> Result<Self> {
         crate::ClientBuilder::new(url).session(tokens).build()

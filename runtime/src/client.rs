@@ -569,7 +569,8 @@ impl Client {
         // Local files are checked (and opened) before anything goes out, even a version lookup
         // or a token refresh: a path that is not a readable file is the caller's mistake, and
         // finding it mid-upload would look like a broken connection.
-        let (json, parts, mut form) = match req.body {
+        // `whole`: a body sent in one piece with its content type (JSON, or a tus chunk).
+        let (whole, parts, mut form) = match req.body {
             Body::None => (None, None, None),
             Body::Json(v) => {
                 let bytes = serde_json::to_vec(&v)
@@ -618,7 +619,7 @@ impl Client {
             if let Some(token) = &token {
                 builder = builder.bearer_auth(token.expose());
             }
-            if let Some((bytes, content_type)) = &json {
+            if let Some((bytes, content_type)) = &whole {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
             }
             if op.tus {
@@ -636,21 +637,30 @@ impl Client {
             }
             activity.touch();
             let began = std::time::Instant::now();
-            let sent = tokio::select! {
-                // A secret the server reads only from the query stays out of the error's URL.
-                // (Errors reading a reply's body carry no URL in reqwest.)
-                reply = builder.send() => reply.map_err(|mut e| {
-                    if let Some(url) = e.url_mut() {
-                        crate::request::mask_query(url, &req.secret_query);
+            let stalled = activity.stalled(settings.idle_timeout);
+            let sent = crate::transport::race(
+                async {
+                    // A secret the server reads only from the query stays out of the error's URL.
+                    // (Errors reading a reply's body carry no URL in reqwest.)
+                    builder.send().await.map_err(|mut e| {
+                        if let Some(url) = e.url_mut() {
+                            crate::request::mask_query(url, &req.secret_query);
+                        }
+                        self.send_error(op, e)
+                    })
+                },
+                async {
+                    use futures_util::future::{select, Either};
+                    match select(std::pin::pin!(stalled), std::pin::pin!(Deadline::reached(deadline))).await {
+                        Either::Left(_) => timeout(op, TimeoutKind::Idle, settings.idle_timeout),
+                        Either::Right(_) => {
+                            let d = deadline.expect("only a deadline completes");
+                            timeout(op, d.kind, d.limit)
+                        }
                     }
-                    self.send_error(op, e)
-                }),
-                _ = activity.stalled(settings.idle_timeout) => Err(timeout(op, TimeoutKind::Idle, settings.idle_timeout)),
-                _ = Deadline::reached(deadline) => {
-                    let d = deadline.expect("only a deadline completes");
-                    Err(timeout(op, d.kind, d.limit))
-                }
-            };
+                },
+            )
+            .await;
             let report = |status: Option<u16>, error: Option<&Error>, reply: Option<crate::ReplyHead<'_>>| {
                 // An event in the call's span, at `trace`: a subscriber at `debug` (which records
                 // the spans) skips it at the cost of one check.
@@ -1103,6 +1113,14 @@ mod tests {
     use super::*;
 
     static OP: Operation = Operation { id: "t.op", ..Operation::BASE };
+
+    #[test]
+    fn host_names_beyond_ascii_map_to_punycode() {
+        // The generated crate's default `idna-unicode-rs` feature swaps url's IDNA backend; it must
+        // still map Unicode host names (idna_adapter 1.0, the other small choice, refuses them).
+        let url = reqwest::Url::parse("http://bücher.example:8055/").unwrap();
+        assert_eq!(url.host_str(), Some("xn--bcher-kva.example"));
+    }
 
     #[test]
     fn path_params_are_percent_encoded_as_one_segment() {

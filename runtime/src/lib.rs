@@ -27,7 +27,7 @@ mod version;
 #[cfg(feature = "cli")]
 pub mod cli;
 
-pub use auth::{SessionTokens, Tokens};
+pub use auth::SessionTokens;
 pub use call::{Call, CallFuture, ListCall};
 pub use composite::{primary_key, upsert_target};
 pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};

@@ -5,6 +5,7 @@ use crate::error::{Error, Outcome, Result, TimeoutKind};
 use crate::operation::Method;
 use bytes::{Buf, Bytes};
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -302,6 +303,17 @@ pub(crate) struct ReadLimits {
     pub deadline: Option<Deadline>,
 }
 
+/// `work`, unless `stop` completes first: then `stop`'s error. (`futures_util::future::select`
+/// rather than `tokio::select!`: tokio's `macros` feature would add `tokio-macros` and its build to
+/// every user's tree for these two uses.)
+pub(crate) async fn race<T>(work: impl Future<Output = Result<T>>, stop: impl Future<Output = Error>) -> Result<T> {
+    use futures_util::future::{select, Either};
+    match select(std::pin::pin!(work), std::pin::pin!(stop)).await {
+        Either::Left((done, _)) => done,
+        Either::Right((error, _)) => Err(error),
+    }
+}
+
 impl ReadLimits {
     fn timeout(&self, kind: TimeoutKind, after: Duration) -> Error {
         // The status line came, so the server answered.
@@ -310,17 +322,19 @@ impl ReadLimits {
 
     /// The next piece of `reply`, within the idle timeout and the deadline.
     pub(crate) async fn chunk(&self, reply: &mut reqwest::Response) -> Result<Option<bytes::Bytes>> {
-        tokio::select! {
-            chunk = tokio::time::timeout(self.idle, reply.chunk()) => match chunk {
+        let chunk = async {
+            match tokio::time::timeout(self.idle, reply.chunk()).await {
                 Ok(Ok(c)) => Ok(c),
                 Ok(Err(source)) => Err(Error::Transport { operation: self.op, source, outcome: Outcome::Answered, method: self.method }),
                 Err(_) => Err(self.timeout(TimeoutKind::Idle, self.idle)),
-            },
-            _ = Deadline::reached(self.deadline) => {
-                let d = self.deadline.expect("only a deadline completes");
-                Err(self.timeout(d.kind, d.limit))
             }
-        }
+        };
+        race(chunk, async {
+            Deadline::reached(self.deadline).await;
+            let d = self.deadline.expect("only a deadline completes");
+            self.timeout(d.kind, d.limit)
+        })
+        .await
     }
 
     /// The whole body, refusing more than `limit` bytes: by `Content-Length` before reading

@@ -213,6 +213,8 @@ fn an_irreversible_operation_asks_on_a_terminal() {
 #[test]
 fn the_root_help_lists_the_exit_codes() {
     let help = local(&["--help"]);
+    // The tool's own description first (a flattened struct's doc comment once took its place).
+    assert!(help.starts_with("Command-line client for the Directus REST API"), "{help}");
     let section = &help[help.find("Exit codes:").expect("an Exit codes section")..];
     for (code, meaning) in directus_runtime::cli::exit::ALL {
         assert!(section.contains(&format!("  {code}  {meaning}")), "{code}: {section}");

@@ -55,3 +55,46 @@ fn the_client_and_runtime_package_for_crates_io() {
     let version = text.lines().find(|l| l.starts_with("version = ")).unwrap();
     assert!(!version.contains('+'), "build metadata does not tell releases apart on crates.io: {version}");
 }
+
+#[test]
+fn the_client_builds_on_few_crates() {
+    // BENCHMARKS.md gives the count; url's default IDNA backend (ICU4X, about 20 crates) is
+    // swapped for unicode-rs by the default `idna-unicode-rs` feature.
+    let out = cargo().args(["tree", "-p", "directus-client", "-e", "normal", "--prefix", "none", "--locked"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let crates: std::collections::BTreeSet<&str> =
+        text.lines().filter_map(|l| l.split(" (").next()).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let icu: Vec<&&str> = crates.iter().filter(|c| c.starts_with("icu_")).collect();
+    assert!(icu.is_empty(), "ICU4X is back in the client's tree: {icu:?}");
+    // The crate itself is not a dependency.
+    let count = crates.len() - 1;
+    assert!(count <= 79, "the client's default features pull {count} crates (79 before):\n{crates:#?}");
+}
+
+#[test]
+fn every_resource_builds_alone_without_warnings() {
+    // The README says to turn default features off and pick resources; each record type is built
+    // only with the features of the resources that need it (`Model::type_resources`), so a type
+    // one resource nests from another must come with it. Its own target folder: the test run
+    // holds the workspace's.
+    let resources: Vec<String> = std::fs::read_dir(repo_root().join("spec/resources"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(resources.len() > 20, "{resources:?}");
+    let mut failed = Vec::new();
+    for r in &resources {
+        let out = cargo()
+            .args(["check", "-p", "directus-client", "--no-default-features", "--features", r, "--locked", "--message-format", "short"])
+            .args(["--target-dir", "target/scratch"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
+        if !out.status.success() || !warnings.is_empty() {
+            failed.push(format!("--features {r}:\n{}", if warnings.is_empty() { stderr.to_string() } else { warnings.join("\n") }));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}

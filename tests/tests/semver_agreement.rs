@@ -177,6 +177,9 @@ fn fixture_changes() -> Vec<Case> {
         case("type field added", "type-field-added", vec![rep(THINGS, SIZE, &format!("{SIZE}      - {{ name: label, type: string, nullable: true, description: Its label. }}\n"))]),
         case("type added", "type-added", vec![rep(THINGS, TINT, &format!("{TINT}  - name: shade\n    title: Shade\n    fields:\n      - {{ name: id, type: integer, description: The key. }}\n"))]),
         case("resource added", "resource-added", vec![FromNew("resources/widgets.yaml")]),
+        // CLI flags only (`--yes`, `--fields`): the Rust surface stays as it was.
+        case("operation asks before sending", "confirm", vec![rep(THINGS, "  - id: delete_many\n", "  - id: delete_many\n    confirm: true\n")]),
+        case("saved record shaped by --fields", "reply-fields", vec![rep(THINGS, "  - id: legacy\n", "  - id: legacy\n    reply_fields: true\n")]),
     ]
 }
 
@@ -403,6 +406,10 @@ fn generate_crate(spec: &Path, out: &Path) -> PathBuf {
         text += &format!("{lint} = \"deny\"\n");
     }
     std::fs::write(&path, text).unwrap();
+    // The workspace's lock, so the crate builds on the dependency versions the project tests (a
+    // lock left by an earlier run could pin what the runtime no longer accepts, and a fresh
+    // resolution would take whatever is newest that day).
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     dir
 }
 

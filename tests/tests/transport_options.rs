@@ -19,8 +19,15 @@ fn tenant_headers() -> reqwest::header::HeaderMap {
     headers
 }
 
+/// The tests of this file that send requests take turns: tracing caches per call site whether
+/// anyone listens, and a call site first reached on another test's thread while the span test
+/// installs its subscriber can stay cached as "nobody" (tracing-core registers and rebuilds
+/// those caches without one lock). Seen once under load: the span test missed its spans.
+static SENDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn a_callers_reqwest_builder_or_client_carries_its_default_headers() {
+    let _turn = SENDING.lock().await;
     let stub = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
     let builder = reqwest::Client::builder().default_headers(tenant_headers());
     let client = Client::builder(&stub.url).token("t").http_client_builder(builder).build().unwrap();
@@ -45,6 +52,7 @@ async fn a_callers_reqwest_builder_or_client_carries_its_default_headers() {
 
 #[tokio::test]
 async fn a_callers_builder_still_never_follows_a_redirect_elsewhere() {
+    let _turn = SENDING.lock().await;
     // reqwest's default policy follows redirects; the runtime replaces it on a builder it is given.
     let other = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
     let to = format!("{}/server/info", other.url);
@@ -128,6 +136,7 @@ impl tracing::Subscriber for Capture {
 
 #[tokio::test]
 async fn tracing_spans_name_the_operation_and_route_template_and_never_a_key_or_secret() {
+    let _turn = SENDING.lock().await;
     const SECRETS: &[&str] =
         &["TOKEN-SECRET-1", "secret_collection", "KEY-4711", "FILTER-VALUE", "PASSWORD-SECRET", "ACCESS-SECRET", "REFRESH-SECRET"];
     let stub = stub::start(|_, head| {

@@ -189,6 +189,16 @@ fn api(d: &mut Diff, old: &Model, new: &Model) {
     for name in ns.keys().filter(|n| !os.contains_key(*n)) {
         d.push("(api)", None, "query-set-added", format!("query set `{name}` added"), C, C);
     }
+    // `Client::login` and `login_with_otp` call the `client_login` operation and return its reply.
+    let login = |m: &Model| m.client_login().map(|(_, op)| (op.full_id.clone(), op.reply_type()));
+    match (login(old), login(new)) {
+        (Some(o), None) => d.push("(api)", None, "client-login", format!("`Client::login` removed (it called `{}`)", o.0), B, N),
+        (None, Some(n)) => d.push("(api)", None, "client-login", format!("`Client::login` added (it calls `{}`)", n.0), C, N),
+        (Some(o), Some(n)) if o != n => {
+            d.push("(api)", None, "client-login", format!("`Client::login` calls `{}` (was `{}`): its reply type may differ", n.0, o.0), B, N)
+        }
+        _ => {}
+    }
 }
 
 /// Both sides whole, for what an operation's generated code reads beyond the operation (its query
@@ -281,6 +291,20 @@ fn operation(d: &mut Diff, sides: Sides<'_>, res: &str, o: &Operation, n: &Opera
         _ => {}
     }
     response(d, res, n, o, n);
+    // Per-operation CLI flags the spec's markers add: `--yes` (confirm) and `--fields`
+    // (reply_fields). In Rust, `Call::fields` exists on every call, so only the docs change.
+    if o.confirm != n.confirm {
+        let what = if n.confirm {
+            "now asks before sending and wants `--yes` when stdin is not a terminal"
+        } else {
+            "no longer asks, and no longer takes `--yes`"
+        };
+        d.push(res, at, "confirm", format!("`{}`: {what}", n.full_id), N, B);
+    }
+    if o.reply_fields != n.reply_fields {
+        let (what, cli) = if n.reply_fields { ("now takes `--fields` for the saved record it prints", C) } else { ("no longer takes `--fields`", B) };
+        d.push(res, at, "reply-fields", format!("`{}`: {what}", n.full_id), N, cli);
+    }
     let docs_text = |op: &Operation| (op.title.clone(), op.summary.clone(), op.description.clone(), op.response.description.clone(), op.response.example.clone());
     let errors = |op: &Operation| op.errors.iter().map(|e| (e.code.clone(), e.when.clone(), e.fix.clone())).collect::<Vec<_>>();
     if docs_text(o) != docs_text(n) || errors(o) != errors(n) {

@@ -29,7 +29,7 @@ pub fn file(model: &Model) -> Result<String, String> {
         let v = type_ident(&r.name);
         let sub = format_ident!("{}Command", v);
         let d = doc(&format!("{}: {}", r.title, first_sentence(&r.description)));
-        quote! { #d #[command(subcommand)] #v(#sub), }
+        quote! { #d #[command(subcommand)] #v(cli::Lazy<#sub>), }
     });
     let session_resource = model.session_resource().map(|r| r.name.as_str());
     let resource_enums = model.resources.iter().map(|r| resource_enum(bin, r, session_resource == Some(r.name.as_str())));
@@ -47,7 +47,7 @@ pub fn file(model: &Model) -> Result<String, String> {
             }
         });
         quote! {
-            Command::#v(command) => match command {
+            Command::#v(cli::Lazy(command)) => match command {
                 #(#sub::#op_arms)*
                 #session_arms
             },

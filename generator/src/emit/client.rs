@@ -27,6 +27,46 @@ pub fn resource_file(model: &Model, r: &Resource) -> Result<(String, String), St
     Ok((format!("{}.rs", r.name), text))
 }
 
+/// `Client::login` and `login_with_otp`: the spec's `client_login` operation in json mode, so
+/// there is one login and one reply type for its tokens.
+fn client_login((r, op): (&Resource, &Operation)) -> TokenStream {
+    let m = ident(&r.name);
+    let method = ident(&op.id);
+    let feature = &r.name;
+    let options = format_ident!("{}Options", type_ident(&op.id));
+    let reply = match op.reply_type() {
+        Some(t) => {
+            let t = format_ident!("{t}");
+            quote! { #m::#t }
+        }
+        None => reply_item(op),
+    };
+    let link = format!("[`{}::{}`]({m}::{}::{})", type_ident(&r.name), op.id, type_ident(&r.name), op.id);
+    let d = doc(&format!(
+        "Logs in with e-mail and password (json mode): the client then sends the access token and refreshes it \
+         before it expires. The same as {link} with `mode` json, and the same reply: the tokens."
+    ));
+    let otp = op.inputs().any(|p| p.name == "otp").then(|| {
+        let d = doc("Logs in a user who has two-factor authentication on, with the current one-time password.");
+        quote! {
+            #d
+            #[cfg(feature = #feature)]
+            pub async fn login_with_otp(&self, email: &str, password: impl Into<Secret>, otp: impl Into<Secret>) -> Result<#reply> {
+                self.#m().#method(email, password, &#m::#options::default().otp(otp).mode("json")).await
+            }
+        }
+    });
+    quote! {
+        #d
+        #[cfg(feature = #feature)]
+        pub async fn login(&self, email: &str, password: impl Into<Secret>) -> Result<#reply> {
+            self.#m().#method(email, password, &#m::#options::default().mode("json")).await
+        }
+
+        #otp
+    }
+}
+
 /// The crate root, `lib.rs`.
 pub fn lib(model: &Model) -> Result<String, String> {
     let api = &model.api;
@@ -64,12 +104,13 @@ pub fn lib(model: &Model) -> Result<String, String> {
         let (code, fix) = (&e.code, &e.fix);
         quote! { (#code, #fix) }
     });
+    let login = model.client_login().map(client_login);
     let tokens = quote! {
         #crate_doc
 
         pub use directus_runtime::{
             ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload,
-            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version, Key,
+            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Uploaded, Version, Key,
         };
         pub use serde_json;
 
@@ -107,16 +148,7 @@ pub fn lib(model: &Model) -> Result<String, String> {
                 ClientBuilder::new(url)
             }
 
-            /// Logs in with e-mail and password; the client then sends the access token and
-            /// refreshes it before it expires.
-            pub async fn login(&self, email: &str, password: impl Into<Secret>) -> Result<Tokens> {
-                self.0.login(email, password).await
-            }
-
-            /// Logs in a user who has two-factor authentication on.
-            pub async fn login_with_otp(&self, email: &str, password: impl Into<Secret>, otp: impl Into<Secret>) -> Result<Tokens> {
-                self.0.login_with_otp(email, password, otp).await
-            }
+            #login
 
             /// Gets a new access token with the session's refresh token now (it also happens by
             /// itself before the token expires).
@@ -215,6 +247,8 @@ fn query_set_struct(q: &crate::model::QuerySet) -> TokenStream {
 
             #(#setters)*
 
+            // Unused in a crate built only for resources that take no query (`--features server`).
+            #[allow(dead_code)]
             pub(crate) fn apply(&self, req: directus_runtime::Request) -> directus_runtime::Request {
                 req #(#adds)*
             }

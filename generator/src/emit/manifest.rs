@@ -40,17 +40,31 @@ pub fn cargo_toml(model: &Model) -> String {
     package["metadata"] = Item::Table(metadata);
 
     let mut features = Table::new();
-    features["default"] = value(strings(["all"]));
+    features["default"] = value(strings(["all", "idna-unicode-rs"]));
     features["all"] = value(strings(model.resources.iter().map(|r| r.name.as_str())));
     features["cli"] = value(strings(["all", "dep:clap", "directus-runtime/cli"]));
     features["tracing"] = value(strings(["directus-runtime/tracing"]));
     features["native-roots"] = value(strings(["directus-runtime/native-roots"]));
+    features["idna-unicode-rs"] = value(strings(["directus-runtime/idna-unicode-rs"]));
+    // A resource turns on the record types it replies with, and those they nest.
+    let needed = model.type_resources();
     for r in &model.resources {
-        features[r.name.as_str()] = value(Array::new());
+        let types: Vec<String> = needed.iter().filter(|(_, users)| users.contains(r.name.as_str())).map(|(file, _)| super::types::feature(file)).collect();
+        features[r.name.as_str()] = value(strings(types.iter().map(String::as_str)));
+    }
+    for file in needed.keys() {
+        let name = super::types::feature(file);
+        features[name.as_str()] = value(Array::new());
+        comment(&mut features, &name, &format!("The record types of `{file}` (the resources that reply with them turn this on)."));
     }
     comment(&mut features, "all", "Every resource. Turn default features off and pick resources to build less.");
     comment(&mut features, "cli", &format!("The `{}` command-line tool.", api.binary));
     comment(&mut features, "tracing", "A `tracing` span per call: operation, method, route template, status, attempts, duration.");
+    comment(
+        &mut features,
+        "idna-unicode-rs",
+        "Host names beyond ASCII through the unicode-rs IDNA backend (6 crates) instead of ICU4X (about 20).",
+    );
     comment(&mut features, "native-roots", "Trust the operating system's root certificates too, beside the built-in (Mozilla) ones.");
 
     let mut bin = Table::new();

@@ -86,6 +86,11 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
 /// HTML tag that rustdoc warns about and Markdown renderers hide; `<https://…>` autolinks stay
 /// links. For one line; [`escape_tags_in_prose`] for text with code fences.
 pub(crate) fn escape_tags(line: &str) -> String {
+    // Most lines have no `<`: one scan instead of a character-by-character copy (it was 3 % of
+    // a whole generation).
+    if !line.contains('<') {
+        return line.to_owned();
+    }
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
     for (i, c) in line.char_indices() {

@@ -10,8 +10,10 @@ use quote::{format_ident, quote};
 /// The folder of the record types, under `src/`.
 pub const DIR: &str = "types";
 
-/// `types/mod.rs`: the module that holds every record type, whatever Cargo features are on
-/// (a type of one resource may nest another's).
+/// `types/mod.rs`: the module of every record type. Each file of types is built only with its
+/// Cargo feature (`types-<resource>`), which the resources that need it turn on
+/// (`Model::type_resources`: a type of one resource may nest another's), so a crate built for
+/// one resource compiles the serde code of its types alone.
 pub fn module(model: &Model) -> Result<String, String> {
     let text = inner_doc(
         "Record types: what Directus's system collections and other replies hold.\n\n\
@@ -23,16 +25,30 @@ pub fn module(model: &Model) -> Result<String, String> {
          `Default::default()` and set fields to build one. A relational field holds the related \
          record's key, or the record itself when the query expands it (`fields=role.*`).",
     );
+    let needed = model.type_resources();
     let with_types: Vec<&Resource> = model.resources.iter().filter(|r| !r.types.is_empty()).collect();
     let mods = with_types.iter().map(|r| {
         let m = ident(&r.name);
-        quote! { mod #m; pub use #m::*; }
+        match needed.contains_key(r.name.as_str()) {
+            true => {
+                let feature = feature(&r.name);
+                quote! { #[cfg(feature = #feature)] mod #m; #[cfg(feature = #feature)] pub use #m::*; }
+            }
+            // No operation replies with these: they are there whatever is built.
+            false => quote! { mod #m; pub use #m::*; },
+        }
     });
     let tokens = quote! {
         #text
         #(#mods)*
     };
     Ok(rust::header("spec/resources/", &model.spec_hash) + &rust::print(tokens, "types/mod.rs")?)
+}
+
+/// The Cargo feature that builds the record types of resource file `resource`; the features of
+/// the resources that need them turn it on (`Model::type_resources`, written by `manifest.rs`).
+pub fn feature(resource: &str) -> String {
+    format!("types-{resource}")
 }
 
 /// `types/<resource>.rs`, or nothing when the resource declares no types.

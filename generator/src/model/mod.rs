@@ -39,6 +39,44 @@ impl Model {
         self.types().find(|t| t.name == name)
     }
 
+    /// The resources that need the record types of each resource file (by the file's resource
+    /// name): those with an operation replying with one of its types, or with a type that holds
+    /// one (a field or a relation), at any depth. Files go whole: a file needed for one of its
+    /// types brings the references of all of them. A file no operation reaches is absent: it is
+    /// there whatever resources are built. The crate builds a file's types only with the Cargo
+    /// feature of one of its resources.
+    pub fn type_resources(&self) -> std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> {
+        let home: std::collections::BTreeMap<&str, &Resource> =
+            self.resources.iter().flat_map(|r| r.types.iter().map(move |t| (t.name.as_str(), r))).collect();
+        let mut needed: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = Default::default();
+        for r in &self.resources {
+            let mut todo: Vec<&str> = r
+                .operations
+                .iter()
+                .filter_map(|op| match &op.response.ty {
+                    Some(ReplyType::Record(n)) => home.get(n.as_str()).map(|h| h.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            while let Some(file) = todo.pop() {
+                if !needed.entry(file).or_default().insert(r.name.as_str()) {
+                    continue;
+                }
+                let types = self.resources.iter().find(|h| h.name == file).map(|h| h.types.as_slice()).unwrap_or_default();
+                for f in types.iter().flat_map(|t| &t.fields) {
+                    let refs = [if let FieldType::Record(n) = &f.ty { Some(n) } else { None }, f.relation.as_ref()];
+                    todo.extend(refs.into_iter().flatten().filter_map(|n| home.get(n.as_str())).map(|h| h.name.as_str()));
+                }
+            }
+        }
+        needed
+    }
+
+    /// The operation the client's own `login` calls (spec `client_login`), with its resource.
+    pub fn client_login(&self) -> Option<(&Resource, &Operation)> {
+        self.resources.iter().find_map(|r| r.operations.iter().find(|op| op.client_login).map(|op| (r, op)))
+    }
+
     /// The resource whose CLI command also has the session commands (`status`, `token`): the
     /// first with an operation that starts a session.
     pub fn session_resource(&self) -> Option<&Resource> {
@@ -282,6 +320,8 @@ pub struct Operation {
     pub confirm: bool,
     /// The reply's records can be shaped with `fields` (spec `reply_fields`).
     pub reply_fields: bool,
+    /// Behind the client's own `login` (spec `client_login`).
+    pub client_login: bool,
     /// The former id (spec `renamed_from`), kept as a deprecated method and a hidden CLI alias.
     pub renamed_from: Option<String>,
     /// The route speaks the tus protocol (spec `protocol: tus`).

@@ -225,6 +225,12 @@ pub struct OperationDef {
     /// the CLI `--fields`.
     #[serde(default)]
     pub reply_fields: bool,
+    /// The operation behind the generated client's own `login` and `login_with_otp` (at most one in
+    /// the spec): they call it in json mode and return its reply, so there is one login and one
+    /// token type. It must start a session and take `email` and a secret `password`, with an
+    /// optional secret `otp` and a `mode` that accepts `json`.
+    #[serde(default)]
+    pub client_login: bool,
     /// The operation's former id, when it was renamed: the client keeps a method of that name,
     /// deprecated, that calls this one, and the CLI a hidden alias, so code and scripts written
     /// against the old name still build and run.

@@ -76,6 +76,7 @@ fn validate_without_names(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagno
             res.source_hash = spec_hash(&api_file.iter().cloned().chain([own]).collect::<Vec<_>>());
         }
     }
+    one_client_login(raw, &resources, diags);
     types::check_references(raw, &resources, diags);
     if let Some(api) = &raw.api {
         unused_query_sets(api, raw, diags);
@@ -90,6 +91,24 @@ fn validate_without_names(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagno
         return None;
     }
     Some(Model { api: api?, resources, spec_hash: spec_hash(&raw.files) })
+}
+
+/// At most one operation backs `Client::login`: a second would be a second method of that name.
+fn one_client_login(raw: &RawSpec, resources: &[Resource], diags: &mut Vec<Diagnostic>) {
+    let logins: Vec<(&Resource, &model::Operation)> =
+        resources.iter().flat_map(|r| r.operations.iter().filter(|op| op.client_login).map(move |op| (r, op))).collect();
+    let Some(((_, first), others)) = logins.split_first() else { return };
+    for (res, op) in others {
+        let Some(loaded) = raw.resources.iter().find(|l| l.value.resource == res.name) else { continue };
+        let i = loaded.value.operations.iter().position(|o| o.id == op.id).unwrap_or_default();
+        let mut r = Reporter { source: &loaded.source, out: diags };
+        r.error(
+            &format!("operations.{i}.client_login"),
+            &format!("{}.client_login", op.full_id),
+            format!("`client_login` is set on `{}` already; the client has one `login`", first.full_id),
+            "keep `client_login` on one operation",
+        );
+    }
 }
 
 fn check_api(loaded: &Loaded<ApiFile>, diags: &mut Vec<Diagnostic>) -> Option<Api> {

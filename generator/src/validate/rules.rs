@@ -340,9 +340,39 @@ pub fn operation(r: &mut Reporter<'_>, resource: &str, i: usize, op: &OperationD
         in_oas: op.oas.unwrap_or(true),
         confirm: op.confirm,
         reply_fields: op.reply_fields,
+        client_login: op.client_login,
         renamed_from: op.renamed_from.clone(),
         tus: tus?,
     })
+    .filter(|built| !op.client_login || client_login(r, &at.key("client_login", "client_login"), built))
+}
+
+/// `client_login: true`: the generated `Client::login(email, password)` and
+/// `login_with_otp(…, otp)` call the operation with `mode: json`, so it must take exactly those.
+fn client_login(r: &mut Reporter<'_>, at: &At, op: &Operation) -> bool {
+    let input = |name: &str| op.inputs().find(|p| p.name == name);
+    let mut problems = Vec::new();
+    if op.response.session != Some(SessionChange::Start) {
+        problems.push("its reply does not start a session (`response.session: start`)".to_owned());
+    }
+    let required: Vec<&str> = op.inputs().filter(|p| p.required).map(|p| p.name.as_str()).collect();
+    if required != ["email", "password"] {
+        problems.push(format!("its required inputs are {required:?}, not `email` and `password`"));
+    }
+    if !input("password").is_some_and(|p| p.secret) {
+        problems.push("it has no secret `password` input".into());
+    }
+    if input("otp").is_some_and(|p| p.required || !p.secret) {
+        problems.push("`otp` must be optional and secret".into());
+    }
+    if !input("mode").is_some_and(|p| p.values.iter().any(|v| v == "json")) {
+        problems.push("it has no `mode` input accepting `json`".into());
+    }
+    if problems.is_empty() {
+        return true;
+    }
+    err(r, at, format!("`client_login` operation cannot back `Client::login`: {}", problems.join("; ")), "set `client_login` on the e-mail and password login operation only");
+    false
 }
 
 /// `protocol: tus`, and the resumable uploads it allows: a `kind: upload` reply comes from a

@@ -9,7 +9,7 @@
 pub use directus_runtime::{
     ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
     ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload, Related, Result,
-    RetryPolicy, Secret, SessionTokens, TimeoutKind, Tokens, Uploaded, Version, Key,
+    RetryPolicy, Secret, SessionTokens, TimeoutKind, Uploaded, Version, Key,
 };
 pub use serde_json;
 #[cfg(feature = "things")]
@@ -38,24 +38,6 @@ impl Client {
     }
     pub fn builder(url: impl Into<String>) -> ClientBuilder<Self> {
         ClientBuilder::new(url)
-    }
-    /// Logs in with e-mail and password; the client then sends the access token and
-    /// refreshes it before it expires.
-    pub async fn login(
-        &self,
-        email: &str,
-        password: impl Into<Secret>,
-    ) -> Result<Tokens> {
-        self.0.login(email, password).await
-    }
-    /// Logs in a user who has two-factor authentication on.
-    pub async fn login_with_otp(
-        &self,
-        email: &str,
-        password: impl Into<Secret>,
-        otp: impl Into<Secret>,
-    ) -> Result<Tokens> {
-        self.0.login_with_otp(email, password, otp).await
     }
     /// Gets a new access token with the session's refresh token now (it also happens by
     /// itself before the token expires).
@@ -145,6 +127,7 @@ impl Query {
         self.aggregate = Some(value);
         self
     }
+    #[allow(dead_code)]
     pub(crate) fn apply(
         &self,
         req: directus_runtime::Request,

@@ -26,7 +26,7 @@ struct Cli {
 enum Command {
     /// Things: Every kind of operation, once.
     #[command(subcommand)]
-    Things(ThingsCommand),
+    Things(cli::Lazy<ThingsCommand>),
     /// Print the completion script for a shell (e.g. `source <(kinds completion bash)`)
     Completion(cli::CompletionArgs),
     /// Print the manual page (roff), or write one page per command with --dir
@@ -288,7 +288,7 @@ fn main() -> ExitCode {
 }
 async fn dispatch(client: Client, command: Command) -> CliResult {
     match command {
-        Command::Things(command) => {
+        Command::Things(cli::Lazy(command)) => {
             match command {
                 ThingsCommand::List(args) => {
                     let group_by = (!args.group_by.is_empty())
