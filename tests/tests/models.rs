@@ -360,12 +360,16 @@ fn mangled(seed: u64, count: usize) -> Vec<Value> {
     out
 }
 
-/// A mangled snapshot's models (files), or `None` when it is refused; a panic fails the test.
-fn models_of(v: &Value, layout: &emit::Layout) -> Option<Vec<OutputFile>> {
+/// A mangled snapshot's models (files, and the client features they need), or `None` when it is
+/// refused; a panic fails the test.
+fn models_of(v: &Value, layout: &emit::Layout) -> Option<(Vec<OutputFile>, Vec<&'static str>)> {
     let result = std::panic::catch_unwind(|| {
         let snap = snapshot::from_value(v.clone(), "mangled").ok()?;
         match models::build(&snap, &[]) {
-            Ok(m) => Some(emit::emit(&m, layout, &emit::Source { label: "mangled", directus: None }).unwrap_or_else(|e| panic!("an emitter failed on a snapshot that built: {e}"))),
+            Ok(m) => {
+                let files = emit::emit(&m, layout, &emit::Source { label: "mangled", directus: None });
+                Some((files.unwrap_or_else(|e| panic!("an emitter failed on a snapshot that built: {e}")), m.client_features()))
+            }
             Err(p) => {
                 assert!(!p.is_empty());
                 None
@@ -382,7 +386,7 @@ fn mangled_snapshots_give_problems_or_models_never_a_panic() {
     let (mut ok, mut refused) = (0, 0);
     for v in mangled(0x005e_ed12, 300) {
         match models_of(&v, &layout()) {
-            Some(files) => {
+            Some((files, _)) => {
                 ok += 1;
                 for f in &files {
                     let bad = f.contents.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || (c.is_control() && c != '\n'));
@@ -405,8 +409,10 @@ fn mangled_snapshots_that_give_models_build_clippy_clean() {
     let _ = std::fs::remove_dir_all(krate.join("src"));
     let mut lib = String::from("//! Models of mangled snapshots, one module each.\n");
     let mut n = 0;
+    let mut features = std::collections::BTreeSet::new();
     for v in mangled(0x00c0_ffee, 400) {
-        let Some(files) = models_of(&v, &emit::Layout::Module) else { continue };
+        let Some((files, needs)) = models_of(&v, &emit::Layout::Module) else { continue };
+        features.extend(needs);
         let dir = krate.join(format!("src/m{n}"));
         for f in &files {
             let path = dir.join(&f.path);
@@ -424,9 +430,10 @@ fn mangled_snapshots_that_give_models_build_clippy_clean() {
     let root = repo_root();
     let manifest = format!(
         "[package]\nname = \"models-mangled\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n\
-         directus-client = {{ path = {:?}, default-features = false, features = [\"items\"] }}\n\
+         directus-client = {{ path = {:?}, default-features = false, features = {:?} }}\n\
          directus-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
         root.join("generated/directus-client").to_string_lossy(),
+        features.into_iter().collect::<Vec<_>>(),
         root.join("runtime").to_string_lossy()
     );
     std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();

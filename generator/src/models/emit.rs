@@ -87,7 +87,8 @@ pub fn emit(models: &Models, layout: &Layout, source: &Source<'_>) -> Result<Vec
     }
     files.push(OutputFile { path: dir.join(root_file), contents: root(models, layout, source)? });
     if let Layout::Crate { name, runtime_path, client_path } = layout {
-        files.push(OutputFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(name, runtime_path.as_deref(), client_path.as_deref(), source) });
+        let features = models.client_features();
+        files.push(OutputFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(name, runtime_path.as_deref(), client_path.as_deref(), &features, source) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -545,7 +546,7 @@ fn root(models: &Models, layout: &Layout, source: &Source<'_>) -> Result<String,
     Ok(header(source) + &print(tokens, "the models' root module")?)
 }
 
-fn cargo_toml(name: &str, runtime_path: Option<&str>, client_path: Option<&str>, source: &Source<'_>) -> String {
+fn cargo_toml(name: &str, runtime_path: Option<&str>, client_path: Option<&str>, client_features: &[&str], source: &Source<'_>) -> String {
     let mut package = Table::new();
     package["name"] = value(name);
     package["version"] = value("0.1.0");
@@ -561,7 +562,7 @@ fn cargo_toml(name: &str, runtime_path: Option<&str>, client_path: Option<&str>,
         t.insert("version", env!("CARGO_PKG_VERSION").into());
         if crate_name == "directus-client" {
             t.insert("default-features", false.into());
-            t.insert("features", Value::Array(["items"].into_iter().collect::<Array>()));
+            t.insert("features", Value::Array(client_features.iter().copied().collect::<Array>()));
         }
         Item::Value(Value::InlineTable(t))
     };

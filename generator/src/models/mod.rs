@@ -25,6 +25,29 @@ pub struct Models {
     pub system: Vec<Model>,
 }
 
+impl Models {
+    /// The client's features the models need: `items` for typed access, and the resource of each
+    /// client type a relation decodes into (its manifest turns on the types that one needs).
+    pub fn client_features(&self) -> Vec<&'static str> {
+        let mut out = vec!["items"];
+        for f in self.collections.iter().chain(&self.system).flat_map(|m| &m.fields) {
+            let targets: Vec<&Target> = match &f.ty {
+                Ty::ManyToOne { record, .. } | Ty::ToMany { record, .. } => vec![record],
+                Ty::AnyToOne { allowed, .. } => allowed.iter().map(|(_, t)| t).collect(),
+                _ => Vec::new(),
+            };
+            for t in targets {
+                if let Target::Client(name) = t {
+                    out.extend(CLIENT_TYPES.iter().filter(|(_, ty, ..)| ty == name).map(|(.., feature)| *feature));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 #[derive(Debug)]
 pub struct Model {
     /// The collection's name on the server.
@@ -105,13 +128,13 @@ pub enum Target {
     Json,
 }
 
-/// System collections whose records the client types, with their key type: relations to them
-/// decode into the client's own type.
-const CLIENT_TYPES: &[(&str, &str, KeyTy)] = &[
-    ("directus_users", "User", KeyTy::Str),
-    ("directus_files", "File", KeyTy::Str),
-    ("directus_roles", "Role", KeyTy::Str),
-    ("directus_folders", "Folder", KeyTy::Str),
+/// System collections whose records the client types, with their key type and the client's
+/// feature (its resource) that builds the type: relations to them decode into the client's own type.
+pub const CLIENT_TYPES: &[(&str, &str, KeyTy, &str)] = &[
+    ("directus_users", "User", KeyTy::Str, "users"),
+    ("directus_files", "File", KeyTy::Str, "files"),
+    ("directus_roles", "Role", KeyTy::Str, "roles"),
+    ("directus_folders", "Folder", KeyTy::Str, "folders"),
 ];
 
 /// One problem with the snapshot, said so that it can be fixed: where, what, how.
@@ -244,7 +267,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// What a relation to `collection` decodes into, with its key type.
     fn target(&self, at: &str, collection: &str, problems: &mut Vec<Problem>) -> Option<(KeyTy, Target)> {
-        if let Some((_, ty, key)) = CLIENT_TYPES.iter().find(|(c, ..)| *c == collection) {
+        if let Some((_, ty, key, _)) = CLIENT_TYPES.iter().find(|(c, ..)| *c == collection) {
             return Some((*key, Target::Client(ty)));
         }
         if is_system(collection) {
