@@ -27,7 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.expanduser("~/.cache/directus-rs-bench")
 QUICK = "--quick" in sys.argv
-SECTIONS = ["generation", "cli", "overhead", "instructions", "memory", "builds", "transfer"]
+SECTIONS = ["generation", "cli", "overhead", "instructions", "memory", "builds", "transfer", "models"]
 ONLY = None
 if "--only" in sys.argv:
     ONLY = sys.argv[sys.argv.index("--only") + 1].split(",")
@@ -492,6 +492,26 @@ def big_transfer():
 
 
 # --- report ----------------------------------------------------------------------------------------------------
+# --- models (issue 12) ---------------------------------------------------------------------------------
+def models_scale():
+    """`generator models` on a synthetic 500-collection, 10,000-field snapshot: the whole process,
+    reading the snapshot and writing 501 files into a fresh folder, then again with nothing to write."""
+    gen = os.path.join(ROOT, "target", "release", "generator")
+    snap = os.path.join(TMP, "models-synth.json")
+    r = sh(["cargo", "run", "-q", "-p", "directus-e2e", "--bin", "synth-snapshot", "--", "500", "20"])
+    open(snap, "w").write(r.stdout)
+    cold, warm, rss = [], [], 0.0
+    for i in range(GEN_ROUNDS):
+        out = os.path.join(TMP, f"models-out-{i}")
+        t, m = peak_rss_mib([gen, "models", "--snapshot", snap, "--out", out])
+        cold.append(t)
+        rss = max(rss, m)
+        t, _ = timed([gen, "models", "--snapshot", snap, "--out", out])
+        warm.append(t)
+    record("generator models, synthetic 500 collections / 10,000 fields, fresh folder", cold, note=f"peak RSS {rss:.0f} MiB; target < 1 s")
+    record("generator models, the same again (nothing to write)", warm)
+
+
 def fmt(v):
     if isinstance(v, dict) and "median" in v:
         return f"{v['median']:.3g} ({v['min']:.3g}–{v['max']:.3g})"
@@ -550,6 +570,9 @@ def main():
     if wanted("transfer") and not QUICK:
         quiet("transfer")
         big_transfer()
+    if wanted("models"):
+        quiet("models")
+        models_scale()
     md = report()
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     stem = "latest" if ONLY is None else "partial"

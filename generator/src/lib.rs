@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod drift;
 pub mod emit;
+pub mod models;
 pub mod model;
 pub mod output;
 pub mod spec;

@@ -34,7 +34,8 @@ enum Command {
         #[arg(long, default_value = "spec")]
         spec: PathBuf,
     },
-    /// What changed between two specs, what it breaks, and the version bump it needs.
+    /// What changed between two specs, what it breaks, and the version bump it needs; given two
+    /// schema snapshot files, what changed in their models (as `models --diff`).
     /// Exits 0 when nothing breaks, 1 when something does, 2 when the specs cannot be compared.
     Diff {
         /// The old spec folder (or use --base)
@@ -76,6 +77,9 @@ enum Command {
         #[command(flatten)]
         package: PackageArgs,
     },
+    /// Typed records of a project's own collections, from its schema snapshot (a file or a live
+    /// server): a crate (or a module) with one struct per collection and typed access through the client
+    Models(ModelsArgs),
 }
 
 /// Route truth from the Directus server package instead of (or besides) its OpenAPI document.
@@ -110,6 +114,47 @@ struct PackageArgs {
     only: Vec<String>,
 }
 
+/// `generator models`: typed records of a project's collections from its schema snapshot.
+#[derive(clap::Args)]
+struct ModelsArgs {
+    /// A saved schema snapshot (`directus schema snapshot -o json > snapshot.json`), JSON or YAML
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    snapshot: Option<PathBuf>,
+    /// Read the snapshot from a live server instead (an admin's token: from DIRECTUS_TOKEN, or --token-stdin)
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Read the token for --url from stdin. Never an argument: arguments show in the process list.
+    #[arg(long, requires = "url")]
+    token_stdin: bool,
+    /// Where the crate (or with --module, the module's files) goes
+    #[arg(long, value_name = "DIR", required_unless_present = "diff")]
+    out: Option<PathBuf>,
+    /// The crate's name
+    #[arg(long = "crate", value_name = "NAME", default_value = "directus-models", conflicts_with = "module")]
+    crate_name: String,
+    /// Write a module (mod.rs and one file per collection) for a crate of yours, instead of a crate
+    #[arg(long)]
+    module: bool,
+    /// The directus-runtime crate, as a path from the crate written (default: the crates.io version)
+    #[arg(long, value_name = "PATH")]
+    runtime_path: Option<String>,
+    /// The directus-client crate, as a path from the crate written (default: the crates.io version)
+    #[arg(long, value_name = "PATH")]
+    client_path: Option<String>,
+    /// Leave a collection out (repeatable)
+    #[arg(long, value_name = "COLLECTION")]
+    exclude: Vec<String>,
+    /// Write nothing; fail if the output is not what the snapshot gives (for CI)
+    #[arg(long)]
+    check: bool,
+    /// Compare the models of two snapshots instead: what changed and what it breaks.
+    /// Exits 0 when nothing breaks, 1 when something does, 2 when they cannot be compared.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["snapshot", "url", "check"])]
+    diff: Option<Vec<PathBuf>>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: Format,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Markdown,
@@ -118,6 +163,7 @@ enum Format {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Models(args) => models(args),
         Command::Diff { old, new, base, spec, format, write_version } => diff(old, new, base, spec, format, write_version),
         Command::Drift { oas, url, token_stdin, server_version, spec, format, package } => drift(oas, url, token_stdin, server_version, spec, format, package),
         Command::Validate { spec } => match load_model(&spec) {
@@ -192,6 +238,12 @@ fn main() -> ExitCode {
 }
 
 fn diff(old: Option<PathBuf>, new: Option<PathBuf>, base: Option<String>, spec: PathBuf, format: Format, write_version: bool) -> ExitCode {
+    // Two files are schema snapshots (spec folders are folders): compare their models.
+    if let (Some(o), Some(n)) = (&old, &new) {
+        if o.is_file() && n.is_file() {
+            return models_diff(o, n, &[], format);
+        }
+    }
     let fail = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(2)
@@ -488,5 +540,137 @@ fn print_drift(report: &directus_generator::drift::Drift, format: Format) -> Exi
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The models of two snapshots compared (`models --diff`, or `diff` given two files): exit 1 when
+/// something breaks, 2 when they cannot be compared.
+fn models_diff(old: &std::path::Path, new: &std::path::Path, exclude: &[String], format: Format) -> ExitCode {
+    use directus_generator::models;
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let load = |p: &std::path::Path| read_snapshot(p).and_then(|s| load_models(&s, exclude, &p.display().to_string()));
+    let (a, b) = match (load(old), load(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    let changes = models::diff::compare(&a, &b);
+    let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
+    match format {
+        Format::Markdown => print!("{}", models::diff::markdown(&old_label, &new_label, &changes)),
+        Format::Json => match serde_json::to_string_pretty(&directus_generator::diff::report::report(&old_label, &new_label, &changes, "0.1.0")) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(e.to_string()),
+        },
+    }
+    let breaking = changes.iter().any(|c| c.rust == directus_generator::diff::Impact::Breaking);
+    if breaking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A snapshot's models, or the message to fail with (after printing every problem).
+fn load_models(snapshot: &directus_generator::models::snapshot::Snapshot, exclude: &[String], source: &str) -> Result<directus_generator::models::Models, String> {
+    directus_generator::models::build(snapshot, exclude).map_err(|problems| {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        format!("{} problem(s) in the snapshot {source}; nothing was written", problems.len())
+    })
+}
+
+fn read_snapshot(path: &std::path::Path) -> Result<directus_generator::models::snapshot::Snapshot, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    directus_generator::models::snapshot::parse(&text, &path.display().to_string())
+}
+
+fn models(args: ModelsArgs) -> ExitCode {
+    use directus_generator::models::{self, emit};
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    if let Some(pair) = &args.diff {
+        return models_diff(&pair[0], &pair[1], &args.exclude, args.format);
+    }
+    let Some(out) = args.out.clone() else { return fail("give --out DIR".into()) };
+    let (snapshot, label) = match (&args.snapshot, &args.url) {
+        (Some(path), _) => match read_snapshot(path) {
+            Ok(s) => (s, path.display().to_string()),
+            Err(e) => return fail(e),
+        },
+        (None, Some(url)) => {
+            let token = match drift_token(args.token_stdin) {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            };
+            match models::snapshot::fetch(url, token.as_deref()) {
+                Ok(s) => (s, url.clone()),
+                Err(e) => return fail(e),
+            }
+        }
+        (None, None) => return fail("give --snapshot FILE or --url URL".into()),
+    };
+    if !args.module && (args.crate_name.is_empty() || !args.crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || args.crate_name.starts_with(|c: char| c.is_ascii_digit())) {
+        return fail(format!("--crate {:?}: a crate name is ASCII letters, digits, `-` and `_`, not starting with a digit", args.crate_name));
+    }
+    let built = match load_models(&snapshot, &args.exclude, &label) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let layout = if args.module {
+        emit::Layout::Module
+    } else {
+        emit::Layout::Crate { name: args.crate_name.clone(), runtime_path: args.runtime_path.clone(), client_path: args.client_path.clone() }
+    };
+    // The file's name, not the path it was read from, so the output is the same wherever it is run.
+    let source_name = args.snapshot.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "of the live server".into());
+    let source = emit::Source { label: &source_name, directus: snapshot.directus.as_deref() };
+    let files = match emit::emit(&built, &layout, &source) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    report_output(&out, &files, args.check, "generator models")
+}
+
+/// Writes the files into `out` (or with `check`, compares them), and says what it did.
+fn report_output(out: &std::path::Path, files: &[directus_generator::emit::OutputFile], check: bool, fix: &str) -> ExitCode {
+    if check {
+        let stale = output::check(out, files);
+        if stale.is_empty() {
+            println!("{} is up to date ({} files)", out.display(), files.len());
+            return ExitCode::SUCCESS;
+        }
+        for p in &stale.differ {
+            eprintln!("stale: {}", out.join(p).display());
+        }
+        for p in &stale.missing {
+            eprintln!("missing: {}", out.join(p).display());
+        }
+        for p in &stale.extra {
+            eprintln!("no longer generated: {}", out.join(p).display());
+        }
+        eprintln!("{} is not what the snapshot gives; run `{fix}` without --check and commit the result", out.display());
+        return ExitCode::FAILURE;
+    }
+    match output::write(out, files) {
+        Ok(r) => {
+            for p in &r.written {
+                println!("wrote {}", out.join(p).display());
+            }
+            for p in &r.removed {
+                println!("removed {}", out.join(p).display());
+            }
+            println!("{} written, {} removed, {} unchanged", r.written.len(), r.removed.len(), r.unchanged);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing into {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
     }
 }

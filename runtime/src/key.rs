@@ -41,6 +41,18 @@ macro_rules! int_keys {
 }
 int_keys!(i64, i32, u32, i16, u16, u8);
 
+impl From<crate::BigInt> for Key {
+    fn from(n: crate::BigInt) -> Self {
+        Key::Int(n.0)
+    }
+}
+
+impl From<&crate::BigInt> for Key {
+    fn from(n: &crate::BigInt) -> Self {
+        Key::Int(n.0)
+    }
+}
+
 impl From<&str> for Key {
     fn from(s: &str) -> Self {
         Key::Str(s.to_owned())

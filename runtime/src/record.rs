@@ -81,6 +81,108 @@ pub fn or_false<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
     }
 }
 
+/// A nullable field of a generated model: absent (`None`, not in the reply or not to be written)
+/// is not the same as `null` (`Some(None)`). Serde reads both as `None` by itself; this keeps
+/// `null` apart, so a patch can clear a field.
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A `bigInteger` field: PostgreSQL's `bigint` reaches Directus (and the client) as a string of
+/// digits, SQLite's and MySQL's as a number; both read into an `i64`, which is written back as a
+/// number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct BigInt(pub i64);
+
+impl<'de> Deserialize<'de> for BigInt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        number_or_digits(d, "an integer")?.map(BigInt).ok_or_else(|| serde::de::Error::custom("an integer, got null"))
+    }
+}
+
+impl From<i64> for BigInt {
+    fn from(n: i64) -> Self {
+        BigInt(n)
+    }
+}
+
+/// A `decimal` field, kept as its decimal text so no digit is lost: never an `f64`, which cannot
+/// hold 0.1 or more than about 15 digits. PostgreSQL's `numeric` reaches the client as a string
+/// and is kept as sent; a database without a decimal column (SQLite stores a float) sends a JSON
+/// number, kept as its shortest text. Written back as the string, which Directus parses itself.
+/// Two values are equal when their text is (`"1.50"` is not `"1.5"`). For arithmetic, parse
+/// [`Decimal::as_str`] with a decimal crate such as `rust_decimal`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Decimal(String);
+
+impl Decimal {
+    /// The decimal's text, e.g. `"-12.50"`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What [`Decimal`]'s `FromStr` refuses: anything but an optional `-`, digits and at most one
+/// `.` followed by digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseDecimalError(String);
+
+impl std::fmt::Display for ParseDecimalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not a decimal number (digits with an optional `-` and one `.`, e.g. \"-12.50\")", self.0)
+    }
+}
+
+impl std::error::Error for ParseDecimalError {}
+
+impl std::str::FromStr for Decimal {
+    type Err = ParseDecimalError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if all_digits(whole) && all_digits(fraction) {
+            Ok(Decimal(s.to_owned()))
+        } else {
+            Err(ParseDecimalError(s.to_owned()))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Int(i64),
+            Float(f64),
+            Text(String),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Int(n) => Ok(Decimal(n.to_string())),
+            // Rust prints the shortest text that reads back as the same float, never an exponent.
+            Wire::Float(x) if x.is_finite() => Ok(Decimal(x.to_string())),
+            Wire::Float(x) => Err(serde::de::Error::custom(format!("a decimal number, got {x}"))),
+            Wire::Text(t) => t.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// A `geometry` field (any of its subtypes: `geometry.Point`, `geometry.Polygon`, …) as the GeoJSON
+/// geometry object Directus sends, e.g. `{"type": "Point", "coordinates": [2.35, 48.85]}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Geometry(pub serde_json::Value);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +230,34 @@ mod tests {
         assert_eq!((r.n, r.ns.is_none(), r.role.is_none()), (None, true, true));
         let e = serde_json::from_str::<Rec>(r#"{"n":"12x"}"#).unwrap_err().to_string();
         assert!(e.contains("an integer, got \"12x\""), "{e}");
+    }
+
+    #[test]
+    fn decimals_keep_their_digits_and_refuse_other_text() {
+        let d: Decimal = serde_json::from_str(r#""12345678901234567890.12""#).unwrap();
+        assert_eq!(d.as_str(), "12345678901234567890.12");
+        assert_eq!(serde_json::to_string(&d).unwrap(), r#""12345678901234567890.12""#);
+        let d: Decimal = serde_json::from_str("1234.56").unwrap();
+        assert_eq!(d.as_str(), "1234.56");
+        let d: Decimal = serde_json::from_str("7").unwrap();
+        assert_eq!(d.as_str(), "7");
+        assert!(serde_json::from_str::<Decimal>(r#""1e5""#).is_err());
+        assert!("-.5".parse::<Decimal>().is_err());
+        assert_eq!("-0.50".parse::<Decimal>().unwrap().to_string(), "-0.50");
+        let b: BigInt = serde_json::from_str(r#""9223372036854775807""#).unwrap();
+        assert_eq!(b, BigInt(i64::MAX));
+        assert_eq!(serde_json::from_str::<BigInt>("42").unwrap(), BigInt(42));
+    }
+
+    #[test]
+    fn nullable_keeps_null_apart_from_absent() {
+        #[derive(Deserialize)]
+        struct N {
+            #[serde(default, deserialize_with = "nullable")]
+            a: Option<Option<i64>>,
+        }
+        assert_eq!(serde_json::from_str::<N>("{}").unwrap().a, None);
+        assert_eq!(serde_json::from_str::<N>(r#"{"a":null}"#).unwrap().a, Some(None));
+        assert_eq!(serde_json::from_str::<N>(r#"{"a":3}"#).unwrap().a, Some(Some(3)));
     }
 }

@@ -5,6 +5,7 @@ pub mod fixtures;
 pub mod proxy;
 pub mod server;
 pub mod stub;
+pub mod synth_snapshot;
 pub mod totp;
 
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 mod cli;
 mod client;
 mod docs;
-mod manifest;
-mod rust;
+pub(crate) mod manifest;
+pub(crate) mod rust;
 mod types;
 
 use crate::model::Model;

@@ -63,7 +63,7 @@ impl Table {
 
 /// Type names of Rust's prelude: a generated type with one of these names would shadow it for
 /// the generated code around it.
-const PRELUDE_TYPES: &[&str] = &[
+pub(crate) const PRELUDE_TYPES: &[&str] = &[
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy", "Debug", "Send",
     "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "Extend", "ToString", "ToOwned",
     "From", "Into", "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "TryFrom", "TryInto", "FromIterator", "Self",
