@@ -9,7 +9,9 @@ use crate::secret::Secret;
 use crate::transport::{self, Activity, Deadline, ReadLimits, RetryPolicy, CallSettings};
 use crate::version::{Route, Version};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::future::Future;
 use std::marker::PhantomData;
+use std::task::Poll;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
@@ -638,29 +640,32 @@ impl Client {
             }
             activity.touch();
             let began = std::time::Instant::now();
-            let stalled = activity.stalled(settings.idle_timeout);
-            let sent = crate::transport::race(
-                async {
+            // Polled in place, like `tokio::select!` (see `ReadLimits::chunk`).
+            let mut reply = std::pin::pin!(builder.send());
+            let mut stalled = std::pin::pin!(activity.stalled(settings.idle_timeout));
+            let mut reached = std::pin::pin!(Deadline::reached(deadline));
+            let sent = std::future::poll_fn(|cx| {
+                if let Poll::Ready(reply) = reply.as_mut().poll(cx) {
                     // A secret the server reads only from the query stays out of the error's URL.
                     // (Errors reading a reply's body carry no URL in reqwest.)
-                    builder.send().await.map_err(|mut e| {
+                    return Poll::Ready(reply.map_err(|mut e| {
                         if let Some(url) = e.url_mut() {
                             crate::request::mask_query(url, &req.secret_query);
                         }
                         self.send_error(op, e)
-                    })
-                },
-                async {
-                    use futures_util::future::{select, Either};
-                    match select(std::pin::pin!(stalled), std::pin::pin!(Deadline::reached(deadline))).await {
-                        Either::Left(_) => timeout(op, TimeoutKind::Idle, settings.idle_timeout),
-                        Either::Right(_) => {
-                            let d = deadline.expect("only a deadline completes");
-                            timeout(op, d.kind, d.limit)
-                        }
+                    }));
+                }
+                if stalled.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Err(timeout(op, TimeoutKind::Idle, settings.idle_timeout)));
+                }
+                match reached.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        let d = deadline.expect("only a deadline completes");
+                        Poll::Ready(Err(timeout(op, d.kind, d.limit)))
                     }
-                },
-            )
+                    Poll::Pending => Poll::Pending,
+                }
+            })
             .await;
             let report = |status: Option<u16>, error: Option<&Error>, reply: Option<crate::ReplyHead<'_>>| {
                 // An event in the call's span, at `trace`: a subscriber at `debug` (which records
