@@ -199,40 +199,7 @@ fn main() -> ExitCode {
                 }
             };
             let fix = format!("{} --spec {} --out {}", emit::REGENERATE, spec.display(), out.display());
-            if check {
-                let stale = output::check(&out, &files);
-                if stale.is_empty() {
-                    println!("{} is up to date ({} files)", out.display(), files.len());
-                    return ExitCode::SUCCESS;
-                }
-                for p in &stale.differ {
-                    eprintln!("stale: {}", out.join(p).display());
-                }
-                for p in &stale.missing {
-                    eprintln!("missing: {}", out.join(p).display());
-                }
-                for p in &stale.extra {
-                    eprintln!("no longer generated: {}", out.join(p).display());
-                }
-                eprintln!("{} is not what the spec gives; run `{fix}` and commit the result", out.display());
-                return ExitCode::FAILURE;
-            }
-            match output::write(&out, &files) {
-                Ok(r) => {
-                    for p in &r.written {
-                        println!("wrote {}", out.join(p).display());
-                    }
-                    for p in &r.removed {
-                        println!("removed {}", out.join(p).display());
-                    }
-                    println!("{} written, {} removed, {} unchanged", r.written.len(), r.removed.len(), r.unchanged);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: writing into {}: {e}", out.display());
-                    ExitCode::FAILURE
-                }
-            }
+            report_output(&out, &files, check, "the spec", &fix)
         }
     }
 }
@@ -634,11 +601,12 @@ fn models(args: ModelsArgs) -> ExitCode {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
-    report_output(&out, &files, args.check, "generator models")
+    report_output(&out, &files, args.check, "the snapshot", "generator models without --check")
 }
 
-/// Writes the files into `out` (or with `check`, compares them), and says what it did.
-fn report_output(out: &std::path::Path, files: &[directus_generator::emit::OutputFile], check: bool, fix: &str) -> ExitCode {
+/// Writes the files into `out` (or with `check`, compares them), and says what it did; `source`
+/// is what the files come from, `fix` the command that brings `out` up to date.
+fn report_output(out: &std::path::Path, files: &[directus_generator::emit::OutputFile], check: bool, source: &str, fix: &str) -> ExitCode {
     if check {
         let stale = output::check(out, files);
         if stale.is_empty() {
@@ -654,7 +622,7 @@ fn report_output(out: &std::path::Path, files: &[directus_generator::emit::Outpu
         for p in &stale.extra {
             eprintln!("no longer generated: {}", out.join(p).display());
         }
-        eprintln!("{} is not what the snapshot gives; run `{fix}` without --check and commit the result", out.display());
+        eprintln!("{} is not what {source} gives; run `{fix}` and commit the result", out.display());
         return ExitCode::FAILURE;
     }
     match output::write(out, files) {
