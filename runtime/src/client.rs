@@ -784,6 +784,11 @@ impl Client {
     /// everything generated calls do (auth, refresh, retries for idempotent methods, limits,
     /// hooks); errors name the operation `custom`.
     ///
+    /// Put values in `{placeholders}`, not into the template: each distinct template is kept for
+    /// the life of the process, and after
+    /// [`CUSTOM_TEMPLATES`](crate::CUSTOM_TEMPLATES) of them a call with a new one fails
+    /// as [`Error::InvalidInput`](crate::Error::InvalidInput) without being sent.
+    ///
     /// ```no_run
     /// # async fn f(client: directus_runtime::Client) -> directus_runtime::Result<()> {
     /// use directus_runtime::Method;

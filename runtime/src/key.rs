@@ -8,19 +8,46 @@ use serde_json::Value;
 
 /// A primary key: an integer or a string. In a path it is its text; in a JSON body, a number or
 /// a string as given.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Key {
     Int(i64),
     Str(String),
+    /// A JSON value that cannot be a key (`null`, a float, a boolean, an object, an array): what
+    /// `item["id"]` gives when the reply has no `id`. Kept, not turned into its text, so the
+    /// request that uses it fails before it is sent instead of addressing the item `null`.
+    #[doc(hidden)]
+    NotAKey(String),
+}
+
+impl Key {
+    /// Why this is no key, for a [`Key::NotAKey`]: the error a request that uses it fails with.
+    pub(crate) fn problem(&self) -> Option<String> {
+        match self {
+            Key::NotAKey(json) => Some(format!(
+                "`{json}` is not a key: Directus keys are integers or strings. A reply's `id` is `null` or missing \
+                 when it was not asked for: add it to the call's fields (`.fields([\"id\"])`)"
+            )),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Key::Int(n) => serializer.serialize_i64(*n),
+            Key::Str(s) => serializer.serialize_str(s),
+            Key::NotAKey(_) => Err(serde::ser::Error::custom(self.problem().unwrap_or_default())),
+        }
+    }
 }
 
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Key::Int(n) => write!(f, "{n}"),
-            Key::Str(s) => f.write_str(s),
+            Key::Str(s) | Key::NotAKey(s) => f.write_str(s),
         }
     }
 }
@@ -84,14 +111,14 @@ impl From<&Key> for Key {
 }
 
 /// A key as a reply holds it (`item["id"]`): an integer stays one, a string stays one; anything
-/// else (a float, `null`, an object, none of which Directus uses as keys) becomes its JSON text,
-/// which the server then refuses as no such item.
+/// else (`null`, a float, an object, none of which Directus uses as keys) is no key, and a request
+/// that uses it fails as [`Error::InvalidInput`](crate::Error::InvalidInput) without being sent.
 impl From<&Value> for Key {
     fn from(v: &Value) -> Self {
         match v {
             Value::Number(n) if n.is_i64() => Key::Int(n.as_i64().unwrap_or_default()),
             Value::String(s) => Key::Str(s.clone()),
-            other => Key::Str(other.to_string()),
+            other => Key::NotAKey(other.to_string()),
         }
     }
 }
@@ -128,6 +155,22 @@ mod tests {
         assert_eq!(serde_json::to_value(keys(&[json!(7), json!("x")])).unwrap(), json!([7, "x"]));
         assert_eq!(Key::from(42).to_string(), "42");
         assert_eq!(Key::from(&json!("3f2a")).to_string(), "3f2a");
-        assert_eq!(Key::from(&json!(1.5)), Key::Str("1.5".into()));
+    }
+
+    #[test]
+    fn a_reply_value_that_is_no_key_fails_the_request_unsent() {
+        let op = &crate::Operation { id: "items.update", ..crate::Operation::BASE };
+        for bad in [json!(null), json!(1.5), json!(true), json!({"id": 1}), json!([1])] {
+            // As an item's key in the path: refused with the reason, nothing filled in.
+            let req = crate::Request::new(op).key("id", &bad);
+            let why = req.invalid.as_deref().unwrap_or_default();
+            assert!(why.contains("is not a key") && why.contains("`id`"), "{bad}: {why:?}");
+            assert!(req.path_params.is_empty(), "{bad}: the path was filled");
+            // In a batch: the body cannot be written, so the request is refused too.
+            let batch = crate::Request::new(op).field("keys", keys([json!(1), bad.clone()]));
+            assert!(batch.invalid.as_deref().is_some_and(|m| m.contains("is not a key")), "{bad}: {:?}", batch.invalid);
+        }
+        assert!(crate::Request::new(op).key("id", &json!(7)).invalid.is_none());
+        assert!(crate::Request::new(op).key("id", &json!("3f2a")).invalid.is_none());
     }
 }

@@ -34,7 +34,7 @@ pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, D
 pub use item::{all_of, any_of, FieldName, Item, Singleton};
 pub use key::{keys, Key};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};
-pub use operation::{Auth, Method, Operation, SessionChange, CUSTOM_ID};
+pub use operation::{Auth, Method, Operation, SessionChange, CUSTOM_ID, CUSTOM_TEMPLATES};
 pub use paging::{ItemStream, DEFAULT_PAGE_SIZE};
 pub use query::QueryValue;
 pub use record::{integer, integers, nullable, or_false, BigInt, Decimal, Geometry, ParseDecimalError, Related};

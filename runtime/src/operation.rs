@@ -121,15 +121,25 @@ pub const CUSTOM_ID: &str = "custom";
 /// The descriptor of a route the spec lacks, for [`crate::Client::custom`]. Descriptors are
 /// `'static` like the generated ones, so each distinct method and path template is made once and
 /// kept for the life of the process: a program's custom routes are a fixed set of templates
-/// (values go in `{placeholders}`, filled with `.path(…)`), so this stays small.
-pub(crate) fn custom(method: Method, template: &str) -> &'static Operation {
+/// (values go in `{placeholders}`, filled with `.path(…)`). A program that formats values into
+/// the template instead would grow the set with every value, so after [`CUSTOM_TEMPLATES`] of them
+/// the call is refused (`None`) rather than memory kept without bound.
+pub(crate) fn custom(method: Method, template: &str) -> Option<&'static Operation> {
     // (Descriptors made here all carry the id `CUSTOM_ID`.)
     static MADE: Interned<(Method, String)> = Interned::new();
-    MADE.get((method, template.to_owned()), || {
+    MADE.get_bounded((method, template.to_owned()), CUSTOM_TEMPLATES, || {
         let path: &'static str = Box::leak(template.to_owned().into_boxed_str());
         Operation { id: CUSTOM_ID, method, routes: Box::leak(Box::new([Route::new(path)])), auth: Auth::Optional, ..Operation::BASE }
     })
 }
+
+/// How many distinct custom route templates a process may use (see [`custom`]); far more than
+/// a program's own routes, far less than one per item.
+pub const CUSTOM_TEMPLATES: usize = 1024;
+
+/// The descriptor of a custom call refused because the process has used too many templates: it
+/// is never sent, so its route does not matter.
+pub(crate) static CUSTOM_REFUSED: Operation = Operation { id: CUSTOM_ID, ..Operation::BASE };
 
 /// Descriptors made at run time (custom routes, a resumable upload's other requests), each made
 /// once per key and kept for the life of the process, so they are `'static` like generated ones.
@@ -144,5 +154,34 @@ impl<K: Eq + std::hash::Hash> Interned<K> {
     pub(crate) fn get(&self, key: K, make: impl FnOnce() -> Operation) -> &'static Operation {
         let mut made = self.0.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
         made.entry(key).or_insert_with(|| Box::leak(Box::new(make())))
+    }
+
+    /// As [`Interned::get`], but `None` for a new key once `most` keys have been made.
+    pub(crate) fn get_bounded(&self, key: K, most: usize, make: impl FnOnce() -> Operation) -> Option<&'static Operation> {
+        let mut made = self.0.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(op) = made.get(&key) {
+            return Some(*op);
+        }
+        if made.len() >= most {
+            return None;
+        }
+        Some(made.entry(key).or_insert_with(|| Box::leak(Box::new(make()))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Interned, Operation};
+
+    #[test]
+    fn interned_descriptors_stop_growing_at_their_bound() {
+        static MADE: Interned<u32> = Interned::new();
+        let make = || Operation { id: "custom", ..Operation::BASE };
+        let first = MADE.get_bounded(1, 3, make).map(|op| op as *const Operation);
+        assert!(first.is_some());
+        assert!(MADE.get_bounded(2, 3, make).is_some() && MADE.get_bounded(3, 3, make).is_some());
+        // A fourth key is refused; the keys already made are still given, the same descriptor.
+        assert!(MADE.get_bounded(4, 3, make).is_none());
+        assert_eq!(MADE.get_bounded(1, 3, make).map(|op| op as *const Operation), first);
     }
 }

@@ -44,7 +44,17 @@ impl Request {
     /// template that would go somewhere other than it says (no leading `/`, a `.` or `..`
     /// segment, which URLs drop, a query or fragment, a control character) is refused when sent.
     pub fn custom(method: crate::Method, path: &str) -> Self {
-        let mut req = Self::new(crate::operation::custom(method, path));
+        let Some(op) = crate::operation::custom(method, path) else {
+            let mut req = Self::new(&crate::operation::CUSTOM_REFUSED);
+            req.reject(format!(
+                "this program has already used {} different custom route templates, and each is kept for the life of \
+                 the process; write the values as {{placeholders}} and fill them with `.path(name, value)`, e.g. \
+                 custom(Method::Get, \"/my-endpoint/{{id}}\").path(\"id\", id), instead of formatting them into the template",
+                crate::operation::CUSTOM_TEMPLATES
+            ));
+            return req;
+        };
+        let mut req = Self::new(op);
         if let Some(why) = custom_path_problem(path) {
             req.reject(format!("the route `{}` {why}; write it as the path after the server's address, e.g. /schema/snapshot or /items/{{collection}}", path.escape_debug()));
         }
@@ -63,6 +73,19 @@ impl Request {
     pub fn path(mut self, name: &'static str, value: impl ToString) -> Self {
         self.path_params.push((name, value.to_string()));
         self
+    }
+
+    /// An item's key as a path parameter; a value that is no key (`null`, an object) fails the
+    /// request before it is sent.
+    pub fn key(mut self, name: &'static str, value: impl Into<crate::Key>) -> Self {
+        let key = value.into();
+        match key.problem() {
+            Some(problem) => {
+                self.reject(format!("path parameter `{name}`: {problem}"));
+                self
+            }
+            None => self.path(name, key),
+        }
     }
 
     /// A path parameter that only some versions' routes have.

@@ -180,6 +180,27 @@ fn mangled_specs_give_errors_not_panics() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// README: "every batch takes any list of keys". Every operation with a `keys` input (a body of
+/// keys, or `keys` beside `data`) takes them as one type, whatever the spec's list type.
+#[test]
+fn every_batch_takes_any_list_of_keys() {
+    let files = generate(&repo_root().join("spec")).expect("the spec generates");
+    let key_list = "keys: impl IntoIterator<Item = impl Into<rt::Key>>";
+    let (mut batches, mut typed) = (0, 0);
+    let client_modules = files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs") && !f.path.components().any(|c| c.as_os_str() == "bin"));
+    for f in client_modules {
+        for line in f.contents.lines().map(str::trim) {
+            if line.starts_with("keys: ") {
+                batches += 1;
+                typed += usize::from(line.trim_end_matches(',') == key_list);
+                assert!(line.trim_end_matches(',') == key_list, "{}: `{line}` is not `{key_list}`", f.path.display());
+            }
+        }
+    }
+    // update_many and delete_many of about twenty resources each.
+    assert!(batches >= 38 && typed == batches, "{typed} of {batches} batch methods take any list of keys");
+}
+
 #[test]
 fn exit_codes_in_the_docs_match_the_runtime() {
     use directus_runtime::cli::exit;

@@ -74,9 +74,7 @@ impl<'a> Activity<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Activity> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create Comment
@@ -143,9 +141,7 @@ impl<'a> Activity<'a> {
         id: impl Into<rt::Key>,
         comment: &str,
     ) -> rt::Call<serde_json::Value> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .field("comment", comment);
+        let req = rt::Request::new(&UPDATE).key("id", id).field("comment", comment);
         rt::Call::new(self.client, req)
     }
     /// Delete Comment
@@ -162,7 +158,7 @@ impl<'a> Activity<'a> {
     ///
     /// - `FORBIDDEN` (403): The comment does not exist, or it is not the user's. Check the user's role and policies, and that the item exists.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
 }

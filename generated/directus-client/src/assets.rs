@@ -36,7 +36,7 @@ impl<'a> Assets<'a> {
         options: &GetOptions,
     ) -> rt::Result<rt::Download> {
         let req = rt::Request::new(&GET)
-            .path("id", Into::<rt::Key>::into(id))
+            .key("id", id)
             .query_opt("key", options.key.as_ref())
             .query_opt("transforms", options.transforms.as_ref())
             .query_opt("fit", options.fit.as_ref())
@@ -84,7 +84,7 @@ impl<'a> Assets<'a> {
     ///
     /// - `INVALID_PAYLOAD` (400): The folder and the folders in it hold no file the user may read (also when the folder does not exist). Read the reason in the message and correct that value.
     pub async fn zip_folder(&self, id: impl Into<rt::Key>) -> rt::Result<rt::Download> {
-        let req = rt::Request::new(&ZIP_FOLDER).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&ZIP_FOLDER).key("id", id);
         Ok(self.client.execute(req).await?.download())
     }
 }

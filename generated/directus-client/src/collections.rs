@@ -43,8 +43,11 @@ impl<'a> Collections<'a> {
     ///
     /// - `INVALID_PAYLOAD` (400): `keys` is not a list of names. Read the reason in the message and correct that value.
     /// - `FORBIDDEN` (403): One of the collections does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
-    pub fn search(&self, keys: &[&str]) -> rt::Call<Vec<crate::types::Collection>> {
-        let req = rt::Request::new(&SEARCH).field("keys", keys);
+    pub fn search(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
+    ) -> rt::Call<Vec<crate::types::Collection>> {
+        let req = rt::Request::new(&SEARCH).field("keys", rt::keys(keys));
         rt::Call::new(self.client, req)
     }
     /// Get

@@ -53,9 +53,7 @@ impl<'a> Extensions<'a> {
         id: impl Into<rt::Key>,
         meta: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Extension> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .field("meta", meta);
+        let req = rt::Request::new(&UPDATE).key("id", id).field("meta", meta);
         rt::Call::new(self.client, req)
     }
     /// Delete
@@ -75,7 +73,7 @@ impl<'a> Extensions<'a> {
     /// - `FORBIDDEN` (403): The caller is not an administrator, or there is no extension with this id. Check the user's role and policies, and that the item exists.
     /// - `INVALID_PAYLOAD` (400): Directus 10.10: the extension was not installed from the registry. Read the reason in the message and correct that value.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// App Extensions Source
@@ -146,8 +144,7 @@ impl<'a> Extensions<'a> {
         &self,
         id: impl Into<rt::Key>,
     ) -> rt::Call<crate::types::RegistryAccount> {
-        let req = rt::Request::new(&REGISTRY_ACCOUNT)
-            .path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&REGISTRY_ACCOUNT).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Describe Registry Extension
@@ -171,8 +168,7 @@ impl<'a> Extensions<'a> {
         &self,
         id: impl Into<rt::Key>,
     ) -> rt::Call<crate::types::RegistryExtensionDetails> {
-        let req = rt::Request::new(&REGISTRY_DESCRIBE)
-            .path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&REGISTRY_DESCRIBE).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Install from Registry
@@ -238,8 +234,7 @@ impl<'a> Extensions<'a> {
     /// - `FORBIDDEN` (403): The caller is not an administrator, or no extension has this id. Check the user's role and policies, and that the item exists.
     /// - `INVALID_PAYLOAD` (400): The extension was not installed from the registry, or is an entry of a bundle. Read the reason in the message and correct that value.
     pub async fn registry_uninstall(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&REGISTRY_UNINSTALL)
-            .path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&REGISTRY_UNINSTALL).key("id", id);
         self.client.execute(req).await?.empty().await
     }
 }

@@ -79,9 +79,7 @@ impl<'a> Files<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::File> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create / Upload
@@ -135,9 +133,7 @@ impl<'a> Files<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::File> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&UPDATE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -158,10 +154,12 @@ impl<'a> Files<'a> {
     /// - `FORBIDDEN` (403): One of the files does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
     pub fn update_many(
         &self,
-        keys: &[&str],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::File>> {
-        let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
+        let req = rt::Request::new(&UPDATE_MANY)
+            .field("keys", rt::keys(keys))
+            .field("data", data);
         rt::Call::new(self.client, req)
     }
     /// Replace File
@@ -189,7 +187,7 @@ impl<'a> Files<'a> {
         options: &ReplaceOptions,
     ) -> rt::Call<crate::types::File> {
         let req = rt::Request::new(&REPLACE)
-            .path("id", Into::<rt::Key>::into(id))
+            .key("id", id)
             .text_part_opt("title", options.title.as_ref())
             .file_part("file", file);
         rt::Call::new(self.client, req)
@@ -245,9 +243,7 @@ impl<'a> Files<'a> {
         id: impl Into<rt::Key>,
         file: impl Into<rt::Upload>,
     ) -> rt::Result<crate::Uploaded> {
-        let req = rt::Request::new(&RESUME_UPLOAD)
-            .path("id", Into::<rt::Key>::into(id))
-            .file_part("file", file);
+        let req = rt::Request::new(&RESUME_UPLOAD).key("id", id).file_part("file", file);
         rt::resumable_upload(self.client, req).await
     }
     /// Cancel Upload
@@ -265,7 +261,7 @@ impl<'a> Files<'a> {
     /// - `ROUTE_NOT_FOUND` (404): The server does not have resumable uploads on (`TUS_ENABLED`). Check the server version; the docs page of the operation says which versions have it.
     /// - `FORBIDDEN` (403): The user may not delete files. Check the user's role and policies, and that the item exists.
     pub async fn cancel_upload(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&CANCEL_UPLOAD).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&CANCEL_UPLOAD).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete
@@ -282,7 +278,7 @@ impl<'a> Files<'a> {
     ///
     /// - `FORBIDDEN` (403): The file does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple

@@ -125,7 +125,7 @@ impl<'a> Items<'a> {
         let req = query
             .apply(rt::Request::new(&GET))
             .path("collection", collection)
-            .path("id", Into::<rt::Key>::into(id));
+            .key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -205,7 +205,7 @@ impl<'a> Items<'a> {
     ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&UPDATE)
             .path("collection", collection)
-            .path("id", Into::<rt::Key>::into(id))
+            .key("id", id)
             .json(data);
         rt::Call::new(self.client, req)
     }
@@ -229,12 +229,12 @@ impl<'a> Items<'a> {
     pub fn update_many(
         &self,
         collection: &str,
-        keys: &[serde_json::Value],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&UPDATE_MANY)
             .path("collection", collection)
-            .field("keys", keys)
+            .field("keys", rt::keys(keys))
             .field("data", data);
         rt::Call::new(self.client, req)
     }
@@ -257,9 +257,7 @@ impl<'a> Items<'a> {
         collection: &str,
         id: impl Into<rt::Key>,
     ) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE)
-            .path("collection", collection)
-            .path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).path("collection", collection).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple

@@ -79,9 +79,7 @@ impl<'a> Operations<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Operation> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -150,9 +148,7 @@ impl<'a> Operations<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Operation> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&UPDATE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -173,10 +169,12 @@ impl<'a> Operations<'a> {
     /// - `FORBIDDEN` (403): One of the operations does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
     pub fn update_many(
         &self,
-        keys: &[&str],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Operation>> {
-        let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
+        let req = rt::Request::new(&UPDATE_MANY)
+            .field("keys", rt::keys(keys))
+            .field("data", data);
         rt::Call::new(self.client, req)
     }
     /// Delete
@@ -193,7 +191,7 @@ impl<'a> Operations<'a> {
     ///
     /// - `FORBIDDEN` (403): The operation does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple

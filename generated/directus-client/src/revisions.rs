@@ -79,9 +79,7 @@ impl<'a> Revisions<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Revision> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
 }

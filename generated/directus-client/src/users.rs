@@ -79,9 +79,7 @@ impl<'a> Users<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::User> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Get Current
@@ -162,9 +160,7 @@ impl<'a> Users<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::User> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&UPDATE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -185,10 +181,12 @@ impl<'a> Users<'a> {
     /// - `FORBIDDEN` (403): One of the users does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
     pub fn update_many(
         &self,
-        keys: &[&str],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::User>> {
-        let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
+        let req = rt::Request::new(&UPDATE_MANY)
+            .field("keys", rt::keys(keys))
+            .field("data", data);
         rt::Call::new(self.client, req)
     }
     /// Delete
@@ -205,7 +203,7 @@ impl<'a> Users<'a> {
     ///
     /// - `FORBIDDEN` (403): The user does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -396,8 +394,7 @@ impl<'a> Users<'a> {
     /// - `FORBIDDEN` (403): The caller is not an administrator. Check the user's role and policies, and that the item exists.
     /// - `INVALID_CREDENTIALS` (401): There is no logged-in user (a static token of no user, or none). Check the credentials; log in again if the token expired. After too many failed logins Directus suspends the user.
     pub async fn disable_user_tfa(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DISABLE_USER_TFA)
-            .path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DISABLE_USER_TFA).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Track Page

@@ -79,9 +79,7 @@ impl<'a> Versions<'a> {
         id: impl Into<rt::Key>,
         query: &crate::Query,
     ) -> rt::Call<crate::types::Version> {
-        let req = query
-            .apply(rt::Request::new(&GET))
-            .path("id", Into::<rt::Key>::into(id));
+        let req = query.apply(rt::Request::new(&GET)).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -150,9 +148,7 @@ impl<'a> Versions<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<crate::types::Version> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&UPDATE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Update Multiple
@@ -173,10 +169,12 @@ impl<'a> Versions<'a> {
     /// - `FORBIDDEN` (403): One of the content versions does not exist, or the user may not change it. Check the user's role and policies, and that the item exists.
     pub fn update_many(
         &self,
-        keys: &[&str],
+        keys: impl IntoIterator<Item = impl Into<rt::Key>>,
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Version>> {
-        let req = rt::Request::new(&UPDATE_MANY).field("keys", keys).field("data", data);
+        let req = rt::Request::new(&UPDATE_MANY)
+            .field("keys", rt::keys(keys))
+            .field("data", data);
         rt::Call::new(self.client, req)
     }
     /// Delete
@@ -193,7 +191,7 @@ impl<'a> Versions<'a> {
     ///
     /// - `FORBIDDEN` (403): The content version does not exist, or the user may not see it. Check the user's role and policies, and that the item exists.
     pub async fn delete(&self, id: impl Into<rt::Key>) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&DELETE).key("id", id);
         self.client.execute(req).await?.empty().await
     }
     /// Delete Multiple
@@ -235,7 +233,7 @@ impl<'a> Versions<'a> {
         &self,
         id: impl Into<rt::Key>,
     ) -> rt::Call<crate::types::VersionComparison> {
-        let req = rt::Request::new(&COMPARE).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&COMPARE).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Save
@@ -259,9 +257,7 @@ impl<'a> Versions<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<serde_json::Value> {
-        let req = rt::Request::new(&SAVE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&SAVE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Promote
@@ -286,7 +282,7 @@ impl<'a> Versions<'a> {
     ) -> rt::Call<serde_json::Value> {
         let req = rt::Request::new(&PROMOTE)
             .extra_fields(&options.extra)
-            .path("id", Into::<rt::Key>::into(id))
+            .key("id", id)
             .field_opt("mainHash", options.main_hash.as_ref())
             .field_opt("fields", options.fields.as_ref());
         rt::Call::new(self.client, req)

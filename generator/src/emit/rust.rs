@@ -105,6 +105,9 @@ pub fn arg_type(p: &Param) -> TokenStream {
     if p.is_key() {
         return quote! { impl Into<rt::Key> };
     }
+    if p.is_key_list() {
+        return quote! { impl IntoIterator<Item = impl Into<rt::Key>> };
+    }
     // A JSON body field is anything serde can write, like a whole body.
     if p.ty == Type::Json && p.location == ParamIn::Body {
         return quote! { &impl serde::Serialize };
@@ -187,7 +190,7 @@ pub fn add_required(p: &Param) -> TokenStream {
     let by_ref = matches!(p.ty, Type::String | Type::Json | Type::StringList | Type::IntegerList | Type::JsonList) && !p.secret && p.values_type.is_none();
     let value = if by_ref { quote! { #arg } } else { quote! { &#arg } };
     match (p.location, p.ty) {
-        (ParamIn::Path, _) if p.is_key() => quote! { .path(#name, Into::<rt::Key>::into(#arg)) },
+        (ParamIn::Path, _) if p.is_key() => quote! { .key(#name, #arg) },
         (ParamIn::Path, _) => quote! { .path(#name, #arg) },
         // Marked, so the runtime masks it wherever it shows the URL (spec `only_in_url`).
         (ParamIn::Query, _) if p.secret => quote! { .secret_query(#name, &#arg) },
@@ -195,6 +198,7 @@ pub fn add_required(p: &Param) -> TokenStream {
         (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg) },
         // Secrets are marked, so a described request (`--dry-run`) masks them.
         (ParamIn::Body, _) if p.secret => quote! { .secret_field(#name, &#arg) },
+        (ParamIn::Body, _) if p.is_key_list() => quote! { .field(#name, rt::keys(#arg)) },
         (ParamIn::Body, _) => quote! { .field(#name, #value) },
     }
 }

@@ -419,6 +419,16 @@ impl Param {
     pub fn is_key(&self) -> bool {
         self.location == ParamIn::Path && self.name == KEY_PARAM && matches!(self.ty, Type::String | Type::Integer) && !self.secret && self.values_type.is_none()
     }
+
+    /// The keys of a batch in an object body (`{"keys": [...], "data": {...}}`): the client takes
+    /// any list of keys, as it does for a body that is only keys ([`Body::is_keys`]).
+    pub fn is_key_list(&self) -> bool {
+        self.location == ParamIn::Body
+            && self.name == KEYS_BODY
+            && matches!(self.ty, Type::StringList | Type::IntegerList | Type::JsonList)
+            && !self.secret
+            && self.values_type.is_none()
+    }
 }
 
 /// The name of the path parameter that holds an item's key, and of a batch body of keys (`keys`).

@@ -4,7 +4,7 @@
 //! its line too. The spec is written in block style, so an indentation scan is enough; a path it
 //! cannot place (flow style) falls back to its nearest placed parent.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 #[derive(Debug, Default)]
 pub struct KeyIndex {

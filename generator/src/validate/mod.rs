@@ -69,11 +69,15 @@ fn validate_without_names(spec_dir: &Path, raw: &RawSpec, diags: &mut Vec<Diagno
         });
     }
     // What a resource's files are generated from: api.yaml (errors, query sets) and its own file.
-    let api_file = raw.api.as_ref().map(|a| (a.source.path.clone(), a.source.text.clone()));
+    let mut api_hash = SpecHash::default();
+    if let Some(a) = &raw.api {
+        api_hash.add(&a.source.path, &a.source.text);
+    }
     for res in &mut resources {
         if let Some(loaded) = raw.resources.iter().find(|l| l.value.resource == res.name) {
-            let own = (loaded.source.path.clone(), loaded.source.text.clone());
-            res.source_hash = spec_hash(&api_file.iter().cloned().chain([own]).collect::<Vec<_>>());
+            let mut h = api_hash.clone();
+            h.add(&loaded.source.path, &loaded.source.text);
+            res.source_hash = h.finish();
         }
     }
     one_client_login(raw, &resources, diags);
@@ -329,13 +333,34 @@ pub(crate) fn one_line(r: &mut Reporter<'_>, raw: &str, spec: &str, text: &str) 
 
 /// FNV-1a over file names and contents: stable across machines, no dependency needed.
 pub fn spec_hash(files: &[(std::path::PathBuf, String)]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
+    let mut h = SpecHash::default();
     for (path, text) in files {
+        h.add(path, text);
+    }
+    h.finish()
+}
+
+/// [`spec_hash`] a file at a time, so the part every resource shares (api.yaml) is hashed once
+/// and its state copied, rather than hashed again for each resource.
+#[derive(Clone)]
+struct SpecHash(u64);
+
+impl Default for SpecHash {
+    fn default() -> Self {
+        SpecHash(0xcbf29ce484222325)
+    }
+}
+
+impl SpecHash {
+    fn add(&mut self, path: &std::path::Path, text: &str) {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for b in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100000001b3);
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x100000001b3);
         }
     }
-    format!("{h:016x}")
+
+    fn finish(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }

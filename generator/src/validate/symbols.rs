@@ -7,7 +7,8 @@ use crate::model::names;
 use crate::model::symbols::{table, Origin, Symbol};
 use crate::model::{Model, ParamIn};
 use crate::spec::load::RawSpec;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeSet;
 
 pub fn check(raw: &RawSpec, model: &Model, diags: &mut Vec<Diagnostic>) {
     let symbols = table(model);

@@ -43,7 +43,7 @@ impl<'a> Things<'a> {
     ///
     /// `.decode::<T>()` reads the reply into a type of yours instead, e.g. for a custom `fields` selection.
     pub fn get(&self, id: impl Into<rt::Key>) -> rt::Call<GetResponse> {
-        let req = rt::Request::new(&GET).path("id", Into::<rt::Key>::into(id));
+        let req = rt::Request::new(&GET).key("id", id);
         rt::Call::new(self.client, req)
     }
     /// Create
@@ -139,7 +139,7 @@ impl<'a> Things<'a> {
         options: &DownloadOptions,
     ) -> rt::Result<rt::Download> {
         let req = rt::Request::new(&DOWNLOAD)
-            .path("id", Into::<rt::Key>::into(id))
+            .key("id", id)
             .query_opt("width", options.width.as_ref());
         Ok(self.client.execute(req).await?.download())
     }
@@ -237,9 +237,7 @@ impl<'a> Things<'a> {
         id: impl Into<rt::Key>,
         data: &impl serde::Serialize,
     ) -> rt::Call<serde_json::Value> {
-        let req = rt::Request::new(&UPDATE)
-            .path("id", Into::<rt::Key>::into(id))
-            .json(data);
+        let req = rt::Request::new(&UPDATE).key("id", id).json(data);
         rt::Call::new(self.client, req)
     }
     /// Upsert
