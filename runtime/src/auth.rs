@@ -186,7 +186,7 @@ impl Client {
                 let ends_ours = match (named, &ours) {
                     (Some(named), Some(ours)) => named == *ours,
                     (None, Some(ours)) => {
-                        req = req.field("refresh_token", ours);
+                        req = req.secret_field("refresh_token", ours);
                         true
                     }
                     // Another session's token, or none (Directus then reads the cookie).

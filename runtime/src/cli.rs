@@ -150,10 +150,12 @@ pub struct GlobalArgs {
 /// A number of seconds, fractions allowed (`0.5`).
 fn seconds(text: &str) -> Result<std::time::Duration, String> {
     let secs: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    std::time::Duration::try_from_secs_f64(secs)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("`{text}` must be a positive number of seconds"))
+    match std::time::Duration::try_from_secs_f64(secs) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) if secs > 0.0 => Err(format!("`{text}` is below a nanosecond; give at least 0.001 seconds")),
+        Err(_) if secs > 0.0 => Err(format!("`{text}` seconds is more than the clock can count; give at most a few days")),
+        _ => Err(format!("`{text}` must be a positive number of seconds")),
+    }
 }
 
 /// The environment variable the access token comes from (or `--token-stdin`).
@@ -954,6 +956,16 @@ fn kind_of(v: &serde_json::Value) -> &'static str {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    #[test]
+    fn seconds_say_what_is_wrong_with_them() {
+        assert_eq!(seconds("2.5"), Ok(std::time::Duration::from_millis(2500)));
+        assert!(seconds("1e19").is_ok(), "large but countable: the deadline is then far off");
+        for (text, says) in [("1e300", "more than the clock"), ("1e-10", "below a nanosecond"), ("0", "positive"), ("-3", "positive"), ("x", "not a number")] {
+            let e = seconds(text).unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
+    }
 
     /// A tool shaped like a generated one, with an operation whose body field is named `url`.
     #[derive(Parser)]

@@ -405,6 +405,12 @@ impl Client {
         ClientBuilder::new(url)
     }
 
+    /// Whether this client describes requests instead of sending them
+    /// ([`ClientBuilder::dry_run`]).
+    pub fn is_dry_run(&self) -> bool {
+        self.inner.dry_run
+    }
+
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -620,6 +626,9 @@ impl Client {
                 None => self.inner.http.request(method.clone(), url.clone()).query(&req.query),
             };
             if let Some(token) = &token {
+                if let Some(problem) = token_problem(token.expose()) {
+                    return Err(Error::InvalidInput { operation: op.id, message: problem });
+                }
                 builder = builder.bearer_auth(token.expose());
             }
             if let Some((bytes, content_type)) = &whole {
@@ -772,8 +781,21 @@ impl Client {
             }
             return Error::Transport { operation: op.id, source, outcome: Outcome::NotSent, method: op.method };
         }
-        let outcome = if source.is_builder() { Outcome::NotSent } else { Outcome::Unknown };
-        Error::Transport { operation: op.id, source, outcome, method: op.method }
+        if source.is_builder() {
+            // Nothing was sent, and sending again would fail the same way: a value the request
+            // cannot carry (a header with a line break, a URL too long for HTTP), not the network.
+            // Without the URL: it may be the 100 KB value itself, or carry a secret query.
+            let source = source.without_url();
+            let mut why = source.to_string();
+            let mut inner = std::error::Error::source(&source);
+            while let Some(e) = inner {
+                why = format!("{why}: {e}");
+                inner = e.source();
+            }
+            let message = format!("the request could not be made from the values given ({why}); check them, e.g. a key far too long for a URL");
+            return Error::InvalidInput { operation: op.id, message };
+        }
+        Error::Transport { operation: op.id, source, outcome: Outcome::Unknown, method: op.method }
     }
 
     /// Reports a composite operation (one made of others) as done, to the observer.
@@ -1018,6 +1040,19 @@ static SERVER_INFO: Operation = Operation {
     auth: Auth::Optional,
     ..Operation::BASE
 };
+
+/// Why a token cannot go into an `Authorization` header, without quoting it: a token read from
+/// a file with Windows line ends carries a `\r`, which would otherwise fail as a network error.
+pub(crate) fn token_problem(token: &str) -> Option<String> {
+    let (at, c) = token.char_indices().find(|(_, c)| !(c.is_ascii_graphic() || *c == ' '))?;
+    let what = match c {
+        '\r' => "a carriage return (\\r; a file with Windows line ends? remove it, e.g. with `tr -d '\\r'`)".to_owned(),
+        '\n' => "a line break (\\n; remove it)".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c => format!("the non-ASCII character U+{:04X}, which HTTP headers cannot carry", c as u32),
+    };
+    Some(format!("the access token holds {what} at character {}; check where it comes from (DIRECTUS_TOKEN, --token-stdin, the profile)", token[..at].chars().count() + 1))
+}
 
 /// `prefix` (the base URL's path), then `template` with its `{name}`s replaced by `params`,
 /// percent-encoded.

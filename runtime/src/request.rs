@@ -252,8 +252,15 @@ pub(crate) fn mask_query(url: &mut reqwest::Url, secret: &[String]) {
 fn custom_path_problem(path: &str) -> Option<&'static str> {
     if !path.starts_with('/') {
         Some("does not start with `/`, so it would be glued to the server's path")
-    } else if path.split('/').any(|seg| seg == "." || seg == "..") {
-        Some("has a `.` or `..` segment, which URLs drop, so the request would reach another route")
+    } else if path.contains('\\') {
+        // URLs read `\` as `/` (WHATWG), so `\..\` would be a `..` segment too.
+        Some("holds a `\\`, which URLs read as `/`; write `/`, or put the value in a {placeholder}")
+    } else if path.split('/').any(|seg| {
+        // `%2e` is a dot to URL normalisation as well: `/items/%2e%2e/users` reaches `/users`.
+        let dots = seg.to_ascii_lowercase().replace("%2e", ".");
+        dots == "." || dots == ".."
+    }) {
+        Some("has a `.` or `..` segment (perhaps written `%2e`), which URLs drop, so the request would reach another route")
     } else if path.contains(['?', '#']) {
         Some("holds a query or fragment; add query parameters with `.query(name, value)`")
     } else if path.chars().any(char::is_control) {
@@ -277,11 +284,11 @@ mod tests {
 
     #[test]
     fn custom_templates_that_would_go_elsewhere_are_refused() {
-        for bad in ["schema/snapshot", "/items/../users", "/./x", "/x?a=1", "/x#f", "/x\n"] {
+        for bad in ["schema/snapshot", "/items/../users", "/./x", "/x?a=1", "/x#f", "/x\n", "/items/%2e%2e/users", "/a/%2E%2e/%2e%2E/users", "/a/.%2E/b", "/a/%2e", "/items\\..\\users", "/a\\b"] {
             let req = super::Request::custom(crate::Method::Get, bad);
             assert!(req.invalid.as_deref().is_some_and(|m| m.contains("write it as the path")), "{bad}: {:?}", req.invalid);
         }
-        for good in ["/schema/snapshot", "/items/{collection}/{id}", "/my-endpoint"] {
+        for good in ["/schema/snapshot", "/items/{collection}/{id}", "/my-endpoint", "/a/%2e%2ex/b", "/files.json", "/a/...b"] {
             assert!(super::Request::custom(crate::Method::Get, good).invalid.is_none(), "{good}");
         }
     }

@@ -187,7 +187,7 @@ impl RetryPolicy {
             None => self.backoff(attempt),
         };
         match deadline {
-            Some(d) if Instant::now() + wait >= d => None,
+            Some(d) if later(Instant::now(), wait) >= d => None,
             _ => Some(wait),
         }
     }
@@ -257,13 +257,20 @@ impl Activity {
     /// Completes once nothing has moved for `idle`.
     pub(crate) async fn stalled(&self, idle: Duration) {
         loop {
-            let due = self.last() + idle;
+            let due = later(self.last(), idle);
             if Instant::now() >= due {
                 return;
             }
             tokio::time::sleep_until(due.into()).await;
         }
     }
+}
+
+/// `from + wait`, or thirty years on when that is past what an `Instant` holds: a limit such as
+/// `Duration::MAX` means "never" and must not panic.
+pub(crate) fn later(from: Instant, wait: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 86_400);
+    from.checked_add(wait.min(FAR)).unwrap_or(from)
 }
 
 /// A point in time after which a call gives up, and which limit it stands for.
@@ -276,7 +283,7 @@ pub(crate) struct Deadline {
 
 impl Deadline {
     pub(crate) fn after(limit: Duration, kind: TimeoutKind) -> Self {
-        Self { at: Instant::now() + limit, kind, limit }
+        Self { at: later(Instant::now(), limit), kind, limit }
     }
 
     /// The earlier of two deadlines.
@@ -517,6 +524,18 @@ impl std::io::Read for BodyReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A limit of `Duration::MAX` (the CLI's `--timeout 1e19`) means "never", not a panic.
+    #[test]
+    fn a_limit_beyond_the_clock_is_far_off_not_a_panic() {
+        let now = Instant::now();
+        for limit in [Duration::MAX, Duration::from_secs(u64::MAX / 2), Duration::from_secs_f64(1e19)] {
+            let d = Deadline::after(limit, TimeoutKind::Total);
+            assert!(d.at > now + Duration::from_secs(10 * 365 * 86_400), "{limit:?}");
+            assert!(later(now, limit) > now);
+        }
+        assert_eq!(later(now, Duration::from_secs(5)), now + Duration::from_secs(5));
+    }
 
     /// Read back whole, in order, however it came: in one piece, in small pieces, with or without
     /// its length announced, across buffers.

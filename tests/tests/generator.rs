@@ -201,6 +201,24 @@ fn every_batch_takes_any_list_of_keys() {
     assert!(batches >= 38 && typed == batches, "{typed} of {batches} batch methods take any list of keys");
 }
 
+/// README: "`schema apply`, `collections delete` and `fields delete` and every `delete-many` ask";
+/// the CLI asks for exactly the operations the spec marks `confirm`.
+#[test]
+fn what_cannot_be_undone_in_bulk_asks_first() {
+    let model = load_model(&repo_root().join("spec")).expect("the spec loads");
+    let mut asking: Vec<String> = Vec::new();
+    for r in &model.resources {
+        for op in &r.operations {
+            let bulk = op.id == "delete_many" || (op.id == "delete" && matches!(r.name.as_str(), "collections" | "fields")) || (r.name == "schema" && op.id == "apply");
+            assert_eq!(op.confirm, bulk, "{}.{}: confirm is {}", r.name, op.id, op.confirm);
+            if op.confirm {
+                asking.push(format!("{}.{}", r.name, op.id));
+            }
+        }
+    }
+    assert!(asking.len() > 20, "{asking:?}");
+}
+
 #[test]
 fn exit_codes_in_the_docs_match_the_runtime() {
     use directus_runtime::cli::exit;

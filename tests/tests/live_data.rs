@@ -226,7 +226,15 @@ async fn items_crud_batch_upsert_sort_import() {
     let json_keys = format!("[{key},{}]", second["id"]);
     let changed = cli(s, &["items", "update-many", "--collection", &name, "--keys", &json_keys, "--data", r#"{"slug":"cli-json"}"#]);
     assert_eq!(changed.as_array().map(Vec::len), Some(2), "{changed}");
-    cli(s, &["items", "delete-many", "--collection", &name, "--keys", &json_keys]);
+    // Deleting several asks first: in a script (no terminal) it is refused without `--yes`,
+    // and nothing is deleted; a dry run needs no answer, since it sends nothing.
+    let refused = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["items", "delete-many", "--collection", &name, "--keys", &json_keys]);
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("add --yes"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let dry = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["--dry-run", "items", "delete-many", "--collection", &name, "--keys", &json_keys]);
+    assert_eq!(dry.status.code(), Some(0), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(items.list(&name, &query()).decode::<Value>().await.unwrap().len(), 2, "nothing deleted yet");
+    cli(s, &["items", "delete-many", "--collection", &name, "--keys", &json_keys, "--yes"]);
     assert!(items.list(&name, &query()).decode::<Value>().await.unwrap().is_empty());
 
     c.collections().delete(&name).await.unwrap();

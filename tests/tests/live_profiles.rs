@@ -187,8 +187,16 @@ async fn a_login_persists_refreshes_and_ends_with_logout() {
     let run = ok(cli(&dir, &["users", "me", "--fields", "email"], None, &[("DIRECTUS_TOKEN", &s.admin_token)]), "users me with DIRECTUS_TOKEN");
     assert!(run.stdout.contains(&s.admin_email), "{}", run.stdout);
 
-    // `auth logout` ends the session on the server and removes it from the profile.
+    // `auth logout --dry-run` shows the request with the session's refresh token masked, and
+    // changes nothing.
     let (_, before) = stored(&dir, "default");
+    let live_refresh = before.refresh_token.clone().unwrap();
+    let run = ok(cli(&dir, &["--dry-run", "auth", "logout"], None, &[]), "auth logout --dry-run");
+    assert!(run.stdout.contains("/auth/logout") && run.stdout.contains(r#""refresh_token": "***""#), "{}", run.stdout);
+    assert!(!run.stdout.contains(&live_refresh) && !run.stderr.contains(&live_refresh), "the refresh token was shown: {}", run.stdout);
+    assert_eq!(stored(&dir, "default").1.refresh_token.as_deref(), Some(live_refresh.as_str()), "a dry run keeps the session");
+
+    // `auth logout` ends the session on the server and removes it from the profile.
     ok(cli(&dir, &["auth", "logout"], None, &[]), "auth logout");
     let (text, after) = stored(&dir, "default");
     assert_eq!(after.url.as_deref(), Some(s.url.as_str()), "the server stays");

@@ -556,3 +556,27 @@ fn a_limit_minus_one_list_is_decoded_within_one_and_a_half_times_its_reply() {
     assert!(size > 11_000_000, "a reply of {size} bytes");
     assert!(added * 2 <= size * 3, "the call added {added} bytes for a reply of {size}");
 }
+
+/// A value the request cannot carry is the caller's to fix: refused as invalid input, nothing
+/// sent, no retries, and the message says which value and does not quote it.
+#[tokio::test]
+async fn a_token_or_key_the_request_cannot_carry_is_invalid_input_not_a_network_error() {
+    let stub = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
+    for token in ["tok-from-a-crlf-file\r", "line\nbreak", "caf\u{e9}"] {
+        let client = Client::builder(&stub.url).token(token).build().unwrap();
+        let err = client.server().info().decode::<Value>().await.expect_err("a token with a control character");
+        assert!(matches!(err, Error::InvalidInput { .. }), "{token:?}: {err:?}");
+        assert_eq!((err.class(), err.outcome()), (ErrorClass::Usage, Outcome::NotSent), "{token:?}");
+        let text = err.to_string();
+        assert!(text.contains("access token holds") && !text.contains("tok-from") && !text.contains("caf"), "{text}");
+    }
+    assert!(Client::builder(&stub.url).token("ab\r").build().unwrap().server().info().decode::<Value>().await.unwrap_err().to_string().contains("tr -d"));
+    // A key far longer than a URL may be.
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let huge = "k".repeat(100_000);
+    let err = client.items().get("articles", huge.as_str(), &Default::default()).await.expect_err("a 100 KB key");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert_eq!(err.outcome(), Outcome::NotSent);
+    assert!(!err.to_string().contains(&huge[..1000]), "the key is not quoted back");
+    assert_eq!(stub.count(), 0, "nothing reached the server");
+}
