@@ -45,6 +45,7 @@ pub mod exit {
         (SERVER, "the server failed, or its version does not have the operation"),
         (NETWORK, "the server could not be reached"),
         (BAD_REPLY, "the server's reply could not be read"),
+        (RATE_LIMITED, "rate limited (HTTP 429) after the retries; try again later"),
     ];
 
     /// The "Exit codes:" section of the root `--help`.
@@ -80,7 +81,8 @@ pub mod exit {
 #[derive(Clone, Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Base URL of the Directus server, e.g. http://127.0.0.1:8055
-    #[arg(id = "global-url", long = "url", env = "DIRECTUS_URL", global = true, value_name = "URL", help_heading = "Global options")]
+    // The value stays out of `--help` (`[env: DIRECTUS_URL=…]`): it may hold a password.
+    #[arg(id = "global-url", long = "url", env = "DIRECTUS_URL", hide_env_values = true, global = true, value_name = "URL", help_heading = "Global options")]
     pub url: Option<String>,
 
     /// Read the access token from stdin (otherwise it comes from $DIRECTUS_TOKEN)
@@ -956,6 +958,17 @@ fn kind_of(v: &serde_json::Value) -> &'static str {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    /// The root `--help` lists every code a command can end with.
+    #[test]
+    fn every_exit_code_is_in_the_help() {
+        use crate::ErrorClass::*;
+        let listed: Vec<u8> = exit::ALL.iter().map(|(code, _)| *code).collect();
+        for class in [Usage, Auth, Forbidden, Server, Network, BadReply, RateLimited] {
+            assert!(listed.contains(&exit::of(class)), "{class:?} exits {} but --help does not list it", exit::of(class));
+        }
+        assert!(listed.contains(&exit::OTHER) && exit::help().contains("  8  rate limited"));
+    }
 
     #[test]
     fn seconds_say_what_is_wrong_with_them() {

@@ -289,10 +289,11 @@ impl<C: From<Client>> ClientBuilder<C> {
     pub fn build(self) -> Result<C> {
         let invalid = |message: String| Error::InvalidInput { operation: "client", message };
         let base_url = self.url.trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| invalid(format!("`{base_url}` is not a URL ({e}); expected e.g. http://127.0.0.1:8055")))?;
+        let shown = without_credentials(&base_url);
+        let parsed =
+            reqwest::Url::parse(&base_url).map_err(|e| invalid(format!("`{shown}` is not a URL ({e}); expected e.g. http://127.0.0.1:8055")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(invalid(format!("`{base_url}` must start with http:// or https://")));
+            return Err(invalid(format!("`{shown}` must start with http:// or https://")));
         }
         // Routes are appended to the base URL as text, so anything after the path would swallow
         // them: with `http://h/?x=` every request goes to `/?x=/items/...`, the server's root.
@@ -1041,6 +1042,17 @@ static SERVER_INFO: Operation = Operation {
     ..Operation::BASE
 };
 
+/// A URL as text, with any `user:password@` before the host shown as `***@`: the text may not
+/// parse as a URL, which is why it is being shown.
+fn without_credentials(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]).into(),
+        None => url.into(),
+    }
+}
+
 /// Why a token cannot go into an `Authorization` header, without quoting it: a token read from
 /// a file with Windows line ends carries a `\r`, which would otherwise fail as a network error.
 pub(crate) fn token_problem(token: &str) -> Option<String> {
@@ -1159,6 +1171,24 @@ mod tests {
     use super::*;
 
     static OP: Operation = Operation { id: "t.op", ..Operation::BASE };
+
+    #[test]
+    fn a_bad_base_url_is_quoted_without_its_password() {
+        for url in ["http://admin:hunter2@127.0.0.1:99999", "ftp://admin:hunter2@h/x", "http://a:b@c@h:1:2/p?q"] {
+            let Err(err) = Client::builder(url).build() else { panic!("{url} was accepted") };
+            let text = err.to_string();
+            assert!(!text.contains("hunter2") && !text.contains("a:b") && text.contains("***@"), "{text}");
+        }
+        assert_eq!(without_credentials("http://h:1/p@x"), "http://h:1/p@x", "an @ in the path is no credential");
+        assert_eq!(without_credentials("no scheme@all"), "***@all");
+    }
+
+    #[test]
+    fn token_problems_name_the_character_not_the_token() {
+        assert_eq!(token_problem("eyJ.abc-_~+/="), None);
+        let why = token_problem("secret\r").unwrap();
+        assert!(why.contains("carriage return") && why.contains("character 7") && !why.contains("secret"), "{why}");
+    }
 
     #[test]
     fn host_names_beyond_ascii_map_to_punycode() {

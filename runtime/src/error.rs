@@ -361,9 +361,10 @@ impl Error {
     }
 }
 
-/// The first 200 characters of a body, lossily decoded, on one line.
+/// The first 200 characters of a body, lossily decoded, on one line, with values named like
+/// secrets masked (a login reply of an unexpected shape must not put its tokens in a log).
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = crate::mask::json_text(&String::from_utf8_lossy(&body[..body.len().min(4096)]));
     let mut out: String = text.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if text.chars().count() > 200 {
         out.push('…');

@@ -11,6 +11,7 @@ mod composite;
 mod error;
 mod item;
 mod key;
+mod mask;
 mod operation;
 mod paging;
 mod progress;

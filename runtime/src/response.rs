@@ -89,7 +89,7 @@ impl<'a> ReplyHead<'a> {
             .iter()
             .map(|(name, value)| {
                 let text = String::from_utf8_lossy(value.as_bytes());
-                let masked = mask_header(name.as_str(), &text);
+                let masked = crate::mask::header(name.as_str(), &text);
                 (name.as_str().to_owned(), crate::error::escape_controls(&masked).into_owned())
             })
             .collect()
@@ -113,48 +113,6 @@ impl std::fmt::Debug for ReplyHead<'_> {
         let names: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
         f.debug_struct("ReplyHead").field("status", &self.status.as_u16()).field("headers", &names).finish()
     }
-}
-
-const MASK: &str = "***";
-
-/// A header's value as it may be shown: see [`ReplyHead`].
-fn mask_header(name: &str, value: &str) -> String {
-    let name = name.to_ascii_lowercase();
-    if name == "set-cookie" {
-        // `name=value; Path=/; HttpOnly`: the value goes, the rest says what kind of cookie it is.
-        let (cookie, attributes) = value.split_once(';').map_or((value, None), |(c, a)| (c, Some(a)));
-        let cookie_name = cookie.split_once('=').map_or(cookie, |(n, _)| n).trim();
-        return match attributes {
-            Some(a) => format!("{cookie_name}={MASK};{a}"),
-            None => format!("{cookie_name}={MASK}"),
-        };
-    }
-    const SECRET_NAMES: &[&str] =
-        &["token", "secret", "password", "passwd", "session", "cookie", "authorization", "api-key", "apikey", "credential", "signature"];
-    if SECRET_NAMES.iter().any(|s| name.contains(s)) {
-        return MASK.to_owned();
-    }
-    mask_jwts(value)
-}
-
-/// Replaces every JWT-shaped word (`eyJ…`, base64url parts joined by dots) with [`MASK`].
-fn mask_jwts(value: &str) -> String {
-    let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(c) = rest.chars().next() {
-        let len = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
-        if len == 0 {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-            continue;
-        }
-        let word = &rest[..len];
-        let jwt = word.starts_with("eyJ") && word.split('.').filter(|p| !p.is_empty()).count() >= 2;
-        out.push_str(if jwt { MASK } else { word });
-        rest = &rest[len..];
-    }
-    out
 }
 
 impl Response {
@@ -344,32 +302,36 @@ impl Download {
         Ok(written)
     }
 
-    /// Streams the body into `path`. It is written beside it first and renamed at the end, so a
-    /// failed download never leaves a half-written file where a good one was.
+    /// Streams the body into `path`, replacing a file already there. It is written beside it
+    /// first, under a fresh name no other process or link can claim, and renamed at the end, so a
+    /// failed download never leaves a half-written file where a good one was, nor a partial file
+    /// behind.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64> {
         let path = path.as_ref();
         let op = self.op.id;
-        let tmp = path.with_file_name(format!(
-            ".{}.part",
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "download".into())
-        ));
         let io = |p: &Path| {
             let p = p.to_path_buf();
             move |source| Error::Io { operation: op, path: p, source }
         };
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(io(&tmp))?;
+        let refuse = |why: &str| io(path)(std::io::Error::new(std::io::ErrorKind::InvalidInput, why.to_owned()));
+        // `..`, `/`, `dir/`: no file name to write, and the part file would land in a parent.
+        let Some(name) = path.file_name().filter(|_| !path.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)) else {
+            return Err(refuse("names a folder, not a file; give the file's name, e.g. folder/download.bin"));
+        };
+        if tokio::fs::metadata(path).await.is_ok_and(|m| m.is_dir()) {
+            return Err(refuse("is a folder; give the file's name inside it, e.g. folder/download.bin"));
+        }
+        let (tmp, mut file) = part_file(path, &name.to_string_lossy()).await.map_err(io(path))?;
         let result = self.write_to(&mut file).await;
         drop(file);
-        match result {
-            Ok(n) => {
-                tokio::fs::rename(&tmp, path).await.map_err(io(path))?;
-                Ok(n)
-            }
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                Err(e)
-            }
+        let result = match result {
+            Ok(n) => tokio::fs::rename(&tmp, path).await.map(|()| n).map_err(io(path)),
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
         }
+        result
     }
 
     /// The whole body in memory; for small files.
@@ -378,6 +340,27 @@ impl Download {
         self.write_to(&mut out).await?;
         Ok(out)
     }
+}
+
+/// A new file beside `path` to write a download into: `.NAME.RANDOM.part`, created only if no
+/// file or link of that name exists, so a link planted under a predictable name cannot redirect
+/// the write, and two downloads to one name do not share a part file.
+async fn part_file(path: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, tokio::fs::File)> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut last = None;
+    for attempt in 0u64..8 {
+        // RandomState is seeded from the OS's randomness: no dependency needed for a name.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(attempt);
+        h.write_u32(std::process::id());
+        let tmp = path.with_file_name(format!(".{name}.{:016x}.part", h.finish()));
+        match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).await {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free name for the part file")))
 }
 
 /// The parameters of a header value such as `attachment; filename="a;b.txt"`, split on the `;`
@@ -460,24 +443,6 @@ mod tests {
     }
 
     use super::filename_from_disposition as f;
-
-    #[test]
-    fn reply_heads_never_show_a_secret() {
-        use super::mask_header as m;
-        assert_eq!(
-            m("Set-Cookie", "directus_session_token=abc.def; Max-Age=86400; Path=/; HttpOnly"),
-            "directus_session_token=***; Max-Age=86400; Path=/; HttpOnly"
-        );
-        assert_eq!(m("set-cookie", "a=b"), "a=***");
-        assert_eq!(m("x-refresh-token", "r1"), "***");
-        assert_eq!(m("Authorization", "Bearer t"), "***");
-        assert_eq!(m("x-api-key", "k"), "***");
-        assert_eq!(m("content-type", "application/json"), "application/json");
-        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.c2lnbmF0dXJl";
-        assert_eq!(m("link", &format!("<https://h/?t={jwt}>; rel=next")), "<https://h/?t=***>; rel=next");
-        assert_eq!(m("x-note", "eyJ alone, and keyJ.x"), "eyJ alone, and keyJ.x");
-        assert_eq!(m("etag", "W/\"1d-1vQrKd\""), "W/\"1d-1vQrKd\"");
-    }
 
     #[test]
     fn content_disposition_filenames() {

@@ -580,3 +580,42 @@ async fn a_token_or_key_the_request_cannot_carry_is_invalid_input_not_a_network_
     assert!(!err.to_string().contains(&huge[..1000]), "the key is not quoted back");
     assert_eq!(stub.count(), 0, "nothing reached the server");
 }
+
+/// `save` writes through a part file of its own: a link planted under the name a part file
+/// would once have had is not followed, a name that is no file is refused before anything is
+/// written, and a download cut short leaves neither a partial file nor its part file.
+#[cfg(unix)]
+#[tokio::test]
+async fn saving_a_download_follows_no_planted_link_and_leaves_nothing_behind() {
+    let stub = stub::start(|n, _| match n {
+        // The fifth download (after one good and three refused) is cut short: 100 bytes
+        // announced, 10 sent.
+        4 => vec![head("200 OK", &[("Content-Type", "application/octet-stream"), ("Content-Length", "100")]), Step::Send(vec![b'x'; 10])],
+        _ => vec![reply("200 OK", &[("Content-Type", "application/octet-stream")], "fresh bytes")],
+    });
+    let client = Client::builder(&stub.url).token("t").retry(RetryPolicy::none()).build().unwrap();
+    let dir = directus_e2e::temp_dir("save");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "untouched").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join(".out.bin.part")).unwrap();
+    let out = dir.join("out.bin");
+    let n = client.assets().get("f", &Default::default()).await.unwrap().save(&out).await.expect("saved");
+    assert_eq!((n, std::fs::read_to_string(&out).unwrap().as_str()), (11, "fresh bytes"));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched", "the planted link was followed");
+    assert!(!std::fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
+
+    // Names that are no file: refused, nothing written in the folder or its parent.
+    let before: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for bad in [dir.join(".."), dir.clone(), dir.join("sub/")] {
+        let err = client.assets().get("f", &Default::default()).await.unwrap().save(&bad).await.expect_err("not a file name");
+        assert!(err.to_string().contains("folder"), "{}: {err}", bad.display());
+    }
+    let after: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after);
+
+    // Cut short: an error, the earlier good file is kept, and no part file is left.
+    let err = client.assets().get("f", &Default::default()).await.unwrap().save(&out).await.expect_err("cut short");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "fresh bytes", "{err}");
+    let parts: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".part") && n != ".out.bin.part").collect();
+    assert!(parts.is_empty(), "left behind: {parts:?}");
+}

@@ -345,7 +345,8 @@ fn args_struct(model: &Model, r: &Resource, op: &Operation) -> TokenStream {
     if op.response.kind == ResponseKind::Binary {
         let (flag, field) = (names::OUTPUT_FILE_FLAG, format_ident!("{}", names::OUTPUT_FILE_FIELD));
         fields.push(quote! {
-            /// Write the file here instead of to stdout
+            /// Write the file here instead of to stdout; a file already there is replaced once the
+            /// download is complete (like `curl -o`)
             #[arg(long = #flag, short = 'O', value_name = "FILE", allow_hyphen_values = true)]
             #field: Option<std::path::PathBuf>,
         });

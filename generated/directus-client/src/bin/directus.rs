@@ -1648,7 +1648,8 @@ struct AssetsGetArgs {
     /// Send false for --download
     #[arg(long, overrides_with = "download")]
     no_download: bool,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',
@@ -1662,7 +1663,8 @@ struct AssetsZipFilesArgs {
     /// The file ids (UUIDs); at least one (A,B,… or a JSON array; @FILE or - for one per line)
     #[arg(long, required = true, value_name = "LIST", allow_hyphen_values = true)]
     ids: Vec<String>,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',
@@ -1684,7 +1686,8 @@ struct AssetsZipFolderArgs {
     /// The folder id (a UUID) (or --id)
     #[arg(value_name = "ID")]
     id_positional: Option<String>,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',
@@ -2732,7 +2735,8 @@ struct ItemsExportArgs {
     export: String,
     #[command(flatten)]
     query: QueryArgs,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',
@@ -3678,7 +3682,8 @@ struct SchemaExportArgs {
     /// The file format
     #[arg(long, allow_hyphen_values = true, value_parser = ["json", "yaml"])]
     export: String,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',

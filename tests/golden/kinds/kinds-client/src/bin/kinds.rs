@@ -204,7 +204,8 @@ struct ThingsDownloadArgs {
     /// Resize to this width
     #[arg(long, allow_hyphen_values = true)]
     width: Option<i64>,
-    /// Write the file here instead of to stdout
+    /// Write the file here instead of to stdout; a file already there is replaced once the
+    /// download is complete (like `curl -o`)
     #[arg(
         long = "output-file",
         short = 'O',
