@@ -203,7 +203,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Items per request of a list read with a `…_stream` or `…_all` method. Default 100.
+    /// Items per request when a list is read whole, with a list call's `.stream()` or `.all()`.
+    /// Default 100.
     pub fn page_size(mut self, items: u32) -> Self {
         self.settings.page_size = items.max(1);
         self
@@ -236,7 +237,6 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Show upload progress on stderr (the CLI turns this on when stderr is a terminal).
     /// Describe each request instead of sending it: every call returns [`Error::DryRun`] with the
     /// method, URL and body, secrets masked. Nothing is sent, not even a version lookup or a
     /// token refresh (the CLI's `--dry-run`).
@@ -245,11 +245,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Show upload progress on stderr (the CLI turns this on when stderr is a terminal).
     pub fn upload_progress(mut self, on: bool) -> Self {
         self.upload_progress = on;
         self
     }
 
+    /// The `User-Agent` header of every request. Default: `directus-rs/<runtime version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self

@@ -170,7 +170,7 @@ mod tests {
             let batch = crate::Request::new(op).field("keys", keys([json!(1), bad.clone()]));
             assert!(batch.invalid.as_deref().is_some_and(|m| m.contains("is not a key")), "{bad}: {:?}", batch.invalid);
         }
-        assert!(crate::Request::new(op).key("id", &json!(7)).invalid.is_none());
-        assert!(crate::Request::new(op).key("id", &json!("3f2a")).invalid.is_none());
+        assert!(crate::Request::new(op).key("id", json!(7)).invalid.is_none());
+        assert!(crate::Request::new(op).key("id", json!("3f2a")).invalid.is_none());
     }
 }

@@ -58,6 +58,9 @@ pub fn key_text(key: &serde_json::Value) -> String {
 /// Re-exported so generated crates need no direct dependency on them.
 pub use serde;
 pub use serde_json;
+/// The HTTP client underneath: [`ClientBuilder::http_client_builder`] takes its builder, and
+/// [`Error::Transport`] carries its error, so a user names the same version this crate uses.
+pub use reqwest;
 
 /// This runtime's version. The generator writes it into generated crates' dependency on the
 /// runtime, so a published crate asks for the runtime it was generated against.

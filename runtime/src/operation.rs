@@ -133,7 +133,7 @@ pub(crate) fn custom(method: Method, template: &str) -> Option<&'static Operatio
     })
 }
 
-/// How many distinct custom route templates a process may use (see [`custom`]); far more than
+/// How many distinct custom route templates a process may use (see [`Client::custom`](crate::Client::custom)); far more than
 /// a program's own routes, far less than one per item.
 pub const CUSTOM_TEMPLATES: usize = 1024;
 

@@ -1,4 +1,4 @@
-//! Reading a whole list page by page: generated `…_stream` and `…_all` methods build the list's
+//! Reading a whole list page by page: a list call's `.stream()` and `.all()` build the list's
 //! request once and hand it here, and this sends it again for each page with its own `limit` and
 //! `offset`, holding one page in memory at a time.
 

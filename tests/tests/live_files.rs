@@ -131,7 +131,7 @@ async fn files_upload_read_update_download_delete() {
 
     // Batch update, then the CLI downloads to a file and lists.
     let both = [id.as_str(), image_id.as_str()];
-    let tagged: Vec<Value> = c.files().update_many(&both, &json!({ "tags": ["ci"] })).decode().await.unwrap();
+    let tagged: Vec<Value> = c.files().update_many(both, &json!({ "tags": ["ci"] })).decode().await.unwrap();
     assert_eq!(tagged.len(), 2);
     let cli_out = dir.join("cli.txt");
     let run = directus_e2e::admin_cli(env!("CARGO_BIN_EXE_directus"), s, &["assets", "get", &id, "--output-file", cli_out.to_str().unwrap()]);

@@ -72,7 +72,7 @@ async fn access_rows_give_a_role_a_policy() {
     let second: Value = c.policies().create(&json!({ "name": "Access test policy 2" })).decode().await.unwrap();
     let made: Vec<Value> = a.create_many(&[json!({ "role": role_id, "policy": id_of(&second) })]).decode().await.unwrap();
     let keys = [row_id.as_str(), made[0]["id"].as_str().unwrap()];
-    let changed: Vec<Value> = a.update_many(&keys, &json!({ "sort": 1 })).decode().await.unwrap();
+    let changed: Vec<Value> = a.update_many(keys, &json!({ "sort": 1 })).decode().await.unwrap();
     assert_eq!(changed.len(), 2);
     a.delete(keys[1]).await.unwrap();
     a.delete_many(&keys[..1]).await.unwrap();

@@ -181,7 +181,7 @@ async fn search_every_list(s: &Server) {
     // Typed, as `list` is; and collections, which SEARCH reads by name.
     let roles = c.roles().search(&json!({ "filter": { "id": { "_eq": role["id"] } } })).await.unwrap();
     assert_eq!(roles[0].name.as_deref(), role["name"].as_str());
-    let named = c.collections().search(&[name.as_str()]).await.unwrap();
+    let named = c.collections().search([name.as_str()]).await.unwrap();
     assert_eq!(named.len(), 1, "{named:?}");
     assert_eq!(named[0].collection.as_deref(), Some(name.as_str()));
     assert_eq!(named[0].meta.as_ref().and_then(|m| m.note.as_deref()), Some("made by live_surface2"));

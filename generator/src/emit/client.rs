@@ -105,14 +105,12 @@ pub fn lib(model: &Model) -> Result<String, String> {
         quote! { (#code, #fix) }
     });
     let login = model.client_login().map(client_login);
+    let reexports = crate::model::symbols::RUNTIME_REEXPORTS.iter().map(|n| format_ident!("{n}"));
     let tokens = quote! {
         #crate_doc
 
-        pub use directus_runtime::{
-            ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode, ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload,
-            Related, Result, RetryPolicy, Secret, SessionTokens, TimeoutKind, Uploaded, Version, Key,
-        };
-        pub use serde_json;
+        pub use directus_runtime::{#(#reexports),*};
+        pub use directus_runtime::{reqwest, serde_json};
 
         #types_mod
         #(#mods)*

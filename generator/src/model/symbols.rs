@@ -76,11 +76,19 @@ const CLIENT_METHODS: &[&str] = &[
     "session_tokens", "call_settings", "with_call_settings", "access_token", "custom", "runtime",
 ];
 
-/// Names in the generated crate root besides the resource modules and query sets.
-const LIB_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "ApiError", "Download", "Error", "ErrorClass", "ErrorCode", "ListMeta", "Page", "Result",
-    "Secret", "Tokens", "Version", "SessionTokens", "CallSettings", "RetryPolicy", "Outcome", "TimeoutKind", "ItemStream", "Call", "ListCall", "Related", "Method", "Upload",
+/// What the generated crate root re-exports from the runtime, so a user needs no dependency of
+/// their own on it: the client's types, what hooks, custom requests and typed items name, and
+/// `reqwest` for `ClientBuilder::http_client_builder` and `Error::Transport`. The emitter writes
+/// this list; the name table reserves it.
+pub const RUNTIME_REEXPORTS: &[&str] = &[
+    "ApiError", "Attempt", "BigInt", "Call", "CallSettings", "ClientBuilder", "Decimal", "Download", "Error", "ErrorClass", "ErrorCode", "FieldName",
+    "Geometry", "Hook", "Item", "ItemStream", "Key", "ListCall", "ListMeta", "Method", "Outcome", "Page", "QueryValue", "Related", "Request",
+    "Response", "Result", "RetryPolicy", "Secret", "SessionTokens", "Singleton", "Stream", "TimeoutKind", "Upload", "Uploaded", "Version",
 ];
+
+/// Names in the generated crate root besides the resource modules, query sets and
+/// [`RUNTIME_REEXPORTS`].
+const LIB_TYPES: &[&str] = &["Client"];
 
 /// Types the CLI file defines or imports.
 const CLI_TYPES: &[&str] = &[
@@ -110,7 +118,8 @@ pub fn table(model: &Model) -> Vec<Symbol> {
     t.reserve("Cargo feature", &["default", "all", "cli", "tracing", "native-roots", "clap", "serde", "serde_json", "directus-runtime"], "a feature or dependency of the generated crate");
     t.reserve("module of the crate root", CRATES, "a crate the generated code uses");
     t.add("module of the crate root", lib_name.clone(), false, "crate name".into(), Origin::Api("crate.name"));
-    t.reserve("type of the crate root", LIB_TYPES, "a type the crate root defines or re-exports");
+    t.reserve("type of the crate root", LIB_TYPES, "a type the crate root defines");
+    t.reserve("type of the crate root", RUNTIME_REEXPORTS, "a type the crate root re-exports from the runtime");
     t.reserve("type of the crate root", PRELUDE_TYPES, "a type of Rust's prelude");
     t.reserve("method of Client", CLIENT_METHODS, "a method every client has");
     t.reserve("type of the CLI", CLI_TYPES, "a type the CLI file defines or imports");

@@ -69,14 +69,30 @@ impl Jq {
         use serde::Deserialize;
         let input = jaq_json::Val::deserialize(input).map_err(|e| CliError::Output(format!("--jq: {e}")))?;
         let ctx = Ctx::<JustLut<jaq_json::Val>>::new(&self.filter.lut, Vars::new([]));
-        self.filter
-            .id
-            .run((ctx, input))
-            .map(|r| match jaq_core::unwrap_valr(r) {
-                Ok(v) => Ok(to_json(&v)),
-                Err(e) => Err(CliError::Output(format!("--jq: {e} (the request itself succeeded)"))),
-            })
-            .collect()
+        let mut out = Vec::new();
+        for r in self.filter.id.run((ctx, input)) {
+            // Not `jaq_core::unwrap_valr`: on `halt` it ends the process itself, with any exit
+            // code the filter names, so a filter could pass for an auth or server failure.
+            let exn = match r {
+                Ok(v) => {
+                    out.push(to_json(&v));
+                    continue;
+                }
+                Err(exn) => exn,
+            };
+            return Err(match exn.get_err() {
+                Ok(e) => CliError::Output(format!("--jq: {e} (the request itself succeeded)")),
+                Err(exn) => match exn.get_halt() {
+                    // `halt`: the results so far are the output.
+                    Ok(0) => return Ok(out),
+                    Ok(code) => CliError::Output(format!(
+                        "--jq: the filter stopped with `halt_error` (its code {code} is not this command's exit code; the request itself succeeded)"
+                    )),
+                    Err(_) => CliError::Output("--jq: the filter ended in an unexpected way (the request itself succeeded)".into()),
+                },
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -394,6 +410,18 @@ mod tests {
         let err = Jq::compile(".a").unwrap().run(json!([1])).unwrap_err();
         assert_eq!(err.exit_code(), super::super::exit::OTHER, "{err}");
         assert_eq!(Jq::compile("1e1000, nan, 2.5").unwrap().run(json!(null)).unwrap()[1..], [json!(null), json!(2.5)]);
+    }
+
+    /// A filter cannot end the process or choose its exit code: `halt` ends the output, and
+    /// `halt_error` is a local failure (exit 1) whatever code it names.
+    #[test]
+    fn jq_halt_ends_the_filter_not_the_process() {
+        assert_eq!(Jq::compile("1, 2, halt, 3").unwrap().run(json!(null)).unwrap(), vec![json!(1), json!(2)]);
+        for filter in ["halt_error", "{\"a\": 1} | halt_error(3)", ".[0], halt_error(4)"] {
+            let err = Jq::compile(filter).unwrap().run(json!([1])).unwrap_err();
+            assert_eq!(err.exit_code(), super::super::exit::OTHER, "{filter}: {err}");
+            assert!(err.to_string().contains("halt_error"), "{filter}: {err}");
+        }
     }
 
     #[test]

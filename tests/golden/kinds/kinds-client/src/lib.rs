@@ -7,11 +7,13 @@
 //!
 //! Generated from the spec for Directus 12.4.1. Every operation is a method on a resource accessor, e.g. `client.things().list(…)`; the client itself logs in and out and reads the server's version.
 pub use directus_runtime::{
-    ApiError, Call, CallSettings, ClientBuilder, Download, Error, ErrorClass, ErrorCode,
-    ItemStream, ListCall, ListMeta, Method, Outcome, Page, Upload, Related, Result,
-    RetryPolicy, Secret, SessionTokens, TimeoutKind, Uploaded, Version, Key,
+    ApiError, Attempt, BigInt, Call, CallSettings, ClientBuilder, Decimal, Download,
+    Error, ErrorClass, ErrorCode, FieldName, Geometry, Hook, Item, ItemStream, Key,
+    ListCall, ListMeta, Method, Outcome, Page, QueryValue, Related, Request, Response,
+    Result, RetryPolicy, Secret, SessionTokens, Singleton, Stream, TimeoutKind, Upload,
+    Uploaded, Version,
 };
-pub use serde_json;
+pub use directus_runtime::{reqwest, serde_json};
 #[cfg(feature = "things")]
 pub mod things;
 /// A Directus client with one accessor per resource, the login session's methods, and
