@@ -599,20 +599,35 @@ async fn print_raw(output: Output) -> Result<(), CliError> {
     match output {
         Output::Json(_) | Output::Envelope(_) | Output::Items(_) => unreachable!("JSON is formatted by `print`"),
         Output::Text(t) => {
-            stdout.write_all(t.as_bytes()).map_err(out_err)?;
+            // The server chose this text: on a terminal, escape sequences in it (a new title, a
+            // cleared screen) are shown as escapes, not obeyed. Piped, it goes through as sent.
+            if std::io::stdout().is_terminal() {
+                for line in t.split_inclusive('\n') {
+                    let (text, end) = line.strip_suffix('\n').map_or((line, ""), |l| (l, "\n"));
+                    write!(stdout, "{}{end}", crate::error::escape_controls(text)).map_err(out_err)?;
+                }
+            } else {
+                stdout.write_all(t.as_bytes()).map_err(out_err)?;
+            }
             // Text ends with a line break, as shell tools' output does (`server ping` → `pong\n`).
             if !t.ends_with('\n') {
                 writeln!(stdout).map_err(out_err)?;
             }
         }
         Output::Empty => {}
-        Output::Redirect(location) => writeln!(stdout, "{location}").map_err(out_err)?,
+        Output::Redirect(location) => writeln!(stdout, "{}", crate::error::escape_controls(&location)).map_err(out_err)?,
         Output::Download { download, to } => {
             drop(stdout);
             match to {
                 Some(path) => {
                     let n = download.save(&path).await?;
                     eprintln!("wrote {n} bytes to {}", path.display());
+                }
+                // A file's bytes would be taken by the terminal as text and commands.
+                None if std::io::stdout().is_terminal() => {
+                    return Err(CliError::Usage(
+                        "this writes a file's bytes, and stdout is a terminal: give --output-file FILE (-O FILE), or pipe the output (| cat) to see it anyway".into(),
+                    ));
                 }
                 None => {
                     download.write_to(&mut tokio::io::stdout()).await?;

@@ -768,6 +768,12 @@ impl Client {
                 "it leads away from the server's origin (scheme, host and port), and the token must not go there",
             ));
         }
+        // A server under a path (`https://host/directus`) may share its origin with other
+        // applications, which must not get the token either.
+        let prefix = &self.inner.base_path;
+        if !prefix.is_empty() && !(next.path() == prefix || next.path().strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('/'))) {
+            return Err(refuse(&location, "it leads out of the server's path (the base URL's), and the token must not go there"));
+        }
         if hops >= MAX_REDIRECTS {
             return Err(refuse(&location, "it is the 11th redirect in a row"));
         }

@@ -293,6 +293,27 @@ async fn a_redirect_within_the_servers_origin_is_followed_with_the_token() {
     assert!(requests.iter().all(|r| authorized(r)), "the same origin gets the token");
 }
 
+/// A server under a path shares its origin with whatever else is served there: a redirect out
+/// of the base URL's path is refused like one to another origin; within it, followed.
+#[tokio::test]
+async fn a_redirect_out_of_the_base_path_is_refused() {
+    let stub = stub::start(|n, _| match n {
+        0 => vec![reply("302 Found", &[("Location", "/directus/server/moved")], "")],
+        1 => vec![reply("200 OK", &[JSON], r#"{"data":{"project":{}}}"#)],
+        2 => vec![reply("302 Found", &[("Location", "/directus-other/steal")], "")],
+        _ => vec![reply("302 Found", &[("Location", "/steal")], "")],
+    });
+    let client = Client::builder(format!("{}/directus", stub.url)).token("t").build().unwrap();
+    let _: Value = client.server().info().decode().await.expect("within the base path: followed");
+    for _ in 0..2 {
+        let err = client.server().info().decode::<Value>().await.expect_err("out of the base path");
+        assert!(matches!(err, Error::Redirect { .. }) && err.to_string().contains("out of the server's path"), "{err}");
+    }
+    let requests = stub.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    assert!(requests.iter().all(|r| r.contains(" /directus/")), "nothing outside the base path was asked: {requests:?}");
+}
+
 #[tokio::test]
 async fn a_redirect_to_another_origin_is_refused_and_the_other_server_never_sees_the_token() {
     let other = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{}}"#)]);
@@ -618,4 +639,38 @@ async fn saving_a_download_follows_no_planted_link_and_leaves_nothing_behind() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "fresh bytes", "{err}");
     let parts: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".part") && n != ".out.bin.part").collect();
     assert!(parts.is_empty(), "left behind: {parts:?}");
+}
+
+/// On a terminal, text the server chose is shown, not obeyed (an escape sequence that retitles
+/// the window or clears the screen is printed as `\u{1b}`), and a file's bytes are not poured
+/// into it; piped, both go through as sent. The terminal is `script`'s pseudo-terminal.
+#[cfg(unix)]
+#[test]
+fn a_terminal_gets_server_text_escaped_and_no_raw_file_bytes() {
+    let hostile = "po\u{1b}]0;PWNED\u{7}ng\u{1b}[2J";
+    let stub = stub::start(move |_, path| {
+        let body = if path.contains("/assets/") { "\u{1b}[2Jbinary" } else { hostile };
+        vec![reply("200 OK", &[("Content-Type", "text/plain")], body)]
+    });
+    let exe = env!("CARGO_BIN_EXE_directus");
+    let on_terminal = |args: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &format!("{exe} {args}"), "/dev/null"])
+            .env("DIRECTUS_URL", &stub.url)
+            .env("DIRECTUS_TOKEN", "t")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script(1) from util-linux runs the CLI on a pseudo-terminal");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, shown) = on_terminal("server ping");
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "raw escapes reached the terminal: {shown:?}");
+    assert!(shown.contains("po\\u{1b}]0;PWNED\\u{7}ng\\u{1b}[2J"), "{shown:?}");
+    let (code, shown) = on_terminal("assets get f");
+    assert_eq!(code, Some(2), "{shown}");
+    assert!(shown.contains("--output-file") && !shown.contains("binary"), "{shown:?}");
+    // Piped: as sent.
+    let out = Command::new(exe).args(["server", "ping"]).env("DIRECTUS_URL", &stub.url).env("DIRECTUS_TOKEN", "t").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{hostile}\n"));
 }
