@@ -12,6 +12,14 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// A line on stderr that is dropped when stderr is gone (`2>&-`, a closed pipe), where
+/// `eprintln!` would panic in the middle of reporting something else.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Exit codes, one per error class, so scripts can tell failures apart: 0 success, 1 local
 /// failure, 2 bad arguments or a rejected payload, 3 auth, 4 forbidden or not found, 5 server
 /// error or operation not in this server version, 6 network (unreachable, broken connection,
@@ -212,6 +220,16 @@ pub enum CliError {
     NotLoggedIn(String),
 }
 
+/// A download that arrived but could not be written here (a full disk, a closed pipe) is a
+/// local failure, exit 1, like any output that cannot be written; other errors keep their class.
+fn local(e: Error) -> CliError {
+    match e {
+        // (A name that is no file, refused before writing, stays a usage error.)
+        Error::Io { ref source, .. } if source.kind() != std::io::ErrorKind::InvalidInput => CliError::Output(e.to_string()),
+        other => CliError::Client(other),
+    }
+}
+
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         CliError::Client(e)
@@ -397,12 +415,12 @@ where
                 (Ok(output), Ok(saved)) => (output, saved),
                 (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
                 (Err(e), Err(not_saved)) => {
-                    eprintln!("warning: {}", crate::error::escape_controls(&not_saved.to_string()));
+                    say!("warning: {}", crate::error::escape_controls(&not_saved.to_string()));
                     return Err(e);
                 }
             };
             if saved == profile::Saved::Started {
-                eprintln!("{}", crate::error::escape_controls(&profile::login_note(client.base_url())));
+                say!("{}", crate::error::escape_controls(&profile::login_note(client.base_url())));
                 // On a terminal the reply, which holds the tokens, is not shown.
                 if std::io::stdout().is_terminal() && printer.jq.is_none() {
                     return Ok(());
@@ -478,7 +496,7 @@ fn client(global: &GlobalArgs) -> Result<(Client, profile::Profile), CliError> {
                 (None, None) => "no reply".into(),
             };
             let retry = if a.attempt > 1 { format!(", attempt {}", a.attempt) } else { String::new() };
-            eprintln!(
+            say!(
                 "> {} {}{} ({}) → {outcome} in {} ms{retry}",
                 a.operation.method.as_str(),
                 a.base_url,
@@ -548,7 +566,7 @@ async fn print(output: Output, printer: &Printer) -> Result<(), CliError> {
         stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(out_err)?;
         // After the output, so that on a terminal it reads as a footnote.
         if let Some(note) = note {
-            eprintln!("{note}");
+            say!("{note}");
         }
     }
     Ok(())
@@ -587,7 +605,7 @@ async fn print_items(mut items: crate::ItemStream<serde_json::Value>, printer: &
     }
     stdout.flush().map_err(out_err)?;
     if progress {
-        eprintln!("\r{n} items in all");
+        say!("\r{n} items in all");
     }
     Ok(())
 }
@@ -620,8 +638,8 @@ async fn print_raw(output: Output) -> Result<(), CliError> {
             drop(stdout);
             match to {
                 Some(path) => {
-                    let n = download.save(&path).await?;
-                    eprintln!("wrote {n} bytes to {}", path.display());
+                    let n = download.save(&path).await.map_err(local)?;
+                    say!("wrote {n} bytes to {}", path.display());
                 }
                 // A file's bytes would be taken by the terminal as text and commands.
                 None if std::io::stdout().is_terminal() => {
@@ -630,7 +648,7 @@ async fn print_raw(output: Output) -> Result<(), CliError> {
                     ));
                 }
                 None => {
-                    download.write_to(&mut tokio::io::stdout()).await?;
+                    download.write_to(&mut tokio::io::stdout()).await.map_err(local)?;
                 }
             }
         }
@@ -670,7 +688,7 @@ pub fn man<C: clap::CommandFactory>(args: &ManArgs) -> ExitCode {
     let result = match &args.dir {
         Some(dir) => std::fs::create_dir_all(dir)
             .and_then(|()| clap_mangen::generate_to(command, dir))
-            .map(|()| eprintln!("wrote the manual pages to {}", dir.display()))
+            .map(|()| say!("wrote the manual pages to {}", dir.display()))
             .map_err(|e| CliError::Output(format!("could not write the manual pages to {}: {e}", dir.display()))),
         None => {
             let mut page = Vec::new();
@@ -694,7 +712,7 @@ fn finish(result: Result<(), CliError>) -> ExitCode {
         // `directus man | head`: the reader has what it wanted.
         Err(CliError::Output(m)) if m.ends_with(BROKEN_PIPE) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", crate::error::escape_controls(&e.to_string()));
+            say!("error: {}", crate::error::escape_controls(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -673,4 +673,22 @@ fn a_terminal_gets_server_text_escaped_and_no_raw_file_bytes() {
     // Piped: as sent.
     let out = Command::new(exe).args(["server", "ping"]).env("DIRECTUS_URL", &stub.url).env("DIRECTUS_TOKEN", "t").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{hostile}\n"));
+    // A download that cannot be written here is a local failure (exit 1), not bad arguments;
+    // a name that is no file is.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out = Command::new(exe).args(["assets", "get", "f"]).env("DIRECTUS_URL", &stub.url).env("DIRECTUS_TOKEN", "t").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(exe).args(["assets", "get", "f", "-O", "/"]).env("DIRECTUS_URL", &stub.url).env("DIRECTUS_TOKEN", "t").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // An error with nowhere to report it (stderr closed) still exits with its code, no panic.
+    let mut child = Command::new(exe)
+        .args(["users", "me"])
+        .env("DIRECTUS_URL", &stub.url)
+        .env("DIRECTUS_TOKEN", "bad\rtoken")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
 }
