@@ -794,13 +794,7 @@ impl Client {
             // Nothing was sent, and sending again would fail the same way: a value the request
             // cannot carry (a header with a line break, a URL too long for HTTP), not the network.
             // Without the URL: it may be the 100 KB value itself, or carry a secret query.
-            let source = source.without_url();
-            let mut why = source.to_string();
-            let mut inner = std::error::Error::source(&source);
-            while let Some(e) = inner {
-                why = format!("{why}: {e}");
-                inner = e.source();
-            }
+            let why = error_chain(&source.without_url());
             let message = format!("the request could not be made from the values given ({why}); check them, e.g. a key far too long for a URL");
             return Error::InvalidInput { operation: op.id, message };
         }

@@ -548,17 +548,11 @@ fn write_outcome(f: &mut fmt::Formatter<'_>, outcome: Outcome, method: Method) -
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport { source, .. } => Some(source),
-            Error::Io { source, .. } => Some(source),
-            Error::RefreshFailed { source, .. } => Some(&**source),
-            Error::UploadInterrupted { source, .. } | Error::ResumableInterrupted { source, .. } => Some(&**source),
-            _ => None,
-        }
-    }
-}
+/// `source()` is `None` for every variant: the message already carries each cause, on one line
+/// (what the CLI prints, what a log wants), so error reporters that walk the chain (anyhow's
+/// `{:#}`, eyre) would print every cause twice. A cause stays reachable as its variant's `source`
+/// field (`Error::Transport { source, .. }` is the `reqwest::Error`).
+impl std::error::Error for Error {}
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -598,6 +592,17 @@ pub(crate) fn parse_api_errors(body: &[u8]) -> Option<Vec<ApiError>> {
 
 #[cfg(test)]
 mod tests {
+    /// Each cause is printed once, whoever prints the chain.
+    #[test]
+    fn a_cause_is_in_the_message_once_not_again_as_a_source() {
+        let io = super::Error::Io { operation: "files.create", path: "a.bin".into(), source: std::io::Error::other("disk on fire") };
+        let refresh = super::Error::RefreshFailed { operation: "users.me", source: std::sync::Arc::new(io) };
+        for e in [&refresh] {
+            assert!(std::error::Error::source(e).is_none());
+            assert_eq!(e.to_string().matches("disk on fire").count(), 1, "{e}");
+        }
+    }
+
     use super::*;
 
     #[test]
