@@ -197,6 +197,7 @@ impl Client {
                     let mut state = self.session().await;
                     if matches!(&*state, AuthState::Session(s) if Some(&s.refresh) == ours.as_ref()) {
                         *state = AuthState::Ended;
+                        self.session_changed(None);
                     }
                 }
                 Ok(reply)
@@ -225,7 +226,9 @@ impl Client {
         if let Started { access_token: Some(access), refresh_token: Some(refresh), expires: Some(expires) } = reply.data {
             let mut session = Session::from_tokens(Tokens { access_token: access, refresh_token: refresh, expires }.into());
             session.started_here = true;
-            self.set_session(session).await;
+            let mut state = self.session().await;
+            self.session_changed(Some(&session.tokens()));
+            *state = AuthState::Session(session);
         }
         Ok(())
     }
@@ -298,6 +301,7 @@ impl Client {
                 let started_here = s.started_here;
                 *s = Session::from_tokens(tokens.into());
                 s.started_here = started_here;
+                self.session_changed(Some(&s.tokens()));
                 Ok(())
             }
             Err(e) => {
@@ -308,6 +312,16 @@ impl Client {
         };
         self.inner().refresh_epoch.fetch_add(1, Ordering::SeqCst);
         outcome
+    }
+}
+
+impl Client {
+    /// Tells the caller's observer ([`crate::ClientBuilder::on_session_change`]), with the
+    /// session lock held by the caller of this.
+    fn session_changed(&self, tokens: Option<&SessionTokens>) {
+        if let Some(observer) = &self.inner().on_session_change {
+            observer(tokens);
+        }
     }
 }
 

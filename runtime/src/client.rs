@@ -53,6 +53,7 @@ pub(crate) struct Inner {
     /// One permit per request in flight; a reply holds its permit until it has been read.
     limiter: Arc<Semaphore>,
     hooks: Vec<Hook>,
+    pub(crate) on_session_change: Option<SessionObserver>,
 }
 
 /// What a hook is told after each attempt of a call: the reply's status, or the error when no
@@ -89,6 +90,10 @@ pub(crate) struct Trace {
 /// A function called after every attempt of every call of one client (and its handles).
 pub type Hook = Arc<dyn Fn(&Attempt<'_>) + Send + Sync>;
 
+/// Told the login session's new tokens whenever the client changes them itself (see
+/// [`ClientBuilder::on_session_change`]); `None` when the session ended.
+pub type SessionObserver = Arc<dyn Fn(Option<&SessionTokens>) + Send + Sync>;
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -107,6 +112,7 @@ pub struct ClientBuilder<C = Client> {
     settings: CallSettings,
     max_concurrency: usize,
     hooks: Vec<Hook>,
+    on_session_change: Option<SessionObserver>,
     user_agent: String,
     upload_progress: bool,
     dry_run: bool,
@@ -136,6 +142,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             settings: CallSettings::default(),
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             hooks: Vec::new(),
+            on_session_change: None,
             user_agent: concat!("directus-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             upload_progress: false,
             dry_run: false,
@@ -220,6 +227,28 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// time taken: for metrics, logs or test coverage. Several hooks run in the order added.
     pub fn hook(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
         self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `observer` with the session's new tokens each time the client changes them itself:
+    /// a login, every refresh (a refresh token works once, so a stored session must be replaced
+    /// by the new one before the next start of the program), and `None` at logout. It runs
+    /// while the session is locked, so calls see the tokens in the order they were made: keep it
+    /// short (store the tokens, or send them to a task) and do not call the client from it.
+    /// [`Client::restore_session`] and [`Client::set_token`] do not call it: their caller knows.
+    ///
+    /// ```no_run
+    /// # fn store(_: String) {}
+    /// let client = directus_runtime::Client::builder("http://127.0.0.1:8055")
+    ///     .on_session_change(|tokens| match tokens {
+    ///         Some(t) => store(serde_json::to_string(t).expect("tokens are JSON")),
+    ///         None => store(String::new()),
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), directus_runtime::Error>(())
+    /// ```
+    pub fn on_session_change(mut self, observer: impl Fn(Option<&SessionTokens>) + Send + Sync + 'static) -> Self {
+        self.on_session_change = Some(Arc::new(observer));
         self
     }
 
@@ -392,6 +421,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             dry_run: self.dry_run,
             limiter: Arc::new(Semaphore::new(self.max_concurrency)),
             hooks: self.hooks,
+            on_session_change: self.on_session_change,
         };
         Ok(C::from(Client { inner: Arc::new(inner), settings: Arc::new(self.settings) }))
     }
@@ -770,8 +800,9 @@ impl Client {
         }
         // A server under a path (`https://host/directus`) may share its origin with other
         // applications, which must not get the token either.
-        let prefix = &self.inner.base_path;
-        if !prefix.is_empty() && !(next.path() == prefix || next.path().strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('/'))) {
+        let prefix = self.inner.base_path.as_str();
+        let within = prefix.is_empty() || next.path() == prefix || next.path().strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+        if !within {
             return Err(refuse(&location, "it leads out of the server's path (the base URL's), and the token must not go there"));
         }
         if hops >= MAX_REDIRECTS {

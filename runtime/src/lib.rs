@@ -31,7 +31,7 @@ pub mod cli;
 pub use auth::SessionTokens;
 pub use call::{Call, CallFuture, ListCall};
 pub use composite::{primary_key, upsert_target};
-pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, DEFAULT_MAX_CONCURRENCY};
+pub use client::{set_observer, Attempt, Client, ClientBuilder, Hook, Observer, SessionObserver, DEFAULT_MAX_CONCURRENCY};
 pub use item::{all_of, any_of, FieldName, Item, Singleton};
 pub use key::{keys, Key};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, Outcome, Result, TimeoutKind};

@@ -60,6 +60,35 @@ async fn a_stored_session_is_restored_in_a_new_client() {
     let _: Value = second.users().me(&Default::default()).decode().await.expect("after the refresh");
 }
 
+/// The observer hears of every token change the client makes itself, in order, and the last
+/// tokens it heard carry the session on in a new process: a rotated refresh token is never lost.
+#[tokio::test]
+async fn the_session_observer_hears_login_refreshes_and_logout() {
+    let s = shared();
+    let heard: Arc<Mutex<Vec<Option<SessionTokens>>>> = Arc::default();
+    let log = heard.clone();
+    let client = Client::builder(&s.url).on_session_change(move |t| log.lock().unwrap().push(t.cloned())).build().unwrap();
+    client.login(&s.admin_email, s.admin_password.as_str()).await.expect("login");
+    client.refresh().await.expect("first refresh");
+    client.refresh().await.expect("second refresh");
+    let stored = heard.lock().unwrap().last().cloned().flatten().expect("tokens after the refreshes");
+    assert_eq!(heard.lock().unwrap().len(), 3, "login and two refreshes");
+    let current = client.session_tokens().await.unwrap();
+    assert!(stored.refresh_token == current.refresh_token && stored.access_token == current.access_token, "the last heard are the current tokens");
+    // What was heard works elsewhere (the refresh token heard last has not been spent).
+    let elsewhere = Client::with_session(&s.url, stored).unwrap();
+    elsewhere.refresh().await.expect("the stored session refreshes in another client");
+    // Restoring is the caller's own doing: not told. Logging out the client's session: `None`.
+    let ended: Arc<Mutex<Vec<Option<SessionTokens>>>> = Arc::default();
+    let log = ended.clone();
+    let last = Client::builder(&s.url).on_session_change(move |t| log.lock().unwrap().push(t.cloned())).build().unwrap();
+    last.restore_session(elsewhere.session_tokens().await.unwrap()).await;
+    let _: Value = last.users().me(&Default::default()).decode().await.expect("the restored session works");
+    assert!(ended.lock().unwrap().is_empty(), "restoring is not reported");
+    last.logout().await.expect("logout");
+    assert!(matches!(ended.lock().unwrap().as_slice(), [None]), "logout is heard as None");
+}
+
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
     let _turn = TURN.lock().await;

@@ -69,7 +69,7 @@ pub(crate) const PRELUDE_TYPES: &[&str] = &[
     "From", "Into", "AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "TryFrom", "TryInto", "FromIterator", "Self",
 ];
 
-/// Methods a generated `Client` has, or gets from the runtime client it dereferences to.
+/// Methods a generated `Client` has, or may forward from its runtime client.
 const CLIENT_METHODS: &[&str] = &[
     "new", "with_token", "builder", "from", "deref", "clone", "fmt", "login", "login_with_otp", "logout", "refresh",
     "set_token", "server_version", "base_url", "execute", "record_composite", "with_session", "restore_session",

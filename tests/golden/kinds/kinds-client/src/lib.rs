@@ -50,9 +50,18 @@ impl Client {
     pub async fn logout(&self) -> Result<()> {
         self.0.logout().await
     }
-    /// The session's tokens, to store and restore later with [`Client::with_session`].
+    /// The session's tokens, to store and restore later with [`Client::with_session`]. They
+    /// change at every refresh: [`ClientBuilder::on_session_change`] hears each change.
     pub async fn session_tokens(&self) -> Option<SessionTokens> {
         self.0.session_tokens().await
+    }
+    /// Carries on a session stored earlier, in place of the current credentials.
+    pub async fn restore_session(&self, tokens: SessionTokens) {
+        self.0.restore_session(tokens).await
+    }
+    /// Uses a static token in place of the current credentials.
+    pub async fn set_token(&self, token: impl Into<Secret>) {
+        self.0.set_token(token).await
     }
     /// The server's version: read once from `GET /server/info`, or as set on the builder.
     pub async fn server_version(&self) -> Result<Version> {
