@@ -133,6 +133,11 @@ pub struct GlobalArgs {
     #[arg(id = "global-retries", long = "retries", global = true, value_name = "N", help_heading = "Global options")]
     pub retries: Option<u32>,
 
+    /// The largest JSON reply read, in MiB; a larger one is refused unread (ask for fewer fields
+    /// or items first) [default: 256]
+    #[arg(id = "global-max-reply-size", long = "max-reply-size", global = true, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576), help_heading = "Global options")]
+    pub max_reply_size: Option<u64>,
+
     /// How to print the result
     #[arg(id = "global-output", long = "output", short = 'o', global = true, value_enum, default_value_t, value_name = "FORMAT", help_heading = "Global options")]
     pub output: Format,
@@ -485,6 +490,9 @@ fn client(global: &GlobalArgs) -> Result<(Client, profile::Profile), CliError> {
     }
     if let Some(n) = global.retries {
         builder = builder.retry(crate::RetryPolicy::attempts(n.saturating_add(1)));
+    }
+    if let Some(mib) = global.max_reply_size {
+        builder = builder.max_reply_size(mib * 1024 * 1024);
     }
     builder = builder.dry_run(global.dry_run);
     if global.verbose {
@@ -881,6 +889,13 @@ fn read_document(path: &std::path::Path) -> Result<serde_json::Value, CliError> 
             other => other,
         });
     }
+    // The YAML parser takes time quadratic in the nesting of flow collections (`a: [[[…]]]`):
+    // 100,000 levels are 50 s. No schema file nests like that; refuse before parsing.
+    if let Some(line) = flow_nesting_beyond(&text, MAX_YAML_NESTING) {
+        return Err(CliError::Usage(format!(
+            "FILE: {origin} nests `[` or `{{` more than {MAX_YAML_NESTING} levels deep (line {line}); a schema or data file does not: check it is the file you meant"
+        )));
+    }
     serde_norway::from_str::<serde_json::Value>(&text).map_err(|e| {
         let at = e.location().map(|l| format!(" at line {}, column {}", l.line(), l.column())).unwrap_or_default();
         // The parser's message can quote the file; its first sentence names the problem.
@@ -888,6 +903,43 @@ fn read_document(path: &std::path::Path) -> Result<serde_json::Value, CliError> 
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         CliError::Usage(format!("FILE: {origin} is neither JSON nor YAML{at}: {message}"))
     })
+}
+
+/// How deep `[` and `{` may nest in a YAML FILE (JSON has its parser's own limit of 128).
+const MAX_YAML_NESTING: usize = 256;
+
+/// The line at which `[`/`{` first nest deeper than `most`, outside quoted strings and comments;
+/// a scan of the text, so it costs nothing next to the parse it may save.
+fn flow_nesting_beyond(text: &str, most: usize) -> Option<usize> {
+    let (mut depth, mut line, mut quote, mut comment) = (0usize, 1, None::<char>, false);
+    let mut prev = ' ';
+    for c in text.chars() {
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                comment = false;
+            }
+            _ if comment => {}
+            (Some('"'), '\\') if prev == '\\' => {
+                prev = ' ';
+                continue;
+            }
+            (Some(q), c) if c == q && !(q == '"' && prev == '\\') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > most {
+                    return Some(line);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Reads a list, the one way every list flag is read (keys, fields, items): each occurrence of the
@@ -1001,6 +1053,19 @@ mod tests {
             assert!(listed.contains(&exit::of(class)), "{class:?} exits {} but --help does not list it", exit::of(class));
         }
         assert!(listed.contains(&exit::OTHER) && exit::help().contains("  8  rate limited"));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_found_before_parsing() {
+        let deep = format!("a: {}{}", "[".repeat(300), "]".repeat(300));
+        assert_eq!(flow_nesting_beyond(&deep, 256), Some(1));
+        let fine = format!("a:\n  b: {}1{}\n", "[".repeat(200), "]".repeat(200));
+        assert_eq!(flow_nesting_beyond(&fine, 256), None);
+        // Brackets in strings and comments do not count.
+        let quoted = format!("a: \"{}\"\nb: '{}' # {}\n", "[".repeat(300), "{".repeat(300), "[".repeat(300));
+        assert_eq!(flow_nesting_beyond(&quoted, 256), None);
+        let huge = format!("a: {}", "[".repeat(100_000));
+        assert_eq!(flow_nesting_beyond(&huge, 256), Some(1));
     }
 
     #[test]

@@ -472,7 +472,7 @@ impl Client {
                 let text = reply.get("version").and_then(|v| v.as_str()).ok_or_else(|| Error::InvalidInput {
                     operation: SERVER_INFO.id,
                     message: "the server did not report its version (it does so only to a logged-in user); \
-                              log in first, or set it with ClientBuilder::server_version"
+                              log in first, or give it (the CLI's --server-version or DIRECTUS_SERVER_VERSION, ClientBuilder::server_version)"
                         .into(),
                 })?;
                 text.parse().map_err(|e: crate::version::ParseVersionError| {
@@ -889,7 +889,7 @@ impl Client {
         req.mask_url(&mut url);
         let mut text = format!("{} {url}\n", op.method.as_str());
         if op.auth != Auth::None && !matches!(*self.session().await, AuthState::Anonymous) {
-            text += "Authorization: Bearer ***\n";
+            text += &format!("Authorization: Bearer {}\n", crate::mask::MASK);
         }
         if op.tus {
             text += &format!("{}: {}\n", crate::tus::VERSION_HEADER, crate::tus::VERSION);
@@ -905,10 +905,12 @@ impl Client {
                 if let serde_json::Value::Object(map) = &mut v {
                     for (k, value) in map.iter_mut() {
                         if req.secrets.iter().any(|s| s == k) {
-                            *value = serde_json::Value::String("***".into());
+                            *value = serde_json::Value::String(crate::mask::MASK.into());
                         }
                     }
                 }
+                // And what the spec cannot name: secrets inside a body the caller wrote.
+                crate::mask::json_value(&mut v);
                 text += "Content-Type: application/json\n\n";
                 text += &serde_json::to_string_pretty(&v).unwrap_or_default();
                 text += "\n";
@@ -917,7 +919,9 @@ impl Client {
                 text += "Content-Type: multipart/form-data\n\n";
                 for part in parts {
                     match part {
-                        Part::Text(name, _) if req.secrets.iter().any(|s| s == name) => text += &format!("{name}: ***\n"),
+                        Part::Text(name, _) if req.secrets.iter().any(|s| s == name) || crate::mask::is_secret_name(name) => {
+                            text += &format!("{name}: {}\n", crate::mask::MASK)
+                        }
                         Part::Text(name, value) => text += &format!("{name}: {value}\n"),
                         Part::File(name, upload) => text += &format!("{name}: {}\n", upload.describe()),
                     }
@@ -1189,7 +1193,7 @@ pub(crate) fn check_upload_name(op: &Operation, name: &str, what: &str) -> Resul
             operation: op.id,
             message: format!(
                 "the file name of {} holds {}, which cannot be sent in an upload's header; \
-                 upload it under a plain name (for a file on disk: copy or link it, or set `Upload::file_name`)",
+                 upload it under a plain name (copy or link the file; in code, set `Upload::file_name`)",
                 what.escape_debug(),
                 if bad == '"' { "a double quote".to_owned() } else { format!("the control character {:?}", bad) }
             ),

@@ -463,7 +463,7 @@ impl fmt::Display for Error {
                 if let Some(n) = length {
                     write!(f, " ({} announced)", bytes_text(*n))?;
                 }
-                f.write_str("; it was not read. Ask for less (fields, limit) or raise ClientBuilder::max_reply_size")
+                f.write_str("; it was not read. Ask for less (fields, limit) or raise the limit (the CLI's --max-reply-size, ClientBuilder::max_reply_size)")
             }
             Error::Redirect { operation, status, location, why } => {
                 write!(f, "{operation}: the server redirected (HTTP {status})")?;

@@ -10,7 +10,7 @@ pub(crate) const MASK: &str = "***";
 const SECRET_NAMES: &[&str] =
     &["token", "secret", "password", "passwd", "session", "cookie", "authorization", "api-key", "apikey", "api_key", "credential", "signature", "otp"];
 
-fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     SECRET_NAMES.iter().any(|s| name.contains(s))
 }
@@ -103,6 +103,31 @@ pub(crate) fn json_text(text: &str) -> String {
     jwts(&out)
 }
 
+/// A JSON value as it may be shown (`--dry-run`): under any key named like a secret, strings
+/// become [`MASK`], at any depth; JWT-shaped strings anywhere too. For a body the caller wrote
+/// (`--data '{"password": …}'`), whose secrets the spec cannot name.
+pub(crate) fn json_value(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(_) if is_secret_name(key) => *v = Value::String(MASK.into()),
+                    _ => json_value(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(json_value),
+        Value::String(s) => {
+            let masked = jwts(s);
+            if masked != *s {
+                *s = masked;
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The length of the JSON string at the start of `text` (which starts with `"`), its quotes
 /// included; all of `text` when it is not closed.
 fn string_end(text: &str) -> usize {
@@ -138,6 +163,20 @@ mod tests {
         assert_eq!(m("link", &format!("<https://h/?t={jwt}>; rel=next")), "<https://h/?t=***>; rel=next");
         assert_eq!(m("x-note", "eyJ alone, and keyJ.x"), "eyJ alone, and keyJ.x");
         assert_eq!(m("etag", "W/\"1d-1vQrKd\""), "W/\"1d-1vQrKd\"");
+    }
+
+    #[test]
+    fn bodies_shown_never_show_a_secret() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.c2lnbmF0dXJl";
+        let mut body = serde_json::json!({
+            "email": "a@b.c", "password": "Sup3rSecret!", "token": "statictok123",
+            "nested": [{"new_password": "x", "note": format!("see {jwt}")}], "tfa_secret": null, "tokens_used": 3
+        });
+        json_value(&mut body);
+        assert_eq!(body, serde_json::json!({
+            "email": "a@b.c", "password": "***", "token": "***",
+            "nested": [{"new_password": "***", "note": "see ***"}], "tfa_secret": null, "tokens_used": 3
+        }));
     }
 
     #[test]

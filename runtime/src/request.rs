@@ -88,6 +88,32 @@ impl Request {
         }
     }
 
+    /// A batch body that is a list of keys (`delete_many`). An empty list is refused unsent: a
+    /// batch of nothing is a mistake upstream (an empty search result, a forgotten argument),
+    /// and some servers would take it as "all".
+    pub fn key_list_body<K: Into<crate::Key>>(self, keys: impl IntoIterator<Item = K>) -> Self {
+        let keys = crate::keys(keys);
+        if keys.is_empty() {
+            return self.no_keys("the body");
+        }
+        self.json(keys)
+    }
+
+    /// A list of keys as a field of an object body (`{"keys": […], "data": …}`); empty is refused
+    /// as in [`Request::key_list_body`].
+    pub fn key_list_field<K: Into<crate::Key>>(self, name: &str, keys: impl IntoIterator<Item = K>) -> Self {
+        let keys = crate::keys(keys);
+        if keys.is_empty() {
+            return self.no_keys(&format!("`{name}`"));
+        }
+        self.field(name, keys)
+    }
+
+    fn no_keys(mut self, what: &str) -> Self {
+        self.reject(format!("{what} lists no keys; a batch needs at least one (nothing was sent)"));
+        self
+    }
+
     /// A path parameter that only some versions' routes have.
     pub fn path_opt(self, name: &'static str, value: Option<&impl ToString>) -> Self {
         match value {
@@ -280,6 +306,17 @@ mod tests {
         let mut plain = reqwest::Url::parse("http://h/a?x=1").unwrap();
         super::mask_query(&mut plain, &[]);
         assert_eq!(plain.as_str(), "http://h/a?x=1");
+    }
+
+    #[test]
+    fn a_batch_of_no_keys_is_refused_unsent() {
+        let op = &crate::Operation { id: "items.delete_many", ..crate::Operation::BASE };
+        let empty: [i64; 0] = [];
+        let body = super::Request::new(op).key_list_body(empty);
+        assert!(body.invalid.as_deref().is_some_and(|m| m.contains("lists no keys")), "{:?}", body.invalid);
+        let field = super::Request::new(op).key_list_field("keys", Vec::<String>::new()).field("data", 1);
+        assert!(field.invalid.as_deref().is_some_and(|m| m.contains("`keys` lists no keys")), "{:?}", field.invalid);
+        assert!(super::Request::new(op).key_list_body([1, 2]).invalid.is_none());
     }
 
     #[test]

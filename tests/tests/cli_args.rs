@@ -374,3 +374,17 @@ fn verbose_logs_each_request_without_values() {
     assert!(line.contains("GET http://127.0.0.1:") && line.contains("/items/{collection}/{id} (items.get) → 200 in "), "{line}");
     assert!(!stderr.contains("secret-key-123") && !stderr.contains("articles"), "values stay out of the log: {stderr}");
 }
+
+/// The generator keeps its own list of the CLI's global flags (it has no CLI of its own to ask),
+/// to keep operation flags from clashing with them: the list must be the runtime's.
+#[test]
+fn the_generators_global_flags_are_the_clis() {
+    use clap::Args;
+    let cmd = directus_runtime::cli::GlobalArgs::augment_args(clap::Command::new("directus"));
+    let mut runtime: Vec<String> = cmd.get_arguments().filter_map(|a| a.get_long().map(str::to_owned)).collect();
+    runtime.extend(["help".to_owned(), "version".to_owned()]);
+    runtime.sort();
+    let mut generator: Vec<String> = directus_generator::model::names::GLOBAL_FLAGS.iter().map(|f| f.to_string()).collect();
+    generator.sort();
+    assert_eq!(generator, runtime, "generator/src/model/names.rs GLOBAL_FLAGS differs from the runtime's GlobalArgs");
+}

@@ -692,3 +692,25 @@ fn a_terminal_gets_server_text_escaped_and_no_raw_file_bytes() {
     drop(child.stderr.take());
     assert_eq!(child.wait().unwrap().code(), Some(2));
 }
+
+/// The CLI's reply limit is a flag, and the refusal names it.
+#[test]
+fn the_cli_reply_limit_is_a_flag_the_refusal_names() {
+    let big = format!(r#"{{"data":{{"blob":"{}"}}}}"#, "x".repeat(2 * 1024 * 1024));
+    let stub = stub::start(move |_, _| vec![reply("200 OK", &[JSON], &big)]);
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_directus"))
+            .args(extra)
+            .args(["server", "info"])
+            .env("DIRECTUS_URL", &stub.url)
+            .env("DIRECTUS_TOKEN", "t")
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["--max-reply-size", "1"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(7), "{err}");
+    assert!(err.contains("1 MiB limit") && err.contains("--max-reply-size"), "{err}");
+    assert_eq!(run(&["--max-reply-size", "3"]).status.code(), Some(0));
+    assert_eq!(run(&["--max-reply-size", "0"]).status.code(), Some(2), "0 MiB is no limit to read with");
+}

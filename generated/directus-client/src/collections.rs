@@ -47,7 +47,7 @@ impl<'a> Collections<'a> {
         &self,
         keys: impl IntoIterator<Item = impl Into<rt::Key>>,
     ) -> rt::Call<Vec<crate::types::Collection>> {
-        let req = rt::Request::new(&SEARCH).field("keys", rt::keys(keys));
+        let req = rt::Request::new(&SEARCH).key_list_field("keys", keys);
         rt::Call::new(self.client, req)
     }
     /// Get

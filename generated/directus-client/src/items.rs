@@ -234,7 +234,7 @@ impl<'a> Items<'a> {
     ) -> rt::Call<Vec<serde_json::Value>> {
         let req = rt::Request::new(&UPDATE_MANY)
             .path("collection", collection)
-            .field("keys", rt::keys(keys))
+            .key_list_field("keys", keys)
             .field("data", data);
         rt::Call::new(self.client, req)
     }
@@ -281,7 +281,7 @@ impl<'a> Items<'a> {
     ) -> rt::Result<()> {
         let req = rt::Request::new(&DELETE_MANY)
             .path("collection", collection)
-            .json(rt::keys(keys));
+            .key_list_body(keys);
         self.client.execute(req).await?.empty().await
     }
     /// Upsert

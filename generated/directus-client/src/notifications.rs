@@ -176,7 +176,7 @@ impl<'a> Notifications<'a> {
         data: &impl serde::Serialize,
     ) -> rt::Call<Vec<crate::types::Notification>> {
         let req = rt::Request::new(&UPDATE_MANY)
-            .field("keys", rt::keys(keys))
+            .key_list_field("keys", keys)
             .field("data", data);
         rt::Call::new(self.client, req)
     }
@@ -214,7 +214,7 @@ impl<'a> Notifications<'a> {
         &self,
         keys: impl IntoIterator<Item = impl Into<rt::Key>>,
     ) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
+        let req = rt::Request::new(&DELETE_MANY).key_list_body(keys);
         self.client.execute(req).await?.empty().await
     }
 }

@@ -377,7 +377,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         keys @ Body::Array { name, .. } if keys.is_keys() => {
             let a = ident(name);
             args.push(quote! { #a: impl IntoIterator<Item = impl Into<rt::Key>> });
-            quote! { .json(rt::keys(#a)) }
+            quote! { .key_list_body(#a) }
         }
         Body::Array { name, items, .. } => {
             let a = ident(name);

@@ -198,7 +198,7 @@ pub fn add_required(p: &Param) -> TokenStream {
         (ParamIn::Body, Type::File) => quote! { .file_part(#name, #arg) },
         // Secrets are marked, so a described request (`--dry-run`) masks them.
         (ParamIn::Body, _) if p.secret => quote! { .secret_field(#name, &#arg) },
-        (ParamIn::Body, _) if p.is_key_list() => quote! { .field(#name, rt::keys(#arg)) },
+        (ParamIn::Body, _) if p.is_key_list() => quote! { .key_list_field(#name, #arg) },
         (ParamIn::Body, _) => quote! { .field(#name, #value) },
     }
 }

@@ -69,6 +69,7 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "connect-timeout",
     "idle-timeout",
     "retries",
+    "max-reply-size",
     "output",
     "jq",
     "dry-run",

@@ -78,7 +78,7 @@ impl<'a> Things<'a> {
         &self,
         keys: impl IntoIterator<Item = impl Into<rt::Key>>,
     ) -> rt::Result<()> {
-        let req = rt::Request::new(&DELETE_MANY).json(rt::keys(keys));
+        let req = rt::Request::new(&DELETE_MANY).key_list_body(keys);
         self.client.execute(req).await?.empty().await
     }
     /// Upload
