@@ -1121,7 +1121,10 @@ fn fill_path(op: &Operation, prefix: &str, template: &str, params: &[(&'static s
             message: format!("missing path parameter `{name}`, which the route `{template}` needs"),
         })?;
         if value.is_empty() {
-            return Err(Error::InvalidInput { operation: op.id, message: format!("path parameter `{name}` is empty") });
+            return Err(Error::InvalidInput {
+                operation: op.id,
+                message: format!("path parameter `{name}` is empty, and would address the collection instead of one of its members; give its value"),
+            });
         }
         // `.` and `..` are unreserved, so encoding leaves them as they are, and URL normalisation
         // then removes them with the segment before: `/items/{collection}/{id}` with `..` and
