@@ -12,6 +12,7 @@ mod error;
 mod item;
 mod key;
 mod mask;
+mod value_enum;
 mod operation;
 mod paging;
 mod progress;

@@ -101,8 +101,9 @@ fn every_field_type_and_relation_kind_of_the_fixture_is_typed() {
         "pub cover: Option<Option<rt::Related<String, directus_client::types::File>>>",
         "pub categories: Option<Vec<rt::Related<i64, super::ArticlesCategories>>>",
         "pub blocks: Option<Vec<rt::Related<i64, super::ArticlesBlocks>>>",
-        "#[serde(rename = \"in-review\")]",
+        "/// `in-review`\n    InReview,",
         "Unknown(String)",
+        "rt::value_enum!(",
         "type Key = String;",
     ] {
         assert!(lib.contains(expected), "articles.rs lacks `{expected}`");

@@ -194,54 +194,10 @@ pub enum Fit {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Fit {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cover => "cover",
-            Self::Contain => "contain",
-            Self::Inside => "inside",
-            Self::Outside => "outside",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Fit {
-    fn from(v: &str) -> Self {
-        match v {
-            "cover" => Self::Cover,
-            "contain" => Self::Contain,
-            "inside" => Self::Inside,
-            "outside" => Self::Outside,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Fit {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Fit {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Fit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Fit {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Fit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    Fit, Other { Cover = "cover", Contain = "contain", Inside = "inside", Outside =
+    "outside" }
+);
 /// The values of `format` Directus accepts: The image format to convert to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -261,55 +217,7 @@ pub enum Format {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Format {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Jpg => "jpg",
-            Self::Png => "png",
-            Self::Webp => "webp",
-            Self::Tiff => "tiff",
-            Self::Avif => "avif",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Format {
-    fn from(v: &str) -> Self {
-        match v {
-            "auto" => Self::Auto,
-            "jpg" => Self::Jpg,
-            "png" => Self::Png,
-            "webp" => Self::Webp,
-            "tiff" => Self::Tiff,
-            "avif" => Self::Avif,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Format {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Format {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Format {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Format {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    Format, Other { Auto = "auto", Jpg = "jpg", Png = "png", Webp = "webp", Tiff =
+    "tiff", Avif = "avif" }
+);

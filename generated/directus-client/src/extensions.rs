@@ -405,54 +405,10 @@ pub enum ListType {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl ListType {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interfaces => "interfaces",
-            Self::Displays => "displays",
-            Self::Layouts => "layouts",
-            Self::Modules => "modules",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for ListType {
-    fn from(v: &str) -> Self {
-        match v {
-            "interfaces" => Self::Interfaces,
-            "displays" => Self::Displays,
-            "layouts" => Self::Layouts,
-            "modules" => Self::Modules,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for ListType {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for ListType {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for ListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for ListType {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for ListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    ListType, Other { Interfaces = "interfaces", Displays = "displays", Layouts =
+    "layouts", Modules = "modules" }
+);
 /// The values of `sort` Directus accepts: The order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -466,49 +422,6 @@ pub enum Sort {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Sort {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Popular => "popular",
-            Self::Recent => "recent",
-            Self::Downloads => "downloads",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Sort {
-    fn from(v: &str) -> Self {
-        match v {
-            "popular" => Self::Popular,
-            "recent" => Self::Recent,
-            "downloads" => Self::Downloads,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Sort {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Sort {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Sort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Sort {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Sort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    Sort, Other { Popular = "popular", Recent = "recent", Downloads = "downloads" }
+);

@@ -417,51 +417,6 @@ pub enum Export {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Export {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Json => "json",
-            Self::Xml => "xml",
-            Self::Yaml => "yaml",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Export {
-    fn from(v: &str) -> Self {
-        match v {
-            "csv" => Self::Csv,
-            "json" => Self::Json,
-            "xml" => Self::Xml,
-            "yaml" => Self::Yaml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Export {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Export {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Export {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Export {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Export {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    Export, Other { Csv = "csv", Json = "json", Xml = "xml", Yaml = "yaml" }
+);

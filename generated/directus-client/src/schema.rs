@@ -273,50 +273,7 @@ pub enum Export {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Export {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Yaml => "yaml",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Export {
-    fn from(v: &str) -> Self {
-        match v {
-            "json" => Self::Json,
-            "yaml" => Self::Yaml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Export {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Export {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Export {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Export {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Export {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(Export, Other { Json = "json", Yaml = "yaml" });
 /// The values of `mode` Directus accepts: `mirror` also deletes what the snapshot lacks; `merge` only adds and changes (Directus 12.2 and later; older servers always mirror).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -328,47 +285,4 @@ pub enum Mode {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Mode {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mirror => "mirror",
-            Self::Merge => "merge",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Mode {
-    fn from(v: &str) -> Self {
-        match v {
-            "mirror" => Self::Mirror,
-            "merge" => Self::Merge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Mode {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Mode {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Mode {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(Mode, Other { Mirror = "mirror", Merge = "merge" });

@@ -155,47 +155,4 @@ pub enum Scope {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Scope {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Items => "items",
-            Self::System => "system",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Scope {
-    fn from(v: &str) -> Self {
-        match v {
-            "items" => Self::Items,
-            "system" => Self::System,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Scope {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Scope {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Scope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Scope {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Scope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(Scope, Other { Items = "items", System = "system" });

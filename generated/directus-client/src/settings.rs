@@ -141,49 +141,7 @@ pub enum ProjectUsage {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl ProjectUsage {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Personal => "personal",
-            Self::Commercial => "commercial",
-            Self::Community => "community",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for ProjectUsage {
-    fn from(v: &str) -> Self {
-        match v {
-            "personal" => Self::Personal,
-            "commercial" => Self::Commercial,
-            "community" => Self::Community,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for ProjectUsage {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for ProjectUsage {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for ProjectUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for ProjectUsage {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for ProjectUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    ProjectUsage, Other { Personal = "personal", Commercial = "commercial", Community =
+    "community" }
+);

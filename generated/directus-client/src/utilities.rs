@@ -526,50 +526,7 @@ pub enum Mode {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Mode {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Merge => "merge",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Mode {
-    fn from(v: &str) -> Self {
-        match v {
-            "add" => Self::Add,
-            "merge" => Self::Merge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Mode {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Mode {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Mode {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(Mode, Other { Add = "add", Merge = "merge" });
 /// The values of `format` Directus accepts: The file format (`csv_utf8`, CSV with a byte order mark, in Directus 11.13 and later).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -587,53 +544,7 @@ pub enum Format {
     /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
     Other(String),
 }
-impl Format {
-    /// The value as Directus reads it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::CsvUtf8 => "csv_utf8",
-            Self::Json => "json",
-            Self::Xml => "xml",
-            Self::Yaml => "yaml",
-            Self::Other(v) => v,
-        }
-    }
-}
-impl From<&str> for Format {
-    fn from(v: &str) -> Self {
-        match v {
-            "csv" => Self::Csv,
-            "csv_utf8" => Self::CsvUtf8,
-            "json" => Self::Json,
-            "xml" => Self::Xml,
-            "yaml" => Self::Yaml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl From<&String> for Format {
-    fn from(v: &String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl From<String> for Format {
-    fn from(v: String) -> Self {
-        Self::from(v.as_str())
-    }
-}
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::QueryValue for Format {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl serde::Serialize for Format {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+rt::value_enum!(
+    Format, Other { Csv = "csv", CsvUtf8 = "csv_utf8", Json = "json", Xml = "xml", Yaml =
+    "yaml" }
+);

@@ -89,6 +89,32 @@ fn list_marker_width(line: &str) -> Option<usize> {
     (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
+/// An enum of string values, an input's or a record field's: the variants and their texts, once,
+/// for the runtime's `value_enum!` to give every conversion.
+pub fn value_enum(name: &Ident, doc: &TokenStream, values: &[String], other: &Ident, other_doc: &str) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let var = type_ident(v);
+        let d = self::doc(&format!("`{v}`"));
+        quote! { #d #var, }
+    });
+    let pairs = values.iter().map(|v| {
+        let var = type_ident(v);
+        quote! { #var = #v }
+    });
+    let other_doc = self::doc(other_doc);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #other_doc
+            #other(String),
+        }
+        rt::value_enum!(#name, #other { #(#pairs),* });
+    }
+}
+
 /// The enum of an input's `values`, when it has one.
 pub fn values_enum(p: &Param) -> Option<Ident> {
     p.values_type.as_deref().map(|n| Ident::new(n, Span::call_site()))
@@ -255,78 +281,7 @@ pub fn input_enums(r: &crate::model::Resource) -> Vec<TokenStream> {
             }
             let other = Ident::new(names::OTHER_VARIANT, Span::call_site());
             let d = doc(&format!("The values of `{}` Directus accepts{}.", p.name, if p.description.is_empty() { String::new() } else { format!(": {}", p.description.trim_end_matches('.')) }));
-            let variants = p.values.iter().map(|v| {
-                let var = type_ident(v);
-                let d = doc(&format!("`{v}`"));
-                quote! { #d #var, }
-            });
-            let strs = p.values.iter().map(|v| {
-                let var = type_ident(v);
-                quote! { Self::#var => #v, }
-            });
-            let froms = p.values.iter().map(|v| {
-                let var = type_ident(v);
-                quote! { #v => Self::#var, }
-            });
-            out.push(quote! {
-                #d
-                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #e {
-                    #(#variants)*
-                    /// A value not listed here, sent as it is (e.g. one a newer Directus accepts).
-                    #other(String),
-                }
-
-                impl #e {
-                    /// The value as Directus reads it.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#strs)*
-                            Self::#other(v) => v,
-                        }
-                    }
-                }
-
-                impl From<&str> for #e {
-                    fn from(v: &str) -> Self {
-                        match v {
-                            #(#froms)*
-                            other => Self::#other(other.to_owned()),
-                        }
-                    }
-                }
-
-                impl From<&String> for #e {
-                    fn from(v: &String) -> Self {
-                        Self::from(v.as_str())
-                    }
-                }
-
-                impl From<String> for #e {
-                    fn from(v: String) -> Self {
-                        Self::from(v.as_str())
-                    }
-                }
-
-                impl std::fmt::Display for #e {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl rt::QueryValue for #e {
-                    fn to_query(&self) -> String {
-                        self.as_str().to_owned()
-                    }
-                }
-
-                impl serde::Serialize for #e {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-            });
+            out.push(value_enum(&e, &d, &p.values, &other, "A value not listed here, sent as it is (e.g. one a newer Directus accepts)."));
         }
     }
     out

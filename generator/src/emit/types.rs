@@ -180,34 +180,11 @@ fn values_enum(t: &RecordType, f: &TypeField) -> TokenStream {
     // The struct, not the field: a field named like a keyword (`r#type`) cannot be linked.
     let d = doc(&format!("The values of the field `{}` of [`{}`].", f.name, type_ident(&t.name)));
     let unknown = format_ident!("{}", names::UNKNOWN_VARIANT);
-    let variants = f.values.iter().map(|v| {
-        let var = type_ident(v);
-        let d = doc(&format!("`{v}`"));
-        quote! { #d #[serde(rename = #v)] #var, }
-    });
-    let strs = f.values.iter().map(|v| {
-        let var = type_ident(v);
-        quote! { Self::#var => #v, }
-    });
-    quote! {
-        #d
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub enum #e {
-            #(#variants)*
-            /// A value this client does not know, e.g. one a newer Directus added.
-            #[serde(untagged)]
-            #unknown(String),
-        }
-
-        impl #e {
-            /// The value as Directus writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#strs)*
-                    Self::#unknown(other) => other,
-                }
-            }
-        }
-    }
+    super::rust::value_enum(
+        &e,
+        &d,
+        &f.values,
+        &unknown,
+        "A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.",
+    )
 }

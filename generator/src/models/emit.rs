@@ -207,31 +207,26 @@ fn field_types(f: &Field) -> TokenStream {
             let docs = doc(&format!("The choices of `{}`; a value the schema does not list is kept in `Unknown`.", f.name));
             let vs = variants.iter().map(|(v, value)| {
                 let v = ty_ident(v);
-                quote! { #[serde(rename = #value)] #v, }
+                let d = doc(&format!("`{value}`"));
+                quote! { #d #v, }
             });
-            let arms = variants.iter().map(|(v, value)| {
+            let pairs = variants.iter().map(|(v, value)| {
                 let v = ty_ident(v);
-                quote! { Self::#v => #value, }
+                quote! { #v = #value }
             });
+            // The runtime's `value_enum!` gives it the conversions and serde impls the client's
+            // own enums have.
             quote! {
                 #docs
-                #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
                 #[non_exhaustive]
                 pub enum #e {
                     #(#vs)*
-                    /// A value the schema did not list when the models were generated.
-                    #[serde(untagged)]
+                    /// A value the schema did not list when the models were generated: match it
+                    /// with `as_str()`, since models generated later may name it.
                     Unknown(String),
                 }
-                impl #e {
-                    /// The value as Directus stores it.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#arms)*
-                            Self::Unknown(s) => s,
-                        }
-                    }
-                }
+                rt::value_enum!(#e, Unknown { #(#pairs),* });
             }
         }
         Ty::Repeater { item_name, fields } => {

@@ -110,53 +110,33 @@ pub struct CollectionMeta {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `accountability` of [`CollectionMeta`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CollectionMetaAccountability {
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// `activity`
-    #[serde(rename = "activity")]
     Activity,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl CollectionMetaAccountability {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Activity => "activity",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    CollectionMetaAccountability, Unknown { All = "all", Activity = "activity" }
+);
 /// The values of the field `status` of [`CollectionMeta`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CollectionMetaStatus {
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `inactive`
-    #[serde(rename = "inactive")]
     Inactive,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl CollectionMetaStatus {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    CollectionMetaStatus, Unknown { Active = "active", Inactive = "inactive" }
+);
 /// Collection Schema
 ///
 /// The database table of a collection, as the schema inspector reports it; the keys depend on the database.

@@ -29,26 +29,14 @@ pub struct Folder {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `type` of [`Folder`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FolderType {
     /// `files`
-    #[serde(rename = "files")]
     Files,
     /// `flows`
-    #[serde(rename = "flows")]
     Flows,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl FolderType {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Files => "files",
-            Self::Flows => "flows",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(FolderType, Unknown { Files = "files", Flows = "flows" });

@@ -147,33 +147,22 @@ pub struct ServerProject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `default_appearance` of [`ServerProject`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerProjectDefaultAppearance {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `light`
-    #[serde(rename = "light")]
     Light,
     /// `dark`
-    #[serde(rename = "dark")]
     Dark,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl ServerProjectDefaultAppearance {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Light => "light",
-            Self::Dark => "dark",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    ServerProjectDefaultAppearance, Unknown { Auto = "auto", Light = "light", Dark =
+    "dark" }
+);
 /// Server Project Background
 ///
 /// The login page background file in `/server/info`.

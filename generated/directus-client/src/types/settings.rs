@@ -229,86 +229,52 @@ pub struct Settings {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `storage_asset_transform` of [`Settings`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SettingsStorageAssetTransform {
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `presets`
-    #[serde(rename = "presets")]
     Presets,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl SettingsStorageAssetTransform {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::None => "none",
-            Self::Presets => "presets",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    SettingsStorageAssetTransform, Unknown { All = "all", None = "none", Presets =
+    "presets" }
+);
 /// The values of the field `default_appearance` of [`Settings`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SettingsDefaultAppearance {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `light`
-    #[serde(rename = "light")]
     Light,
     /// `dark`
-    #[serde(rename = "dark")]
     Dark,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl SettingsDefaultAppearance {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Light => "light",
-            Self::Dark => "dark",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    SettingsDefaultAppearance, Unknown { Auto = "auto", Light = "light", Dark = "dark" }
+);
 /// The values of the field `default_save_action` of [`Settings`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SettingsDefaultSaveAction {
     /// `save-and-quit`
-    #[serde(rename = "save-and-quit")]
     SaveAndQuit,
     /// `save-and-stay`
-    #[serde(rename = "save-and-stay")]
     SaveAndStay,
     /// `save-and-create-new`
-    #[serde(rename = "save-and-create-new")]
     SaveAndCreateNew,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl SettingsDefaultSaveAction {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SaveAndQuit => "save-and-quit",
-            Self::SaveAndStay => "save-and-stay",
-            Self::SaveAndCreateNew => "save-and-create-new",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    SettingsDefaultSaveAction, Unknown { SaveAndQuit = "save-and-quit", SaveAndStay =
+    "save-and-stay", SaveAndCreateNew = "save-and-create-new" }
+);

@@ -101,102 +101,58 @@ pub struct User {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `status` of [`User`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserStatus {
     /// `draft`
-    #[serde(rename = "draft")]
     Draft,
     /// `invited`
-    #[serde(rename = "invited")]
     Invited,
     /// `unverified`
-    #[serde(rename = "unverified")]
     Unverified,
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `suspended`
-    #[serde(rename = "suspended")]
     Suspended,
     /// `archived`
-    #[serde(rename = "archived")]
     Archived,
     /// `inactive-license`
-    #[serde(rename = "inactive-license")]
     InactiveLicense,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl UserStatus {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Invited => "invited",
-            Self::Unverified => "unverified",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-            Self::Archived => "archived",
-            Self::InactiveLicense => "inactive-license",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    UserStatus, Unknown { Draft = "draft", Invited = "invited", Unverified =
+    "unverified", Active = "active", Suspended = "suspended", Archived = "archived",
+    InactiveLicense = "inactive-license" }
+);
 /// The values of the field `appearance` of [`User`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserAppearance {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `light`
-    #[serde(rename = "light")]
     Light,
     /// `dark`
-    #[serde(rename = "dark")]
     Dark,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl UserAppearance {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Light => "light",
-            Self::Dark => "dark",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    UserAppearance, Unknown { Auto = "auto", Light = "light", Dark = "dark" }
+);
 /// The values of the field `text_direction` of [`User`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserTextDirection {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `ltr`
-    #[serde(rename = "ltr")]
     Ltr,
     /// `rtl`
-    #[serde(rename = "rtl")]
     Rtl,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl UserTextDirection {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Ltr => "ltr",
-            Self::Rtl => "rtl",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(UserTextDirection, Unknown { Auto = "auto", Ltr = "ltr", Rtl = "rtl" });

@@ -22,29 +22,17 @@ pub struct ImportResult {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `mode` of [`ImportResult`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportResultMode {
     /// `add`
-    #[serde(rename = "add")]
     Add,
     /// `merge`
-    #[serde(rename = "merge")]
     Merge,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl ImportResultMode {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Merge => "merge",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(ImportResultMode, Unknown { Add = "add", Merge = "merge" });
 /// Import Collection Result
 ///
 /// What a batch import did to the items of one collection.

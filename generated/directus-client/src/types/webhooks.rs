@@ -48,81 +48,45 @@ pub struct Webhook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The values of the field `method` of [`Webhook`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookMethod {
     /// `GET`
-    #[serde(rename = "GET")]
     Get,
     /// `POST`
-    #[serde(rename = "POST")]
     Post,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl WebhookMethod {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(WebhookMethod, Unknown { Get = "GET", Post = "POST" });
 /// The values of the field `status` of [`Webhook`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookStatus {
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `inactive`
-    #[serde(rename = "inactive")]
     Inactive,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl WebhookStatus {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(WebhookStatus, Unknown { Active = "active", Inactive = "inactive" });
 /// The values of the field `actions` of [`Webhook`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookActions {
     /// `create`
-    #[serde(rename = "create")]
     Create,
     /// `update`
-    #[serde(rename = "update")]
     Update,
     /// `delete`
-    #[serde(rename = "delete")]
     Delete,
-    /// A value this client does not know, e.g. one a newer Directus added.
-    #[serde(untagged)]
+    /// A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.
     Unknown(String),
 }
-impl WebhookActions {
-    /// The value as Directus writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
+rt::value_enum!(
+    WebhookActions, Unknown { Create = "create", Update = "update", Delete = "delete" }
+);
 /// Webhook Header (before Directus 11.14.0)
 ///
 /// One extra HTTP header of a webhook call.

@@ -257,52 +257,36 @@ impl std::fmt::Display for ArticlesField {
     }
 }
 /// The choices of `status`; a value the schema does not list is kept in `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArticlesStatus {
-    #[serde(rename = "draft")]
+    /// `draft`
     Draft,
-    #[serde(rename = "published")]
+    /// `published`
     Published,
-    #[serde(rename = "in-review")]
+    /// `in-review`
     InReview,
-    /// A value the schema did not list when the models were generated.
-    #[serde(untagged)]
+    /// A value the schema did not list when the models were generated: match it
+    /// with `as_str()`, since models generated later may name it.
     Unknown(String),
 }
-impl ArticlesStatus {
-    /// The value as Directus stores it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::InReview => "in-review",
-            Self::Unknown(s) => s,
-        }
-    }
-}
+rt::value_enum!(
+    ArticlesStatus, Unknown { Draft = "draft", Published = "published", InReview =
+    "in-review" }
+);
 /// The choices of `layout`; a value the schema does not list is kept in `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArticlesLayout {
-    #[serde(rename = "left")]
+    /// `left`
     Left,
-    #[serde(rename = "right")]
+    /// `right`
     Right,
-    /// A value the schema did not list when the models were generated.
-    #[serde(untagged)]
+    /// A value the schema did not list when the models were generated: match it
+    /// with `as_str()`, since models generated later may name it.
     Unknown(String),
 }
-impl ArticlesLayout {
-    /// The value as Directus stores it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Left => "left",
-            Self::Right => "right",
-            Self::Unknown(s) => s,
-        }
-    }
-}
+rt::value_enum!(ArticlesLayout, Unknown { Left = "left", Right = "right" });
 /// One entry of the repeater field `links`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
