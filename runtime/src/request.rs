@@ -236,6 +236,25 @@ impl Request {
         }
     }
 
+    /// Adds a field of JSON to a multipart body, as JSON text (`["a","b"]`; a plain string as it
+    /// is): Directus parses a JSON field's text, where a query value's `a,b` would be kept as one
+    /// string.
+    pub fn json_part<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(Value::String(s)) => self.parts().push(Part::Text(name, s)),
+            Ok(other) => self.parts().push(Part::Text(name, other.to_string())),
+            Err(e) => self.reject(format!("`{name}` could not be encoded as JSON: {e}")),
+        }
+        self
+    }
+
+    pub fn json_part_opt<T: Serialize>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.json_part(name, v),
+            None => self,
+        }
+    }
+
     /// Adds a file to a multipart body: a path, bytes or a reader ([`crate::Upload`]), streamed
     /// when the request is sent.
     pub fn file_part(mut self, name: &'static str, upload: impl Into<crate::upload::Upload>) -> Self {

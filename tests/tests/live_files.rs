@@ -361,3 +361,50 @@ async fn resumable_uploads_need_the_server_to_have_them_on() {
     let err = admin(s).files().upload_resumable(&path, &Default::default()).await.expect_err("no tus route");
     assert_eq!(err.code(), Some(&ErrorCode::RouteNotFound), "{err}");
 }
+
+/// Every metadata field Directus reads from an upload's form goes with the file: what was sent
+/// is what the file record holds, on create and on replace (tags as JSON, read back as a list).
+#[tokio::test]
+async fn an_upload_carries_every_metadata_field() {
+    let s = server();
+    let c = admin(s);
+    let dir = directus_e2e::temp_dir("files-metadata");
+    let path = dir.join("report-2026.txt");
+    std::fs::write(&path, "quarterly numbers\n").unwrap();
+    let folder: Value = c.folders().create(&json!({ "name": "metadata" })).decode().await.unwrap();
+    let folder_id = folder["id"].as_str().unwrap().to_owned();
+    let opts = directus_client::files::CreateOptions::default()
+        .title("Report")
+        .description("The numbers of the quarter")
+        .tags(json!(["ci", "rust"]))
+        .location("Lisbon")
+        .filename_download("q4.txt")
+        .folder(folder_id.as_str());
+    let made: Value = c.files().create(&path, &opts).decode().await.unwrap();
+    let id = made["id"].as_str().unwrap().to_owned();
+    let got: Value = c.files().get(&id, &Query::default()).decode().await.unwrap();
+    assert_eq!(
+        (&got["title"], &got["description"], &got["tags"], &got["location"], &got["filename_download"], &got["folder"]),
+        (&json!("Report"), &json!("The numbers of the quarter"), &json!(["ci", "rust"]), &json!("Lisbon"), &json!("q4.txt"), &json!(folder_id)),
+        "{got}"
+    );
+    assert_eq!(c.assets().get(&id, &Default::default()).await.unwrap().filename(), Some("q4.txt"));
+
+    // Replacing the bytes takes the same fields.
+    let root: Value = c.folders().create(&json!({ "name": "metadata moved" })).decode().await.unwrap();
+    let ropts = directus_client::files::ReplaceOptions::default()
+        .description("Corrected")
+        .tags(json!(["fixed"]))
+        .location("Porto")
+        .filename_download("q4-fixed.txt")
+        .folder(root["id"].as_str().unwrap());
+    let _: Value = c.files().replace(&id, &path, &ropts).decode().await.unwrap();
+    let got: Value = c.files().get(&id, &Query::default()).decode().await.unwrap();
+    assert_eq!(
+        (&got["description"], &got["tags"], &got["location"], &got["filename_download"], &got["folder"]),
+        (&json!("Corrected"), &json!(["fixed"]), &json!("Porto"), &json!("q4-fixed.txt"), &root["id"]),
+        "{got}"
+    );
+    c.files().delete(&id).await.unwrap();
+    c.folders().delete_many([folder_id.as_str(), root["id"].as_str().unwrap()]).await.unwrap();
+}

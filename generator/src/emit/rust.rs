@@ -235,6 +235,7 @@ pub fn add_multipart_required(p: &Param) -> TokenStream {
     match p.ty {
         Type::File => quote! { .file_part(#name, #arg) },
         _ if p.values_type.is_some() => quote! { .text_part(#name, &#arg) },
+        Type::Json if !p.secret => quote! { .json_part(#name, #arg) },
         Type::String | Type::Json | Type::StringList | Type::IntegerList if !p.secret => quote! { .text_part(#name, #arg) },
         _ if p.secret => quote! { .text_part(#name, #arg.expose()) },
         _ => quote! { .text_part(#name, &#arg) },
@@ -250,6 +251,7 @@ pub fn add_optional(p: &Param, multipart: bool) -> TokenStream {
         ParamIn::Query if p.secret => quote! { .secret_query_opt(#name, options.#field.as_ref()) },
         ParamIn::Query => quote! { .query_opt(#name, options.#field.as_ref()) },
         ParamIn::Body if multipart && p.secret => quote! { .text_part_opt(#name, options.#field.as_ref().map(rt::Secret::expose)) },
+        ParamIn::Body if multipart && p.ty == Type::Json => quote! { .json_part_opt(#name, options.#field.as_ref()) },
         ParamIn::Body if multipart => quote! { .text_part_opt(#name, options.#field.as_ref()) },
         _ if p.secret => quote! { .secret_field_opt(#name, options.#field.as_ref()) },
         _ => quote! { .field_opt(#name, options.#field.as_ref()) },
