@@ -159,6 +159,10 @@ mod tests {
         assert_eq!(m("Authorization", "Bearer t"), "***");
         assert_eq!(m("x-api-key", "k"), "***");
         assert_eq!(m("content-type", "application/json"), "application/json");
+        // A credential in a header of any name: the scheme stays, the credential goes.
+        assert_eq!(m("x-auth", "Bearer abcdefSECRET"), "Bearer ***");
+        assert_eq!(m("x-upstream", "basic dXNlcjpwYXNz"), "basic ***");
+        assert_eq!(m("x-note", "Bearer"), "Bearer");
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.c2lnbmF0dXJl";
         assert_eq!(m("link", &format!("<https://h/?t={jwt}>; rel=next")), "<https://h/?t=***>; rel=next");
         assert_eq!(m("x-note", "eyJ alone, and keyJ.x"), "eyJ alone, and keyJ.x");
