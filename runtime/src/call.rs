@@ -80,10 +80,12 @@ impl<T> Call<T> {
     /// The fields of the record(s) the reply holds (Directus's `fields`; dot notation reaches into
     /// relations, `*` is all). For creates and updates, whose reply is the saved record read back
     /// with the request's query (the spec's `reply_fields`); reads take `fields` in their `Query`.
-    /// No fields: the server's default.
+    /// No fields: the server's default. Given on a read too, it replaces the `Query`'s `fields`
+    /// rather than sending the parameter twice.
     pub fn fields<S: AsRef<str>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
         let list: Vec<String> = fields.into_iter().map(|f| f.as_ref().to_owned()).collect();
         if !list.is_empty() {
+            self.request.query.retain(|(name, _)| name != "fields");
             self.request = self.request.query("fields", list.as_slice());
         }
         self

@@ -66,7 +66,36 @@ macro_rules! int_keys {
         }
     )*};
 }
-int_keys!(i64, i32, u32, i16, u16, u8);
+int_keys!(i64, i32, u32, i16, u16, u8, i8);
+
+/// Unsigned sizes: an integer key while it fits in an `i64`, the digits as text beyond (as
+/// PostgreSQL's big integers arrive).
+macro_rules! wide_keys {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Key {
+            fn from(n: $t) -> Self {
+                i64::try_from(n).map_or_else(|_| Key::Str(n.to_string()), Key::Int)
+            }
+        }
+        impl From<&$t> for Key {
+            fn from(n: &$t) -> Self {
+                Key::from(*n)
+            }
+        }
+    )*};
+}
+wide_keys!(u64, usize);
+
+/// A key as a reply or a file holds it: a JSON integer or string (anything else is no key).
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match Key::from(value) {
+            Key::NotAKey(json) => Err(serde::de::Error::custom(format!("`{json}` is not a key: Directus keys are integers or strings"))),
+            key => Ok(key),
+        }
+    }
+}
 
 impl From<crate::BigInt> for Key {
     fn from(n: crate::BigInt) -> Self {
@@ -155,6 +184,15 @@ mod tests {
         assert_eq!(serde_json::to_value(keys(&[json!(7), json!("x")])).unwrap(), json!([7, "x"]));
         assert_eq!(Key::from(42).to_string(), "42");
         assert_eq!(Key::from(&json!("3f2a")).to_string(), "3f2a");
+    }
+
+    #[test]
+    fn sizes_and_stored_keys_become_keys() {
+        assert_eq!(Key::from(7usize), Key::Int(7));
+        assert_eq!(Key::from(u64::MAX), Key::Str("18446744073709551615".into()));
+        assert_eq!(serde_json::from_value::<Vec<Key>>(json!([3, "a"])).unwrap(), vec![Key::Int(3), Key::Str("a".into())]);
+        assert!(serde_json::from_value::<Key>(json!(null)).is_err());
+        assert!(serde_json::from_value::<Key>(json!(1.5)).is_err());
     }
 
     #[test]

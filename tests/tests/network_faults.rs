@@ -714,3 +714,17 @@ fn the_cli_reply_limit_is_a_flag_the_refusal_names() {
     assert_eq!(run(&["--max-reply-size", "3"]).status.code(), Some(0));
     assert_eq!(run(&["--max-reply-size", "0"]).status.code(), Some(2), "0 MiB is no limit to read with");
 }
+
+/// `.fields(…)` on a call replaces the `Query`'s fields instead of sending the parameter twice.
+#[tokio::test]
+async fn call_fields_replace_the_querys_fields() {
+    let stub = stub::start(|_, _| vec![reply("200 OK", &[JSON], r#"{"data":{"id":1}}"#)]);
+    let client = Client::builder(&stub.url).token("t").build().unwrap();
+    let query = directus_client::Query::new().fields(vec!["title"]).limit(1);
+    let _: Value = client.items().get("articles", 1, &query).fields(["id", "author.name"]).decode().await.unwrap();
+    let requests = stub.requests.lock().unwrap().clone();
+    let line = requests[0].lines().next().unwrap_or_default().to_owned();
+    assert_eq!(line.matches("fields=").count(), 1, "{line}");
+    assert!(line.contains("fields=id%2Cauthor.name") || line.contains("fields=id,author.name"), "{line}");
+    assert!(line.contains("limit=1"), "the rest of the query stays: {line}");
+}
