@@ -136,7 +136,19 @@ fn types(d: &mut Diff, old: &Model, new: &Model) {
                 d.push(&res, None, "type-values-removed", format!("`{ty}.{field}`: values {} removed", list(&removed.iter().map(|v| v.to_string()).collect::<Vec<_>>())), B, N);
             }
             if !added.is_empty() {
-                d.push(&res, None, "type-values-added", format!("`{ty}.{field}`: values {} added", list(&added.iter().map(|v| v.to_string()).collect::<Vec<_>>())), C, N);
+                // Compatible, but not silent: code that matched `Unknown(s)` by its text sees a
+                // variant instead, so the note says so (matching by `as_str()` keeps working).
+                d.push(
+                    &res,
+                    None,
+                    "type-values-added",
+                    format!(
+                        "`{ty}.{field}`: values {} added (they read as their own variants now, no longer as `Unknown`; code matching them should use `as_str()`)",
+                        list(&added.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+                    ),
+                    C,
+                    N,
+                );
             }
             if (o.description.as_str(), o.since, o.removed_in, o.nullable) != (f.description.as_str(), f.since, f.removed_in, f.nullable) {
                 d.push(&res, None, "docs", format!("`{ty}.{field}`: description, versions or nullability"), N, N);
