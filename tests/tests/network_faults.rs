@@ -728,3 +728,13 @@ async fn call_fields_replace_the_querys_fields() {
     assert!(line.contains("fields=id%2Cauthor.name") || line.contains("fields=id,author.name"), "{line}");
     assert!(line.contains("limit=1"), "the rest of the query stays: {line}");
 }
+
+/// A typed record written back sends what is set; `extra` carries what the type cannot say, such
+/// as `null` to clear a field (the types module's docs show it).
+#[test]
+fn a_typed_patch_clears_a_field_through_extra() {
+    let mut patch = directus_client::types::User::default();
+    patch.first_name = Some("Ada".into());
+    patch.extra.insert("avatar".into(), Value::Null);
+    assert_eq!(serde_json::to_value(&patch).unwrap(), serde_json::json!({ "first_name": "Ada", "avatar": null }));
+}

@@ -22,8 +22,11 @@ pub fn module(model: &Model) -> Result<String, String> {
          a type does not name (a project's custom fields, or ones a newer Directus added) are \
          kept in its `extra` map, so decoding does not fail on them and nothing is lost when a \
          record is written back. The types are `#[non_exhaustive]`: start from \
-         `Default::default()` and set fields to build one. A relational field holds the related \
-         record's key, or the record itself when the query expands it (`fields=role.*`).",
+         `Default::default()` and set fields to build one. A field left `None` is not sent, so an \
+         update leaves it as it is; to clear one (write `null`), leave it `None` and put it in \
+         `extra`: `patch.extra.insert(\"avatar\".into(), serde_json::Value::Null)`. A relational \
+         field holds the related record's key, or the record itself when the query expands it \
+         (`fields=role.*`).",
     );
     let needed = model.type_resources();
     let with_types: Vec<&Resource> = model.resources.iter().filter(|r| !r.types.is_empty()).collect();
