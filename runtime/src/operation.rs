@@ -31,8 +31,10 @@ impl Method {
     }
 }
 
-/// Whether an operation needs a logged-in caller.
+/// Whether an operation needs a logged-in caller. Non-exhaustive: a newer runtime may tell more
+/// cases apart, so a `match` on it needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// A token is required; the server refuses the call without one.
     Required,
@@ -74,6 +76,7 @@ pub struct Operation {
 
 /// How an operation's reply changes the client's login session (the spec's `response.session`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SessionChange {
     /// The reply carries `access_token`, `refresh_token` and `expires`: the client logs in with
     /// them (the generated client's `login` is such an operation).
