@@ -186,5 +186,7 @@ mod tests {
         // A fourth key is refused; the keys already made are still given, the same descriptor.
         assert!(MADE.get_bounded(4, 3, make).is_none());
         assert_eq!(MADE.get_bounded(1, 3, make).map(|op| op as *const Operation), first);
+        // The README and `Client::custom`'s docs name the bound.
+        assert_eq!(super::CUSTOM_TEMPLATES, 1024);
     }
 }
