@@ -189,11 +189,12 @@ fn claim_stdin(flag: &str, instead: &str) -> Result<(), CliError> {
     Err(CliError::Usage(format!("{flag}: stdin can carry only one secret or input, and {first} reads it already; {instead}")))
 }
 
-/// Asks before an irreversible operation (spec `confirm: true`): `yes` (`--yes`) goes ahead; on a
-/// terminal the question is asked on stderr and only `y` or `yes` goes ahead; without a terminal,
-/// where nobody can answer, it is refused. Nothing has been sent either way.
-pub fn confirm(yes: bool, what: &str) -> Result<(), CliError> {
-    if yes {
+/// Asks before an irreversible operation (spec `confirm: true`): `yes` (`--yes`) goes ahead, and
+/// so does a dry run, which sends nothing; on a terminal the question is asked on stderr and only
+/// `y` or `yes` goes ahead; without a terminal, where nobody can answer, it is refused. Nothing
+/// has been sent either way.
+pub fn confirm(yes: bool, client: &Client, what: &str) -> Result<(), CliError> {
+    if yes || client.is_dry_run() {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {

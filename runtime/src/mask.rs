@@ -118,12 +118,7 @@ pub(crate) fn json_value(value: &mut serde_json::Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(json_value),
-        Value::String(s) => {
-            let masked = jwts(s);
-            if masked != *s {
-                *s = masked;
-            }
-        }
+        Value::String(s) => *s = jwts(s),
         _ => {}
     }
 }

@@ -574,8 +574,7 @@ fn dispatch_arm(krate: &proc_macro2::Ident, model: &Model, r: &Resource, op: &Op
     let confirm = op.confirm.then(|| {
         let field = format_ident!("{}", names::YES_FLAG);
         let question = format!("{} {}: {}", r.name, op.id, op.summary.trim_end_matches('.'));
-        // A dry run sends nothing, so there is nothing to confirm.
-        quote! { cli::confirm(args.#field || client.runtime().is_dry_run(), #question)?; }
+        quote! { cli::confirm(args.#field, client.runtime(), #question)?; }
     });
     let uses_args = !binds.is_empty() || !call_args.is_empty() || op.response.kind == ResponseKind::Binary || op.confirm || op.reply_fields;
     let pat = if uses_args { quote! { args } } else { quote! { _args } };

@@ -89,17 +89,13 @@ fn list_marker_width(line: &str) -> Option<usize> {
     (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
-/// An enum of string values, an input's or a record field's: the variants and their texts, once,
-/// for the runtime's `value_enum!` to give every conversion.
-pub fn value_enum(name: &Ident, doc: &TokenStream, values: &[String], other: &Ident, other_doc: &str) -> TokenStream {
-    let variants = values.iter().map(|v| {
-        let var = type_ident(v);
-        let d = self::doc(&format!("`{v}`"));
+/// An enum of string values, an input's, a record field's or a project model's choice: each
+/// variant and its text once, for the runtime's `value_enum!` to give every conversion.
+pub fn value_enum(name: &Ident, doc: &TokenStream, variants: &[(Ident, &str)], other: &Ident, other_doc: &str) -> TokenStream {
+    let pairs = variants.iter().map(|(var, text)| quote! { #var = #text });
+    let variants = variants.iter().map(|(var, text)| {
+        let d = self::doc(&format!("`{text}`"));
         quote! { #d #var, }
-    });
-    let pairs = values.iter().map(|v| {
-        let var = type_ident(v);
-        quote! { #var = #v }
     });
     let other_doc = self::doc(other_doc);
     quote! {
@@ -113,6 +109,11 @@ pub fn value_enum(name: &Ident, doc: &TokenStream, values: &[String], other: &Id
         }
         rt::value_enum!(#name, #other { #(#pairs),* });
     }
+}
+
+/// Spec `values` as enum variants: the UpperCamel name of each, and the text.
+pub fn named_values(values: &[String]) -> Vec<(Ident, &str)> {
+    values.iter().map(|v| (type_ident(v), v.as_str())).collect()
 }
 
 /// The enum of an input's `values`, when it has one.
@@ -283,7 +284,8 @@ pub fn input_enums(r: &crate::model::Resource) -> Vec<TokenStream> {
             }
             let other = Ident::new(names::OTHER_VARIANT, Span::call_site());
             let d = doc(&format!("The values of `{}` Directus accepts{}.", p.name, if p.description.is_empty() { String::new() } else { format!(": {}", p.description.trim_end_matches('.')) }));
-            out.push(value_enum(&e, &d, &p.values, &other, "A value not listed here, sent as it is (e.g. one a newer Directus accepts)."));
+            let variants = named_values(&p.values);
+            out.push(value_enum(&e, &d, &variants, &other, "A value not listed here, sent as it is (e.g. one a newer Directus accepts)."));
         }
     }
     out

@@ -186,7 +186,7 @@ fn values_enum(t: &RecordType, f: &TypeField) -> TokenStream {
     super::rust::value_enum(
         &e,
         &d,
-        &f.values,
+        &super::rust::named_values(&f.values),
         &unknown,
         "A value this client does not know, e.g. one a newer Directus added: match it with `as_str()`, since a newer client may name it.",
     )

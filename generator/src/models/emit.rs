@@ -205,29 +205,16 @@ fn field_types(f: &Field) -> TokenStream {
         Ty::Choices { enum_name, variants } => {
             let e = ty_ident(enum_name);
             let docs = doc(&format!("The choices of `{}`; a value the schema does not list is kept in `Unknown`.", f.name));
-            let vs = variants.iter().map(|(v, value)| {
-                let v = ty_ident(v);
-                let d = doc(&format!("`{value}`"));
-                quote! { #d #v, }
-            });
-            let pairs = variants.iter().map(|(v, value)| {
-                let v = ty_ident(v);
-                quote! { #v = #value }
-            });
-            // The runtime's `value_enum!` gives it the conversions and serde impls the client's
-            // own enums have.
-            quote! {
-                #docs
-                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #e {
-                    #(#vs)*
-                    /// A value the schema did not list when the models were generated: match it
-                    /// with `as_str()`, since models generated later may name it.
-                    Unknown(String),
-                }
-                rt::value_enum!(#e, Unknown { #(#pairs),* });
-            }
+            // The client's own enum shape: the runtime's `value_enum!` gives the conversions and
+            // serde impls. The variant names are the models' own (collisions resolved there).
+            let named: Vec<(Ident, &str)> = variants.iter().map(|(v, value)| (ty_ident(v), value.as_str())).collect();
+            crate::emit::rust::value_enum(
+                &e,
+                &docs,
+                &named,
+                &ty_ident("Unknown"),
+                "A value the schema did not list when the models were generated: match it with `as_str()`, since models generated later may name it.",
+            )
         }
         Ty::Repeater { item_name, fields } => {
             let e = ty_ident(item_name);

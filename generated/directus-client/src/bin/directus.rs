@@ -4851,7 +4851,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 AccessCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "access delete_many: Deletes several access rows by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -5248,7 +5249,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 CollectionsCommand::Delete(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "collections delete: Deletes a collection and drops its table with all its data",
                     )?;
                     client.collections().delete(&args.collection).await?;
@@ -5368,7 +5370,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 CommentsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "comments delete_many: Deletes several comments by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -5490,7 +5493,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 DashboardsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "dashboards delete_many: Deletes several dashboards by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -5677,7 +5681,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 FieldsCommand::Delete(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "fields delete: Deletes a field and drops its column",
                     )?;
                     client.fields().delete(&args.collection, &args.field).await?;
@@ -5869,7 +5874,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 FilesCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "files delete_many: Deletes several files by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6012,7 +6018,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 FlowsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "flows delete_many: Deletes several flows by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6163,7 +6170,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 FoldersCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "folders delete_many: Deletes several folders by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6279,7 +6287,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 ItemsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "items delete_many: Deletes several items by key",
                     )?;
                     let keys = cli::read_list("--keys", &args.keys)?;
@@ -6412,7 +6421,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 NotificationsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "notifications delete_many: Deletes several notifications by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6534,7 +6544,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 OperationsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "operations delete_many: Deletes several operations by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6656,7 +6667,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 PanelsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "panels delete_many: Deletes several panels by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -6777,7 +6789,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 PermissionsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "permissions delete_many: Deletes several permissions by key",
                     )?;
                     let keys = cli::read_integers("--keys", &args.keys)?;
@@ -6912,7 +6925,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 PoliciesCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "policies delete_many: Deletes several policies by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -7042,7 +7056,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 PresetsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "presets delete_many: Deletes several presets by key",
                     )?;
                     let keys = cli::read_integers("--keys", &args.keys)?;
@@ -7270,7 +7285,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 RolesCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "roles delete_many: Deletes several roles by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -7386,7 +7402,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 SchemaCommand::Apply(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "schema apply: Applies a diff to this instance, so its schema matches the snapshot the diff was made from",
                     )?;
                     let diff = cli::read_json_or_document(
@@ -7599,7 +7616,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 SharesCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "shares delete_many: Deletes several shares by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -7761,7 +7779,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 TranslationsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "translations delete_many: Deletes several translations by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -7889,7 +7908,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 UsersCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "users delete_many: Deletes several users by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -8330,7 +8350,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 VersionsCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "versions delete_many: Deletes several content versions by key",
                     )?;
                     let keys = cli::read_strings("--keys", &args.keys)?;
@@ -8505,7 +8526,8 @@ async fn dispatch(client: Client, command: Command) -> CliResult {
                 }
                 WebhooksCommand::DeleteMany(args) => {
                     cli::confirm(
-                        args.yes || client.runtime().is_dry_run(),
+                        args.yes,
+                        client.runtime(),
                         "webhooks delete_many: Deletes several webhooks by key",
                     )?;
                     let keys = cli::read_integers("--keys", &args.keys)?;

@@ -266,8 +266,7 @@ pub enum ArticlesStatus {
     Published,
     /// `in-review`
     InReview,
-    /// A value the schema did not list when the models were generated: match it
-    /// with `as_str()`, since models generated later may name it.
+    /// A value the schema did not list when the models were generated: match it with `as_str()`, since models generated later may name it.
     Unknown(String),
 }
 rt::value_enum!(
@@ -282,8 +281,7 @@ pub enum ArticlesLayout {
     Left,
     /// `right`
     Right,
-    /// A value the schema did not list when the models were generated: match it
-    /// with `as_str()`, since models generated later may name it.
+    /// A value the schema did not list when the models were generated: match it with `as_str()`, since models generated later may name it.
     Unknown(String),
 }
 rt::value_enum!(ArticlesLayout, Unknown { Left = "left", Right = "right" });
