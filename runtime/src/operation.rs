@@ -155,8 +155,8 @@ impl<K: Eq + std::hash::Hash> Interned<K> {
 
     /// The descriptor of `key`, made by `make` the first time.
     pub(crate) fn get(&self, key: K, make: impl FnOnce() -> Operation) -> &'static Operation {
-        let mut made = self.0.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        made.entry(key).or_insert_with(|| Box::leak(Box::new(make())))
+        // Unbounded: `usize::MAX` descriptors cannot be reached.
+        self.get_bounded(key, usize::MAX, make).expect("no bound to reach")
     }
 
     /// As [`Interned::get`], but `None` for a new key once `most` keys have been made.

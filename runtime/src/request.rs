@@ -286,7 +286,7 @@ pub(crate) fn mask_query(url: &mut reqwest::Url, secret: &[String]) {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let v = if secret.iter().any(|s| *s == k) { "***".to_owned() } else { v.into_owned() };
+            let v = if secret.iter().any(|s| *s == k) { crate::mask::MASK.to_owned() } else { v.into_owned() };
             (k.into_owned(), v)
         })
         .collect();
